@@ -1,0 +1,122 @@
+//! Typed configuration of `ivschat-local serve`, parsed once from flags and environment variables.
+
+use std::net::SocketAddr;
+use std::time::Duration;
+
+use clap::{Args, ValueEnum};
+
+/// Whether AWS's per-operation TPS limits are enforced.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, ValueEnum)]
+pub enum QuotaSwitch {
+    /// Enforce the limits (scaled by `--quota-scale`).
+    On,
+    /// Never throttle.
+    Off,
+}
+
+/// Everything the control-plane server needs to know, with AWS-like defaults.
+#[derive(Clone, Debug, Args)]
+pub struct ServeConfig {
+    /// Address to listen on; port 0 picks any free port. The chosen address is printed once
+    /// ready: `ivschat-local listening on http://HOST:PORT`.
+    #[arg(long, env = "IVSCHAT_LOCAL_LISTEN", default_value = "127.0.0.1:8330")]
+    pub listen: SocketAddr,
+
+    /// AWS account id used in every ARN the service mints.
+    #[arg(long, env = "IVSCHAT_LOCAL_ACCOUNT_ID", default_value = "123456789012", value_parser = parse_account_id)]
+    pub account_id: String,
+
+    /// Access key id that requests must be signed with (SigV4).
+    #[arg(long, env = "IVSCHAT_LOCAL_ACCESS_KEY_ID", default_value = "test")]
+    pub access_key_id: String,
+
+    /// Secret access key that requests must be signed with (SigV4).
+    #[arg(
+        long,
+        env = "IVSCHAT_LOCAL_SECRET_ACCESS_KEY",
+        default_value = "test",
+        hide_env_values = true
+    )]
+    pub secret_access_key: String,
+
+    /// Accept requests without checking their SigV4 signature. The region is still taken
+    /// from the credential scope when there is one.
+    #[arg(long, env = "IVSCHAT_LOCAL_NO_VERIFY_SIGNATURES")]
+    pub no_verify_signatures: bool,
+
+    /// Region used for requests that carry no SigV4 credential scope (only possible with
+    /// `--no-verify-signatures`).
+    #[arg(
+        long,
+        env = "IVSCHAT_LOCAL_DEFAULT_REGION",
+        default_value = "us-east-1"
+    )]
+    pub default_region: String,
+
+    /// Enforce AWS's per-operation request-rate quotas (ThrottlingException, HTTP 429).
+    #[arg(long, env = "IVSCHAT_LOCAL_QUOTAS", value_enum, default_value = "on")]
+    pub quotas: QuotaSwitch,
+
+    /// Multiply every request-rate quota by this factor (e.g. 10 for fast tests).
+    #[arg(long, env = "IVSCHAT_LOCAL_QUOTA_SCALE", default_value = "1", value_parser = parse_scale)]
+    pub quota_scale: f64,
+
+    /// Account limit on rooms per region (ServiceQuotaExceededException, HTTP 402).
+    #[arg(long, env = "IVSCHAT_LOCAL_MAX_ROOMS", default_value = "50000")]
+    pub max_rooms: usize,
+
+    /// Account limit on logging configurations per region (ServiceQuotaExceededException, HTTP 402).
+    #[arg(
+        long,
+        env = "IVSCHAT_LOCAL_MAX_LOGGING_CONFIGURATIONS",
+        default_value = "10"
+    )]
+    pub max_logging_configurations: usize,
+
+    /// Lifetime of a chat token, from CreateChatToken to `tokenExpirationTime`.
+    #[arg(long, env = "IVSCHAT_LOCAL_TOKEN_LIFETIME_SECONDS", default_value = "60", value_parser = clap::value_parser!(u64).range(1..=86400))]
+    pub token_lifetime_seconds: u64,
+
+    /// Largest accepted request body; larger ones get a ValidationException.
+    #[arg(long, env = "IVSCHAT_LOCAL_MAX_BODY_BYTES", default_value = "262144")]
+    pub max_body_bytes: usize,
+}
+
+impl ServeConfig {
+    /// Defaults for an in-process server on an ephemeral loopback port (tests, benchmarks).
+    pub fn for_tests() -> Self {
+        ServeConfig {
+            listen: SocketAddr::from(([127, 0, 0, 1], 0)),
+            account_id: "123456789012".into(),
+            access_key_id: "test".into(),
+            secret_access_key: "test".into(),
+            no_verify_signatures: false,
+            default_region: "us-east-1".into(),
+            quotas: QuotaSwitch::Off,
+            quota_scale: 1.0,
+            max_rooms: 50_000,
+            max_logging_configurations: 10,
+            token_lifetime_seconds: 60,
+            max_body_bytes: 262_144,
+        }
+    }
+
+    pub fn token_lifetime(&self) -> Duration {
+        Duration::from_secs(self.token_lifetime_seconds)
+    }
+}
+
+fn parse_account_id(value: &str) -> Result<String, String> {
+    if value.len() == 12 && value.bytes().all(|b| b.is_ascii_digit()) {
+        Ok(value.to_owned())
+    } else {
+        Err("an AWS account id is exactly 12 digits".into())
+    }
+}
+
+fn parse_scale(value: &str) -> Result<f64, String> {
+    match value.parse::<f64>() {
+        Ok(scale) if scale.is_finite() && scale > 0.0 => Ok(scale),
+        _ => Err("the quota scale must be a positive number".into()),
+    }
+}

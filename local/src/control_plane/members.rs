@@ -1,0 +1,68 @@
+//! Readers for the input structures several operations share: `messageReviewHandler` and the
+//! `destinationConfiguration` union.
+
+use super::input::{
+    Input, BUCKET_NAME_SHAPE, DELIVERY_STREAM_NAME_SHAPE, LAMBDA_ARN_SHAPE, LOG_GROUP_NAME_SHAPE,
+};
+use crate::state::{Destination, FallbackResult, MessageReviewHandler};
+
+/// `messageReviewHandler`: `uri` (a Lambda ARN or empty) and `fallbackResult` (default ALLOW).
+pub fn message_review_handler(input: &mut Input) -> Option<MessageReviewHandler> {
+    input.structure("messageReviewHandler", |handler| {
+        let uri = handler.string("uri", &LAMBDA_ARN_SHAPE);
+        let fallback = handler.enumeration("fallbackResult", &["ALLOW", "DENY"]);
+        MessageReviewHandler {
+            uri: uri.unwrap_or_default(),
+            fallback_result: match fallback.as_deref() {
+                Some("DENY") => FallbackResult::Deny,
+                _ => FallbackResult::Allow,
+            },
+        }
+    })
+}
+
+/// `destinationConfiguration`: exactly one of `s3`, `cloudWatchLogs`, `firehose`.
+pub fn destination_configuration(input: &mut Input, required: bool) -> Option<Destination> {
+    let read = |destination: &mut Input| {
+        let s3 = destination.structure("s3", |s3| {
+            s3.required_string("bucketName", &BUCKET_NAME_SHAPE)
+        });
+        let cloud_watch_logs = destination.structure("cloudWatchLogs", |logs| {
+            logs.required_string("logGroupName", &LOG_GROUP_NAME_SHAPE)
+        });
+        let firehose = destination.structure("firehose", |firehose| {
+            firehose.required_string("deliveryStreamName", &DELIVERY_STREAM_NAME_SHAPE)
+        });
+        let given = [s3.is_some(), cloud_watch_logs.is_some(), firehose.is_some()]
+            .into_iter()
+            .filter(|g| *g)
+            .count();
+        if given != 1 {
+            destination.fail(
+                "",
+                None,
+                format!("Member must have exactly one of s3, cloudWatchLogs or firehose set; {given} were set"),
+            );
+            return None;
+        }
+        match (s3, cloud_watch_logs, firehose) {
+            (Some(bucket_name), _, _) => {
+                bucket_name.map(|bucket_name| Destination::S3 { bucket_name })
+            }
+            (_, Some(log_group_name), _) => {
+                log_group_name.map(|log_group_name| Destination::CloudWatchLogs { log_group_name })
+            }
+            (_, _, Some(stream)) => stream.map(|delivery_stream_name| Destination::Firehose {
+                delivery_stream_name,
+            }),
+            _ => None,
+        }
+    };
+    if required {
+        input
+            .required_structure("destinationConfiguration", read)
+            .flatten()
+    } else {
+        input.structure("destinationConfiguration", read).flatten()
+    }
+}

@@ -1,0 +1,18 @@
+//! `ivschat-local`: a local Amazon IVS Chat service that is faithful on the wire, so that the
+//! AWS CLI, boto3 and the AWS SDKs work against it unchanged.
+//!
+//! The crate is split the way the service it imitates is: [`state`] holds rooms, logging
+//! configurations, chat tokens and recorded activity and knows nothing of HTTP;
+//! [`control_plane`] is the restJson1 wire layer with one handler per operation; [`auth`]
+//! checks SigV4 signatures; [`quotas`] enforces AWS's rate and account limits; [`server`]
+//! binds the listener and shuts down gracefully.
+
+pub mod auth;
+pub mod config;
+pub mod control_plane;
+pub mod quotas;
+pub mod server;
+pub mod state;
+
+pub use config::ServeConfig;
+pub use server::{RunningServer, Server};

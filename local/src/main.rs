@@ -1,0 +1,74 @@
+//! The `ivschat-local` command: parse flags, set up tracing, serve until Ctrl-C or SIGTERM.
+
+use std::process::ExitCode;
+
+use clap::{Parser, Subcommand};
+use ivschat_local::{ServeConfig, Server};
+
+/// A local, wire-faithful Amazon IVS Chat service.
+#[derive(Parser)]
+#[command(name = "ivschat-local", version, about, long_about = None)]
+struct Cli {
+    #[command(subcommand)]
+    command: Command,
+}
+
+#[derive(Subcommand)]
+enum Command {
+    /// Serve the IVS Chat control plane (restJson1 over HTTP, SigV4-checked).
+    Serve(ServeConfig),
+}
+
+#[tokio::main]
+async fn main() -> ExitCode {
+    let cli = Cli::parse();
+    tracing_subscriber::fmt()
+        .with_env_filter(
+            tracing_subscriber::EnvFilter::try_from_env("IVSCHAT_LOCAL_LOG")
+                .unwrap_or_else(|_| tracing_subscriber::EnvFilter::new("warn")),
+        )
+        .with_writer(std::io::stderr)
+        .init();
+    match cli.command {
+        Command::Serve(config) => serve(config).await,
+    }
+}
+
+async fn serve(config: ServeConfig) -> ExitCode {
+    let server = match Server::bind(config).await {
+        Ok(server) => server,
+        Err(error) => {
+            eprintln!("ivschat-local: {error}");
+            return ExitCode::FAILURE;
+        }
+    };
+    println!("ivschat-local listening on http://{}", server.local_addr());
+    match server.run_until(shutdown_signal()).await {
+        Ok(()) => ExitCode::SUCCESS,
+        Err(error) => {
+            eprintln!("ivschat-local: {error}");
+            ExitCode::FAILURE
+        }
+    }
+}
+
+async fn shutdown_signal() {
+    let ctrl_c = async {
+        let _ = tokio::signal::ctrl_c().await;
+    };
+    #[cfg(unix)]
+    let terminate = async {
+        match tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate()) {
+            Ok(mut signal) => {
+                signal.recv().await;
+            }
+            Err(_) => std::future::pending::<()>().await,
+        }
+    };
+    #[cfg(not(unix))]
+    let terminate = std::future::pending::<()>();
+    tokio::select! {
+        () = ctrl_c => {},
+        () = terminate => {},
+    }
+}

@@ -1,0 +1,171 @@
+//! The listener: binds the address, serves the control plane over HTTP/1.1 on every
+//! connection, and shuts down gracefully when told to.
+
+use std::future::Future;
+use std::io;
+use std::net::SocketAddr;
+use std::sync::Arc;
+
+use axum::body::Body;
+use axum::extract::State;
+use axum::Router;
+use http::{Request, Response};
+use tokio::net::TcpListener;
+use tokio::sync::oneshot;
+
+use crate::auth::SigV4Verifier;
+use crate::config::{QuotaSwitch, ServeConfig};
+use crate::control_plane::{ControlPlane, ControlPlaneSettings};
+use crate::quotas::RateQuotas;
+use crate::state::{AccountLimits, ServiceState};
+
+/// Why the server could not start or stopped.
+#[derive(Debug, thiserror::Error)]
+pub enum ServerError {
+    #[error("cannot listen on {address}: {source}")]
+    Bind {
+        address: SocketAddr,
+        source: io::Error,
+    },
+    #[error("the server stopped: {0}")]
+    Serve(#[source] io::Error),
+}
+
+/// A bound, not yet serving, server.
+pub struct Server {
+    listener: TcpListener,
+    address: SocketAddr,
+    control_plane: Arc<ControlPlane>,
+}
+
+impl Server {
+    /// Builds the service from `config` and binds its listener.
+    pub async fn bind(config: ServeConfig) -> Result<Server, ServerError> {
+        let listener =
+            TcpListener::bind(config.listen)
+                .await
+                .map_err(|source| ServerError::Bind {
+                    address: config.listen,
+                    source,
+                })?;
+        let address = listener.local_addr().map_err(|source| ServerError::Bind {
+            address: config.listen,
+            source,
+        })?;
+        let state = Arc::new(ServiceState::new(
+            config.account_id.clone(),
+            AccountLimits {
+                max_rooms: config.max_rooms,
+                max_logging_configurations: config.max_logging_configurations,
+            },
+        ));
+        let settings = ControlPlaneSettings {
+            verifier: (!config.no_verify_signatures).then(|| {
+                SigV4Verifier::new(
+                    config.access_key_id.clone(),
+                    config.secret_access_key.clone(),
+                )
+            }),
+            quotas: match config.quotas {
+                QuotaSwitch::On => RateQuotas::scaled(config.quota_scale),
+                QuotaSwitch::Off => RateQuotas::off(),
+            },
+            default_region: config.default_region.clone(),
+            max_body_bytes: config.max_body_bytes,
+            token_lifetime: config.token_lifetime(),
+        };
+        Ok(Server {
+            listener,
+            address,
+            control_plane: Arc::new(ControlPlane::new(state, settings)),
+        })
+    }
+
+    pub fn local_addr(&self) -> SocketAddr {
+        self.address
+    }
+
+    /// The service's state, for inspection by tests and tools in the same process.
+    pub fn state(&self) -> Arc<ServiceState> {
+        Arc::clone(&self.control_plane.state)
+    }
+
+    /// Serves until `shutdown` completes, then lets in-flight requests finish.
+    pub async fn run_until(
+        self,
+        shutdown: impl Future<Output = ()> + Send + 'static,
+    ) -> Result<(), ServerError> {
+        let app = Router::new()
+            .fallback(handle)
+            .with_state(self.control_plane);
+        axum::serve(self.listener, app)
+            .with_graceful_shutdown(shutdown)
+            .await
+            .map_err(ServerError::Serve)
+    }
+
+    /// Serves in a background task until the returned handle is stopped or dropped.
+    pub fn spawn(self) -> RunningServer {
+        let (stop, stopped) = oneshot::channel::<()>();
+        let address = self.address;
+        let state = self.state();
+        let task = tokio::spawn(self.run_until(async {
+            let _ = stopped.await;
+        }));
+        RunningServer {
+            address,
+            state,
+            stop: Some(stop),
+            task,
+        }
+    }
+}
+
+async fn handle(
+    State(control_plane): State<Arc<ControlPlane>>,
+    request: Request<Body>,
+) -> Response<Body> {
+    control_plane.handle(request).await
+}
+
+/// A server serving in the background.
+pub struct RunningServer {
+    address: SocketAddr,
+    state: Arc<ServiceState>,
+    stop: Option<oneshot::Sender<()>>,
+    task: tokio::task::JoinHandle<Result<(), ServerError>>,
+}
+
+impl RunningServer {
+    pub fn local_addr(&self) -> SocketAddr {
+        self.address
+    }
+
+    /// `http://HOST:PORT`, the endpoint URL to give SDKs.
+    pub fn endpoint_url(&self) -> String {
+        format!("http://{}", self.address)
+    }
+
+    pub fn state(&self) -> &Arc<ServiceState> {
+        &self.state
+    }
+
+    /// Stops accepting connections and waits for the server task to end.
+    pub async fn stop(mut self) -> Result<(), ServerError> {
+        if let Some(stop) = self.stop.take() {
+            let _ = stop.send(());
+        }
+        match (&mut self.task).await {
+            Ok(result) => result,
+            Err(join) => Err(ServerError::Serve(io::Error::other(join))),
+        }
+    }
+}
+
+impl Drop for RunningServer {
+    fn drop(&mut self) {
+        if let Some(stop) = self.stop.take() {
+            let _ = stop.send(());
+        }
+    }
+}
