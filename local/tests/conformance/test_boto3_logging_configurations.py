@@ -217,7 +217,7 @@ def test_update_logging_configuration_of_unknown_id_is_resource_not_found(client
     "params, field",
     [
         ({"name": "bad name"}, "name"),
-        ({"destinationConfiguration": {"s3": {"bucketName": "NO"}}}, "destinationConfiguration.s3.bucketName"),
+        ({"destinationConfiguration": {"s3": {"bucketName": "NOPE"}}}, "destinationConfiguration.s3.bucketName"),
         (
             {"destinationConfiguration": {"firehose": {"deliveryStreamName": "x" * 65}}},
             "destinationConfiguration.firehose.deliveryStreamName",

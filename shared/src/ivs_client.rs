@@ -1,0 +1,60 @@
+//! Building the Amazon IVS Chat control-plane client: from the environment (as a Lambda does
+//! at cold start), or for an explicit endpoint such as the local service.
+
+use aws_config::{BehaviorVersion, Region};
+use aws_credential_types::Credentials;
+
+pub use aws_sdk_ivschat::Client;
+
+/// A client configured from the environment the standard way (region, credentials, retries).
+/// `AWS_ENDPOINT_URL_IVSCHAT` (or `AWS_ENDPOINT_URL`) points it at another endpoint, such as
+/// `ivschat-local`; the SDK reads those variables itself.
+pub async fn from_env() -> Client {
+    let sdk_config = aws_config::defaults(BehaviorVersion::latest()).load().await;
+    Client::new(&sdk_config)
+}
+
+/// Where and as whom to reach an IVS Chat endpoint explicitly.
+#[derive(Clone, Debug)]
+pub struct EndpointSettings {
+    /// `http://HOST:PORT` of the service.
+    pub endpoint_url: String,
+    pub region: String,
+    pub access_key_id: String,
+    pub secret_access_key: String,
+    /// Attempts per call, the first included; 1 turns retries off.
+    pub max_attempts: u32,
+}
+
+impl EndpointSettings {
+    /// The local service's defaults: region `us-west-2`, credentials `test` / `test`, and the
+    /// SDK's standard three attempts.
+    pub fn local(endpoint_url: impl Into<String>) -> Self {
+        EndpointSettings {
+            endpoint_url: endpoint_url.into(),
+            region: "us-west-2".into(),
+            access_key_id: "test".into(),
+            secret_access_key: "test".into(),
+            max_attempts: 3,
+        }
+    }
+}
+
+/// A client for an explicit endpoint, region and static key pair, touching no environment.
+pub fn for_endpoint(settings: &EndpointSettings) -> Client {
+    let credentials = Credentials::new(
+        settings.access_key_id.clone(),
+        settings.secret_access_key.clone(),
+        None,
+        None,
+        "ivschat-serverless-static",
+    );
+    let config = aws_sdk_ivschat::Config::builder()
+        .behavior_version(BehaviorVersion::latest())
+        .region(Region::new(settings.region.clone()))
+        .endpoint_url(settings.endpoint_url.clone())
+        .credentials_provider(credentials)
+        .retry_config(aws_config::retry::RetryConfig::standard().with_max_attempts(settings.max_attempts.max(1)))
+        .build();
+    Client::from_conf(config)
+}
