@@ -325,10 +325,9 @@ fn canonical_request(
     out.push('\n');
     out.push_str(&signed_headers.join(";"));
     out.push('\n');
-    match header_str(parts, "x-amz-content-sha256") {
-        Some(hash) => out.push_str(hash),
-        None => out.push_str(&hex::encode(Sha256::digest(body))),
-    }
+    // Non-S3 services hash the body they received; an `x-amz-content-sha256` header is just
+    // another header here, so a client cannot vouch for a body it did not send.
+    out.push_str(&hex::encode(Sha256::digest(body)));
     Ok(out)
 }
 

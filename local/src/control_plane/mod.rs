@@ -162,24 +162,35 @@ impl ControlPlane {
         }
     }
 
+    /// Reads the whole body. A body over the limit is still drained (up to a hard cap), so
+    /// that the client gets its ValidationException on a connection that stays usable.
     async fn read_body(&self, parts: &Parts, body: Body) -> Result<Bytes, ServiceError> {
-        let too_large = || {
-            ServiceError::malformed(format!(
-                "The request body is larger than {} bytes.",
-                self.max_body_bytes
-            ))
-        };
-        let declared = parts
-            .headers
-            .get(CONTENT_LENGTH)
-            .and_then(|v| v.to_str().ok())
-            .and_then(|v| v.parse::<usize>().ok());
-        if declared.is_some_and(|length| length > self.max_body_bytes) {
+        use http_body_util::BodyExt;
+
+        const DRAIN_CAP: usize = 64 * 1024 * 1024;
+        let too_large = || ServiceError::malformed(format!("The request body is larger than {} bytes.", self.max_body_bytes));
+        let declared = parts.headers.get(CONTENT_LENGTH).and_then(|v| v.to_str().ok()).and_then(|v| v.parse::<usize>().ok());
+        if declared.is_some_and(|length| length > DRAIN_CAP) {
             return Err(too_large());
         }
-        axum::body::to_bytes(body, self.max_body_bytes)
-            .await
-            .map_err(|_| too_large())
+        let mut body = body;
+        let mut collected = Vec::with_capacity(declared.unwrap_or(0).min(self.max_body_bytes));
+        let mut total = 0usize;
+        while let Some(frame) = body.frame().await {
+            let frame = frame.map_err(|error| ServiceError::malformed(format!("The request body could not be read: {error}.")))?;
+            let Ok(data) = frame.into_data() else { continue };
+            total += data.len();
+            if total > DRAIN_CAP {
+                return Err(too_large());
+            }
+            if total <= self.max_body_bytes {
+                collected.extend_from_slice(&data);
+            }
+        }
+        if total > self.max_body_bytes {
+            return Err(too_large());
+        }
+        Ok(Bytes::from(collected))
     }
 
     fn dispatch(&self, parts: &Parts, body: &[u8]) -> Result<Reply, ServiceError> {

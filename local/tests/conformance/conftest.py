@@ -104,6 +104,7 @@ class LocalServer:
                 chunk = os.read(fd, 4096)
                 if not chunk:
                     rc = self.proc.wait(5)
+                    self.stop()
                     raise RuntimeError(
                         f"{self.cmd!r} exited with {rc} before printing its ready line "
                         f"(stdout {buf!r})\n{self.stderr_text()}"
@@ -129,7 +130,8 @@ class LocalServer:
 
     def stderr_text(self, limit: int = 4000) -> str:
         try:
-            self._stderr.flush()
+            if not self._stderr.closed:
+                self._stderr.flush()
             text = self.stderr_path.read_text("utf-8", "replace")
         except OSError:
             return ""

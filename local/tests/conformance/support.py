@@ -8,11 +8,10 @@ conftest.py.
 
 from __future__ import annotations
 
-import json
 import random
 import re
 import string
-from datetime import datetime, timedelta, timezone
+from datetime import datetime, timezone
 
 import pytest
 
@@ -113,7 +112,16 @@ def expect_error(client, code: str, call: str, /, **params) -> dict:
     )
     assert resp["Error"].get("Message"), f"{code} has no message: {resp!r}"
     assert meta.get("RequestId"), "error response has no x-amzn-RequestId"
+    assert_required_error_members(client, code, resp)
     return resp
+
+
+def assert_required_error_members(client, code: str, resp: dict) -> None:
+    """Every member the model marks required on the error shape (resourceId,
+    resourceType, limit, reason, ...) must be in the body."""
+    shape = client.meta.service_model.shape_for(code)
+    missing = [m for m in shape.required_members if m != "message" and resp.get(m) in (None, "")]
+    assert not missing, f"{code} lacks required member(s) {missing}: {resp!r}"
 
 
 def _field_matches(actual: str, expected: str) -> bool:
@@ -150,7 +158,3 @@ def cli_error_text(code: str, operation: str) -> str:
 
 def tags_of_size(n: int, prefix: str = "k") -> dict:
     return {f"{prefix}{i}": f"v{i}" for i in range(n)}
-
-
-def dumps(obj) -> str:
-    return json.dumps(obj, separators=(",", ":"))

@@ -189,8 +189,9 @@ def test_list_rooms_with_unknown_logging_configuration_is_resource_not_found(c):
         ({"messageReviewHandlerUri": "not-a-lambda"}, "messageReviewHandlerUri"),
         ({"loggingConfigurationIdentifier": "nope"}, "loggingConfigurationIdentifier"),
         ({"nextToken": "t" * 1025}, "nextToken"),
+        ({"nextToken": "not-a-token-this-server-issued"}, "nextToken"),
     ],
-    ids=["max-51", "name-pattern", "name-129", "uri-pattern", "lc-pattern", "token-1025"],
+    ids=["max-51", "name-pattern", "name-129", "uri-pattern", "lc-pattern", "token-1025", "token-garbage"],
 )
 def test_list_rooms_rejects_out_of_contract_value(c, params, field):
     expect_validation(c, field, "list_rooms", **params)

@@ -348,8 +348,12 @@ def test_list_logging_configurations_does_not_list_deleted_ones(fresh_server, ma
 
 @pytest.mark.parametrize(
     "params, field",
-    [({"maxResults": 51}, "maxResults"), ({"nextToken": "t" * 1025}, "nextToken")],
-    ids=["max-51", "token-1025"],
+    [
+        ({"maxResults": 51}, "maxResults"),
+        ({"nextToken": "t" * 1025}, "nextToken"),
+        ({"nextToken": "not-a-token-this-server-issued"}, "nextToken"),
+    ],
+    ids=["max-51", "token-1025", "token-garbage"],
 )
 def test_list_logging_configurations_rejects_out_of_contract_value(client, params, field):
     expect_validation(client, field, "list_logging_configurations", **params)

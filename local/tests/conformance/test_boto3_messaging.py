@@ -267,6 +267,10 @@ def test_disconnect_user_rejects_out_of_contract_value(client, room, params, fie
     expect_validation(client, field, "disconnect_user", roomIdentifier=room["arn"], **params)
 
 
+def test_disconnect_user_rejects_empty_reason_sent_past_client_validation(raw_client, room):
+    expect_validation(raw_client, "reason", "disconnect_user", roomIdentifier=room["arn"], userId="u", reason="")
+
+
 def test_disconnect_user_requires_user_id_server_side(raw_client, room):
     expect_validation(raw_client, "userId", "disconnect_user", roomIdentifier=room["arn"])
 

@@ -137,10 +137,17 @@ LONG_LAMBDA = f"arn:aws:lambda:{REGION}:{ACCOUNT_ID}:function:" + "f" * 200
         ({"messageReviewHandler": {"uri": "not-a-lambda-arn"}}, "messageReviewHandler.uri"),
         ({"messageReviewHandler": {"uri": "arn:aws:s3:::bucket"}}, "messageReviewHandler.uri"),
         ({"messageReviewHandler": {"uri": LONG_LAMBDA[:171]}}, "messageReviewHandler.uri"),
+        ({"messageReviewHandler": {"uri": f"arn:aws:lambda:{REGION}:1234:function:x"}}, "messageReviewHandler.uri"),
+        ({"messageReviewHandler": {"uri": "x" + LAMBDA_ARN}}, "messageReviewHandler.uri"),
+        (
+            {"messageReviewHandler": {"uri": LAMBDA_ARN, "fallbackResult": "MAYBE"}},
+            "messageReviewHandler.fallbackResult",
+        ),
         ({"tags": tags_of_size(51)}, "tags"),
         ({"tags": {"k" * 129: "v"}}, "tags"),
         ({"tags": {"k": "v" * 257}}, "tags"),
         ({"tags": {"aws:reserved": "v"}}, "tags"),
+        ({"tags": {"bang!key": "v"}}, "tags"),
         ({"loggingConfigurationIdentifiers": ["not-an-arn"]}, "loggingConfigurationIdentifiers"),
         (
             {"loggingConfigurationIdentifiers": [f"arn:aws:ivschat:{REGION}:{ACCOUNT_ID}:room/abcdefghijkl"]},
@@ -157,10 +164,14 @@ LONG_LAMBDA = f"arn:aws:lambda:{REGION}:{ACCOUNT_ID}:function:" + "f" * 200
         "uri-not-arn",
         "uri-not-lambda",
         "uri-171",
+        "uri-short-account",
+        "uri-prefixed",
+        "fallback-enum",
         "tags-51",
         "tag-key-129",
         "tag-value-257",
         "tag-key-aws-prefix",
+        "tag-key-bang",
         "lc-not-arn",
         "lc-room-arn",
     ],
@@ -363,6 +374,16 @@ def test_update_room_does_not_touch_tags(client):
 def test_update_room_rejects_out_of_contract_value(client, room, params, field):
     expect_validation(client, field, "update_room", identifier=room["arn"], **params)
     assert body(client.get_room(identifier=room["arn"])) == body(room), "a rejected update changed the room"
+
+
+def test_update_room_rejects_four_logging_configurations(client, room):
+    arns = [
+        client.create_logging_configuration(destinationConfiguration={"s3": {"bucketName": f"upd-{i}"}})["arn"]
+        for i in range(4)
+    ]
+    expect_validation(
+        client, "loggingConfigurationIdentifiers", "update_room", identifier=room["arn"], loggingConfigurationIdentifiers=arns
+    )
 
 
 def test_update_room_of_unknown_room_is_resource_not_found(client):

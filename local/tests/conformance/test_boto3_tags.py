@@ -61,6 +61,11 @@ def test_tags_with_spaces_colons_and_slashes_round_trip(client, resource):
     assert tags_of(client, resource["arn"]) == {"created": "yes", "a.b_c=d+e-f@g": "3"}
 
 
+def test_tags_may_use_unicode_letters(client, room):
+    client.tag_resource(resourceArn=room["arn"], tags={"clé": "größe", "名前": "値"})
+    assert tags_of(client, room["arn"]) == {"clé": "größe", "名前": "値"}
+
+
 def test_untag_resource_ignores_absent_keys(client, resource):
     client.untag_resource(resourceArn=resource["arn"], tagKeys=["never-set"])
     assert tags_of(client, resource["arn"]) == {"created": "yes"}
@@ -98,12 +103,24 @@ def test_tag_resource_that_would_exceed_fifty_tags_is_rejected(client, room):
 
 @pytest.mark.parametrize(
     "tags",
-    [tags_of_size(51), {"aws:name": "x"}, {"k" * 129: "x"}, {"k": "v" * 257}],
-    ids=["51-tags", "aws-prefix", "key-129", "value-257"],
+    [
+        tags_of_size(51),
+        {"aws:name": "x"},
+        {"AWS:name": "x"},
+        {"k" * 129: "x"},
+        {"k": "v" * 257},
+        {"semi;colon": "x"},
+        {"k": "v<script>"},
+    ],
+    ids=["51-tags", "aws-prefix", "aws-prefix-uppercase", "key-129", "value-257", "key-bad-char", "value-bad-char"],
 )
 def test_tag_resource_rejects_out_of_contract_tags(client, room, tags):
     expect_validation(client, "tags", "tag_resource", resourceArn=room["arn"], tags=tags)
     assert tags_of(client, room["arn"]) == {}
+
+
+def test_tag_resource_rejects_empty_key_sent_past_client_validation(raw_client, room):
+    expect_validation(raw_client, "tags", "tag_resource", resourceArn=room["arn"], tags={"": "v"})
 
 
 def test_untag_resource_rejects_more_than_fifty_keys(client, room):
