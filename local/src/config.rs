@@ -41,7 +41,7 @@ pub struct ServeConfig {
 
     /// Accept requests without checking their SigV4 signature. The region is still taken
     /// from the credential scope when there is one.
-    #[arg(long, env = "IVSCHAT_LOCAL_NO_VERIFY_SIGNATURES")]
+    #[arg(long, env = "IVSCHAT_LOCAL_NO_VERIFY_SIGNATURES", value_parser = clap::builder::BoolishValueParser::new())]
     pub no_verify_signatures: bool,
 
     /// Region used for requests that carry no SigV4 credential scope (only possible with

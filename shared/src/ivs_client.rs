@@ -54,7 +54,10 @@ pub fn for_endpoint(settings: &EndpointSettings) -> Client {
         .region(Region::new(settings.region.clone()))
         .endpoint_url(settings.endpoint_url.clone())
         .credentials_provider(credentials)
-        .retry_config(aws_config::retry::RetryConfig::standard().with_max_attempts(settings.max_attempts.max(1)))
+        .retry_config(
+            aws_config::retry::RetryConfig::standard()
+                .with_max_attempts(settings.max_attempts.max(1)),
+        )
         .build();
     Client::from_conf(config)
 }

@@ -4,15 +4,15 @@
 use super::input::{
     Input, BUCKET_NAME_SHAPE, DELIVERY_STREAM_NAME_SHAPE, LAMBDA_ARN_SHAPE, LOG_GROUP_NAME_SHAPE,
 };
-use crate::state::{Destination, FallbackResult, MessageReviewHandler};
+use crate::state::{Destination, FallbackResult, MessageReviewHandlerChange};
 
 /// `messageReviewHandler`: `uri` (a Lambda ARN or empty) and `fallbackResult` (default ALLOW).
-pub fn message_review_handler(input: &mut Input) -> Option<MessageReviewHandler> {
+pub fn message_review_handler(input: &mut Input) -> Option<MessageReviewHandlerChange> {
     input.structure("messageReviewHandler", |handler| {
         let uri = handler.string("uri", &LAMBDA_ARN_SHAPE);
         let fallback = handler.enumeration("fallbackResult", &["ALLOW", "DENY"]);
-        MessageReviewHandler {
-            uri: uri.unwrap_or_default(),
+        MessageReviewHandlerChange {
+            uri,
             fallback_result: match fallback.as_deref() {
                 Some("DENY") => FallbackResult::Deny,
                 _ => FallbackResult::Allow,

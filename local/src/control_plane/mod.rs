@@ -168,8 +168,17 @@ impl ControlPlane {
         use http_body_util::BodyExt;
 
         const DRAIN_CAP: usize = 64 * 1024 * 1024;
-        let too_large = || ServiceError::malformed(format!("The request body is larger than {} bytes.", self.max_body_bytes));
-        let declared = parts.headers.get(CONTENT_LENGTH).and_then(|v| v.to_str().ok()).and_then(|v| v.parse::<usize>().ok());
+        let too_large = || {
+            ServiceError::malformed(format!(
+                "The request body is larger than {} bytes.",
+                self.max_body_bytes
+            ))
+        };
+        let declared = parts
+            .headers
+            .get(CONTENT_LENGTH)
+            .and_then(|v| v.to_str().ok())
+            .and_then(|v| v.parse::<usize>().ok());
         if declared.is_some_and(|length| length > DRAIN_CAP) {
             return Err(too_large());
         }
@@ -177,8 +186,12 @@ impl ControlPlane {
         let mut collected = Vec::with_capacity(declared.unwrap_or(0).min(self.max_body_bytes));
         let mut total = 0usize;
         while let Some(frame) = body.frame().await {
-            let frame = frame.map_err(|error| ServiceError::malformed(format!("The request body could not be read: {error}.")))?;
-            let Ok(data) = frame.into_data() else { continue };
+            let frame = frame.map_err(|error| {
+                ServiceError::malformed(format!("The request body could not be read: {error}."))
+            })?;
+            let Ok(data) = frame.into_data() else {
+                continue;
+            };
             total += data.len();
             if total > DRAIN_CAP {
                 return Err(too_large());

@@ -21,11 +21,9 @@ pub fn handle(context: &Context, resource_arn: String, query: &str) -> Result<Re
     if !keys.is_empty() {
         members.insert("tagKeys".into(), Value::Array(keys));
     }
+    // An empty key list (which the model allows) looks on the wire like no `tagKeys` at all,
+    // so a missing list removes nothing.
     let (mut input, arn) = tagged_resource::input_with_arn(resource_arn, members);
-    let present = input.has("tagKeys");
-    if !present {
-        input.fail("tagKeys", None, "Member must not be null");
-    }
     let keys = input.string_list("tagKeys", &TAG_KEY, MAX_TAG_KEYS);
     input.finish()?;
     let resource = tagged_resource::resolve(context, &arn.unwrap_or_default())?;

@@ -20,7 +20,10 @@ pub use chat_tokens::{Capability, ChatTokenGrant, ChatTokens};
 pub use logging_configurations::{
     Destination, LoggingConfiguration, LoggingConfigurationUpdate, NewLoggingConfiguration,
 };
-pub use rooms::{FallbackResult, MessageReviewHandler, NewRoom, Room, RoomFilter, RoomUpdate};
+pub use rooms::{
+    FallbackResult, MessageReviewHandler, MessageReviewHandlerChange, NewRoom, Room, RoomFilter,
+    RoomUpdate,
+};
 pub use tags::{ResourceRef, Tags, MAX_TAGS_PER_RESOURCE};
 
 /// Account limits that answer ServiceQuotaExceededException when reached.

@@ -35,6 +35,28 @@ pub struct MessageReviewHandler {
     pub fallback_result: FallbackResult,
 }
 
+/// A `messageReviewHandler` as CreateRoom or UpdateRoom give it. The structure replaces the
+/// current handler, except that a missing `uri` keeps the current one (none, for a new room);
+/// an empty `uri` detaches the handler.
+#[derive(Clone, Debug, PartialEq, Eq, Default)]
+pub struct MessageReviewHandlerChange {
+    pub uri: Option<String>,
+    pub fallback_result: FallbackResult,
+}
+
+impl MessageReviewHandlerChange {
+    fn apply(self, current: Option<MessageReviewHandler>) -> Option<MessageReviewHandler> {
+        let uri = self
+            .uri
+            .or(current.map(|handler| handler.uri))
+            .unwrap_or_default();
+        (!uri.is_empty()).then_some(MessageReviewHandler {
+            uri,
+            fallback_result: self.fallback_result,
+        })
+    }
+}
+
 /// A chat room, as the service stores it. ARNs are derived from the id and the region.
 #[derive(Clone, Debug)]
 pub struct Room {
@@ -57,7 +79,7 @@ pub struct NewRoom {
     pub name: Option<String>,
     pub maximum_message_rate_per_second: Option<u32>,
     pub maximum_message_length: Option<u32>,
-    pub message_review_handler: Option<MessageReviewHandler>,
+    pub message_review_handler: Option<MessageReviewHandlerChange>,
     pub tags: Tags,
     pub logging_configuration_ids: Vec<String>,
 }
@@ -69,7 +91,7 @@ pub struct RoomUpdate {
     pub maximum_message_rate_per_second: Option<u32>,
     pub maximum_message_length: Option<u32>,
     /// A handler with an empty `uri` detaches the current one.
-    pub message_review_handler: Option<MessageReviewHandler>,
+    pub message_review_handler: Option<MessageReviewHandlerChange>,
     /// Replaces the whole list when present.
     pub logging_configuration_ids: Option<Vec<String>>,
 }
@@ -95,10 +117,6 @@ impl RoomFilter {
                 .as_ref()
                 .is_none_or(|id| room.logging_configuration_ids.contains(id))
     }
-}
-
-fn attached_handler(handler: Option<MessageReviewHandler>) -> Option<MessageReviewHandler> {
-    handler.filter(|handler| !handler.uri.is_empty())
 }
 
 impl RegionData {
@@ -138,7 +156,9 @@ impl RegionState {
             maximum_message_length: new_room
                 .maximum_message_length
                 .unwrap_or(DEFAULT_MAXIMUM_MESSAGE_LENGTH),
-            message_review_handler: attached_handler(new_room.message_review_handler),
+            message_review_handler: new_room
+                .message_review_handler
+                .and_then(|change| change.apply(None)),
             tags: new_room.tags,
             logging_configuration_ids: new_room.logging_configuration_ids,
             revision,
@@ -184,8 +204,8 @@ impl RegionState {
         if let Some(length) = update.maximum_message_length {
             room.maximum_message_length = length;
         }
-        if let Some(handler) = update.message_review_handler {
-            room.message_review_handler = attached_handler(Some(handler));
+        if let Some(change) = update.message_review_handler {
+            room.message_review_handler = change.apply(room.message_review_handler.take());
         }
         if let Some(ids) = update.logging_configuration_ids {
             room.logging_configuration_ids = ids;
