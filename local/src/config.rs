@@ -77,6 +77,12 @@ pub struct ServeConfig {
     #[arg(long, env = "IVSCHAT_LOCAL_TOKEN_LIFETIME_SECONDS", default_value = "60", value_parser = clap::value_parser!(u64).range(1..=86400))]
     pub token_lifetime_seconds: u64,
 
+    /// Lambda Invoke API endpoint (`http://HOST:PORT`) that review-handler ARNs are invoked on,
+    /// e.g. `cargo lambda watch`. Without one, a room's review handler cannot be reached and its
+    /// `fallbackResult` applies to every message.
+    #[arg(long, env = "IVSCHAT_LOCAL_LAMBDA_ENDPOINT")]
+    pub lambda_endpoint: Option<String>,
+
     /// Largest accepted request body; larger ones get a ValidationException.
     #[arg(long, env = "IVSCHAT_LOCAL_MAX_BODY_BYTES", default_value = "262144")]
     pub max_body_bytes: usize,
@@ -98,6 +104,7 @@ impl ServeConfig {
             max_logging_configurations: 10,
             token_lifetime_seconds: 60,
             max_body_bytes: 262_144,
+            lambda_endpoint: None,
         }
     }
 

@@ -4,12 +4,15 @@
 //! The crate is split the way the service it imitates is: [`state`] holds rooms, logging
 //! configurations, chat tokens and recorded activity and knows nothing of HTTP;
 //! [`control_plane`] is the restJson1 wire layer with one handler per operation; [`auth`]
-//! checks SigV4 signatures; [`quotas`] enforces AWS's rate and account limits; [`server`]
+//! checks SigV4 signatures; [`messaging`] carries chat traffic over WebSocket and calls
+//! review handlers through [`lambda`]; [`quotas`] enforces AWS's rate and account limits; [`server`]
 //! binds the listener and shuts down gracefully.
 
 pub mod auth;
 pub mod config;
 pub mod control_plane;
+pub mod lambda;
+pub mod messaging;
 pub mod quotas;
 pub mod server;
 pub mod state;

@@ -7,7 +7,7 @@ use std::net::SocketAddr;
 use std::sync::Arc;
 
 use axum::body::Body;
-use axum::extract::State;
+use axum::extract::{ConnectInfo, State};
 use axum::Router;
 use http::{Request, Response};
 use tokio::net::TcpListener;
@@ -16,6 +16,8 @@ use tokio::sync::oneshot;
 use crate::auth::SigV4Verifier;
 use crate::config::{QuotaSwitch, ServeConfig};
 use crate::control_plane::{ControlPlane, ControlPlaneSettings};
+use crate::lambda::FunctionInvoker;
+use crate::messaging::Messaging;
 use crate::quotas::RateQuotas;
 use crate::state::{AccountLimits, ServiceState};
 
@@ -35,7 +37,14 @@ pub enum ServerError {
 pub struct Server {
     listener: TcpListener,
     address: SocketAddr,
+    services: Services,
+}
+
+/// What the listener serves: the control plane and, for WebSocket upgrades, messaging.
+#[derive(Clone)]
+struct Services {
     control_plane: Arc<ControlPlane>,
+    messaging: Arc<Messaging>,
 }
 
 impl Server {
@@ -74,10 +83,16 @@ impl Server {
             max_body_bytes: config.max_body_bytes,
             token_lifetime: config.token_lifetime(),
         };
+        let invoker = FunctionInvoker::new(config.lambda_endpoint.clone());
+        let messaging = Messaging::new(Arc::clone(&state), invoker);
+        let control_plane = Arc::new(ControlPlane::new(state, settings));
         Ok(Server {
             listener,
             address,
-            control_plane: Arc::new(ControlPlane::new(state, settings)),
+            services: Services {
+                control_plane,
+                messaging,
+            },
         })
     }
 
@@ -87,7 +102,7 @@ impl Server {
 
     /// The service's state, for inspection by tests and tools in the same process.
     pub fn state(&self) -> Arc<ServiceState> {
-        Arc::clone(&self.control_plane.state)
+        Arc::clone(&self.services.control_plane.state)
     }
 
     /// Serves until `shutdown` completes, then lets in-flight requests finish.
@@ -95,13 +110,14 @@ impl Server {
         self,
         shutdown: impl Future<Output = ()> + Send + 'static,
     ) -> Result<(), ServerError> {
-        let app = Router::new()
-            .fallback(handle)
-            .with_state(self.control_plane);
-        axum::serve(self.listener, app)
-            .with_graceful_shutdown(shutdown)
-            .await
-            .map_err(ServerError::Serve)
+        let app = Router::new().fallback(handle).with_state(self.services);
+        axum::serve(
+            self.listener,
+            app.into_make_service_with_connect_info::<SocketAddr>(),
+        )
+        .with_graceful_shutdown(shutdown)
+        .await
+        .map_err(ServerError::Serve)
     }
 
     /// Serves in a background task until the returned handle is stopped or dropped.
@@ -122,10 +138,15 @@ impl Server {
 }
 
 async fn handle(
-    State(control_plane): State<Arc<ControlPlane>>,
+    State(services): State<Services>,
+    ConnectInfo(peer): ConnectInfo<SocketAddr>,
     request: Request<Body>,
 ) -> Response<Body> {
-    control_plane.handle(request).await
+    if Messaging::is_upgrade(&request) {
+        Arc::clone(&services.messaging).accept(request, peer).await
+    } else {
+        services.control_plane.handle(request).await
+    }
 }
 
 /// A server serving in the background.

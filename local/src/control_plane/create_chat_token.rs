@@ -36,6 +36,7 @@ pub fn handle(context: &Context, mut input: Input) -> Result<Reply, ServiceError
         .map_err(|error| context.state_error(error))?;
 
     let now = ids::now();
+    let session_duration = Duration::minutes(session_minutes.unwrap_or(DEFAULT_SESSION_MINUTES));
     let token_lifetime = Duration::try_from(context.token_lifetime).unwrap_or(Duration::MINUTE);
     let grant = ChatTokenGrant {
         region: context.scope.region.clone(),
@@ -44,8 +45,8 @@ pub fn handle(context: &Context, mut input: Input) -> Result<Reply, ServiceError
         capabilities,
         attributes: attributes.unwrap_or_default(),
         token_expiration_time: now + token_lifetime,
-        session_expiration_time: now
-            + Duration::minutes(session_minutes.unwrap_or(DEFAULT_SESSION_MINUTES)),
+        session_expiration_time: now + session_duration,
+        session_duration,
     };
     let out = CreateChatTokenOut {
         token_expiration_time: timestamp(grant.token_expiration_time),

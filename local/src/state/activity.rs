@@ -1,12 +1,12 @@
 //! Room activity caused by the control plane (SendEvent, DeleteMessage, DisconnectUser,
-//! DeleteRoom): recorded in a bounded log and broadcast to whoever delivers it to clients.
+//! DeleteRoom): recorded in a bounded log and handed, synchronously and in order, to every
+//! registered sink (the messaging hub delivers it to connected clients).
 
 use std::collections::{BTreeMap, VecDeque};
 use std::sync::Arc;
 
-use parking_lot::Mutex;
+use parking_lot::{Mutex, RwLock};
 use time::OffsetDateTime;
-use tokio::sync::broadcast;
 
 /// One thing that happened to a room through the control plane.
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -42,23 +42,20 @@ pub enum RoomActivity {
     RoomDeleted { region: String, room_id: String },
 }
 
+/// Something that acts on room activity as it is recorded. Called with no lock held by the
+/// recorder; it must not block.
+pub trait ActivitySink: Send + Sync {
+    fn deliver(&self, activity: &RoomActivity);
+}
+
 /// How many recent activities are kept for inspection.
 const RECENT_CAPACITY: usize = 1024;
 
-/// The activity log and its broadcast channel.
+/// The activity log and its sinks.
+#[derive(Default)]
 pub struct Activity {
-    sender: broadcast::Sender<Arc<RoomActivity>>,
+    sinks: RwLock<Vec<Arc<dyn ActivitySink>>>,
     recent: Mutex<VecDeque<Arc<RoomActivity>>>,
-}
-
-impl Default for Activity {
-    fn default() -> Self {
-        let (sender, _) = broadcast::channel(4096);
-        Activity {
-            sender,
-            recent: Mutex::new(VecDeque::with_capacity(RECENT_CAPACITY)),
-        }
-    }
 }
 
 impl Activity {
@@ -71,12 +68,14 @@ impl Activity {
             }
             recent.push_back(Arc::clone(&activity));
         }
-        // Nobody listening is normal when no client is connected.
-        let _ = self.sender.send(activity);
+        for sink in self.sinks.read().iter() {
+            sink.deliver(&activity);
+        }
     }
 
-    pub fn subscribe(&self) -> broadcast::Receiver<Arc<RoomActivity>> {
-        self.sender.subscribe()
+    /// Registers a sink for every activity recorded from now on.
+    pub fn add_sink(&self, sink: Arc<dyn ActivitySink>) {
+        self.sinks.write().push(sink);
     }
 
     /// The most recent activities, oldest first.

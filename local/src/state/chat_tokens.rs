@@ -37,7 +37,11 @@ pub struct ChatTokenGrant {
     pub capabilities: Vec<Capability>,
     pub attributes: BTreeMap<String, String>,
     pub token_expiration_time: OffsetDateTime,
+    /// The session end reported by CreateChatToken (creation + duration).
     pub session_expiration_time: OffsetDateTime,
+    /// How long a connection made with the token lasts, counted from the connect, as the
+    /// CreateChatToken documentation says.
+    pub session_duration: time::Duration,
 }
 
 /// Why a token cannot be redeemed.
@@ -117,6 +121,7 @@ mod tests {
             attributes: BTreeMap::new(),
             token_expiration_time: now + expires_in,
             session_expiration_time: now + Duration::minutes(60),
+            session_duration: Duration::minutes(60),
         }
     }
 

@@ -15,14 +15,14 @@ use std::sync::Arc;
 use parking_lot::RwLock;
 use time::OffsetDateTime;
 
-pub use activity::{Activity, RoomActivity};
+pub use activity::{Activity, ActivitySink, RoomActivity};
 pub use chat_tokens::{Capability, ChatTokenGrant, ChatTokens};
 pub use logging_configurations::{
     Destination, LoggingConfiguration, LoggingConfigurationUpdate, NewLoggingConfiguration,
 };
 pub use rooms::{
     FallbackResult, MessageReviewHandler, MessageReviewHandlerChange, NewRoom, Room, RoomFilter,
-    RoomUpdate,
+    RoomLimits, RoomUpdate,
 };
 pub use tags::{ResourceRef, Tags, MAX_TAGS_PER_RESOURCE};
 

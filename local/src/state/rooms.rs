@@ -73,6 +73,15 @@ pub struct Room {
     revision: u64,
 }
 
+/// A room's current messaging limits and hooks; UpdateRoom changes apply to the next message.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct RoomLimits {
+    pub maximum_message_rate_per_second: u32,
+    pub maximum_message_length: u32,
+    pub message_review_handler: Option<MessageReviewHandler>,
+    pub logging_configuration_ids: Vec<String>,
+}
+
 /// The members of CreateRoom, validated; `None` takes the service default.
 #[derive(Clone, Debug, Default)]
 pub struct NewRoom {
@@ -247,6 +256,16 @@ impl RegionState {
             _ => None,
         };
         Ok(Page { items, next })
+    }
+
+    /// What messaging needs of a room for every message, without copying the whole room.
+    pub fn room_limits(&self, id: &str) -> Option<RoomLimits> {
+        self.data.read().rooms.get(id).map(|room| RoomLimits {
+            maximum_message_rate_per_second: room.maximum_message_rate_per_second,
+            maximum_message_length: room.maximum_message_length,
+            message_review_handler: room.message_review_handler.clone(),
+            logging_configuration_ids: room.logging_configuration_ids.clone(),
+        })
     }
 
     /// Number of rooms in the region.

@@ -1,0 +1,163 @@
+//! Invokes a function synchronously through the Lambda Invoke API
+//! (`POST /2015-03-31/functions/NAME/invocations`) of a configured endpoint, and reports
+//! function errors (`X-Amz-Function-Error`) the way Lambda does.
+
+use std::time::Duration;
+
+use bytes::Bytes;
+use http::{Method, Request, StatusCode};
+use http_body_util::{BodyExt, Full};
+use hyper_util::client::legacy::connect::HttpConnector;
+use hyper_util::client::legacy::Client;
+use hyper_util::rt::TokioExecutor;
+use percent_encoding::{utf8_percent_encode, NON_ALPHANUMERIC};
+
+/// Why an invocation produced no result.
+#[derive(Debug, thiserror::Error, PartialEq, Eq)]
+pub enum InvokeError {
+    #[error("function {0} is not available: no Lambda endpoint is configured for it")]
+    FunctionNotFound(String),
+    #[error("'{0}' is not a Lambda function ARN")]
+    NotAFunctionArn(String),
+    #[error("function {function} failed: {detail}")]
+    FunctionError { function: String, detail: String },
+    #[error("function {function} could not be reached: {detail}")]
+    Unreachable { function: String, detail: String },
+    #[error("function {function} did not answer within {timeout:?}")]
+    TimedOut { function: String, timeout: Duration },
+}
+
+/// The function name in `arn:aws:lambda:REGION:ACCOUNT:function:NAME[:QUALIFIER]`.
+pub fn function_name(arn: &str) -> Option<&str> {
+    let mut fields = arn.split(':');
+    let prefix: Vec<&str> = fields.by_ref().take(6).collect();
+    if prefix.len() != 6 || prefix[0] != "arn" || prefix[2] != "lambda" || prefix[5] != "function" {
+        return None;
+    }
+    fields.next().filter(|name| !name.is_empty())
+}
+
+/// Invokes functions on a Lambda Invoke API endpoint, when one is configured.
+#[derive(Clone)]
+pub struct FunctionInvoker {
+    endpoint: Option<String>,
+    client: Client<HttpConnector, Full<Bytes>>,
+}
+
+impl FunctionInvoker {
+    /// `endpoint` is `http://HOST:PORT` of a Lambda Invoke API; `None` means no function can
+    /// be invoked, which review treats like a failing handler (the fallback applies).
+    pub fn new(endpoint: Option<String>) -> Self {
+        let mut connector = HttpConnector::new();
+        connector.set_nodelay(true);
+        let client = Client::builder(TokioExecutor::new())
+            .pool_idle_timeout(Duration::from_secs(30))
+            .build(connector);
+        FunctionInvoker {
+            endpoint: endpoint.map(|e| e.trim_end_matches('/').to_owned()),
+            client,
+        }
+    }
+
+    /// Invokes the function named by `arn` with `payload`, waiting at most `timeout`.
+    pub async fn invoke(
+        &self,
+        arn: &str,
+        payload: Bytes,
+        timeout: Duration,
+    ) -> Result<Bytes, InvokeError> {
+        let name =
+            function_name(arn).ok_or_else(|| InvokeError::NotAFunctionArn(arn.to_owned()))?;
+        let Some(endpoint) = &self.endpoint else {
+            return Err(InvokeError::FunctionNotFound(name.to_owned()));
+        };
+        let function = name.to_owned();
+        let url = format!(
+            "{endpoint}/2015-03-31/functions/{}/invocations",
+            utf8_percent_encode(name, NON_ALPHANUMERIC)
+        );
+        let request = Request::builder()
+            .method(Method::POST)
+            .uri(url)
+            .header(http::header::CONTENT_TYPE, "application/json")
+            .body(Full::new(payload))
+            .map_err(|error| InvokeError::Unreachable {
+                function: function.clone(),
+                detail: error.to_string(),
+            })?;
+        let call =
+            async {
+                let response = self.client.request(request).await.map_err(|error| {
+                    InvokeError::Unreachable {
+                        function: function.clone(),
+                        detail: error.to_string(),
+                    }
+                })?;
+                let status = response.status();
+                let function_error = response
+                    .headers()
+                    .get("x-amz-function-error")
+                    .and_then(|v| v.to_str().ok())
+                    .map(str::to_owned);
+                let body = response
+                    .into_body()
+                    .collect()
+                    .await
+                    .map_err(|error| InvokeError::Unreachable {
+                        function: function.clone(),
+                        detail: error.to_string(),
+                    })?
+                    .to_bytes();
+                if let Some(kind) = function_error {
+                    return Err(InvokeError::FunctionError {
+                        function: function.clone(),
+                        detail: format!("{kind}: {}", String::from_utf8_lossy(&body)),
+                    });
+                }
+                if status == StatusCode::NOT_FOUND {
+                    return Err(InvokeError::FunctionNotFound(function.clone()));
+                }
+                if !status.is_success() {
+                    return Err(InvokeError::FunctionError {
+                        function: function.clone(),
+                        detail: format!(
+                            "the endpoint answered {status}: {}",
+                            String::from_utf8_lossy(&body)
+                        ),
+                    });
+                }
+                Ok(body)
+            };
+        tokio::time::timeout(timeout, call)
+            .await
+            .map_err(|_| InvokeError::TimedOut {
+                function: function.clone(),
+                timeout,
+            })?
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn function_names_come_from_lambda_arns_only() {
+        assert_eq!(
+            function_name("arn:aws:lambda:us-west-2:123456789012:function:review"),
+            Some("review")
+        );
+        assert_eq!(
+            function_name("arn:aws:lambda:us-west-2:123456789012:function:review:live"),
+            Some("review")
+        );
+        assert_eq!(
+            function_name("arn:aws:ivschat:us-west-2:123456789012:room/abc"),
+            None
+        );
+        assert_eq!(
+            function_name("arn:aws:lambda:us-west-2:123456789012:function:"),
+            None
+        );
+    }
+}

@@ -1,0 +1,197 @@
+//! Who is connected to which room, and fan-out: every frame for a room is encoded once and
+//! queued to each of its connections under one lock, so all clients see the same order.
+//! Also the room's message-rate bucket, and delivery of control-plane activity.
+
+use std::collections::HashMap;
+use std::sync::atomic::{AtomicU64, Ordering};
+use std::sync::Arc;
+use std::time::Instant;
+
+use axum::extract::ws::Utf8Bytes;
+use parking_lot::Mutex;
+use tokio::sync::mpsc::UnboundedSender;
+
+use super::frames;
+use crate::state::{ActivitySink, RoomActivity};
+
+/// A room, by region and id.
+pub type RoomKey = (String, String);
+
+/// What a connection's writer sends next.
+#[derive(Debug, Clone)]
+pub enum Outbound {
+    Frame(Utf8Bytes),
+    /// A close frame with this code and reason; the writer stops after it.
+    Close(u16, String),
+}
+
+struct Member {
+    user_id: Arc<str>,
+    sender: UnboundedSender<Outbound>,
+}
+
+/// A room's message-rate bucket: `maximumMessageRatePerSecond` across all senders, with a
+/// burst of one second's worth.
+struct RateBucket {
+    tokens: f64,
+    updated: Instant,
+}
+
+#[derive(Default)]
+struct RoomMembers {
+    members: HashMap<u64, Member>,
+    rate: Option<RateBucket>,
+}
+
+/// Every live connection, by room.
+#[derive(Default)]
+pub struct Hub {
+    rooms: Mutex<HashMap<RoomKey, RoomMembers>>,
+    next_connection: AtomicU64,
+}
+
+impl Hub {
+    /// Adds a connection to a room; returns its id for `leave`.
+    pub fn join(
+        &self,
+        room: &RoomKey,
+        user_id: Arc<str>,
+        sender: UnboundedSender<Outbound>,
+    ) -> u64 {
+        let id = self.next_connection.fetch_add(1, Ordering::Relaxed);
+        self.rooms
+            .lock()
+            .entry(room.clone())
+            .or_default()
+            .members
+            .insert(id, Member { user_id, sender });
+        id
+    }
+
+    pub fn leave(&self, room: &RoomKey, connection: u64) {
+        let mut rooms = self.rooms.lock();
+        if let Some(members) = rooms.get_mut(room) {
+            members.members.remove(&connection);
+            if members.members.is_empty() {
+                rooms.remove(room);
+            }
+        }
+    }
+
+    /// Number of live connections in a room.
+    pub fn connections(&self, room: &RoomKey) -> usize {
+        self.rooms
+            .lock()
+            .get(room)
+            .map_or(0, |members| members.members.len())
+    }
+
+    /// Takes one message from the room's rate bucket, or says the room is over its rate.
+    pub fn try_take_message(&self, room: &RoomKey, rate_per_second: u32) -> bool {
+        let rate = f64::from(rate_per_second.max(1));
+        let now = Instant::now();
+        let mut rooms = self.rooms.lock();
+        let members = rooms.entry(room.clone()).or_default();
+        let bucket = members.rate.get_or_insert(RateBucket {
+            tokens: rate,
+            updated: now,
+        });
+        let elapsed = now.saturating_duration_since(bucket.updated).as_secs_f64();
+        // A lowered rate (UpdateRoom) caps the bucket at once.
+        bucket.tokens = (bucket.tokens + elapsed * rate).min(rate);
+        bucket.updated = now;
+        if bucket.tokens >= 1.0 {
+            bucket.tokens -= 1.0;
+            true
+        } else {
+            false
+        }
+    }
+
+    /// Queues a frame to every connection of a room.
+    pub fn broadcast(&self, room: &RoomKey, frame: &Utf8Bytes) {
+        if let Some(members) = self.rooms.lock().get(room) {
+            for member in members.members.values() {
+                let _ = member.sender.send(Outbound::Frame(frame.clone()));
+            }
+        }
+    }
+
+    /// Queues `event` to the room, then closes (code 1000) every connection of `user_id`.
+    pub fn disconnect_user(&self, room: &RoomKey, user_id: &str, event: &Utf8Bytes, reason: &str) {
+        if let Some(members) = self.rooms.lock().get(room) {
+            for member in members.members.values() {
+                let _ = member.sender.send(Outbound::Frame(event.clone()));
+            }
+            for member in members
+                .members
+                .values()
+                .filter(|member| &*member.user_id == user_id)
+            {
+                let _ = member.sender.send(Outbound::Close(1000, reason.to_owned()));
+            }
+        }
+    }
+
+    /// Closes (code 1000) every connection of a room.
+    pub fn close_room(&self, room: &RoomKey, reason: &str) {
+        if let Some(members) = self.rooms.lock().get(room) {
+            for member in members.members.values() {
+                let _ = member.sender.send(Outbound::Close(1000, reason.to_owned()));
+            }
+        }
+    }
+}
+
+impl ActivitySink for Hub {
+    fn deliver(&self, activity: &RoomActivity) {
+        match activity {
+            RoomActivity::EventSent {
+                region,
+                room_id,
+                id,
+                event_name,
+                attributes,
+                send_time,
+            } => {
+                let frame = frames::event(id, "", event_name, attributes, *send_time);
+                self.broadcast(&(region.clone(), room_id.clone()), &frame);
+            }
+            RoomActivity::MessageDeleted {
+                region,
+                room_id,
+                id,
+                message_id,
+                reason,
+                send_time,
+            } => {
+                let attributes = frames::delete_message_attributes(message_id, reason.as_deref());
+                let frame = frames::event(id, "", "aws:DELETE_MESSAGE", &attributes, *send_time);
+                self.broadcast(&(region.clone(), room_id.clone()), &frame);
+            }
+            RoomActivity::UserDisconnected {
+                region,
+                room_id,
+                id,
+                user_id,
+                reason,
+                send_time,
+            } => {
+                let attributes = frames::disconnect_user_attributes(user_id, reason.as_deref());
+                let frame = frames::event(id, "", "aws:DISCONNECT_USER", &attributes, *send_time);
+                let close_reason = reason
+                    .as_deref()
+                    .unwrap_or("Disconnected by the room's moderator");
+                self.disconnect_user(
+                    &(region.clone(), room_id.clone()),
+                    user_id,
+                    &frame,
+                    close_reason,
+                );
+            }
+            RoomActivity::RoomDeleted { region, room_id } => {
+                self.close_room(&(region.clone(), room_id.clone()), "The room was deleted");
+            }
+        }
+    }
+}

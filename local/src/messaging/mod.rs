@@ -1,0 +1,128 @@
+//! The messaging API: WebSocket connections on the control plane's listener (any path), the
+//! chat token as the subprotocol, and the rooms' live traffic (DIGEST §2).
+
+pub mod frames;
+pub mod hub;
+pub mod review;
+mod session;
+
+use std::net::SocketAddr;
+use std::sync::Arc;
+
+use axum::body::Body;
+use axum::extract::ws::WebSocketUpgrade;
+use axum::extract::FromRequestParts;
+use axum::response::IntoResponse;
+use http::header::{CONNECTION, SEC_WEBSOCKET_PROTOCOL, UPGRADE};
+use http::{Request, Response, StatusCode};
+
+use crate::lambda::FunctionInvoker;
+use crate::state::chat_tokens::RedeemError;
+use crate::state::{ids, ServiceState};
+use hub::Hub;
+
+/// Chat connections: handshakes, sessions and the hub that fans frames out.
+pub struct Messaging {
+    pub hub: Arc<Hub>,
+    state: Arc<ServiceState>,
+    invoker: FunctionInvoker,
+}
+
+impl Messaging {
+    /// Creates the messaging side and subscribes it to control-plane activity.
+    pub fn new(state: Arc<ServiceState>, invoker: FunctionInvoker) -> Arc<Self> {
+        let hub = Arc::new(Hub::default());
+        state
+            .activity
+            .add_sink(Arc::clone(&hub) as Arc<dyn crate::state::ActivitySink>);
+        Arc::new(Messaging {
+            hub,
+            state,
+            invoker,
+        })
+    }
+
+    /// Whether a request asks to become a WebSocket.
+    pub fn is_upgrade(request: &Request<Body>) -> bool {
+        let has = |name, token: &str| {
+            request
+                .headers()
+                .get_all(name)
+                .iter()
+                .filter_map(|v| v.to_str().ok())
+                .any(|v| {
+                    v.split(',')
+                        .any(|part| part.trim().eq_ignore_ascii_case(token))
+                })
+        };
+        has(UPGRADE, "websocket") && has(CONNECTION, "upgrade")
+    }
+
+    /// Answers a WebSocket handshake: the token must be known, unused and unexpired and its
+    /// room must exist; it is echoed as the accepted subprotocol.
+    pub async fn accept(
+        self: Arc<Self>,
+        request: Request<Body>,
+        peer: SocketAddr,
+    ) -> Response<Body> {
+        let (mut parts, _body) = request.into_parts();
+        let upgrade = match WebSocketUpgrade::from_request_parts(&mut parts, &()).await {
+            Ok(upgrade) => upgrade,
+            Err(rejection) => return rejection.into_response(),
+        };
+        let Some(token) = parts
+            .headers
+            .get(SEC_WEBSOCKET_PROTOCOL)
+            .and_then(|v| v.to_str().ok())
+            .and_then(|v| v.split(',').map(str::trim).find(|t| !t.is_empty()))
+            .map(str::to_owned)
+        else {
+            return refuse(StatusCode::UNAUTHORIZED, "Missing chat token: send it as the WebSocket subprotocol (Sec-WebSocket-Protocol).");
+        };
+        let now = ids::now();
+        let grant = match self.state.chat_tokens.redeem(&token, now) {
+            Ok(grant) => grant,
+            Err(
+                error @ (RedeemError::Unknown | RedeemError::AlreadyUsed | RedeemError::Expired),
+            ) => {
+                return refuse(
+                    StatusCode::UNAUTHORIZED,
+                    &format!("{error}; get a new token with CreateChatToken."),
+                );
+            }
+        };
+        if self
+            .state
+            .region(&grant.region)
+            .room_limits(&grant.room_id)
+            .is_none()
+        {
+            return refuse(
+                StatusCode::NOT_FOUND,
+                "The chat token's room no longer exists.",
+            );
+        }
+        let session = session::Session::new(
+            Arc::clone(&self.hub),
+            Arc::clone(&self.state),
+            self.invoker.clone(),
+            grant,
+            peer.ip(),
+            now,
+        );
+        upgrade
+            .protocols([token])
+            .on_upgrade(move |socket| session.run(socket))
+            .into_response()
+    }
+}
+
+fn refuse(status: StatusCode, message: &str) -> Response<Body> {
+    let mut response = Response::new(Body::from(format!("{message}\n")));
+    *response.status_mut() = status;
+    response.headers_mut().insert(
+        http::header::CONTENT_TYPE,
+        http::HeaderValue::from_static("text/plain; charset=utf-8"),
+    );
+    response
+}

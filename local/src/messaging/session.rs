@@ -1,0 +1,323 @@
+//! One chat connection: reads the client's requests in order, checks capabilities and the
+//! room's limits, runs message review, and writes the frames the hub queues for it; ends
+//! the session with ERROR 401 when it expires.
+
+use std::collections::BTreeMap;
+use std::net::IpAddr;
+use std::sync::Arc;
+use std::time::Duration;
+
+use axum::extract::ws::{CloseFrame, Message, WebSocket};
+use futures_util::{SinkExt, StreamExt};
+use time::OffsetDateTime;
+use tokio::sync::mpsc::{self, UnboundedSender};
+
+use super::frames::{self, Request};
+use super::hub::{Hub, Outbound, RoomKey};
+use super::review::{self, ReviewOutcome, ReviewRequest, ReviewSender};
+use crate::lambda::FunctionInvoker;
+use crate::state::{ids, Capability, ChatTokenGrant, ServiceState};
+
+/// The longest close reason a close frame can carry, in bytes.
+const MAX_CLOSE_REASON: usize = 123;
+
+pub struct Session {
+    hub: Arc<Hub>,
+    state: Arc<ServiceState>,
+    invoker: FunctionInvoker,
+    grant: ChatTokenGrant,
+    room: RoomKey,
+    room_arn: String,
+    ip: String,
+    ends_at: OffsetDateTime,
+}
+
+/// An ERROR to send back: code and message.
+struct Refusal(u16, String);
+
+impl Session {
+    pub fn new(
+        hub: Arc<Hub>,
+        state: Arc<ServiceState>,
+        invoker: FunctionInvoker,
+        grant: ChatTokenGrant,
+        ip: IpAddr,
+        connected_at: OffsetDateTime,
+    ) -> Self {
+        let room = (grant.region.clone(), grant.room_id.clone());
+        let room_arn = format!(
+            "arn:aws:ivschat:{}:{}:room/{}",
+            grant.region,
+            state.account_id(),
+            grant.room_id
+        );
+        let ends_at = connected_at + grant.session_duration;
+        Session {
+            hub,
+            state,
+            invoker,
+            grant,
+            room,
+            room_arn,
+            ip: ip.to_string(),
+            ends_at,
+        }
+    }
+
+    pub async fn run(self, socket: WebSocket) {
+        let (mut sink, mut stream) = socket.split();
+        let (sender, mut queue) = mpsc::unbounded_channel::<Outbound>();
+        let connection = self.hub.join(
+            &self.room,
+            Arc::from(self.grant.user_id.as_str()),
+            sender.clone(),
+        );
+        let mut writer = tokio::spawn(async move {
+            while let Some(outbound) = queue.recv().await {
+                match outbound {
+                    Outbound::Frame(text) => {
+                        if sink.send(Message::Text(text)).await.is_err() {
+                            return;
+                        }
+                    }
+                    Outbound::Close(code, reason) => {
+                        let reason = truncate(&reason, MAX_CLOSE_REASON);
+                        let _ = sink
+                            .send(Message::Close(Some(CloseFrame {
+                                code,
+                                reason: reason.into(),
+                            })))
+                            .await;
+                        let _ = sink.close().await;
+                        return;
+                    }
+                }
+            }
+        });
+        let remaining = (self.ends_at - ids::now())
+            .try_into()
+            .unwrap_or(Duration::ZERO);
+        let expiry = tokio::time::sleep(remaining);
+        tokio::pin!(expiry);
+        let mut writer_done = false;
+        loop {
+            tokio::select! {
+                incoming = stream.next() => match incoming {
+                    Some(Ok(Message::Text(text))) => self.handle(text.as_str(), &sender).await,
+                    Some(Ok(Message::Binary(_))) => {
+                        send_error(&sender, "", 400, "Binary frames are not supported; send JSON text frames.");
+                    }
+                    Some(Ok(Message::Ping(_) | Message::Pong(_))) => {}
+                    Some(Ok(Message::Close(_)) | Err(_)) | None => break,
+                },
+                () = &mut expiry => {
+                    send_error(&sender, "", 401, "The chat session has expired; connect again with a new token.");
+                    let _ = sender.send(Outbound::Close(1000, "Session expired".into()));
+                    break;
+                }
+                _ = &mut writer => {
+                    writer_done = true;
+                    break;
+                }
+            }
+        }
+        self.hub.leave(&self.room, connection);
+        drop(sender);
+        if !writer_done {
+            // Let queued frames (an ERROR, a close) reach the client.
+            if tokio::time::timeout(Duration::from_secs(2), &mut writer)
+                .await
+                .is_err()
+            {
+                writer.abort();
+            }
+        }
+    }
+
+    async fn handle(&self, text: &str, sender: &UnboundedSender<Outbound>) {
+        let (request_id, request) = match frames::parse_request(text) {
+            Ok(parsed) => parsed,
+            Err(bad) => return send_error(sender, &bad.request_id, 400, &bad.message),
+        };
+        let result = match request {
+            Request::SendMessage {
+                content,
+                attributes,
+            } => self.send_message(&request_id, content, attributes).await,
+            Request::DeleteMessage { id, reason } => {
+                self.delete_message(&request_id, &id, reason.as_deref())
+            }
+            Request::DisconnectUser { user_id, reason } => {
+                self.disconnect_user(&request_id, &user_id, reason.as_deref())
+            }
+        };
+        if let Err(Refusal(code, message)) = result {
+            send_error(sender, &request_id, code, &message);
+        }
+    }
+
+    fn require(&self, capability: Capability, action: &str) -> Result<(), Refusal> {
+        if self.grant.capabilities.contains(&capability) {
+            Ok(())
+        } else {
+            Err(Refusal(
+                403,
+                format!("The chat token does not grant the capability {action}."),
+            ))
+        }
+    }
+
+    async fn send_message(
+        &self,
+        request_id: &str,
+        content: String,
+        attributes: Option<BTreeMap<String, String>>,
+    ) -> Result<(), Refusal> {
+        self.require(Capability::SendMessage, "SEND_MESSAGE")?;
+        let limits = self
+            .state
+            .region(&self.room.0)
+            .room_limits(&self.room.1)
+            .ok_or_else(|| Refusal(404, "The room no longer exists.".into()))?;
+        let length = content.chars().count();
+        if length > limits.maximum_message_length as usize {
+            return Err(Refusal(
+                400,
+                format!(
+                    "Messages must be at most {} characters long; this one has {length}.",
+                    limits.maximum_message_length
+                ),
+            ));
+        }
+        if !self
+            .hub
+            .try_take_message(&self.room, limits.maximum_message_rate_per_second)
+        {
+            return Err(Refusal(
+                429,
+                format!(
+                    "The room accepts at most {} messages per second.",
+                    limits.maximum_message_rate_per_second
+                ),
+            ));
+        }
+        let id = ids::new_id();
+        let send_time = ids::now();
+        let (content, attributes) = match &limits.message_review_handler {
+            None => (content, attributes),
+            Some(handler) => {
+                let no_attributes = BTreeMap::new();
+                let request = ReviewRequest {
+                    content: &content,
+                    message_id: &id,
+                    room_arn: &self.room_arn,
+                    attributes: attributes.as_ref().unwrap_or(&no_attributes),
+                    sender: ReviewSender {
+                        attributes: &self.grant.attributes,
+                        user_id: &self.grant.user_id,
+                        ip: &self.ip,
+                    },
+                };
+                match review::review(
+                    &self.invoker,
+                    handler,
+                    &request,
+                    limits.maximum_message_length,
+                )
+                .await
+                {
+                    ReviewOutcome::Allow {
+                        content,
+                        attributes,
+                    } => (content, attributes),
+                    ReviewOutcome::Deny { reason } => return Err(Refusal(406, reason)),
+                }
+            }
+        };
+        let frame = frames::message(&frames::Message {
+            id: &id,
+            request_id,
+            content: &content,
+            attributes: attributes.as_ref(),
+            send_time,
+            sender_user_id: &self.grant.user_id,
+            sender_attributes: &self.grant.attributes,
+        });
+        self.hub.broadcast(&self.room, &frame);
+        Ok(())
+    }
+
+    fn delete_message(
+        &self,
+        request_id: &str,
+        message_id: &str,
+        reason: Option<&str>,
+    ) -> Result<(), Refusal> {
+        self.require(Capability::DeleteMessage, "DELETE_MESSAGE")?;
+        if message_id.len() != ids::ID_LENGTH
+            || !message_id.bytes().all(|b| b.is_ascii_alphanumeric())
+        {
+            return Err(Refusal(
+                400,
+                "Id must be the 12-character Id of a MESSAGE.".into(),
+            ));
+        }
+        let attributes = frames::delete_message_attributes(message_id, reason);
+        let frame = frames::event(
+            &ids::new_id(),
+            request_id,
+            "aws:DELETE_MESSAGE",
+            &attributes,
+            ids::now(),
+        );
+        self.hub.broadcast(&self.room, &frame);
+        Ok(())
+    }
+
+    fn disconnect_user(
+        &self,
+        request_id: &str,
+        user_id: &str,
+        reason: Option<&str>,
+    ) -> Result<(), Refusal> {
+        self.require(Capability::DisconnectUser, "DISCONNECT_USER")?;
+        if user_id.is_empty() {
+            return Err(Refusal(400, "UserId must not be empty.".into()));
+        }
+        let attributes = frames::disconnect_user_attributes(user_id, reason);
+        let frame = frames::event(
+            &ids::new_id(),
+            request_id,
+            "aws:DISCONNECT_USER",
+            &attributes,
+            ids::now(),
+        );
+        self.hub.disconnect_user(
+            &self.room,
+            user_id,
+            &frame,
+            reason.unwrap_or("Disconnected by a moderator"),
+        );
+        Ok(())
+    }
+}
+
+fn send_error(sender: &UnboundedSender<Outbound>, request_id: &str, code: u16, message: &str) {
+    let _ = sender.send(Outbound::Frame(frames::error(
+        &ids::new_id(),
+        request_id,
+        code,
+        message,
+    )));
+}
+
+fn truncate(text: &str, max_bytes: usize) -> &str {
+    if text.len() <= max_bytes {
+        return text;
+    }
+    let mut end = max_bytes;
+    while !text.is_char_boundary(end) {
+        end -= 1;
+    }
+    &text[..end]
+}
