@@ -83,6 +83,11 @@ pub struct ServeConfig {
     #[arg(long, env = "IVSCHAT_LOCAL_LAMBDA_ENDPOINT")]
     pub lambda_endpoint: Option<String>,
 
+    /// Directory where chat logs land (S3, CloudWatch Logs and Firehose stand-ins); created
+    /// when the first record is written.
+    #[arg(long, env = "IVSCHAT_LOCAL_DATA_DIR", default_value = ".ivschat-local")]
+    pub data_dir: std::path::PathBuf,
+
     /// Largest accepted request body; larger ones get a ValidationException.
     #[arg(long, env = "IVSCHAT_LOCAL_MAX_BODY_BYTES", default_value = "262144")]
     pub max_body_bytes: usize,
@@ -105,6 +110,7 @@ impl ServeConfig {
             token_lifetime_seconds: 60,
             max_body_bytes: 262_144,
             lambda_endpoint: None,
+            data_dir: std::env::temp_dir().join(format!("ivschat-local-{}", uuid::Uuid::new_v4())),
         }
     }
 

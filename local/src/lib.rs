@@ -9,6 +9,7 @@
 //! binds the listener and shuts down gracefully.
 
 pub mod auth;
+pub mod chat_logging;
 pub mod config;
 pub mod control_plane;
 pub mod lambda;

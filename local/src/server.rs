@@ -14,6 +14,7 @@ use tokio::net::TcpListener;
 use tokio::sync::oneshot;
 
 use crate::auth::SigV4Verifier;
+use crate::chat_logging::ChatLogger;
 use crate::config::{QuotaSwitch, ServeConfig};
 use crate::control_plane::{ControlPlane, ControlPlaneSettings};
 use crate::lambda::FunctionInvoker;
@@ -84,7 +85,8 @@ impl Server {
             token_lifetime: config.token_lifetime(),
         };
         let invoker = FunctionInvoker::new(config.lambda_endpoint.clone());
-        let messaging = Messaging::new(Arc::clone(&state), invoker);
+        let logger = ChatLogger::start(Arc::clone(&state), config.data_dir.clone());
+        let messaging = Messaging::new(Arc::clone(&state), invoker, Some(logger));
         let control_plane = Arc::new(ControlPlane::new(state, settings));
         Ok(Server {
             listener,

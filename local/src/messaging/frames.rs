@@ -105,9 +105,11 @@ pub fn parse_request(text: &str) -> Result<(String, Request), BadRequest> {
                 reason: string("Reason", false)?,
             }
         }
-        other => return Err(bad(format!(
+        other => {
+            return Err(bad(format!(
             "Unknown Action '{other}': expected SEND_MESSAGE, DELETE_MESSAGE or DISCONNECT_USER"
-        ))),
+        )))
+        }
     };
     Ok((request_id, request))
 }

@@ -12,6 +12,7 @@ use parking_lot::Mutex;
 use tokio::sync::mpsc::UnboundedSender;
 
 use super::frames;
+use crate::chat_logging::{ChatLogger, RecordType};
 use crate::state::{ActivitySink, RoomActivity};
 
 /// A room, by region and id.
@@ -43,14 +44,41 @@ struct RoomMembers {
     rate: Option<RateBucket>,
 }
 
-/// Every live connection, by room.
-#[derive(Default)]
+/// Every live connection, by room, and the chat log that delivered frames go to.
 pub struct Hub {
     rooms: Mutex<HashMap<RoomKey, RoomMembers>>,
     next_connection: AtomicU64,
+    logger: Option<Arc<ChatLogger>>,
 }
 
 impl Hub {
+    pub fn new(logger: Option<Arc<ChatLogger>>) -> Self {
+        Hub {
+            rooms: Mutex::new(HashMap::new()),
+            next_connection: AtomicU64::new(0),
+            logger,
+        }
+    }
+
+    /// Delivers a MESSAGE or EVENT to every connection of a room and records it in the room's
+    /// chat logs.
+    pub fn publish(
+        &self,
+        room: &RoomKey,
+        kind: RecordType,
+        frame: &Utf8Bytes,
+        time: time::OffsetDateTime,
+    ) {
+        self.broadcast(room, frame);
+        self.log(room, kind, frame, time);
+    }
+
+    fn log(&self, room: &RoomKey, kind: RecordType, frame: &Utf8Bytes, time: time::OffsetDateTime) {
+        if let Some(logger) = &self.logger {
+            logger.log(&room.0, &room.1, kind, frame.as_str(), time);
+        }
+    }
+
     /// Adds a connection to a room; returns its id for `leave`.
     pub fn join(
         &self,
@@ -117,8 +145,16 @@ impl Hub {
         }
     }
 
-    /// Queues `event` to the room, then closes (code 1000) every connection of `user_id`.
-    pub fn disconnect_user(&self, room: &RoomKey, user_id: &str, event: &Utf8Bytes, reason: &str) {
+    /// Delivers `event` (`aws:DISCONNECT_USER`) to the room, logs it, then closes (code 1000)
+    /// every connection of `user_id`.
+    pub fn disconnect_user(
+        &self,
+        room: &RoomKey,
+        user_id: &str,
+        event: &Utf8Bytes,
+        time: time::OffsetDateTime,
+        reason: &str,
+    ) {
         if let Some(members) = self.rooms.lock().get(room) {
             for member in members.members.values() {
                 let _ = member.sender.send(Outbound::Frame(event.clone()));
@@ -131,6 +167,7 @@ impl Hub {
                 let _ = member.sender.send(Outbound::Close(1000, reason.to_owned()));
             }
         }
+        self.log(room, RecordType::Event, event, time);
     }
 
     /// Closes (code 1000) every connection of a room.
@@ -155,7 +192,8 @@ impl ActivitySink for Hub {
                 send_time,
             } => {
                 let frame = frames::event(id, "", event_name, attributes, *send_time);
-                self.broadcast(&(region.clone(), room_id.clone()), &frame);
+                let room = (region.clone(), room_id.clone());
+                self.publish(&room, RecordType::Event, &frame, *send_time);
             }
             RoomActivity::MessageDeleted {
                 region,
@@ -167,7 +205,8 @@ impl ActivitySink for Hub {
             } => {
                 let attributes = frames::delete_message_attributes(message_id, reason.as_deref());
                 let frame = frames::event(id, "", "aws:DELETE_MESSAGE", &attributes, *send_time);
-                self.broadcast(&(region.clone(), room_id.clone()), &frame);
+                let room = (region.clone(), room_id.clone());
+                self.publish(&room, RecordType::Event, &frame, *send_time);
             }
             RoomActivity::UserDisconnected {
                 region,
@@ -186,6 +225,7 @@ impl ActivitySink for Hub {
                     &(region.clone(), room_id.clone()),
                     user_id,
                     &frame,
+                    *send_time,
                     close_reason,
                 );
             }

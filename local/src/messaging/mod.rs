@@ -16,6 +16,7 @@ use axum::response::IntoResponse;
 use http::header::{CONNECTION, SEC_WEBSOCKET_PROTOCOL, UPGRADE};
 use http::{Request, Response, StatusCode};
 
+use crate::chat_logging::ChatLogger;
 use crate::lambda::FunctionInvoker;
 use crate::state::chat_tokens::RedeemError;
 use crate::state::{ids, ServiceState};
@@ -30,8 +31,12 @@ pub struct Messaging {
 
 impl Messaging {
     /// Creates the messaging side and subscribes it to control-plane activity.
-    pub fn new(state: Arc<ServiceState>, invoker: FunctionInvoker) -> Arc<Self> {
-        let hub = Arc::new(Hub::default());
+    pub fn new(
+        state: Arc<ServiceState>,
+        invoker: FunctionInvoker,
+        logger: Option<Arc<ChatLogger>>,
+    ) -> Arc<Self> {
+        let hub = Arc::new(Hub::new(logger));
         state
             .activity
             .add_sink(Arc::clone(&hub) as Arc<dyn crate::state::ActivitySink>);

@@ -15,6 +15,7 @@ use tokio::sync::mpsc::{self, UnboundedSender};
 use super::frames::{self, Request};
 use super::hub::{Hub, Outbound, RoomKey};
 use super::review::{self, ReviewOutcome, ReviewRequest, ReviewSender};
+use crate::chat_logging::RecordType;
 use crate::lambda::FunctionInvoker;
 use crate::state::{ids, Capability, ChatTokenGrant, ServiceState};
 
@@ -243,7 +244,8 @@ impl Session {
             sender_user_id: &self.grant.user_id,
             sender_attributes: &self.grant.attributes,
         });
-        self.hub.broadcast(&self.room, &frame);
+        self.hub
+            .publish(&self.room, RecordType::Message, &frame, send_time);
         Ok(())
     }
 
@@ -263,14 +265,16 @@ impl Session {
             ));
         }
         let attributes = frames::delete_message_attributes(message_id, reason);
+        let time = ids::now();
         let frame = frames::event(
             &ids::new_id(),
             request_id,
             "aws:DELETE_MESSAGE",
             &attributes,
-            ids::now(),
+            time,
         );
-        self.hub.broadcast(&self.room, &frame);
+        self.hub
+            .publish(&self.room, RecordType::Event, &frame, time);
         Ok(())
     }
 
@@ -285,19 +289,17 @@ impl Session {
             return Err(Refusal(400, "UserId must not be empty.".into()));
         }
         let attributes = frames::disconnect_user_attributes(user_id, reason);
+        let time = ids::now();
         let frame = frames::event(
             &ids::new_id(),
             request_id,
             "aws:DISCONNECT_USER",
             &attributes,
-            ids::now(),
+            time,
         );
-        self.hub.disconnect_user(
-            &self.room,
-            user_id,
-            &frame,
-            reason.unwrap_or("Disconnected by a moderator"),
-        );
+        let close_reason = reason.unwrap_or("Disconnected by a moderator");
+        self.hub
+            .disconnect_user(&self.room, user_id, &frame, time, close_reason);
         Ok(())
     }
 }

@@ -3,6 +3,7 @@
 
 mod auth;
 mod binary;
+mod chat_logs;
 mod list_rooms;
 mod logging_configurations;
 mod messaging;
