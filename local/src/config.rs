@@ -83,6 +83,24 @@ pub struct ServeConfig {
     #[arg(long, env = "IVSCHAT_LOCAL_LAMBDA_ENDPOINT")]
     pub lambda_endpoint: Option<String>,
 
+    /// Host a Lambda function: `NAME=PATH` of its binary (built with `lambda_runtime`, like
+    /// `cargo lambda build` makes). Repeatable. The review handler ARN
+    /// `arn:aws:lambda:REGION:ACCOUNT:function:NAME` and the Invoke API reach it.
+    #[arg(long = "function", env = "IVSCHAT_LOCAL_FUNCTIONS", value_delimiter = ',', value_parser = parse_function)]
+    pub functions: Vec<(String, std::path::PathBuf)>,
+
+    /// Environment of a hosted function: `NAME:KEY=VALUE`. Repeatable.
+    #[arg(long = "function-env", env = "IVSCHAT_LOCAL_FUNCTION_ENV", value_delimiter = ',', value_parser = parse_function_env)]
+    pub function_env: Vec<(String, String, String)>,
+
+    /// Timeout of every hosted function, in seconds (Lambda's default is 3).
+    #[arg(long, env = "IVSCHAT_LOCAL_FUNCTION_TIMEOUT_SECONDS", default_value = "3", value_parser = clap::value_parser!(u64).range(1..=900))]
+    pub function_timeout_seconds: u64,
+
+    /// Memory size reported to hosted functions, in MB.
+    #[arg(long, env = "IVSCHAT_LOCAL_FUNCTION_MEMORY_MB", default_value = "128", value_parser = clap::value_parser!(u32).range(128..=10240))]
+    pub function_memory_mb: u32,
+
     /// Directory where chat logs land (S3, CloudWatch Logs and Firehose stand-ins); created
     /// when the first record is written.
     #[arg(long, env = "IVSCHAT_LOCAL_DATA_DIR", default_value = ".ivschat-local")]
@@ -110,12 +128,67 @@ impl ServeConfig {
             token_lifetime_seconds: 60,
             max_body_bytes: 262_144,
             lambda_endpoint: None,
+            functions: Vec::new(),
+            function_env: Vec::new(),
+            function_timeout_seconds: 3,
+            function_memory_mb: 128,
             data_dir: std::env::temp_dir().join(format!("ivschat-local-{}", uuid::Uuid::new_v4())),
         }
     }
 
     pub fn token_lifetime(&self) -> Duration {
         Duration::from_secs(self.token_lifetime_seconds)
+    }
+}
+
+impl ServeConfig {
+    /// The hosted functions, each with its own environment.
+    pub fn function_specs(&self) -> Vec<crate::lambda::FunctionSpec> {
+        self.functions
+            .iter()
+            .map(|(name, executable)| crate::lambda::FunctionSpec {
+                name: name.clone(),
+                executable: executable.clone(),
+                environment: self
+                    .function_env
+                    .iter()
+                    .filter(|(function, _, _)| function == name)
+                    .map(|(_, key, value)| (key.clone(), value.clone()))
+                    .collect(),
+                timeout: Duration::from_secs(self.function_timeout_seconds),
+                memory_mb: self.function_memory_mb,
+            })
+            .collect()
+    }
+}
+
+fn is_function_name(name: &str) -> bool {
+    (1..=64).contains(&name.len())
+        && name
+            .bytes()
+            .all(|b| b.is_ascii_alphanumeric() || b == b'-' || b == b'_')
+}
+
+fn parse_function(value: &str) -> Result<(String, std::path::PathBuf), String> {
+    match value.split_once('=') {
+        Some((name, path)) if is_function_name(name) && !path.is_empty() => {
+            Ok((name.to_owned(), path.into()))
+        }
+        _ => Err("expected NAME=PATH, NAME being 1-64 letters, digits, '-' or '_'".into()),
+    }
+}
+
+fn parse_function_env(value: &str) -> Result<(String, String, String), String> {
+    let parsed = value.split_once(':').and_then(|(name, assignment)| {
+        assignment
+            .split_once('=')
+            .map(|(key, value)| (name, key, value))
+    });
+    match parsed {
+        Some((name, key, value)) if is_function_name(name) && !key.is_empty() => {
+            Ok((name.to_owned(), key.to_owned(), value.to_owned()))
+        }
+        _ => Err("expected NAME:KEY=VALUE".into()),
     }
 }
 

@@ -17,7 +17,7 @@ use crate::auth::SigV4Verifier;
 use crate::chat_logging::ChatLogger;
 use crate::config::{QuotaSwitch, ServeConfig};
 use crate::control_plane::{ControlPlane, ControlPlaneSettings};
-use crate::lambda::FunctionInvoker;
+use crate::lambda::{invoke_api, FunctionInvoker, HostSettings, HostedFunction};
 use crate::messaging::Messaging;
 use crate::quotas::RateQuotas;
 use crate::state::{AccountLimits, ServiceState};
@@ -30,6 +30,8 @@ pub enum ServerError {
         address: SocketAddr,
         source: io::Error,
     },
+    #[error("cannot host function {name}: {source}")]
+    Function { name: String, source: io::Error },
     #[error("the server stopped: {0}")]
     Serve(#[source] io::Error),
 }
@@ -41,11 +43,15 @@ pub struct Server {
     services: Services,
 }
 
-/// What the listener serves: the control plane and, for WebSocket upgrades, messaging.
+/// What the listener serves: the control plane, messaging (WebSocket upgrades) and the
+/// Lambda Invoke API of hosted functions.
 #[derive(Clone)]
 struct Services {
     control_plane: Arc<ControlPlane>,
     messaging: Arc<Messaging>,
+    functions: FunctionInvoker,
+    /// `arn:aws:lambda:REGION:ACCOUNT:function:` of hosted functions.
+    function_arn_prefix: Arc<str>,
 }
 
 impl Server {
@@ -84,9 +90,28 @@ impl Server {
             max_body_bytes: config.max_body_bytes,
             token_lifetime: config.token_lifetime(),
         };
-        let invoker = FunctionInvoker::new(config.lambda_endpoint.clone());
+        let host_settings = HostSettings {
+            region: config.default_region.clone(),
+            account_id: config.account_id.clone(),
+            access_key_id: config.access_key_id.clone(),
+            secret_access_key: config.secret_access_key.clone(),
+            service_url: format!("http://{address}"),
+        };
+        let mut hosted = Vec::new();
+        for spec in config.function_specs() {
+            let name = spec.name.clone();
+            let function = HostedFunction::start(spec, host_settings.clone())
+                .await
+                .map_err(|source| ServerError::Function { name, source })?;
+            hosted.push(function);
+        }
+        let invoker = FunctionInvoker::new(hosted, config.lambda_endpoint.clone());
         let logger = ChatLogger::start(Arc::clone(&state), config.data_dir.clone());
-        let messaging = Messaging::new(Arc::clone(&state), invoker, Some(logger));
+        let messaging = Messaging::new(Arc::clone(&state), invoker.clone(), Some(logger));
+        let function_arn_prefix = format!(
+            "arn:aws:lambda:{}:{}:function:",
+            config.default_region, config.account_id
+        );
         let control_plane = Arc::new(ControlPlane::new(state, settings));
         Ok(Server {
             listener,
@@ -94,6 +119,8 @@ impl Server {
             services: Services {
                 control_plane,
                 messaging,
+                functions: invoker,
+                function_arn_prefix: Arc::from(function_arn_prefix),
             },
         })
     }
@@ -146,6 +173,12 @@ async fn handle(
 ) -> Response<Body> {
     if Messaging::is_upgrade(&request) {
         Arc::clone(&services.messaging).accept(request, peer).await
+    } else if invoke_api::is_invoke_request(&request) {
+        let prefix = &services.function_arn_prefix;
+        invoke_api::handle(&services.functions, request, |name| {
+            format!("{prefix}{name}")
+        })
+        .await
     } else {
         services.control_plane.handle(request).await
     }

@@ -1,7 +1,9 @@
-//! Invokes a function synchronously through the Lambda Invoke API
-//! (`POST /2015-03-31/functions/NAME/invocations`) of a configured endpoint, and reports
-//! function errors (`X-Amz-Function-Error`) the way Lambda does.
+//! Invokes a function by ARN: a function hosted here, or else through the Lambda Invoke API
+//! (`POST /2015-03-31/functions/NAME/invocations`) of a configured endpoint such as
+//! `cargo lambda watch`; function errors (`X-Amz-Function-Error`) are reported as Lambda does.
 
+use std::collections::HashMap;
+use std::sync::Arc;
 use std::time::Duration;
 
 use bytes::Bytes;
@@ -12,6 +14,8 @@ use hyper_util::client::legacy::Client;
 use hyper_util::rt::TokioExecutor;
 use percent_encoding::{utf8_percent_encode, NON_ALPHANUMERIC};
 
+use super::hosted::HostedFunction;
+
 /// Why an invocation produced no result.
 #[derive(Debug, thiserror::Error, PartialEq, Eq)]
 pub enum InvokeError {
@@ -19,8 +23,16 @@ pub enum InvokeError {
     FunctionNotFound(String),
     #[error("'{0}' is not a Lambda function ARN")]
     NotAFunctionArn(String),
-    #[error("function {function} failed: {detail}")]
-    FunctionError { function: String, detail: String },
+    /// The function ran and failed (`X-Amz-Function-Error: Unhandled`); `body` is its error JSON.
+    #[error(
+        "function {function} failed with {error_type}: {}",
+        String::from_utf8_lossy(body)
+    )]
+    Failed {
+        function: String,
+        error_type: String,
+        body: Bytes,
+    },
     #[error("function {function} could not be reached: {detail}")]
     Unreachable { function: String, detail: String },
     #[error("function {function} did not answer within {timeout:?}")]
@@ -37,26 +49,40 @@ pub fn function_name(arn: &str) -> Option<&str> {
     fields.next().filter(|name| !name.is_empty())
 }
 
-/// Invokes functions on a Lambda Invoke API endpoint, when one is configured.
+/// Invokes hosted functions, and others on a Lambda Invoke API endpoint when one is configured.
 #[derive(Clone)]
 pub struct FunctionInvoker {
+    hosted: Arc<HashMap<String, HostedFunction>>,
     endpoint: Option<String>,
     client: Client<HttpConnector, Full<Bytes>>,
 }
 
 impl FunctionInvoker {
-    /// `endpoint` is `http://HOST:PORT` of a Lambda Invoke API; `None` means no function can
-    /// be invoked, which review treats like a failing handler (the fallback applies).
-    pub fn new(endpoint: Option<String>) -> Self {
+    /// `hosted` functions are invoked by name first; others go to `endpoint`
+    /// (`http://HOST:PORT` of a Lambda Invoke API) when there is one. A function found in
+    /// neither cannot be invoked, which review treats like a failing handler (fallback).
+    pub fn new(hosted: Vec<HostedFunction>, endpoint: Option<String>) -> Self {
+        let hosted = Arc::new(
+            hosted
+                .into_iter()
+                .map(|function| (function.name().to_owned(), function))
+                .collect(),
+        );
         let mut connector = HttpConnector::new();
         connector.set_nodelay(true);
         let client = Client::builder(TokioExecutor::new())
             .pool_idle_timeout(Duration::from_secs(30))
             .build(connector);
         FunctionInvoker {
+            hosted,
             endpoint: endpoint.map(|e| e.trim_end_matches('/').to_owned()),
             client,
         }
+    }
+
+    /// The hosted function of this name, if any.
+    pub fn hosted(&self, name: &str) -> Option<&HostedFunction> {
+        self.hosted.get(name)
     }
 
     /// Invokes the function named by `arn` with `payload`, waiting at most `timeout`.
@@ -68,6 +94,14 @@ impl FunctionInvoker {
     ) -> Result<Bytes, InvokeError> {
         let name =
             function_name(arn).ok_or_else(|| InvokeError::NotAFunctionArn(arn.to_owned()))?;
+        if let Some(function) = self.hosted.get(name) {
+            return tokio::time::timeout(timeout, function.invoke(payload))
+                .await
+                .map_err(|_| InvokeError::TimedOut {
+                    function: name.to_owned(),
+                    timeout,
+                })?;
+        }
         let Some(endpoint) = &self.endpoint else {
             return Err(InvokeError::FunctionNotFound(name.to_owned()));
         };
@@ -108,17 +142,18 @@ impl FunctionInvoker {
                         detail: error.to_string(),
                     })?
                     .to_bytes();
-                if let Some(kind) = function_error {
-                    return Err(InvokeError::FunctionError {
+                if let Some(error_type) = function_error {
+                    return Err(InvokeError::Failed {
                         function: function.clone(),
-                        detail: format!("{kind}: {}", String::from_utf8_lossy(&body)),
+                        error_type,
+                        body,
                     });
                 }
                 if status == StatusCode::NOT_FOUND {
                     return Err(InvokeError::FunctionNotFound(function.clone()));
                 }
                 if !status.is_success() {
-                    return Err(InvokeError::FunctionError {
+                    return Err(InvokeError::Unreachable {
                         function: function.clone(),
                         detail: format!(
                             "the endpoint answered {status}: {}",

@@ -1,6 +1,10 @@
-//! Lambda functions as the local service uses them: invoking a function by ARN (for message
-//! review) on a Lambda Invoke API endpoint, such as `cargo lambda watch`.
+//! Lambda functions as the local service runs and calls them: functions hosted as child
+//! processes behind their own Runtime API, the Invoke API on the service's listener, and
+//! invocation by ARN (for message review), here or on another Lambda endpoint.
 
+mod hosted;
 mod invoke;
+pub mod invoke_api;
 
+pub use hosted::{FunctionSpec, HostSettings, HostedFunction};
 pub use invoke::{function_name, FunctionInvoker, InvokeError};

@@ -1,0 +1,62 @@
+//! A Lambda function for testing the local service's function hosting: a message-review
+//! handler (DIGEST §3) whose behaviour the message content chooses.
+//!
+//! - `deny ...` → DENY with `Reason: "fixture says no"`;
+//! - `rewrite ...` → ALLOW with the content in upper case and attribute `rewritten: "yes"`;
+//! - `sleep N ...` → waits N ms, then ALLOW;
+//! - `fail ...` → the handler returns an error;
+//! - `panic ...` → the handler panics (lambda_runtime reports it);
+//! - `crash ...` → the process exits with status 3 mid-invocation;
+//! - `echo-env NAME` → ALLOW with the value of the environment variable NAME as content;
+//! - anything else → ALLOW unchanged, with attribute `reviewed-by: <pid>`.
+//!
+//! With `FIXTURE_FAIL_INIT=1` it exits before polling for an invocation.
+
+use lambda_runtime::{service_fn, Error, LambdaEvent};
+use serde_json::{json, Value};
+
+async fn review(event: LambdaEvent<Value>) -> Result<Value, Error> {
+    let content = event.payload["Content"]
+        .as_str()
+        .unwrap_or_default()
+        .to_owned();
+    let (command, rest) = content.split_once(' ').unwrap_or((content.as_str(), ""));
+    match command {
+        "deny" => {
+            Ok(json!({ "ReviewResult": "DENY", "Attributes": { "Reason": "fixture says no" } }))
+        }
+        "rewrite" => Ok(json!({
+            "ReviewResult": "ALLOW",
+            "Content": content.to_uppercase(),
+            "Attributes": { "rewritten": "yes" }
+        })),
+        "sleep" => {
+            let millis: u64 = rest
+                .split(' ')
+                .next()
+                .and_then(|n| n.parse().ok())
+                .unwrap_or(0);
+            tokio::time::sleep(std::time::Duration::from_millis(millis)).await;
+            Ok(json!({ "ReviewResult": "ALLOW", "Content": content }))
+        }
+        "fail" => Err("fixture failure".into()),
+        "panic" => panic!("fixture panic"),
+        "crash" => std::process::exit(3),
+        "echo-env" => Ok(
+            json!({ "ReviewResult": "ALLOW", "Content": std::env::var(rest).unwrap_or_default() }),
+        ),
+        _ => Ok(json!({
+            "ReviewResult": "ALLOW",
+            "Content": content,
+            "Attributes": { "reviewed-by": std::process::id().to_string() }
+        })),
+    }
+}
+
+#[tokio::main]
+async fn main() -> Result<(), Error> {
+    if std::env::var("FIXTURE_FAIL_INIT").is_ok_and(|v| v == "1") {
+        return Err("fixture refuses to start".into());
+    }
+    lambda_runtime::run(service_fn(review)).await
+}
