@@ -41,12 +41,14 @@ struct RateBucket {
 #[derive(Default)]
 struct RoomMembers {
     members: HashMap<u64, Member>,
-    rate: Option<RateBucket>,
 }
 
 /// Every live connection, by room, and the chat log that delivered frames go to.
 pub struct Hub {
     rooms: Mutex<HashMap<RoomKey, RoomMembers>>,
+    /// Rate buckets live apart from the connections, so that reconnecting does not refill
+    /// a room's budget; a deleted room's bucket goes with it.
+    rates: Mutex<HashMap<RoomKey, RateBucket>>,
     next_connection: AtomicU64,
     logger: Option<Arc<ChatLogger>>,
 }
@@ -55,6 +57,7 @@ impl Hub {
     pub fn new(logger: Option<Arc<ChatLogger>>) -> Self {
         Hub {
             rooms: Mutex::new(HashMap::new()),
+            rates: Mutex::new(HashMap::new()),
             next_connection: AtomicU64::new(0),
             logger,
         }
@@ -118,9 +121,8 @@ impl Hub {
     pub fn try_take_message(&self, room: &RoomKey, rate_per_second: u32) -> bool {
         let rate = f64::from(rate_per_second.max(1));
         let now = Instant::now();
-        let mut rooms = self.rooms.lock();
-        let members = rooms.entry(room.clone()).or_default();
-        let bucket = members.rate.get_or_insert(RateBucket {
+        let mut rates = self.rates.lock();
+        let bucket = rates.entry(room.clone()).or_insert(RateBucket {
             tokens: rate,
             updated: now,
         });
@@ -172,6 +174,7 @@ impl Hub {
 
     /// Closes (code 1000) every connection of a room.
     pub fn close_room(&self, room: &RoomKey, reason: &str) {
+        self.rates.lock().remove(room);
         if let Some(members) = self.rooms.lock().get(room) {
             for member in members.members.values() {
                 let _ = member.sender.send(Outbound::Close(1000, reason.to_owned()));

@@ -35,6 +35,10 @@ pub struct ReviewRequest<'a> {
     pub room_arn: &'a str,
     pub attributes: &'a BTreeMap<String, String>,
     pub sender: ReviewSender<'a>,
+    /// Whether the sender gave `Attributes` at all (an empty map is still a map), so that a
+    /// fallback ALLOW delivers exactly what was sent.
+    #[serde(skip)]
+    pub attributes_given: bool,
 }
 
 #[derive(Deserialize)]
@@ -146,7 +150,7 @@ fn fallback(
     match handler.fallback_result {
         FallbackResult::Allow => ReviewOutcome::Allow {
             content: request.content.to_owned(),
-            attributes: (!request.attributes.is_empty()).then(|| request.attributes.clone()),
+            attributes: request.attributes_given.then(|| request.attributes.clone()),
         },
         FallbackResult::Deny => ReviewOutcome::Deny {
             reason: "Message rejected: the review handler failed and the room's fallback is DENY"

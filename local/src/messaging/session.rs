@@ -36,6 +36,19 @@ pub struct Session {
 /// An ERROR to send back: code and message.
 struct Refusal(u16, String);
 
+/// A refusal of an operation that already has an IVS-generated id (a reviewed message): the
+/// ERROR frame carries that id, as the messaging API documents.
+struct RefusalOf {
+    id: Option<String>,
+    refusal: Refusal,
+}
+
+impl From<Refusal> for RefusalOf {
+    fn from(refusal: Refusal) -> Self {
+        RefusalOf { id: None, refusal }
+    }
+}
+
 impl Session {
     pub fn new(
         hub: Arc<Hub>,
@@ -145,15 +158,21 @@ impl Session {
                 content,
                 attributes,
             } => self.send_message(&request_id, content, attributes).await,
-            Request::DeleteMessage { id, reason } => {
-                self.delete_message(&request_id, &id, reason.as_deref())
-            }
-            Request::DisconnectUser { user_id, reason } => {
-                self.disconnect_user(&request_id, &user_id, reason.as_deref())
-            }
+            Request::DeleteMessage { id, reason } => self
+                .delete_message(&request_id, &id, reason.as_deref())
+                .map_err(RefusalOf::from),
+            Request::DisconnectUser { user_id, reason } => self
+                .disconnect_user(&request_id, &user_id, reason.as_deref())
+                .map_err(RefusalOf::from),
         };
-        if let Err(Refusal(code, message)) = result {
-            send_error(sender, &request_id, code, &message);
+        if let Err(RefusalOf {
+            id,
+            refusal: Refusal(code, message),
+        }) = result
+        {
+            let id = id.unwrap_or_else(ids::new_id);
+            let frame = frames::error(&id, &request_id, code, &message);
+            let _ = sender.send(Outbound::Frame(frame));
         }
     }
 
@@ -173,34 +192,34 @@ impl Session {
         request_id: &str,
         content: String,
         attributes: Option<BTreeMap<String, String>>,
-    ) -> Result<(), Refusal> {
+    ) -> Result<(), RefusalOf> {
         self.require(Capability::SendMessage, "SEND_MESSAGE")?;
         let limits = self
             .state
             .region(&self.room.0)
             .room_limits(&self.room.1)
-            .ok_or_else(|| Refusal(404, "The room no longer exists.".into()))?;
+            .ok_or_else(|| RefusalOf::from(Refusal(404, "The room no longer exists.".into())))?;
         let length = content.chars().count();
         if length > limits.maximum_message_length as usize {
-            return Err(Refusal(
+            return Err(RefusalOf::from(Refusal(
                 400,
                 format!(
                     "Messages must be at most {} characters long; this one has {length}.",
                     limits.maximum_message_length
                 ),
-            ));
+            )));
         }
         if !self
             .hub
             .try_take_message(&self.room, limits.maximum_message_rate_per_second)
         {
-            return Err(Refusal(
+            return Err(RefusalOf::from(Refusal(
                 429,
                 format!(
                     "The room accepts at most {} messages per second.",
                     limits.maximum_message_rate_per_second
                 ),
-            ));
+            )));
         }
         let id = ids::new_id();
         let send_time = ids::now();
@@ -218,6 +237,7 @@ impl Session {
                         user_id: &self.grant.user_id,
                         ip: &self.ip,
                     },
+                    attributes_given: attributes.is_some(),
                 };
                 match review::review(
                     &self.invoker,
@@ -231,7 +251,12 @@ impl Session {
                         content,
                         attributes,
                     } => (content, attributes),
-                    ReviewOutcome::Deny { reason } => return Err(Refusal(406, reason)),
+                    ReviewOutcome::Deny { reason } => {
+                        return Err(RefusalOf {
+                            id: Some(id),
+                            refusal: Refusal(406, reason),
+                        });
+                    }
                 }
             }
         };

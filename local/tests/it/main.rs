@@ -1,9 +1,11 @@
 //! Integration tests of `ivschat-local`: the real server on a loopback port, driven by the
-//! real `aws-sdk-ivschat` client and by raw (SigV4-signed) HTTP requests.
+//! real `aws-sdk-ivschat` client, by raw (SigV4-signed) HTTP requests, and by WebSocket chat
+//! clients (`tokio-tungstenite`) with a fake Lambda Invoke API for message review.
 
 mod auth;
 mod binary;
 mod chat_logs;
+mod fake_lambda;
 mod list_rooms;
 mod logging_configurations;
 mod messaging;
@@ -13,3 +15,9 @@ mod support;
 mod tags;
 mod validation;
 mod wire;
+mod ws_control_plane;
+mod ws_handshake;
+mod ws_messages;
+mod ws_moderation;
+mod ws_review;
+mod ws_support;
