@@ -31,15 +31,42 @@ pub struct Throttled {
     pub limit: u32,
 }
 
-struct Bucket {
+/// A token bucket holding one second's worth of requests (at least one), refilled
+/// continuously at `rate` per second. Used for the API quotas and the rooms' message rates.
+#[derive(Debug, Clone, Copy)]
+pub struct TokenBucket {
     tokens: f64,
     updated: Instant,
+}
+
+impl TokenBucket {
+    /// A full bucket for `rate` per second.
+    pub fn full(rate: f64, now: Instant) -> Self {
+        TokenBucket {
+            tokens: rate.max(1.0),
+            updated: now,
+        }
+    }
+
+    /// Takes one token if there is one. A lower `rate` than before caps the bucket at once.
+    pub fn try_take(&mut self, rate: f64, now: Instant) -> bool {
+        let capacity = rate.max(1.0);
+        let elapsed = now.saturating_duration_since(self.updated).as_secs_f64();
+        self.tokens = (self.tokens + elapsed * rate).min(capacity);
+        self.updated = now;
+        if self.tokens >= 1.0 {
+            self.tokens -= 1.0;
+            true
+        } else {
+            false
+        }
+    }
 }
 
 /// Per-(region, operation) token buckets with a capacity of one second's worth of requests.
 pub struct RateQuotas {
     scale: Option<f64>,
-    buckets: Mutex<HashMap<(String, Operation), Bucket>>,
+    buckets: Mutex<HashMap<(String, Operation), TokenBucket>>,
 }
 
 impl RateQuotas {
@@ -79,19 +106,11 @@ impl RateQuotas {
         let Some(rate) = self.limit(operation) else {
             return Ok(());
         };
-        let capacity = rate.max(1.0);
         let mut buckets = self.buckets.lock();
         let bucket = buckets
             .entry((region.to_owned(), operation))
-            .or_insert(Bucket {
-                tokens: capacity,
-                updated: now,
-            });
-        let elapsed = now.saturating_duration_since(bucket.updated).as_secs_f64();
-        bucket.tokens = (bucket.tokens + elapsed * rate).min(capacity);
-        bucket.updated = now;
-        if bucket.tokens >= 1.0 {
-            bucket.tokens -= 1.0;
+            .or_insert_with(|| TokenBucket::full(rate, now));
+        if bucket.try_take(rate, now) {
             Ok(())
         } else {
             Err(Throttled {

@@ -13,6 +13,7 @@ use tokio::sync::mpsc::UnboundedSender;
 
 use super::frames;
 use crate::chat_logging::{ChatLogger, RecordType};
+use crate::quotas::TokenBucket;
 use crate::state::{ActivitySink, RoomActivity};
 
 /// A room, by region and id.
@@ -31,13 +32,6 @@ struct Member {
     sender: UnboundedSender<Outbound>,
 }
 
-/// A room's message-rate bucket: `maximumMessageRatePerSecond` across all senders, with a
-/// burst of one second's worth.
-struct RateBucket {
-    tokens: f64,
-    updated: Instant,
-}
-
 #[derive(Default)]
 struct RoomMembers {
     members: HashMap<u64, Member>,
@@ -48,7 +42,7 @@ pub struct Hub {
     rooms: Mutex<HashMap<RoomKey, RoomMembers>>,
     /// Rate buckets live apart from the connections, so that reconnecting does not refill
     /// a room's budget; a deleted room's bucket goes with it.
-    rates: Mutex<HashMap<RoomKey, RateBucket>>,
+    rates: Mutex<HashMap<RoomKey, TokenBucket>>,
     next_connection: AtomicU64,
     logger: Option<Arc<ChatLogger>>,
 }
@@ -117,25 +111,16 @@ impl Hub {
             .map_or(0, |members| members.members.len())
     }
 
-    /// Takes one message from the room's rate bucket, or says the room is over its rate.
+    /// Takes one message from the room's rate bucket (`maximumMessageRatePerSecond` across all
+    /// senders, a burst of one second's worth), or says the room is over its rate.
     pub fn try_take_message(&self, room: &RoomKey, rate_per_second: u32) -> bool {
         let rate = f64::from(rate_per_second.max(1));
         let now = Instant::now();
         let mut rates = self.rates.lock();
-        let bucket = rates.entry(room.clone()).or_insert(RateBucket {
-            tokens: rate,
-            updated: now,
-        });
-        let elapsed = now.saturating_duration_since(bucket.updated).as_secs_f64();
-        // A lowered rate (UpdateRoom) caps the bucket at once.
-        bucket.tokens = (bucket.tokens + elapsed * rate).min(rate);
-        bucket.updated = now;
-        if bucket.tokens >= 1.0 {
-            bucket.tokens -= 1.0;
-            true
-        } else {
-            false
-        }
+        rates
+            .entry(room.clone())
+            .or_insert_with(|| TokenBucket::full(rate, now))
+            .try_take(rate, now)
     }
 
     /// Queues a frame to every connection of a room.
