@@ -2,10 +2,10 @@
 //! queued to each of its connections under one lock, so all clients see the same order.
 //! Also the room's message-rate bucket, and delivery of control-plane activity.
 
-use std::collections::HashMap;
+use std::collections::{HashMap, VecDeque};
 use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::Arc;
-use std::time::Instant;
+use std::time::{Duration, Instant};
 
 use axum::extract::ws::Utf8Bytes;
 use parking_lot::Mutex;
@@ -35,7 +35,33 @@ struct Member {
 #[derive(Default)]
 struct RoomMembers {
     members: HashMap<u64, Member>,
+    /// Frames broadcast in the last `HANDOVER_WINDOW`, oldest first.
+    recent: VecDeque<(Instant, Utf8Bytes)>,
 }
+
+impl RoomMembers {
+    fn remember(&mut self, frame: &Utf8Bytes, now: Instant) {
+        while self
+            .recent
+            .front()
+            .is_some_and(|(at, _)| now.duration_since(*at) > HANDOVER_WINDOW)
+            || self.recent.len() >= HANDOVER_FRAMES
+        {
+            self.recent.pop_front();
+        }
+        self.recent.push_back((now, frame.clone()));
+    }
+}
+
+/// A client that opens a new connection while its previous one is still open is handing over
+/// (the JavaScript SDK does so before its token expires, and drops the old connection the
+/// moment the new one opens). Frames broadcast this recently are queued to the new connection
+/// too, so that none is lost in flight on the old one; the SDK drops the ones it has seen by
+/// their `Id`. It forgets the Ids it has seen 500 ms after each handover, so the window stays
+/// well under that: a frame is in flight for milliseconds, not hundreds of them.
+const HANDOVER_WINDOW: Duration = Duration::from_millis(250);
+/// At most this many frames are replayed at a handover.
+const HANDOVER_FRAMES: usize = 256;
 
 /// Every live connection, by room, and the chat log that delivered frames go to.
 pub struct Hub {
@@ -84,12 +110,21 @@ impl Hub {
         sender: UnboundedSender<Outbound>,
     ) -> u64 {
         let id = self.next_connection.fetch_add(1, Ordering::Relaxed);
-        self.rooms
-            .lock()
-            .entry(room.clone())
-            .or_default()
+        let mut rooms = self.rooms.lock();
+        let members = rooms.entry(room.clone()).or_default();
+        let handover = members
             .members
-            .insert(id, Member { user_id, sender });
+            .values()
+            .any(|member| member.user_id == user_id);
+        if handover {
+            let now = Instant::now();
+            for (at, frame) in &members.recent {
+                if now.duration_since(*at) <= HANDOVER_WINDOW {
+                    let _ = sender.send(Outbound::Frame(frame.clone()));
+                }
+            }
+        }
+        members.members.insert(id, Member { user_id, sender });
         id
     }
 
@@ -125,7 +160,8 @@ impl Hub {
 
     /// Queues a frame to every connection of a room.
     pub fn broadcast(&self, room: &RoomKey, frame: &Utf8Bytes) {
-        if let Some(members) = self.rooms.lock().get(room) {
+        if let Some(members) = self.rooms.lock().get_mut(room) {
+            members.remember(frame, Instant::now());
             for member in members.members.values() {
                 let _ = member.sender.send(Outbound::Frame(frame.clone()));
             }
@@ -142,7 +178,8 @@ impl Hub {
         time: time::OffsetDateTime,
         reason: &str,
     ) {
-        if let Some(members) = self.rooms.lock().get(room) {
+        if let Some(members) = self.rooms.lock().get_mut(room) {
+            members.remember(event, Instant::now());
             for member in members.members.values() {
                 let _ = member.sender.send(Outbound::Frame(event.clone()));
             }
@@ -221,5 +258,38 @@ impl ActivitySink for Hub {
                 self.close_room(&(region.clone(), room_id.clone()), "The room was deleted");
             }
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use tokio::sync::mpsc;
+
+    fn frames(queue: &mut mpsc::UnboundedReceiver<Outbound>) -> Vec<String> {
+        let mut out = Vec::new();
+        while let Ok(Outbound::Frame(frame)) = queue.try_recv() {
+            out.push(frame.as_str().to_owned());
+        }
+        out
+    }
+
+    #[test]
+    fn a_handing_over_user_gets_recent_frames_and_a_new_user_does_not() {
+        let hub = Hub::new(None);
+        let room: RoomKey = ("us-west-2".into(), "AbCdEfGhIjKl".into());
+        let (alice_old, mut alice_old_queue) = mpsc::unbounded_channel();
+        hub.join(&room, Arc::from("alice"), alice_old);
+        hub.broadcast(&room, &Utf8Bytes::from("m1"));
+        assert_eq!(frames(&mut alice_old_queue), ["m1"]);
+
+        let (alice_new, mut alice_new_queue) = mpsc::unbounded_channel();
+        hub.join(&room, Arc::from("alice"), alice_new);
+        let (bob, mut bob_queue) = mpsc::unbounded_channel();
+        hub.join(&room, Arc::from("bob"), bob);
+        hub.broadcast(&room, &Utf8Bytes::from("m2"));
+
+        assert_eq!(frames(&mut alice_new_queue), ["m1", "m2"]);
+        assert_eq!(frames(&mut bob_queue), ["m2"]);
     }
 }

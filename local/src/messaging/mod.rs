@@ -107,6 +107,7 @@ impl Messaging {
                 "The chat token's room no longer exists.",
             );
         }
+        let grant_room = (grant.region.clone(), grant.room_id.clone());
         let session = session::Session::new(
             Arc::clone(&self.hub),
             Arc::clone(&self.state),
@@ -115,9 +116,16 @@ impl Messaging {
             peer.ip(),
             now,
         );
+        let joined = session.join();
+        let connection = (Arc::clone(&self.hub), grant_room, joined.connection_id());
         upgrade
             .protocols([token])
-            .on_upgrade(move |socket| session.run(socket))
+            .on_failed_upgrade(move |error| {
+                let (hub, room, id) = connection;
+                hub.leave(&room, id);
+                tracing::debug!("a WebSocket upgrade failed: {error}");
+            })
+            .on_upgrade(move |socket| session.run(socket, joined))
             .into_response()
     }
 }

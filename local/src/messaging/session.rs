@@ -33,6 +33,19 @@ pub struct Session {
     ends_at: OffsetDateTime,
 }
 
+/// A connection registered with the hub, and its outgoing queue.
+pub struct Joined {
+    connection: u64,
+    sender: UnboundedSender<Outbound>,
+    queue: mpsc::UnboundedReceiver<Outbound>,
+}
+
+impl Joined {
+    pub fn connection_id(&self) -> u64 {
+        self.connection
+    }
+}
+
 /// An ERROR to send back: code and message.
 struct Refusal(u16, String);
 
@@ -78,14 +91,31 @@ impl Session {
         }
     }
 
-    pub async fn run(self, socket: WebSocket) {
-        let (mut sink, mut stream) = socket.split();
-        let (sender, mut queue) = mpsc::unbounded_channel::<Outbound>();
+    /// Joins the room's fan-out before the handshake is answered: from the moment the client
+    /// sees the connection open, it receives all of the room's traffic (the JavaScript SDK
+    /// drops its previous connection at that moment). Frames wait in the queue until the
+    /// socket is ready.
+    pub fn join(&self) -> Joined {
+        let (sender, queue) = mpsc::unbounded_channel::<Outbound>();
         let connection = self.hub.join(
             &self.room,
             Arc::from(self.grant.user_id.as_str()),
             sender.clone(),
         );
+        Joined {
+            connection,
+            sender,
+            queue,
+        }
+    }
+
+    pub async fn run(self, socket: WebSocket, joined: Joined) {
+        let (mut sink, mut stream) = socket.split();
+        let Joined {
+            connection,
+            sender,
+            mut queue,
+        } = joined;
         let mut writer = tokio::spawn(async move {
             while let Some(outbound) = queue.recv().await {
                 match outbound {
