@@ -377,7 +377,7 @@ fn create_room_body(prefix: &str, n: u64) -> Bytes {
     let mut tags = serde_json::Map::new();
     tags.insert("environment".into(), json!("benchmark"));
     tags.insert("team".into(), json!(format!("team-{}", n % 17)));
-    if n % 2 == 0 {
+    if n.is_multiple_of(2) {
         tags.insert("owner".into(), json!(format!("user-{n}")));
     }
     let body = json!({ "name": format!("{prefix}-{n:07}"), "tags": tags });

@@ -1,0 +1,235 @@
+//! Moderation engine throughput and latency.
+//!
+//! `cargo bench -p ivschat-shared --bench moderation` prints, before criterion's own figures:
+//! messages per second on a generated chat-like corpus (51-character lines on average, a tenth
+//! with profanity in some evasion form), and p50/p99/max per message for 500-character
+//! messages under a policy with a 10,000-term custom list.
+
+use std::hint::black_box;
+use std::time::{Duration, Instant};
+
+use criterion::{criterion_group, Criterion, Throughput};
+use shared::moderation::{Moderator, Policy, PolicySet, RoomRef, TermAction, TermList};
+
+const ROOM: RoomRef<'static> = RoomRef {
+    id: "bench",
+    name: None,
+};
+
+/// A small deterministic generator, so every run reviews the same corpus.
+struct Lcg(u64);
+
+impl Lcg {
+    fn next(&mut self) -> usize {
+        self.0 = self
+            .0
+            .wrapping_mul(6364136223846793005)
+            .wrapping_add(1442695040888963407);
+        (self.0 >> 33) as usize
+    }
+    fn pick<'a>(&mut self, items: &[&'a str]) -> &'a str {
+        items[self.next() % items.len()]
+    }
+}
+
+const WORDS: &[&str] = &[
+    "gg",
+    "lol",
+    "nice",
+    "play",
+    "the",
+    "stream",
+    "is",
+    "so",
+    "good",
+    "today",
+    "what",
+    "a",
+    "clutch",
+    "I",
+    "think",
+    "we",
+    "win",
+    "this",
+    "round",
+    "chat",
+    "hello",
+    "everyone",
+    "from",
+    "Scunthorpe",
+    "grape",
+    "day",
+    "class",
+    "assessment",
+    "pog",
+    "let's",
+    "go",
+    "team",
+    "that",
+    "was",
+    "insane",
+    "my",
+    "therapist",
+    "said",
+    "hi",
+    "again",
+    "who",
+    "else",
+    "watching",
+    "?",
+];
+const BAD: &[&str] = &[
+    "fuck",
+    "f.u.c.k",
+    "f u c k",
+    "f-u-c-k",
+    "fuuuuck",
+    "sh1t",
+    "ｆｕｃｋ",
+    "fu\u{200B}ck",
+    "fu\u{0441}k",
+    "bullshit",
+    "@$$hole",
+];
+
+fn chat_line(rng: &mut Lcg) -> String {
+    let mut line = String::new();
+    while line.len() < 40 + rng.next() % 24 {
+        if !line.is_empty() {
+            line.push(' ');
+        }
+        let word = if rng.next().is_multiple_of(60) {
+            rng.pick(BAD)
+        } else {
+            rng.pick(WORDS)
+        };
+        line.push_str(word);
+    }
+    line
+}
+
+fn corpus(n: usize) -> Vec<String> {
+    let mut rng = Lcg(42);
+    (0..n).map(|_| chat_line(&mut rng)).collect()
+}
+
+fn long_messages(n: usize) -> Vec<String> {
+    let mut rng = Lcg(7);
+    (0..n)
+        .map(|_| {
+            let mut m = String::new();
+            while m.chars().count() < 500 {
+                m.push_str(&chat_line(&mut rng));
+                m.push(' ');
+            }
+            m.chars().take(500).collect()
+        })
+        .collect()
+}
+
+fn big_list_moderator() -> Moderator {
+    let mut rng = Lcg(99);
+    let letters = b"abcdefghijklmnopqrstuvwxyz";
+    let terms: Vec<String> = (0..10_000)
+        .map(|_| {
+            let len = 5 + rng.next() % 6;
+            (0..len).map(|_| letters[rng.next() % 26] as char).collect()
+        })
+        .collect();
+    let mut policy: Policy = PolicySet::builtin().default;
+    policy.blocklists.lists.push(TermList {
+        name: "custom-10k".into(),
+        action: TermAction::Mask,
+        mode: shared::moderation::MatchMode::Word,
+        terms,
+        terms_file: None,
+    });
+    Moderator::new(&PolicySet {
+        default: policy,
+        rooms: Vec::new(),
+    })
+    .expect("compiles")
+}
+
+fn report() {
+    let m = Moderator::builtin().expect("compiles");
+    let lines = corpus(20_000);
+    let avg = lines.iter().map(|l| l.chars().count()).sum::<usize>() / lines.len();
+    for l in &lines {
+        black_box(m.review(ROOM, l));
+    }
+    let mut best = Duration::MAX;
+    for _ in 0..5 {
+        let t = Instant::now();
+        for l in &lines {
+            black_box(m.review(ROOM, black_box(l)));
+        }
+        best = best.min(t.elapsed());
+    }
+    let rate = lines.len() as f64 / best.as_secs_f64();
+    println!(
+        "moderation: built-in policy, {} chat lines of {avg} chars on average: {:.0} msgs/s, one thread",
+        lines.len(),
+        rate
+    );
+
+    let t = Instant::now();
+    let big = big_list_moderator();
+    println!(
+        "moderation: compiling the policy with a 10,000-term list took {:?}",
+        t.elapsed()
+    );
+    let msgs = long_messages(2_000);
+    let mut times = Vec::with_capacity(20_000);
+    for round in 0..10 {
+        for msg in &msgs {
+            let t = Instant::now();
+            black_box(big.review(ROOM, black_box(msg)));
+            if round > 0 {
+                times.push(t.elapsed());
+            }
+        }
+    }
+    times.sort_unstable();
+    let at = |q: f64| times[((times.len() as f64 * q) as usize).min(times.len() - 1)];
+    println!(
+        "moderation: 500-char messages, 10,000-term custom list + built-in: p50 {:?}, p99 {:?}, max {:?} ({} samples)",
+        at(0.50),
+        at(0.99),
+        times[times.len() - 1],
+        times.len()
+    );
+}
+
+fn benches(c: &mut Criterion) {
+    let m = Moderator::builtin().expect("compiles");
+    let lines = corpus(1_000);
+    let mut g = c.benchmark_group("moderation");
+    g.throughput(Throughput::Elements(lines.len() as u64));
+    g.bench_function("chat_lines_builtin_policy", |b| {
+        b.iter(|| {
+            for l in &lines {
+                black_box(m.review(ROOM, black_box(l)));
+            }
+        })
+    });
+    let big = big_list_moderator();
+    let msgs = long_messages(100);
+    g.throughput(Throughput::Elements(msgs.len() as u64));
+    g.bench_function("500_char_messages_10k_term_list", |b| {
+        b.iter(|| {
+            for msg in &msgs {
+                black_box(big.review(ROOM, black_box(msg)));
+            }
+        })
+    });
+    g.finish();
+}
+
+criterion_group!(group, benches);
+
+fn main() {
+    report();
+    group();
+    Criterion::default().configure_from_args().final_summary();
+}

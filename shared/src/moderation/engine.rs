@@ -1,0 +1,309 @@
+//! The compiled moderator: picks the room's policy and runs every rule over one message.
+
+use std::borrow::Cow;
+use std::cell::RefCell;
+use std::path::Path;
+use std::sync::Arc;
+
+use linkify::LinkFinder;
+
+use super::decision::{Decision, DenyReason, FiredRule, RuleKind, Verdict};
+use super::error::PolicyError;
+use super::lexicon::{Hit, Lexicon, LexiconScratch};
+use super::links::{self, DomainClass, Found};
+use super::normalize::Folded;
+use super::pii;
+use super::policy::{ContentAction, Policy, PolicySet, SpamAction, TermAction};
+use super::rooms::{RoomRef, RoomSelector};
+use super::spam::{self, Rewrite};
+
+/// Passes after the first that a rewritten message may take to become stable; each pass masks
+/// more characters or shortens the text, so this bound is never reached by real messages.
+const MAX_EXTRA_PASSES: usize = 6;
+
+/// One policy, compiled.
+#[derive(Debug)]
+struct Compiled {
+    policy: Policy,
+    lexicon: Lexicon,
+}
+
+/// The moderation engine: build it once at cold start, then call `review` per message from
+/// any thread. Reviewing allocates nothing for a clean message.
+#[derive(Debug)]
+pub struct Moderator {
+    /// `policies[0]` is the default; `rooms[i]` selects `policies[i + 1]`.
+    policies: Vec<Compiled>,
+    rooms: Vec<RoomSelector>,
+    finder: LinkFinder,
+}
+
+/// Per-thread buffers reused from one review to the next.
+#[derive(Default)]
+struct Scratch {
+    folded: Folded,
+    lexicon: LexiconScratch,
+    hits: Vec<Hit>,
+    masked: Vec<(u32, u32)>,
+    exempt: Vec<(u32, u32)>,
+    phones: Vec<(u32, u32)>,
+}
+
+thread_local! {
+    static SCRATCH: RefCell<Scratch> = RefCell::new(Scratch::default());
+}
+
+impl Moderator {
+    /// Validates and compiles a policy set.
+    pub fn new(set: &PolicySet) -> Result<Self, PolicyError> {
+        set.validate()?;
+        let mut policies = Vec::with_capacity(set.rooms.len() + 1);
+        let mut rooms = Vec::with_capacity(set.rooms.len());
+        policies.push(Compiled::new(&set.default)?);
+        for room in &set.rooms {
+            policies.push(Compiled::new(&room.policy)?);
+            rooms.push(RoomSelector::new(&room.ids, &room.names));
+        }
+        Ok(Self {
+            policies,
+            rooms,
+            finder: links::finder(),
+        })
+    }
+
+    /// The engine with the policy embedded in the crate.
+    pub fn builtin() -> Result<Self, PolicyError> {
+        Self::new(&PolicySet::builtin())
+    }
+
+    /// The engine with the policy file at `path` (`.json`, `.yaml` or `.yml`).
+    pub fn from_path(path: &Path) -> Result<Self, PolicyError> {
+        Self::new(&PolicySet::from_path(path)?)
+    }
+
+    fn compiled_for(&self, room: RoomRef<'_>) -> &Compiled {
+        let index = self
+            .rooms
+            .iter()
+            .position(|s| s.selects(room))
+            .map_or(0, |i| i + 1);
+        self.policies.get(index).unwrap_or(&self.policies[0])
+    }
+
+    /// The policy that applies to `room`.
+    pub fn policy_for(&self, room: RoomRef<'_>) -> &Policy {
+        &self.compiled_for(room).policy
+    }
+
+    /// Reviews one message sent to `room`.
+    pub fn review<'a>(&self, room: RoomRef<'_>, content: &'a str) -> Decision<'a> {
+        let compiled = self.compiled_for(room);
+        SCRATCH.with(|cell| match cell.try_borrow_mut() {
+            Ok(mut scratch) => self.review_with(compiled, &mut scratch, content),
+            Err(_) => self.review_with(compiled, &mut Scratch::default(), content),
+        })
+    }
+
+    /// Reviews until the content is stable, so that reviewing the result again changes
+    /// nothing: masking part of a word can leave fragments (`a s s` after a masked prefix)
+    /// that only a second look joins. Clean and denied messages take one pass.
+    fn review_with<'a>(&self, c: &Compiled, s: &mut Scratch, content: &'a str) -> Decision<'a> {
+        let first = self.review_once(c, s, content);
+        if !first.is_allow() || !first.is_rewritten() {
+            return first;
+        }
+        let mut rules = first.rules;
+        let mut current = first.content.into_owned();
+        for _ in 0..MAX_EXTRA_PASSES {
+            let next = self.review_once(c, s, &current);
+            for rule in next.rules.iter() {
+                if !rules.contains(rule) {
+                    rules.push(rule.clone());
+                }
+            }
+            if !next.is_allow() {
+                return Decision {
+                    verdict: Verdict::Deny,
+                    content: Cow::Borrowed(content),
+                    reason: next.reason,
+                    rules,
+                };
+            }
+            if !next.is_rewritten() {
+                break;
+            }
+            let rewritten = next.content.into_owned();
+            current = rewritten;
+        }
+        Decision {
+            verdict: Verdict::Allow,
+            content: Cow::Owned(current),
+            reason: None,
+            rules,
+        }
+    }
+
+    fn review_once<'a>(&self, c: &Compiled, s: &mut Scratch, content: &'a str) -> Decision<'a> {
+        let policy = &c.policy;
+        let mut rules: Vec<FiredRule> = Vec::new();
+        let mut deny: Option<DenyReason> = None;
+        let fire = |rules: &mut Vec<FiredRule>, kind: RuleKind, list: Option<&Arc<str>>| {
+            if !rules
+                .iter()
+                .any(|r| r.kind == kind && r.list.as_ref() == list)
+            {
+                rules.push(FiredRule {
+                    kind,
+                    list: list.cloned(),
+                });
+            }
+        };
+        s.masked.clear();
+        s.exempt.clear();
+
+        s.folded.fold(content);
+        s.hits.clear();
+        c.lexicon.search(&s.folded, &mut s.lexicon, &mut s.hits);
+        for hit in &s.hits {
+            let list = c.lexicon.list_names.get(usize::from(hit.list));
+            match hit.action {
+                TermAction::Deny => {
+                    deny.get_or_insert(DenyReason::BlockedLanguage);
+                    fire(&mut rules, RuleKind::BlocklistDeny, list);
+                }
+                TermAction::Mask => {
+                    s.masked.push((hit.start, hit.end));
+                    fire(&mut rules, RuleKind::BlocklistMask, list);
+                }
+            }
+        }
+
+        let masked = &mut s.masked;
+        let exempt = &mut s.exempt;
+        links::scan(&self.finder, &policy.links, content, |found| match found {
+            Found::Email { start, end } => match policy.pii.emails {
+                ContentAction::Allow => exempt.push((start, end)),
+                ContentAction::Mask => {
+                    masked.push((start, end));
+                    fire(&mut rules, RuleKind::EmailMask, None);
+                }
+                ContentAction::Deny => {
+                    deny.get_or_insert(DenyReason::PersonalInformation);
+                    fire(&mut rules, RuleKind::EmailDeny, None);
+                }
+            },
+            Found::Url { start, end, domain } => {
+                let action = match domain {
+                    DomainClass::Denied => ContentAction::Deny,
+                    DomainClass::Allowed => ContentAction::Allow,
+                    DomainClass::Unlisted => policy.links.action,
+                };
+                match action {
+                    ContentAction::Allow => exempt.push((start, end)),
+                    ContentAction::Mask => {
+                        masked.push((start, end));
+                        fire(&mut rules, RuleKind::LinkMask, None);
+                    }
+                    ContentAction::Deny => {
+                        deny.get_or_insert(DenyReason::BlockedLink);
+                        fire(&mut rules, RuleKind::LinkDeny, None);
+                    }
+                }
+            }
+        });
+
+        if policy.pii.phones != ContentAction::Allow {
+            s.phones.clear();
+            pii::phones(content, policy.pii.phone_min_digits, &mut s.phones);
+            for &(start, end) in &s.phones {
+                // Digits inside an allowed link are part of the link.
+                if s.exempt.iter().any(|&(a, b)| start < b && a < end) {
+                    continue;
+                }
+                if policy.pii.phones == ContentAction::Deny {
+                    deny.get_or_insert(DenyReason::PersonalInformation);
+                    fire(&mut rules, RuleKind::PhoneDeny, None);
+                } else {
+                    s.masked.push((start, end));
+                    fire(&mut rules, RuleKind::PhoneMask, None);
+                }
+            }
+        }
+
+        merge(&mut s.masked);
+        s.exempt.sort_unstable();
+        let sp = &policy.spam;
+        let found = spam::analyse(content, &s.masked, &s.exempt, sp);
+        let mut spam_rule = |on: bool, action: SpamAction, kind: RuleKind| {
+            if on {
+                fire(&mut rules, kind, None);
+                if action == SpamAction::Deny {
+                    deny.get_or_insert(DenyReason::Spam);
+                }
+            }
+        };
+        spam_rule(found.shouting, sp.shouting.action, RuleKind::Shouting);
+        spam_rule(found.char_flood, sp.char_flood.action, RuleKind::CharFlood);
+        spam_rule(
+            found.emoji_flood,
+            sp.emoji_flood.action,
+            RuleKind::EmojiFlood,
+        );
+        spam_rule(found.long_token, sp.long_token.action, RuleKind::LongToken);
+
+        if let Some(reason) = deny {
+            return Decision {
+                verdict: Verdict::Deny,
+                content: Cow::Borrowed(content),
+                reason: Some(reason),
+                rules,
+            };
+        }
+        let how = Rewrite {
+            lowercase: found.shouting && sp.shouting.action == SpamAction::Rewrite,
+            max_run: (found.char_flood && sp.char_flood.action == SpamAction::Rewrite)
+                .then_some(sp.char_flood.max_run),
+        };
+        let content = if s.masked.is_empty() && !how.lowercase && how.max_run.is_none() {
+            Cow::Borrowed(content)
+        } else {
+            let out = spam::rewrite(content, &s.masked, how);
+            if out == content {
+                Cow::Borrowed(content)
+            } else {
+                Cow::Owned(out)
+            }
+        };
+        Decision {
+            verdict: Verdict::Allow,
+            content,
+            reason: None,
+            rules,
+        }
+    }
+}
+
+impl Compiled {
+    fn new(policy: &Policy) -> Result<Self, PolicyError> {
+        Ok(Self {
+            policy: policy.clone(),
+            lexicon: Lexicon::compile(&policy.blocklists)?,
+        })
+    }
+}
+
+/// Sorts byte ranges and merges those that overlap or touch.
+fn merge(spans: &mut Vec<(u32, u32)>) {
+    spans.sort_unstable();
+    let mut w = 0;
+    for r in 0..spans.len() {
+        let (s, e) = spans[r];
+        if w > 0 && s <= spans[w - 1].1 {
+            spans[w - 1].1 = spans[w - 1].1.max(e);
+        } else {
+            spans[w] = (s, e);
+            w += 1;
+        }
+    }
+    spans.truncate(w);
+}

@@ -1,0 +1,334 @@
+//! Blocklists and the allowlist compiled into one Aho-Corasick automaton over folded text, and
+//! the search that turns its raw hits into blocked spans of the original message.
+
+use std::collections::HashMap;
+use std::sync::Arc;
+
+use aho_corasick::{AhoCorasick, AhoCorasickBuilder, MatchKind};
+use serde::Deserialize;
+
+use super::error::PolicyError;
+use super::normalize::Folded;
+use super::policy::{Blocklists, MatchMode, TermAction};
+
+const BUILTIN_EN_JSON: &str = include_str!("../../data/moderation/en-profanity.json");
+/// The list name reported for hits from the built-in English list.
+pub(crate) const BUILTIN_EN_NAME: &str = "builtin-en";
+
+/// Endings a word-mode term may carry and still match (`fucking`, `shits`, `asses`).
+const SUFFIXES: &[&[u8]] = &[
+    b"s", b"es", b"ed", b"er", b"ers", b"ing", b"ings", b"in", b"y", b"z",
+];
+
+#[derive(Debug, Deserialize)]
+struct BuiltinEntry {
+    id: String,
+    #[serde(rename = "match")]
+    pattern: String,
+    severity: u8,
+    #[serde(default)]
+    tags: Vec<String>,
+    #[serde(default)]
+    exceptions: Vec<String>,
+}
+
+/// What a pattern means when found.
+#[derive(Debug, Clone)]
+enum Meaning {
+    Block {
+        list: u16,
+        action: TermAction,
+        mode: MatchMode,
+    },
+    Allow,
+}
+
+#[derive(Debug, Clone)]
+struct Entry {
+    meaning: Meaning,
+    /// The least run length each folded byte of the term needs in the text.
+    runs: Box<[u16]>,
+}
+
+/// A blocked span of the original message.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) struct Hit {
+    pub(crate) start: u32,
+    pub(crate) end: u32,
+    pub(crate) action: TermAction,
+    pub(crate) list: u16,
+}
+
+/// The compiled blocklists and allowlist of one policy.
+#[derive(Debug)]
+pub(crate) struct Lexicon {
+    automaton: Option<AhoCorasick>,
+    entries: Vec<Vec<Entry>>,
+    pub(crate) list_names: Vec<Arc<str>>,
+}
+
+/// Scratch space for one search, reused between messages.
+#[derive(Debug, Default)]
+pub(crate) struct LexiconScratch {
+    blocks: Vec<(usize, usize, Hit)>,
+    allows: Vec<(usize, usize)>,
+}
+
+struct Builder {
+    folded: Folded,
+    patterns: Vec<Vec<u8>>,
+    entries: Vec<Vec<Entry>>,
+    index: HashMap<Vec<u8>, usize>,
+}
+
+impl Builder {
+    fn add(&mut self, term: &str, meaning: Meaning) {
+        self.folded.fold(term);
+        if self.folded.text.is_empty() {
+            return;
+        }
+        let runs: Box<[u16]> = self.folded.run.clone().into_boxed_slice();
+        let id = match self.index.get(&self.folded.text) {
+            Some(&id) => id,
+            None => {
+                let id = self.patterns.len();
+                self.patterns.push(self.folded.text.clone());
+                self.entries.push(Vec::new());
+                self.index.insert(self.folded.text.clone(), id);
+                id
+            }
+        };
+        if let Some(list) = self.entries.get_mut(id) {
+            list.push(Entry { meaning, runs });
+        }
+    }
+}
+
+impl Lexicon {
+    pub(crate) fn compile(b: &Blocklists) -> Result<Self, PolicyError> {
+        let mut builder = Builder {
+            folded: Folded::default(),
+            patterns: Vec::new(),
+            entries: Vec::new(),
+            index: HashMap::new(),
+        };
+        let mut list_names: Vec<Arc<str>> = Vec::new();
+        if b.builtin_en.enabled {
+            let builtin: Vec<BuiltinEntry> = serde_json::from_str(BUILTIN_EN_JSON)
+                .map_err(|e| PolicyError::Matcher(format!("built-in English list: {e}")))?;
+            list_names.push(Arc::from(BUILTIN_EN_NAME));
+            for entry in &builtin {
+                if entry.severity < b.builtin_en.min_severity {
+                    continue;
+                }
+                let by_severity = b
+                    .builtin_en
+                    .deny_from_severity
+                    .is_some_and(|d| entry.severity >= d);
+                let by_tag = entry.severity >= 3
+                    && entry
+                        .tags
+                        .iter()
+                        .any(|t| b.builtin_en.deny_tags.contains(t));
+                let action = if by_severity || by_tag {
+                    TermAction::Deny
+                } else {
+                    TermAction::Mask
+                };
+                for alternative in entry.pattern.split('|') {
+                    // In this list `*` after a letter means "may repeat": runs already do that.
+                    let term = alternative.replace('*', "");
+                    builder.add(
+                        &term,
+                        Meaning::Block {
+                            list: 0,
+                            action,
+                            mode: MatchMode::Word,
+                        },
+                    );
+                }
+                for exception in &entry.exceptions {
+                    builder.add(&exception.replace('*', &entry.id), Meaning::Allow);
+                }
+            }
+        }
+        for list in &b.lists {
+            let id = u16::try_from(list_names.len())
+                .map_err(|_| PolicyError::invalid("blocklists.lists", "has too many lists"))?;
+            list_names.push(Arc::from(list.name.as_str()));
+            for term in &list.terms {
+                builder.add(
+                    term,
+                    Meaning::Block {
+                        list: id,
+                        action: list.action,
+                        mode: list.mode,
+                    },
+                );
+            }
+        }
+        for term in &b.allow {
+            builder.add(term, Meaning::Allow);
+        }
+        let automaton = if builder.patterns.is_empty() {
+            None
+        } else {
+            Some(
+                AhoCorasickBuilder::new()
+                    .match_kind(MatchKind::Standard)
+                    .build(&builder.patterns)
+                    .map_err(|e| PolicyError::Matcher(e.to_string()))?,
+            )
+        };
+        Ok(Self {
+            automaton,
+            entries: builder.entries,
+            list_names,
+        })
+    }
+
+    /// Appends to `out` the blocked spans (original byte ranges) of a folded message.
+    pub(crate) fn search(&self, f: &Folded, scratch: &mut LexiconScratch, out: &mut Vec<Hit>) {
+        let Some(ac) = &self.automaton else {
+            return;
+        };
+        scratch.blocks.clear();
+        scratch.allows.clear();
+        let text = &f.text;
+        for m in ac.find_overlapping_iter(text.as_slice()) {
+            let (s, e) = (m.start(), m.end());
+            let Some(entries) = self.entries.get(m.pattern().as_usize()) else {
+                continue;
+            };
+            for entry in entries {
+                let runs_ok = f.run[s..e]
+                    .iter()
+                    .zip(entry.runs.iter())
+                    .all(|(have, need)| have >= need);
+                if !runs_ok {
+                    continue;
+                }
+                match entry.meaning {
+                    Meaning::Allow => scratch.allows.push((s, e)),
+                    Meaning::Block { list, action, mode } => {
+                        // A word match covers its ending too (`asses`, not `ass`).
+                        let e = match mode {
+                            MatchMode::Word => match word_end(f, s, e) {
+                                Some(end) => end,
+                                None => continue,
+                            },
+                            MatchMode::Substring => e,
+                        };
+                        let hit = Hit {
+                            start: f.start[s],
+                            end: f.end[e - 1],
+                            action,
+                            list,
+                        };
+                        scratch.blocks.push((s, e, hit));
+                    }
+                }
+            }
+        }
+        for &(s, e, hit) in &scratch.blocks {
+            let allowed = scratch.allows.iter().any(|&(a, b)| a <= s && e <= b);
+            if !allowed {
+                out.push(hit);
+            }
+        }
+    }
+}
+
+/// Where the word ends if folded bytes `s..e` are a whole word, or a word plus one of
+/// `SUFFIXES`.
+fn word_end(f: &Folded, s: usize, e: usize) -> Option<usize> {
+    let text = &f.text;
+    if s > 0 && text[s - 1] != b' ' {
+        return None;
+    }
+    let token_end = text[e..]
+        .iter()
+        .position(|&b| b == b' ')
+        .map_or(text.len(), |p| e + p);
+    if token_end == e {
+        return Some(e);
+    }
+    let rest = &text[e..token_end];
+    let suffixed = SUFFIXES.contains(&rest) && f.run[e..token_end].iter().all(|&r| r == 1);
+    suffixed.then_some(token_end)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::moderation::policy::{BuiltinList, TermList};
+
+    fn lexicon(terms: &[&str], mode: MatchMode, allow: &[&str]) -> Lexicon {
+        let b = Blocklists {
+            builtin_en: BuiltinList {
+                enabled: false,
+                ..BuiltinList::default()
+            },
+            lists: vec![TermList {
+                name: "test".into(),
+                action: TermAction::Mask,
+                mode,
+                terms: terms.iter().map(|s| s.to_string()).collect(),
+                terms_file: None,
+            }],
+            allow: allow.iter().map(|s| s.to_string()).collect(),
+        };
+        Lexicon::compile(&b).expect("test lexicon compiles")
+    }
+
+    fn hits(lex: &Lexicon, text: &str) -> Vec<String> {
+        let mut f = Folded::default();
+        f.fold(text);
+        let mut out = Vec::new();
+        lex.search(&f, &mut LexiconScratch::default(), &mut out);
+        out.iter()
+            .map(|h| text[h.start as usize..h.end as usize].to_owned())
+            .collect()
+    }
+
+    #[test]
+    fn word_terms_match_whole_words_and_common_endings() {
+        let lex = lexicon(&["ass"], MatchMode::Word, &[]);
+        assert_eq!(hits(&lex, "you ass"), ["ass"]);
+        assert_eq!(hits(&lex, "asses"), ["asses"]);
+        assert!(hits(&lex, "class assess passes").is_empty());
+    }
+
+    #[test]
+    fn word_terms_need_at_least_their_own_doubled_letters() {
+        let lex = lexicon(&["ass"], MatchMode::Word, &[]);
+        assert!(hits(&lex, "as").is_empty());
+        assert_eq!(hits(&lex, "asssss"), ["asssss"]);
+    }
+
+    #[test]
+    fn substring_terms_match_inside_words() {
+        let lex = lexicon(&["fuck"], MatchMode::Substring, &[]);
+        assert_eq!(hits(&lex, "motherfucker"), ["fuck"]);
+    }
+
+    #[test]
+    fn allowlisted_words_hide_the_blocked_words_inside_them() {
+        let lex = lexicon(&["cunt"], MatchMode::Substring, &["scunthorpe"]);
+        assert!(hits(&lex, "Scunthorpe United").is_empty());
+        assert_eq!(hits(&lex, "you cunt"), ["cunt"]);
+    }
+
+    #[test]
+    fn phrases_match_across_any_spacing() {
+        let lex = lexicon(&["piece of shit"], MatchMode::Word, &[]);
+        assert_eq!(hits(&lex, "a PIECE   of\tshit!"), ["PIECE   of\tshit"]);
+    }
+
+    #[test]
+    fn builtin_list_loads_and_blocks_its_words() {
+        let lex = Lexicon::compile(&Blocklists::default()).expect("builtin compiles");
+        assert_eq!(hits(&lex, "what the fuck"), ["fuck"]);
+        assert!(hits(&lex, "hello there, nice grapes").is_empty());
+    }
+}

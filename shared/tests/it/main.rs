@@ -1,0 +1,5 @@
+//! Integration tests of the `shared` crate, one binary with a module per concern.
+
+mod moderation_policy;
+mod moderation_properties;
+mod moderation_review;

@@ -1,0 +1,288 @@
+//! The moderation engine through its public API: every rule and every evasion form.
+
+use shared::moderation::{DenyReason, Moderator, PolicySet, RoomRef, RuleKind, Verdict};
+
+fn builtin() -> Moderator {
+    Moderator::builtin().expect("the built-in policy compiles")
+}
+
+const ROOM: RoomRef<'static> = RoomRef {
+    id: "lobby",
+    name: None,
+};
+
+fn allowed(m: &Moderator, text: &str) -> String {
+    let d = m.review(ROOM, text);
+    assert_eq!(d.verdict, Verdict::Allow, "{text:?} was denied: {d:?}");
+    d.content.into_owned()
+}
+
+fn kinds(m: &Moderator, text: &str) -> Vec<RuleKind> {
+    m.review(ROOM, text).rules.iter().map(|r| r.kind).collect()
+}
+
+#[test]
+fn clean_chat_is_allowed_unchanged_with_no_rules() {
+    let m = builtin();
+    for text in [
+        "hello everyone, gg!",
+        "what a play :) see you tomorrow",
+        "I'm from Scunthorpe and we have a grape day festival",
+        "my therapist says hi",
+        "the assassin passed the class assessment",
+        "Dickens wrote a cocktail of novels",
+        "I scored 1500 points in 2024",
+    ] {
+        let d = m.review(ROOM, text);
+        assert_eq!(d.verdict, Verdict::Allow, "{text}");
+        assert_eq!(d.content, text);
+        assert!(!d.is_rewritten(), "{text}");
+        assert!(d.rules.is_empty(), "{text}: {:?}", d.rules);
+    }
+}
+
+#[test]
+fn profanity_is_masked_with_one_star_per_character() {
+    assert_eq!(allowed(&builtin(), "what the fuck"), "what the ****");
+}
+
+#[test]
+fn word_endings_are_masked_with_the_word() {
+    assert_eq!(allowed(&builtin(), "fucking hell"), "******* hell");
+}
+
+#[test]
+fn compound_words_are_masked_where_the_root_appears() {
+    assert_eq!(allowed(&builtin(), "motherfucker"), "mother****er");
+}
+
+#[test]
+fn dotted_evasion_is_masked_separators_included() {
+    assert_eq!(allowed(&builtin(), "oh f.u.c.k off"), "oh ******* off");
+}
+
+#[test]
+fn spaced_evasion_is_masked() {
+    assert_eq!(allowed(&builtin(), "f u c k you"), "******* you");
+}
+
+#[test]
+fn hyphenated_and_underscored_evasions_are_masked() {
+    let m = builtin();
+    assert_eq!(allowed(&m, "f-u-c-k"), "*******");
+    assert_eq!(allowed(&m, "s_h_i_t"), "*******");
+}
+
+#[test]
+fn repeated_letters_are_masked_in_full() {
+    assert_eq!(allowed(&builtin(), "fuuuuck"), "*******");
+}
+
+#[test]
+fn leetspeak_is_masked() {
+    let m = builtin();
+    assert_eq!(allowed(&m, "sh1t"), "****");
+    assert_eq!(allowed(&m, "you @$$hole"), "you *******");
+}
+
+#[test]
+fn fullwidth_letters_are_masked() {
+    assert_eq!(allowed(&builtin(), "ｆｕｃｋ"), "****");
+}
+
+#[test]
+fn homoglyphs_are_masked() {
+    // Cyrillic с in place of Latin c.
+    assert_eq!(allowed(&builtin(), "fu\u{0441}k"), "****");
+}
+
+#[test]
+fn accented_letters_are_masked() {
+    assert_eq!(allowed(&builtin(), "fück"), "****");
+}
+
+#[test]
+fn zero_width_characters_inside_a_word_are_masked_with_it() {
+    assert_eq!(allowed(&builtin(), "fu\u{200B}ck"), "*****");
+}
+
+#[test]
+fn mixed_case_is_masked() {
+    assert_eq!(allowed(&builtin(), "FuCk"), "****");
+}
+
+#[test]
+fn racial_slurs_deny_the_message_with_a_reason() {
+    let d = builtin().review(ROOM, "go home w.e.t.b.a.c.k");
+    assert_eq!(d.verdict, Verdict::Deny);
+    assert_eq!(d.reason, Some(DenyReason::BlockedLanguage));
+    assert_eq!(d.rules_attribute(), "blocklist.deny:builtin-en");
+}
+
+#[test]
+fn severe_profanity_is_masked_by_default() {
+    let m = builtin();
+    assert_eq!(allowed(&m, "you cunt"), "you ****");
+    assert_eq!(
+        m.review(ROOM, "you cunt").rules_attribute(),
+        "blocklist.mask:builtin-en,blocklist.mask:en-compounds"
+    );
+}
+
+#[test]
+fn scunthorpe_is_not_flagged() {
+    assert!(kinds(&builtin(), "Scunthorpe United won").is_empty());
+}
+
+#[test]
+fn grape_day_is_not_flagged() {
+    assert!(kinds(&builtin(), "it was a grape day").is_empty());
+}
+
+#[test]
+fn links_to_unlisted_domains_are_masked() {
+    let m = builtin();
+    assert_eq!(
+        allowed(&m, "go to evil.example/x now"),
+        "go to ************** now"
+    );
+    assert_eq!(kinds(&m, "https://a.example"), [RuleKind::LinkMask]);
+}
+
+fn policy(json: &str) -> Moderator {
+    Moderator::new(&PolicySet::from_json_str(json).expect("valid policy")).expect("compiles")
+}
+
+#[test]
+fn links_to_allowed_domains_pass_and_denied_domains_deny() {
+    let m = policy(
+        r#"{"default": {"links": {"action": "mask",
+            "allow_domains": ["twitch.tv"], "deny_domains": ["bad.example"]}}}"#,
+    );
+    assert_eq!(
+        allowed(&m, "clip: https://clips.twitch.tv/abc"),
+        "clip: https://clips.twitch.tv/abc"
+    );
+    let d = m.review(ROOM, "see https://x.bad.example/");
+    assert_eq!(d.reason, Some(DenyReason::BlockedLink));
+    assert_eq!(
+        kinds(&m, "see https://x.bad.example/"),
+        [RuleKind::LinkDeny]
+    );
+}
+
+#[test]
+fn email_addresses_are_redacted() {
+    let m = builtin();
+    assert_eq!(
+        allowed(&m, "mail jo@example.com ok"),
+        "mail ************** ok"
+    );
+    assert_eq!(kinds(&m, "mail jo@example.com ok"), [RuleKind::EmailMask]);
+}
+
+#[test]
+fn phone_numbers_are_redacted() {
+    let m = builtin();
+    assert_eq!(allowed(&m, "call +1 555 123 4567"), "call ***************");
+    assert_eq!(kinds(&m, "call +1 555 123 4567"), [RuleKind::PhoneMask]);
+}
+
+#[test]
+fn shouting_is_lowercased() {
+    let m = builtin();
+    assert_eq!(
+        allowed(&m, "WHY IS NOBODY ANSWERING ME"),
+        "why is nobody answering me"
+    );
+    assert_eq!(
+        kinds(&m, "WHY IS NOBODY ANSWERING ME"),
+        [RuleKind::Shouting]
+    );
+}
+
+#[test]
+fn character_floods_are_cut() {
+    let m = builtin();
+    assert_eq!(allowed(&m, "nooooooooooo!!!!!!!!!"), "noooo!!!!");
+    assert_eq!(kinds(&m, "nooooooooooo"), [RuleKind::CharFlood]);
+}
+
+#[test]
+fn emoji_floods_are_denied_as_spam() {
+    let m = builtin();
+    let text = "🎉🔥".repeat(10);
+    let d = m.review(ROOM, &text);
+    assert_eq!(d.reason, Some(DenyReason::Spam));
+    assert_eq!(
+        d.rules.iter().map(|r| r.kind).collect::<Vec<_>>(),
+        [RuleKind::EmojiFlood]
+    );
+}
+
+#[test]
+fn over_long_tokens_are_denied_as_spam() {
+    let m = builtin();
+    let text = "ab".repeat(40);
+    let d = m.review(ROOM, &text);
+    assert_eq!(d.reason, Some(DenyReason::Spam));
+    assert_eq!(
+        d.rules.iter().map(|r| r.kind).collect::<Vec<_>>(),
+        [RuleKind::LongToken]
+    );
+}
+
+#[test]
+fn custom_deny_list_denies_and_names_its_list() {
+    let m = policy(
+        r#"{"default": {"blocklists": {"lists": [
+            {"name": "spoilers", "action": "deny", "terms": ["rosebud", "bruce willis is dead"]}]}}}"#,
+    );
+    let d = m.review(ROOM, "lol Bruce   Willis is DEAD");
+    assert_eq!(d.verdict, Verdict::Deny);
+    assert_eq!(d.rules_attribute(), "blocklist.deny:spoilers");
+}
+
+#[test]
+fn rooms_get_their_own_policy_by_id_or_name_pattern() {
+    let m = policy(
+        r#"{"default": {"blocklists": {"builtin_en": {"enabled": false}}},
+            "rooms": [
+              {"ids": ["arn:aws:ivschat:us-west-2:1:room/strict1"],
+               "policy": {"blocklists": {"lists": [{"name": "x", "action": "deny", "terms": ["darn"]}]}}},
+              {"names": ["kids-*"],
+               "policy": {"blocklists": {"lists": [{"name": "kids", "action": "mask", "terms": ["darn"]}]}}}
+            ]}"#,
+    );
+    assert_eq!(allowed(&m, "darn it"), "darn it");
+    let strict = RoomRef::from_arn("arn:aws:ivschat:us-west-2:1:room/strict1");
+    assert_eq!(m.review(strict, "darn it").verdict, Verdict::Deny);
+    let kids = RoomRef {
+        id: "r9",
+        name: Some("kids-minecraft"),
+    };
+    assert_eq!(m.review(kids, "darn it").content, "**** it");
+}
+
+#[test]
+fn rewritten_content_reviews_clean_and_unchanged() {
+    let m = builtin();
+    for text in [
+        "oh f.u.c.k off, mail jo@example.com",
+        "WHAT THE FUCK IS THIS!!!!!!!!",
+        "a s s and f u c k",
+        "nooooooo sh1t",
+    ] {
+        let once = m.review(ROOM, text).content.into_owned();
+        let twice = m.review(ROOM, &once);
+        assert_eq!(twice.content, once, "{text:?}");
+        assert!(twice.is_allow(), "{text:?}");
+    }
+}
+
+#[test]
+fn empty_and_whitespace_messages_are_allowed() {
+    let m = builtin();
+    assert_eq!(allowed(&m, ""), "");
+    assert_eq!(allowed(&m, " \n\t "), " \n\t ");
+}
