@@ -68,14 +68,16 @@ struct FunctionState {
     pending: Mutex<VecDeque<Invocation>>,
     /// Wakes the long poll when an invocation arrives or a process dies.
     arrived: Notify,
-    in_flight: Mutex<HashMap<String, oneshot::Sender<Outcome>>>,
+    /// Invocations a process has fetched, with the generation of that process.
+    in_flight: Mutex<HashMap<String, (u64, oneshot::Sender<Outcome>)>>,
     /// The running process, if any, and its generation.
     process: Mutex<Option<(u64, Child)>>,
     /// The generation of the last process started (0: none yet).
     generation: Mutex<u64>,
     /// The last generation that fetched an invocation, i.e. finished its initialisation.
     initialized: Mutex<u64>,
-    init_error: Mutex<Option<(String, Bytes)>>,
+    /// An init error a process reported, with its generation.
+    init_error: Mutex<Option<(u64, String, Bytes)>>,
     /// The Runtime API server of the live generation.
     runtime_server: Mutex<Option<tokio::task::JoinHandle<()>>>,
     settings: HostSettings,
@@ -221,7 +223,6 @@ fn ensure_running(state: &Arc<FunctionState>) -> std::io::Result<()> {
         *generation += 1;
         *generation
     };
-    *state.init_error.lock() = None;
     let runtime_api = serve_runtime_api(state, generation)?;
     let mut child = command(state, runtime_api).spawn()?;
     forward_output(&state.spec.name, child.stdout.take(), child.stderr.take());
@@ -345,7 +346,18 @@ async fn supervise(state: Arc<FunctionState>, generation: u64) {
         }
     }
     let name = &state.spec.name;
-    let init_error = state.init_error.lock().take();
+    let init_error = {
+        let mut reported = state.init_error.lock();
+        match reported.take() {
+            Some((reporter, error_type, body)) if reporter == generation => {
+                Some((error_type, body))
+            }
+            other => {
+                *reported = other;
+                None
+            }
+        }
+    };
     let describe = |request_id: &str| match (&init_error, status) {
         (Some((error_type, body)), _) => InvokeError::Failed {
             function: name.clone(),
@@ -363,13 +375,30 @@ async fn supervise(state: Arc<FunctionState>, generation: u64) {
             format!("RequestId: {request_id} Error: Runtime exited"),
         ),
     };
-    let unanswered: Vec<(String, oneshot::Sender<Outcome>)> =
-        state.in_flight.lock().drain().collect();
+    // Only this process's invocations: a successor may already be serving others.
+    let unanswered: Vec<(String, oneshot::Sender<Outcome>)> = {
+        let mut in_flight = state.in_flight.lock();
+        let mine: Vec<String> = in_flight
+            .iter()
+            .filter(|(_, (owner, _))| *owner == generation)
+            .map(|(request_id, _)| request_id.clone())
+            .collect();
+        mine.into_iter()
+            .filter_map(|request_id| {
+                in_flight
+                    .remove(&request_id)
+                    .map(|(_, respond)| (request_id, respond))
+            })
+            .collect()
+    };
     for (request_id, respond) in unanswered {
         let _ = respond.send(Err(describe(&request_id)));
     }
-    let initialized = *state.initialized.lock() == generation;
-    if init_error.is_some() || !initialized {
+    let newest = *state.generation.lock() == generation;
+    let initialized = *state.initialized.lock() >= generation;
+    if !newest {
+        // A successor already runs and serves the queue.
+    } else if init_error.is_some() || !initialized {
         // The process died before fetching an invocation: every queued one would meet the
         // same fate, so they fail as the cold start's invocation does on Lambda.
         let queued: Vec<Invocation> = state.pending.lock().drain(..).collect();
@@ -470,10 +499,10 @@ async fn next_invocation(State(Runtime { state, generation }): State<Runtime>) -
         .duration_since(UNIX_EPOCH)
         .map(|d| d.as_millis())
         .unwrap_or(0);
-    state
-        .in_flight
-        .lock()
-        .insert(invocation.request_id.clone(), invocation.respond);
+    state.in_flight.lock().insert(
+        invocation.request_id.clone(),
+        (generation, invocation.respond),
+    );
     let mut response = Response::new(Body::from(invocation.payload));
     let headers = response.headers_mut();
     let mut put = |name: &'static str, value: String| {
@@ -502,7 +531,7 @@ async fn next_invocation(State(Runtime { state, generation }): State<Runtime>) -
 
 fn complete(state: &FunctionState, request_id: &str, outcome: Outcome) -> Response<Body> {
     match state.in_flight.lock().remove(request_id) {
-        Some(respond) => {
+        Some((_, respond)) => {
             let _ = respond.send(outcome);
             accepted()
         }
@@ -548,13 +577,13 @@ async fn invocation_error(
 
 /// `POST /runtime/init/error`: the process will exit; its invocations fail with this error.
 async fn init_error(
-    State(Runtime { state, .. }): State<Runtime>,
+    State(Runtime { state, generation }): State<Runtime>,
     headers: HeaderMap,
     body: Bytes,
 ) -> Response<Body> {
     let error_type = error_type_of(&headers, &body);
     tracing::warn!(function = %state.spec.name, "hosted function failed to initialise: {}", String::from_utf8_lossy(&body));
-    *state.init_error.lock() = Some((error_type, body));
+    *state.init_error.lock() = Some((generation, error_type, body));
     accepted()
 }
 

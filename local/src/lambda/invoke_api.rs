@@ -41,6 +41,9 @@ fn error(status: StatusCode, error_type: &'static str, message: &str) -> Respons
         HeaderValue::from_static("application/json"),
     );
     headers.insert("x-amzn-errortype", HeaderValue::from_static(error_type));
+    if let Ok(id) = HeaderValue::from_str(&uuid::Uuid::new_v4().to_string()) {
+        headers.insert("x-amzn-requestid", id);
+    }
     response
 }
 

@@ -6,6 +6,7 @@ mod auth;
 mod binary;
 mod chat_logs;
 mod fake_lambda;
+mod hosted_functions;
 mod list_rooms;
 mod logging_configurations;
 mod messaging;
