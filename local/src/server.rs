@@ -8,6 +8,7 @@ use std::sync::Arc;
 
 use axum::body::Body;
 use axum::extract::{ConnectInfo, State};
+use axum::serve::ListenerExt;
 use axum::Router;
 use http::{Request, Response};
 use tokio::net::TcpListener;
@@ -140,8 +141,12 @@ impl Server {
         shutdown: impl Future<Output = ()> + Send + 'static,
     ) -> Result<(), ServerError> {
         let app = Router::new().fallback(handle).with_state(self.services);
+        // Chat frames are small and latency-bound: no Nagle delay on accepted sockets.
+        let listener = self.listener.tap_io(|stream| {
+            let _ = stream.set_nodelay(true);
+        });
         axum::serve(
-            self.listener,
+            listener,
             app.into_make_service_with_connect_info::<SocketAddr>(),
         )
         .with_graceful_shutdown(shutdown)

@@ -110,34 +110,13 @@ impl Session {
     }
 
     pub async fn run(self, socket: WebSocket, joined: Joined) {
-        let (mut sink, mut stream) = socket.split();
+        let (sink, mut stream) = socket.split();
         let Joined {
             connection,
             sender,
-            mut queue,
+            queue,
         } = joined;
-        let mut writer = tokio::spawn(async move {
-            while let Some(outbound) = queue.recv().await {
-                match outbound {
-                    Outbound::Frame(text) => {
-                        if sink.send(Message::Text(text)).await.is_err() {
-                            return;
-                        }
-                    }
-                    Outbound::Close(code, reason) => {
-                        let reason = truncate(&reason, MAX_CLOSE_REASON);
-                        let _ = sink
-                            .send(Message::Close(Some(CloseFrame {
-                                code,
-                                reason: reason.into(),
-                            })))
-                            .await;
-                        let _ = sink.close().await;
-                        return;
-                    }
-                }
-            }
-        });
+        let mut writer = tokio::spawn(write_frames(sink, queue));
         let remaining = (self.ends_at - ids::now())
             .try_into()
             .unwrap_or(Duration::ZERO);
@@ -356,6 +335,53 @@ impl Session {
         self.hub
             .disconnect_user(&self.room, user_id, &frame, time, close_reason);
         Ok(())
+    }
+}
+
+/// Writes queued frames to the socket: whatever is queued at once goes out with one flush;
+/// a close frame ends the connection.
+async fn write_frames(
+    mut sink: futures_util::stream::SplitSink<WebSocket, Message>,
+    mut queue: mpsc::UnboundedReceiver<Outbound>,
+) {
+    /// Frames written before one flush, at most.
+    const BATCH: usize = 64;
+    while let Some(mut outbound) = queue.recv().await {
+        let mut written = 0;
+        loop {
+            match outbound {
+                Outbound::Frame(text) => {
+                    if sink.feed(Message::Text(text)).await.is_err() {
+                        return;
+                    }
+                }
+                Outbound::Close(code, reason) => {
+                    let reason = truncate(&reason, MAX_CLOSE_REASON);
+                    let close = Message::Close(Some(CloseFrame {
+                        code,
+                        reason: reason.into(),
+                    }));
+                    let _ = sink.send(close).await;
+                    let _ = sink.close().await;
+                    return;
+                }
+            }
+            written += 1;
+            match queue.try_recv() {
+                Ok(next) if written < BATCH => outbound = next,
+                Ok(next) => {
+                    if sink.flush().await.is_err() {
+                        return;
+                    }
+                    written = 0;
+                    outbound = next;
+                }
+                Err(_) => break,
+            }
+        }
+        if sink.flush().await.is_err() {
+            return;
+        }
     }
 }
 
