@@ -24,6 +24,7 @@ use time::macros::format_description;
 use time::OffsetDateTime;
 use tokio::sync::mpsc;
 
+use crate::control_plane::output::timestamp;
 use crate::state::{Destination, ServiceState};
 
 /// `type` of a chat-log record.
@@ -91,7 +92,7 @@ impl ChatLogger {
         }
         let record = format!(
             r#"{{"event_timestamp":"{}","type":"{}","payload":{frame},"version":"1.0"}}"#,
-            event_timestamp(time),
+            timestamp(time),
             kind.as_str()
         );
         for id in &limits.logging_configuration_ids {
@@ -107,13 +108,6 @@ impl ChatLogger {
             }
         }
     }
-}
-
-/// `event_timestamp`: UTC with milliseconds.
-fn event_timestamp(time: OffsetDateTime) -> String {
-    let format =
-        format_description!("[year]-[month]-[day]T[hour]:[minute]:[second].[subsecond digits:3]Z");
-    time.format(format).unwrap_or_default()
 }
 
 /// `/` cannot be in a file name; CloudWatch Logs names often contain it.

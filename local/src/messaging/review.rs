@@ -9,14 +9,13 @@ use std::time::Duration;
 use bytes::Bytes;
 use serde::{Deserialize, Serialize};
 
+// The handler's returned attributes have the same 1 KB budget as token and event attributes.
+use crate::control_plane::input::MAX_ATTRIBUTES_BYTES;
 use crate::lambda::FunctionInvoker;
 use crate::state::{FallbackResult, MessageReviewHandler};
 
 /// IVS gives the handler this long, and it cannot be changed.
 pub const REVIEW_TIMEOUT: Duration = Duration::from_millis(200);
-
-/// The handler's total budget for returned attributes, like token and event attributes.
-const MAX_ATTRIBUTES_BYTES: usize = 1024;
 
 #[derive(Serialize)]
 #[serde(rename_all = "PascalCase")]

@@ -16,6 +16,7 @@ use super::frames::{self, Request};
 use super::hub::{Hub, Outbound, RoomKey};
 use super::review::{self, ReviewOutcome, ReviewRequest, ReviewSender};
 use crate::chat_logging::RecordType;
+use crate::control_plane::output::ArnScope;
 use crate::lambda::FunctionInvoker;
 use crate::state::{ids, Capability, ChatTokenGrant, ServiceState};
 
@@ -72,12 +73,11 @@ impl Session {
         connected_at: OffsetDateTime,
     ) -> Self {
         let room = (grant.region.clone(), grant.room_id.clone());
-        let room_arn = format!(
-            "arn:aws:ivschat:{}:{}:room/{}",
-            grant.region,
-            state.account_id(),
-            grant.room_id
-        );
+        let room_arn = ArnScope {
+            region: grant.region.clone(),
+            account_id: state.account_id().to_owned(),
+        }
+        .room_arn(&grant.room_id);
         let ends_at = connected_at + grant.session_duration;
         Session {
             hub,
@@ -179,9 +179,7 @@ impl Session {
             refusal: Refusal(code, message),
         }) = result
         {
-            let id = id.unwrap_or_else(ids::new_id);
-            let frame = frames::error(&id, &request_id, code, &message);
-            let _ = sender.send(Outbound::Frame(frame));
+            send_error_of(sender, id, &request_id, code, &message);
         }
     }
 
@@ -386,11 +384,20 @@ async fn write_frames(
 }
 
 fn send_error(sender: &UnboundedSender<Outbound>, request_id: &str, code: u16, message: &str) {
+    send_error_of(sender, None, request_id, code, message);
+}
+
+/// Queues an ERROR whose `Id` is the failed operation's id when it has one, else a new id.
+fn send_error_of(
+    sender: &UnboundedSender<Outbound>,
+    id: Option<String>,
+    request_id: &str,
+    code: u16,
+    message: &str,
+) {
+    let id = id.unwrap_or_else(ids::new_id);
     let _ = sender.send(Outbound::Frame(frames::error(
-        &ids::new_id(),
-        request_id,
-        code,
-        message,
+        &id, request_id, code, message,
     )));
 }
 
