@@ -89,8 +89,10 @@ pub struct ServeConfig {
     #[arg(long = "function", env = "IVSCHAT_LOCAL_FUNCTIONS", value_delimiter = ',', value_parser = parse_function)]
     pub functions: Vec<(String, std::path::PathBuf)>,
 
-    /// Environment of a hosted function: `NAME:KEY=VALUE`. Repeatable.
-    #[arg(long = "function-env", env = "IVSCHAT_LOCAL_FUNCTION_ENV", value_delimiter = ',', value_parser = parse_function_env)]
+    /// Environment of a hosted function: `NAME:KEY=VALUE`. Repeatable. The value is taken as
+    /// written, commas and newlines included (a JSON policy, say); the environment variable
+    /// holds one entry.
+    #[arg(long = "function-env", env = "IVSCHAT_LOCAL_FUNCTION_ENV", value_parser = parse_function_env)]
     pub function_env: Vec<(String, String, String)>,
 
     /// Timeout of every hosted function, in seconds (Lambda's default is 3).
@@ -204,5 +206,45 @@ fn parse_scale(value: &str) -> Result<f64, String> {
     match value.parse::<f64>() {
         Ok(scale) if scale.is_finite() && scale > 0.0 => Ok(scale),
         _ => Err("the quota scale must be a positive number".into()),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use clap::Parser;
+
+    #[derive(Parser)]
+    struct Wrapper {
+        #[command(flatten)]
+        config: ServeConfig,
+    }
+
+    #[test]
+    fn function_env_values_keep_commas_and_newlines() {
+        let policy = "{\"default\": {\"links\": {\"action\": \"deny\", \"allow_domains\": [\"a.com\", \"b.com\"]}}}\n";
+        let parsed = Wrapper::try_parse_from([
+            "serve".to_owned(),
+            "--function-env".to_owned(),
+            format!("review:MODERATION_POLICY_JSON={policy}"),
+            "--function-env".to_owned(),
+            "review:REVIEW_FAIL_MODE=deny".to_owned(),
+        ])
+        .expect("parses");
+        assert_eq!(
+            parsed.config.function_env,
+            vec![
+                (
+                    "review".to_owned(),
+                    "MODERATION_POLICY_JSON".to_owned(),
+                    policy.to_owned()
+                ),
+                (
+                    "review".to_owned(),
+                    "REVIEW_FAIL_MODE".to_owned(),
+                    "deny".to_owned()
+                ),
+            ]
+        );
     }
 }

@@ -6,16 +6,21 @@
 //! [`control_plane`] is the restJson1 wire layer with one handler per operation; [`auth`]
 //! checks SigV4 signatures; [`messaging`] carries chat traffic over WebSocket and calls
 //! review handlers through [`lambda`]; [`quotas`] enforces AWS's rate and account limits; [`server`]
-//! binds the listener and shuts down gracefully.
+//! binds the listener and shuts down gracefully. [`gateway`] is the local API Gateway HTTP API
+//! in front of hosted functions, with the JWT authorizer, and [`identity`] the local OpenID
+//! issuer whose tokens it accepts; [`stack`] runs the whole SAM template (`ivschat-local up`).
 
 pub mod auth;
 pub mod chat_logging;
 pub mod config;
 pub mod control_plane;
+pub mod gateway;
+pub mod identity;
 pub mod lambda;
 pub mod messaging;
 pub mod quotas;
 pub mod server;
+pub mod stack;
 pub mod state;
 
 pub use config::ServeConfig;

@@ -3,6 +3,7 @@
 use std::process::ExitCode;
 
 use clap::{Parser, Subcommand};
+use ivschat_local::stack::{dev_token, up, DevTokenConfig, UpConfig};
 use ivschat_local::{ServeConfig, Server};
 
 /// A local, wire-faithful Amazon IVS Chat service.
@@ -17,6 +18,11 @@ struct Cli {
 enum Command {
     /// Serve the IVS Chat control plane (restJson1 over HTTP, SigV4-checked).
     Serve(ServeConfig),
+    /// Run the whole project from template.yaml: functions, HTTP API, local JWT issuer,
+    /// DynamoDB (moto), rooms.
+    Up(Box<UpConfig>),
+    /// Print a JWT of the local issuer that the running stack's HTTP API accepts.
+    DevToken(DevTokenConfig),
 }
 
 #[tokio::main]
@@ -31,7 +37,32 @@ async fn main() -> ExitCode {
         .init();
     match cli.command {
         Command::Serve(config) => serve(config).await,
+        Command::Up(config) => run_stack(*config).await,
+        Command::DevToken(config) => match dev_token(&config) {
+            Ok(token) => {
+                println!("{token}");
+                ExitCode::SUCCESS
+            }
+            Err(error) => {
+                eprintln!("ivschat-local: {error}");
+                ExitCode::FAILURE
+            }
+        },
     }
+}
+
+async fn run_stack(config: UpConfig) -> ExitCode {
+    let stack = match up(config).await {
+        Ok(stack) => stack,
+        Err(error) => {
+            eprintln!("ivschat-local: {error}");
+            return ExitCode::FAILURE;
+        }
+    };
+    println!("{}", stack.describe());
+    shutdown_signal().await;
+    drop(stack);
+    ExitCode::SUCCESS
 }
 
 async fn serve(config: ServeConfig) -> ExitCode {

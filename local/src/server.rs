@@ -135,6 +135,11 @@ impl Server {
         Arc::clone(&self.services.control_plane.state)
     }
 
+    /// The invoker of the hosted functions, for a local HTTP API in front of them.
+    pub fn function_invoker(&self) -> FunctionInvoker {
+        self.services.functions.clone()
+    }
+
     /// Serves until `shutdown` completes, then lets in-flight requests finish.
     pub async fn run_until(
         self,
@@ -159,12 +164,14 @@ impl Server {
         let (stop, stopped) = oneshot::channel::<()>();
         let address = self.address;
         let state = self.state();
+        let functions = self.function_invoker();
         let task = tokio::spawn(self.run_until(async {
             let _ = stopped.await;
         }));
         RunningServer {
             address,
             state,
+            functions,
             stop: Some(stop),
             task,
         }
@@ -193,6 +200,7 @@ async fn handle(
 pub struct RunningServer {
     address: SocketAddr,
     state: Arc<ServiceState>,
+    functions: FunctionInvoker,
     stop: Option<oneshot::Sender<()>>,
     task: tokio::task::JoinHandle<Result<(), ServerError>>,
 }
@@ -209,6 +217,11 @@ impl RunningServer {
 
     pub fn state(&self) -> &Arc<ServiceState> {
         &self.state
+    }
+
+    /// The invoker of the hosted functions, for a local HTTP API in front of them.
+    pub fn function_invoker(&self) -> FunctionInvoker {
+        self.functions.clone()
     }
 
     /// Stops accepting connections and waits for the server task to end.

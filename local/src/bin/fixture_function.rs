@@ -11,11 +11,67 @@
 //! - anything else → ALLOW unchanged, with attribute `reviewed-by: <pid>`.
 //!
 //! With `FIXTURE_FAIL_INIT=1` it exits before polling for an invocation.
+//!
+//! An API Gateway v2 event (one with `requestContext`) is answered by its `rawPath`:
+//! (after an optional `/public` prefix) `/echo...` returns the event as a JSON body; `/shortcut` returns JSON without `statusCode`;
+//! `/status/N` answers status N; `/binary` a base64 body; `/cookies` two cookies; `/cors` its
+//! own allow-origin header; `/invalid` a bad `statusCode`; `/fail` a handler error;
+//! `/sleep/N` waits N ms first.
 
 use lambda_runtime::{service_fn, Error, LambdaEvent};
 use serde_json::{json, Value};
 
+async fn http(event: &Value) -> Result<Value, Error> {
+    let path = event["rawPath"].as_str().unwrap_or_default();
+    let mut parts = path.trim_start_matches('/').split('/').peekable();
+    // Routes may put the command under a prefix such as `/public/`.
+    if parts.peek() == Some(&"public") {
+        parts.next();
+    }
+    let command = parts.next().unwrap_or_default();
+    let argument = parts.next().unwrap_or_default();
+    match command {
+        "shortcut" => Ok(json!({ "ok": true, "path": path })),
+        "status" => Ok(json!({
+            "statusCode": argument.parse::<u16>().unwrap_or(200),
+            "headers": { "content-type": "text/plain" },
+            "body": format!("status {argument}")
+        })),
+        "binary" => Ok(json!({
+            "statusCode": 200,
+            "headers": { "content-type": "application/octet-stream" },
+            "body": "AAEC/w==",
+            "isBase64Encoded": true
+        })),
+        "cookies" => Ok(json!({
+            "statusCode": 200,
+            "cookies": ["a=1; Path=/", "b=2"],
+            "body": "with cookies"
+        })),
+        "cors" => Ok(json!({
+            "statusCode": 200,
+            "headers": { "access-control-allow-origin": "http://function.test" },
+            "body": "cors"
+        })),
+        "invalid" => Ok(json!({ "statusCode": "not a number" })),
+        "fail" => Err("fixture failure".into()),
+        "sleep" => {
+            let millis: u64 = argument.parse().unwrap_or(0);
+            tokio::time::sleep(std::time::Duration::from_millis(millis)).await;
+            Ok(json!({ "statusCode": 200, "body": "slept" }))
+        }
+        _ => Ok(json!({
+            "statusCode": 200,
+            "headers": { "content-type": "application/json" },
+            "body": event.to_string()
+        })),
+    }
+}
+
 async fn review(event: LambdaEvent<Value>) -> Result<Value, Error> {
+    if event.payload.get("requestContext").is_some() {
+        return http(&event.payload).await;
+    }
     let content = event.payload["Content"]
         .as_str()
         .unwrap_or_default()

@@ -1,6 +1,7 @@
 //! Helpers shared by the integration tests: start the real server on a loopback port, build
 //! the real SDK client for it, and send raw (optionally SigV4-signed) HTTP requests.
 
+use std::net::SocketAddr;
 use std::time::{Duration, SystemTime};
 
 use aws_credential_types::Credentials;
@@ -301,7 +302,12 @@ pub struct Connection {
 
 impl Connection {
     pub async fn open(server: &RunningServer) -> Connection {
-        let stream = TcpStream::connect(server.local_addr())
+        Connection::open_at(server.local_addr()).await
+    }
+
+    /// A connection to any listener of the test (the local HTTP API, say).
+    pub async fn open_at(address: SocketAddr) -> Connection {
+        let stream = TcpStream::connect(address)
             .await
             .expect("connects to the server");
         let (sender, connection) = hyper::client::conn::http1::handshake(TokioIo::new(stream))

@@ -1,10 +1,16 @@
 //! Blocklists and the allowlist compiled into one Aho-Corasick automaton over folded text, and
 //! the search that turns its raw hits into blocked spans of the original message.
+//!
+//! The automaton is a DFA (one table look-up per byte) walked by our own loop, which reports
+//! every overlapping match in the order `find_overlapping_iter` would, without its per-match
+//! re-entry.
 
 use std::collections::HashMap;
 use std::sync::Arc;
 
-use aho_corasick::{AhoCorasick, AhoCorasickBuilder, MatchKind};
+use aho_corasick::automaton::{Automaton, StateID};
+use aho_corasick::dfa::DFA;
+use aho_corasick::{Anchored, MatchKind};
 use serde::Deserialize;
 
 use super::error::PolicyError;
@@ -59,10 +65,18 @@ pub(crate) struct Hit {
     pub(crate) list: u16,
 }
 
+/// A pattern found at folded bytes `s..e`.
+#[derive(Debug, Clone, Copy)]
+struct Found {
+    pattern: usize,
+    s: usize,
+    e: usize,
+}
+
 /// The compiled blocklists and allowlist of one policy.
 #[derive(Debug)]
 pub(crate) struct Lexicon {
-    automaton: Option<AhoCorasick>,
+    automaton: Option<DFA>,
     entries: Vec<Vec<Entry>>,
     pub(crate) list_names: Vec<Arc<str>>,
 }
@@ -70,6 +84,7 @@ pub(crate) struct Lexicon {
 /// Scratch space for one search, reused between messages.
 #[derive(Debug, Default)]
 pub(crate) struct LexiconScratch {
+    ends: Vec<(usize, StateID)>,
     blocks: Vec<(usize, usize, Hit)>,
     allows: Vec<(usize, usize)>,
 }
@@ -84,17 +99,18 @@ struct Builder {
 impl Builder {
     fn add(&mut self, term: &str, meaning: Meaning) {
         self.folded.fold(term);
-        if self.folded.text.is_empty() {
+        let text = self.folded.text();
+        if text.is_empty() {
             return;
         }
-        let runs: Box<[u16]> = self.folded.run.clone().into_boxed_slice();
-        let id = match self.index.get(&self.folded.text) {
+        let runs: Box<[u16]> = (0..text.len()).map(|i| self.folded.run(i)).collect();
+        let id = match self.index.get(text) {
             Some(&id) => id,
             None => {
                 let id = self.patterns.len();
-                self.patterns.push(self.folded.text.clone());
+                self.patterns.push(text.to_vec());
                 self.entries.push(Vec::new());
-                self.index.insert(self.folded.text.clone(), id);
+                self.index.insert(text.to_vec(), id);
                 id
             }
         };
@@ -173,9 +189,15 @@ impl Lexicon {
         let automaton = if builder.patterns.is_empty() {
             None
         } else {
+            // A DFA: one table look-up per byte. It takes more memory than the NFAs (about
+            // 0.7 MB for the built-in list, 7.5 MB with 10,000 more terms) and longer to
+            // build, and walks chat text about twice as fast.
             Some(
-                AhoCorasickBuilder::new()
+                DFA::builder()
                     .match_kind(MatchKind::Standard)
+                    // A prefilter would make the start state special and slow the walk down:
+                    // chat text returns to the start state at every space.
+                    .prefilter(false)
                     .build(&builder.patterns)
                     .map_err(|e| PolicyError::Matcher(e.to_string()))?,
             )
@@ -189,44 +211,32 @@ impl Lexicon {
 
     /// Appends to `out` the blocked spans (original byte ranges) of a folded message.
     pub(crate) fn search(&self, f: &Folded, scratch: &mut LexiconScratch, out: &mut Vec<Hit>) {
-        let Some(ac) = &self.automaton else {
-            return;
-        };
+        if let Some(dfa) = &self.automaton {
+            self.search_with(dfa, f, scratch, out);
+        }
+    }
+
+    fn search_with<A: Automaton>(
+        &self,
+        aut: &A,
+        f: &Folded,
+        scratch: &mut LexiconScratch,
+        out: &mut Vec<Hit>,
+    ) {
+        scratch.ends.clear();
         scratch.blocks.clear();
         scratch.allows.clear();
-        let text = &f.text;
-        for m in ac.find_overlapping_iter(text.as_slice()) {
-            let (s, e) = (m.start(), m.end());
-            let Some(entries) = self.entries.get(m.pattern().as_usize()) else {
-                continue;
-            };
-            for entry in entries {
-                let runs_ok = f.run[s..e]
-                    .iter()
-                    .zip(entry.runs.iter())
-                    .all(|(have, need)| have >= need);
-                if !runs_ok {
-                    continue;
-                }
-                match entry.meaning {
-                    Meaning::Allow => scratch.allows.push((s, e)),
-                    Meaning::Block { list, action, mode } => {
-                        // A word match covers its ending too (`asses`, not `ass`).
-                        let e = match mode {
-                            MatchMode::Word => match word_end(f, s, e) {
-                                Some(end) => end,
-                                None => continue,
-                            },
-                            MatchMode::Substring => e,
-                        };
-                        let hit = Hit {
-                            start: f.start[s],
-                            end: f.end[e - 1],
-                            action,
-                            list,
-                        };
-                        scratch.blocks.push((s, e, hit));
-                    }
+        walk(aut, f.text(), &mut scratch.ends);
+        for &(e, sid) in &scratch.ends {
+            for k in 0..aut.match_len(sid) {
+                let pattern = aut.match_pattern(sid, k);
+                if let Some(s) = e.checked_sub(aut.pattern_len(pattern)) {
+                    let found = Found {
+                        pattern: pattern.as_usize(),
+                        s,
+                        e,
+                    };
+                    self.judge(f, found, &mut scratch.blocks, &mut scratch.allows);
                 }
             }
         }
@@ -237,12 +247,77 @@ impl Lexicon {
             }
         }
     }
+
+    /// Records what a pattern found in the folded text means there: a blocked span for
+    /// `blocks` or an allowed one for `allows`.
+    fn judge(
+        &self,
+        f: &Folded,
+        found: Found,
+        blocks: &mut Vec<(usize, usize, Hit)>,
+        allows: &mut Vec<(usize, usize)>,
+    ) {
+        let Found { pattern, s, e } = found;
+        let Some(entries) = self.entries.get(pattern) else {
+            return;
+        };
+        for entry in entries {
+            let runs_ok = (s..e)
+                .zip(entry.runs.iter())
+                .all(|(i, &need)| f.run(i) >= need);
+            if !runs_ok {
+                continue;
+            }
+            match entry.meaning {
+                Meaning::Allow => allows.push((s, e)),
+                Meaning::Block { list, action, mode } => {
+                    // A word match covers its ending too (`asses`, not `ass`).
+                    let e = match mode {
+                        MatchMode::Word => match word_end(f, s, e) {
+                            Some(end) => end,
+                            None => continue,
+                        },
+                        MatchMode::Substring => e,
+                    };
+                    let hit = Hit {
+                        start: f.start(s),
+                        end: f.end(e - 1),
+                        action,
+                        list,
+                    };
+                    blocks.push((s, e, hit));
+                }
+            }
+        }
+    }
+}
+
+/// Walks `text` through the DFA and appends where each match state is entered: the end of
+/// the matches and the state that lists them. A loop of its own, kept out of its caller, so
+/// that the state stays in a register: with more going on around it, it went through the
+/// stack on every byte and the walk ran at half speed.
+#[inline(never)]
+fn walk<A: Automaton>(aut: &A, text: &[u8], ends: &mut Vec<(usize, StateID)>) {
+    let Ok(mut sid) = aut.start_state(Anchored::No) else {
+        return;
+    };
+    for (i, &b) in text.iter().enumerate() {
+        sid = aut.next_state(Anchored::No, sid, b);
+        if aut.is_special(sid) {
+            if aut.is_dead(sid) {
+                return;
+            }
+            if aut.is_match(sid) {
+                ends.push((i + 1, sid));
+            }
+        }
+    }
 }
 
 /// Where the word ends if folded bytes `s..e` are a whole word, or a word plus one of
 /// `SUFFIXES`.
 fn word_end(f: &Folded, s: usize, e: usize) -> Option<usize> {
-    let text = &f.text;
+    let text = f.text();
     if s > 0 && text[s - 1] != b' ' {
         return None;
     }
@@ -254,7 +329,7 @@ fn word_end(f: &Folded, s: usize, e: usize) -> Option<usize> {
         return Some(e);
     }
     let rest = &text[e..token_end];
-    let suffixed = SUFFIXES.contains(&rest) && f.run[e..token_end].iter().all(|&r| r == 1);
+    let suffixed = SUFFIXES.contains(&rest) && (e..token_end).all(|i| f.run(i) == 1);
     suffixed.then_some(token_end)
 }
 
@@ -262,6 +337,8 @@ fn word_end(f: &Folded, s: usize, e: usize) -> Option<usize> {
 mod tests {
     use super::*;
     use crate::moderation::policy::{BuiltinList, TermList};
+    use aho_corasick::AhoCorasick;
+    use proptest::prelude::*;
 
     fn lexicon(terms: &[&str], mode: MatchMode, allow: &[&str]) -> Lexicon {
         let b = Blocklists {
@@ -330,5 +407,42 @@ mod tests {
         let lex = Lexicon::compile(&Blocklists::default()).expect("builtin compiles");
         assert_eq!(hits(&lex, "what the fuck"), ["fuck"]);
         assert!(hits(&lex, "hello there, nice grapes").is_empty());
+    }
+
+    proptest! {
+        #![proptest_config(ProptestConfig::with_cases(1000))]
+
+        #[test]
+        fn the_walk_reports_what_find_overlapping_iter_reports(
+            patterns in prop::collection::vec("[abc ]{1,4}", 1..20),
+            text in "[abcd ]{0,60}",
+        ) {
+            let dfa = DFA::builder()
+                .match_kind(MatchKind::Standard)
+                .prefilter(false)
+                .build(&patterns)
+                .expect("patterns compile");
+            let mut ends = Vec::new();
+            walk(&dfa, text.as_bytes(), &mut ends);
+            let ours: Vec<(usize, usize, usize)> = ends
+                .iter()
+                .flat_map(|&(e, sid)| {
+                    let dfa = &dfa;
+                    (0..dfa.match_len(sid)).map(move |k| {
+                        let p = dfa.match_pattern(sid, k);
+                        (e - dfa.pattern_len(p), e, p.as_usize())
+                    })
+                })
+                .collect();
+            let reference = AhoCorasick::builder()
+                .match_kind(MatchKind::Standard)
+                .build(&patterns)
+                .expect("patterns compile");
+            let theirs: Vec<(usize, usize, usize)> = reference
+                .find_overlapping_iter(&text)
+                .map(|m| (m.start(), m.end(), m.pattern().as_usize()))
+                .collect();
+            prop_assert_eq!(ours, theirs);
+        }
     }
 }

@@ -13,21 +13,40 @@
 //! The folded text has one space between tokens. `start[i]..end[i]` is the original byte
 //! range behind folded byte `i`, so a match over folded bytes `s..e` covers the original
 //! `start[s]..end[e - 1]`, separators and invisible characters inside it included.
+//!
+//! ASCII text, most chat, takes a fast path (`fold_ascii`) that gives the same result as the
+//! general one (`fold_unicode`) in one pass over the bytes.
 
 use unicode_normalization::char::{decompose_compatible, is_combining_mark};
 
-/// Folded text plus its map back to the original. Reused between messages: `fold` clears it.
+/// Folded text plus its map back to the original. Reused between messages: `fold` replaces
+/// what it held. The buffers only grow, so a message of a length seen before costs no
+/// allocation and no clearing; the first `len` entries of each are the folded message.
 #[derive(Debug, Default)]
 pub(crate) struct Folded {
-    pub(crate) text: Vec<u8>,
-    pub(crate) start: Vec<u32>,
-    pub(crate) end: Vec<u32>,
-    /// How many equal letters the byte stands for (1 for most).
-    pub(crate) run: Vec<u16>,
-    raw: Vec<u8>,
-    raw_start: Vec<u32>,
-    raw_end: Vec<u32>,
+    text: Vec<u8>,
+    /// Beside each folded byte: where it comes from and the run it stands for.
+    slots: Vec<Slot>,
+    len: usize,
+    /// `fold_unicode`'s first pass: token bytes with the original bytes behind each.
+    raw: Vec<RawByte>,
     tokens: Vec<RawToken>,
+}
+
+/// What a folded byte stands for: the original bytes `start..end`, and how many equal
+/// letters (1 for most).
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+struct Slot {
+    start: u32,
+    end: u32,
+    run: u16,
+}
+
+#[derive(Debug, Clone, Copy)]
+struct RawByte {
+    byte: u8,
+    start: u32,
+    end: u32,
 }
 
 #[derive(Debug, Clone, Copy, Default)]
@@ -48,7 +67,7 @@ fn is_invisible(c: char) -> bool {
         | 0xE0000..=0xE0FFF)
 }
 
-fn leet(b: u8) -> u8 {
+const fn leet(b: u8) -> u8 {
     match b {
         b'0' => b'o',
         b'1' | b'!' => b'i',
@@ -62,50 +81,327 @@ fn leet(b: u8) -> u8 {
     }
 }
 
+/// Offsets are u32; a chat message is far below 4 GiB, but stay safe on any input.
+fn clamp(input: &str) -> &str {
+    if input.len() <= u32::MAX as usize / 2 {
+        return input;
+    }
+    let mut cut = u32::MAX as usize / 2;
+    while !input.is_char_boundary(cut) {
+        cut -= 1;
+    }
+    &input[..cut]
+}
+
+/// What an ASCII byte is to `fold_ascii`, as flags.
+const LETTER: u8 = 1;
+const DIGIT: u8 = 2;
+/// `$` and `@`: part of a token already open, or of one a letter, digit, `$` or `@` follows.
+const MONEY: u8 = 4;
+/// Letters, digits, `$` and `@`: the bytes that keep a token open.
+const WORD: u8 = LETTER | DIGIT | MONEY;
+/// `!` and `|`: part of a token when a letter or digit follows.
+const BANG: u8 = 8;
+const STAR: u8 = 16;
+/// Leetspeak maps the byte to another (`4` to `a`, `$` to `s`).
+const LEET: u8 = 32;
+
+const FLAGS: [u8; 256] = {
+    let mut t = [0; 256];
+    let mut b = 0;
+    while b < 256 {
+        let byte = b as u8;
+        let kind = match byte {
+            b'a'..=b'z' | b'A'..=b'Z' => LETTER,
+            b'0'..=b'9' => DIGIT,
+            b'$' | b'@' => MONEY,
+            b'!' | b'|' => BANG,
+            b'*' => STAR,
+            _ => 0,
+        };
+        let leety = if kind != LETTER && leet(byte) != byte {
+            LEET
+        } else {
+            0
+        };
+        t[b] = kind | leety;
+        b += 1;
+    }
+    t
+};
+
+/// A byte as a token shows it: lowercased, and through leetspeak in `LEETSPEAK`.
+const LOWERCASE: [u8; 256] = {
+    let mut t = [0; 256];
+    let mut b = 0;
+    while b < 256 {
+        t[b] = (b as u8).to_ascii_lowercase();
+        b += 1;
+    }
+    t
+};
+const LEETSPEAK: [u8; 256] = {
+    let mut t = [0; 256];
+    let mut b = 0;
+    while b < 256 {
+        t[b] = leet((b as u8).to_ascii_lowercase());
+        b += 1;
+    }
+    t
+};
+
+#[inline(always)]
+fn flags(b: u8) -> u8 {
+    FLAGS[usize::from(b)]
+}
+
 /// The number of letters and digits a term stands for once folded (runs counted in full).
 pub(crate) fn folded_weight(term: &str) -> usize {
     let mut f = Folded::default();
     f.fold(term);
-    f.text
+    f.text()
         .iter()
-        .zip(&f.run)
-        .filter(|(b, _)| **b != b' ')
-        .map(|(_, r)| usize::from(*r))
+        .enumerate()
+        .filter(|(_, b)| **b != b' ')
+        .map(|(i, _)| usize::from(f.run(i)))
         .sum()
 }
 
+/// Writes folded bytes into buffers sized in advance for the longest possible result, so
+/// that a byte costs two stores rather than `Vec` pushes.
+struct Out<'a> {
+    text: &'a mut [u8],
+    slots: &'a mut [Slot],
+    len: usize,
+    /// `text[len - 1]`, or 0 before the first byte.
+    last: u8,
+}
+
+/// The length of the folded text at some point, with its last byte's run and end then (a
+/// collapsed run changes only those).
+#[derive(Debug, Clone, Copy)]
+struct Mark {
+    len: usize,
+    last: u8,
+    last_run: u16,
+    last_end: u32,
+}
+
+impl Out<'_> {
+    /// Appends the space between two tokens; it covers the original text from the end of
+    /// the previous folded byte to `next_start`.
+    #[inline]
+    fn gap(&mut self, next_start: u32) {
+        let w = self.len;
+        let gap_start = match w.checked_sub(1) {
+            Some(last) => self.slots[last].end,
+            None => 0,
+        };
+        self.text[w] = b' ';
+        self.slots[w] = Slot {
+            start: gap_start,
+            end: next_start,
+            run: 1,
+        };
+        self.len = w + 1;
+        self.last = b' ';
+    }
+
+    /// Appends a token byte, or lengthens the run of the byte before when it is the same
+    /// letter or digit.
+    #[inline(always)]
+    fn byte(&mut self, b: u8, start: u32, end: u32) {
+        if b == self.last && b.is_ascii_alphanumeric() {
+            if let Some(last) = self.len.checked_sub(1) {
+                let slot = &mut self.slots[last];
+                slot.run = slot.run.saturating_add(1);
+                slot.end = end;
+                return;
+            }
+        }
+        let w = self.len;
+        self.text[w] = b;
+        self.slots[w] = Slot { start, end, run: 1 };
+        self.len = w + 1;
+        self.last = b;
+    }
+
+    fn mark(&self) -> Mark {
+        // Field by field: loading the whole slot just after its fields were stored one by
+        // one defeats store forwarding and stalls.
+        let last = self.len.checked_sub(1);
+        Mark {
+            len: self.len,
+            last: self.last,
+            last_run: last.map_or(1, |l| self.slots[l].run),
+            last_end: last.map_or(0, |l| self.slots[l].end),
+        }
+    }
+
+    /// Drops what was written since `mark`, including a run it lengthened.
+    fn rewind(&mut self, mark: Mark) {
+        self.len = mark.len;
+        self.last = mark.last;
+        if let Some(last) = mark.len.checked_sub(1) {
+            self.slots[last].run = mark.last_run;
+            self.slots[last].end = mark.last_end;
+        }
+    }
+}
+
 impl Folded {
+    /// The folded text.
+    pub(crate) fn text(&self) -> &[u8] {
+        self.text.get(..self.len).unwrap_or_default()
+    }
+
+    fn slot(&self, i: usize) -> Slot {
+        self.slots
+            .get(..self.len)
+            .and_then(|s| s.get(i))
+            .copied()
+            .unwrap_or_default()
+    }
+
+    /// The first original byte behind folded byte `i`.
+    pub(crate) fn start(&self, i: usize) -> u32 {
+        self.slot(i).start
+    }
+
+    /// The end of the original bytes behind folded byte `i`.
+    pub(crate) fn end(&self, i: usize) -> u32 {
+        self.slot(i).end
+    }
+
+    /// How many equal letters folded byte `i` stands for (1 for most).
+    pub(crate) fn run(&self, i: usize) -> u16 {
+        self.slot(i).run
+    }
+
     /// Folds `input`, replacing what the buffers held.
     pub(crate) fn fold(&mut self, input: &str) {
-        self.raw.clear();
-        self.raw_start.clear();
-        self.raw_end.clear();
-        self.tokens.clear();
-        // Offsets are u32; a chat message is far below 4 GiB, but stay safe on any input.
-        let input = if input.len() > u32::MAX as usize / 2 {
-            let mut cut = u32::MAX as usize / 2;
-            while !input.is_char_boundary(cut) {
-                cut -= 1;
-            }
-            &input[..cut]
+        let input = clamp(input);
+        if input.is_ascii() {
+            self.fold_ascii(input.as_bytes());
         } else {
-            input
+            self.fold_unicode(input);
+        }
+    }
+
+    /// A writer over buffers with room for `cap` folded bytes; `len` is set from it after.
+    fn out(&mut self, cap: usize) -> Out<'_> {
+        if self.text.len() < cap {
+            self.text.resize(cap, 0);
+            self.slots.resize(cap, Slot::default());
+        }
+        Out {
+            text: &mut self.text,
+            slots: &mut self.slots,
+            len: 0,
+            last: 0,
+        }
+    }
+
+    /// The fast path for ASCII text: one byte is one character and nothing decomposes or
+    /// vanishes, so a token is a run of input bytes and the folded text is written in one
+    /// pass, without the intermediate buffers of `fold_unicode`. Gives exactly what
+    /// `fold_unicode` gives for the same text.
+    fn fold_ascii(&mut self, bytes: &[u8]) {
+        // Every folded byte is a token byte or a gap, and a gap follows at least one
+        // separator byte: the folded text is never longer than the input.
+        let mut out = self.out(bytes.len());
+        let flags_at = |j: usize| bytes.get(j).map_or(0, |&b| flags(b));
+        // Whether the byte at `j` belongs to the token open before it.
+        let continues = |j: usize| {
+            let f = flags_at(j);
+            f & WORD != 0 || (f & BANG != 0 && flags_at(j + 1) & (LETTER | DIGIT) != 0)
         };
+        let mut i = 0;
+        let mut stars = 0u32;
+        let mut hard_break = false;
+        let mut prev_single = false;
+        let mut first = true;
+        while let Some(&b) = bytes.get(i) {
+            let f = flags(b);
+            let starts = if f & (LETTER | DIGIT) != 0 {
+                true
+            } else if f & MONEY != 0 {
+                flags_at(i + 1) & WORD != 0
+            } else if f & BANG != 0 {
+                flags_at(i + 1) & (LETTER | DIGIT) != 0
+            } else {
+                if f & STAR != 0 {
+                    stars += 1;
+                    hard_break |= stars >= 2;
+                } else {
+                    stars = 0;
+                }
+                i += 1;
+                continue;
+            };
+            if !starts {
+                stars = 0;
+                i += 1;
+                continue;
+            }
+            // The token: this byte, then every letter, digit, `$` and `@`, and every `!` or
+            // `|` that a letter or digit follows. Written lowercased as it is read, and
+            // written again in the rare token that turns out to need leetspeak.
+            let from = i;
+            let single = !continues(i + 1);
+            // Single characters join up (`f.u.c.k`) unless a mask lies between them.
+            let joined = prev_single && single && !hard_break;
+            if !first && !joined {
+                out.gap(from as u32);
+            }
+            let mark = out.mark();
+            let mut seen = 0;
+            loop {
+                let b = bytes[i];
+                seen |= flags(b);
+                out.byte(LOWERCASE[usize::from(b)], i as u32, i as u32 + 1);
+                i += 1;
+                if !continues(i) {
+                    break;
+                }
+            }
+            if seen & LEET != 0 && (seen & LETTER != 0 || single) {
+                out.rewind(mark);
+                let token = bytes.get(from..i).unwrap_or_default();
+                for (k, &raw) in (from as u32..).zip(token) {
+                    out.byte(LEETSPEAK[usize::from(raw)], k, k + 1);
+                }
+            }
+            prev_single = single;
+            first = false;
+            hard_break = false;
+            stars = 0;
+        }
+        self.len = out.len;
+    }
+
+    /// The general path: any Unicode text, character by character (see the module comment),
+    /// into raw tokens that `finish` then turns into the folded text.
+    fn fold_unicode(&mut self, input: &str) {
+        self.raw.clear();
+        self.raw.reserve(input.len());
+        self.tokens.clear();
+        let bytes = input.as_bytes();
         let mut st = FoldState::default();
-        let mut chars = input.char_indices().peekable();
-        while let Some((i, c)) = chars.next() {
+        for (i, c) in input.char_indices() {
             let s = i as u32;
             let e = (i + c.len_utf8()) as u32;
             if c.is_ascii() {
+                // A non-ASCII next character is never a letter, a digit, `$` or `@` here, so
+                // its first byte answers the look-ahead as well as the character would.
+                let next = bytes.get(i + 1).copied().unwrap_or(0);
                 let b = c as u8;
                 match b {
                     b'a'..=b'z' => self.push(&mut st, b, s, e, true),
                     b'A'..=b'Z' => self.push(&mut st, b + 32, s, e, true),
                     b'0'..=b'9' => self.push(&mut st, b, s, e, false),
                     b'$' | b'@' => {
-                        let next_ok = chars.peek().is_some_and(|&(_, n)| {
-                            n.is_ascii_alphanumeric() || n == '$' || n == '@'
-                        });
+                        let next_ok = next.is_ascii_alphanumeric() || next == b'$' || next == b'@';
                         if st.in_token || next_ok {
                             self.push(&mut st, b, s, e, false);
                         } else {
@@ -113,10 +409,7 @@ impl Folded {
                         }
                     }
                     b'!' | b'|' => {
-                        if chars
-                            .peek()
-                            .is_some_and(|&(_, n)| n.is_ascii_alphanumeric())
-                        {
+                        if next.is_ascii_alphanumeric() {
                             self.push(&mut st, b, s, e, false);
                         } else {
                             self.separate(&mut st, false);
@@ -197,9 +490,11 @@ impl Folded {
             st.stars = 0;
         }
         st.token.has_letter |= letter;
-        self.raw.push(b);
-        self.raw_start.push(s);
-        self.raw_end.push(e);
+        self.raw.push(RawByte {
+            byte: b,
+            start: s,
+            end: e,
+        });
     }
 
     fn separate(&mut self, st: &mut FoldState, star: bool) {
@@ -224,40 +519,28 @@ impl Folded {
 
     /// Second pass: leetspeak, joining single characters, collapsing runs.
     fn finish(&mut self) {
-        self.text.clear();
-        self.start.clear();
-        self.end.clear();
-        self.run.clear();
+        let raw = std::mem::take(&mut self.raw);
+        let tokens = std::mem::take(&mut self.tokens);
+        // At most every raw byte, and a gap before every token but the first.
+        let mut out = self.out(raw.len() + tokens.len());
         let mut prev_single = false;
-        for (ti, t) in self.tokens.iter().enumerate() {
-            let (from, to) = (t.from as usize, t.to as usize);
-            let bytes = &self.raw[from..to];
-            let single = bytes.iter().filter(|&&b| b & 0xC0 != 0x80).count() == 1;
+        for (ti, t) in tokens.iter().enumerate() {
+            let token = raw.get(t.from as usize..t.to as usize).unwrap_or_default();
+            let single = token.iter().filter(|r| r.byte & 0xC0 != 0x80).count() == 1;
             if ti > 0 && !(prev_single && single && !t.hard_break_before) {
                 // The space stands for the gap between the tokens.
-                let gap_start = self.end.last().copied().unwrap_or(0);
-                self.text.push(b' ');
-                self.start.push(gap_start);
-                self.end.push(self.raw_start[from]);
-                self.run.push(1);
+                out.gap(token.first().map_or(0, |r| r.start));
             }
             let map_leet = t.has_letter || single;
-            for k in from..to {
-                let raw = self.raw[k];
-                let b = if map_leet { leet(raw) } else { raw };
-                let last = self.text.len().wrapping_sub(1);
-                if b.is_ascii_alphanumeric() && self.text.last() == Some(&b) {
-                    self.run[last] = self.run[last].saturating_add(1);
-                    self.end[last] = self.raw_end[k];
-                } else {
-                    self.text.push(b);
-                    self.start.push(self.raw_start[k]);
-                    self.end.push(self.raw_end[k]);
-                    self.run.push(1);
-                }
+            for r in token {
+                let b = if map_leet { leet(r.byte) } else { r.byte };
+                out.byte(b, r.start, r.end);
             }
             prev_single = single;
         }
+        self.len = out.len;
+        self.raw = raw;
+        self.tokens = tokens;
     }
 }
 
@@ -272,22 +555,23 @@ struct FoldState {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use proptest::prelude::*;
 
     fn fold(s: &str) -> String {
         let mut f = Folded::default();
         f.fold(s);
-        String::from_utf8(f.text).unwrap_or_default()
+        String::from_utf8(f.text().to_vec()).unwrap_or_default()
     }
 
     fn span_of(s: &str, needle: &str) -> Option<String> {
         let mut f = Folded::default();
         f.fold(s);
         let pos = f
-            .text
+            .text()
             .windows(needle.len())
             .position(|w| w == needle.as_bytes())?;
         let last = pos + needle.len() - 1;
-        Some(s[f.start[pos] as usize..f.end[last] as usize].to_owned())
+        Some(s[f.start(pos) as usize..f.end(last) as usize].to_owned())
     }
 
     #[test]
@@ -347,8 +631,9 @@ mod tests {
     fn repeated_letters_collapse_with_their_run_length() {
         let mut f = Folded::default();
         f.fold("fuuuuck");
-        assert_eq!(f.text, b"fuck");
-        assert_eq!(f.run, vec![1, 4, 1, 1]);
+        assert_eq!(f.text(), b"fuck");
+        let runs: Vec<u16> = (0..4).map(|i| f.run(i)).collect();
+        assert_eq!(runs, [1, 4, 1, 1]);
     }
 
     #[test]
@@ -368,5 +653,65 @@ mod tests {
             Some("fu\u{200B}ck")
         );
         assert_eq!(span_of("fuuuuck!", "fuck").as_deref(), Some("fuuuuck"));
+    }
+
+    /// Everything a fold produced: the text and, per folded byte, its slot.
+    fn folded_by(fold: impl FnOnce(&mut Folded)) -> (Vec<u8>, Vec<Slot>) {
+        let mut f = Folded::default();
+        fold(&mut f);
+        let slots = (0..f.text().len()).map(|i| f.slot(i)).collect();
+        (f.text().to_vec(), slots)
+    }
+
+    #[test]
+    fn the_ascii_path_handles_the_evasions_the_general_path_handles() {
+        for text in [
+            "f.u.c.k off",
+            "a ** s and a*s",
+            "sh1t a$$ @ss 5h!t |ol",
+            "fuuuuck!!",
+            "$ @ ! | $$ @@ 1!1 a|b",
+            "4 a 1 1 f f",
+            "",
+            "   ",
+        ] {
+            assert_eq!(
+                folded_by(|f| f.fold_ascii(text.as_bytes())),
+                folded_by(|f| f.fold_unicode(text)),
+                "{text:?}"
+            );
+        }
+    }
+
+    proptest! {
+        #![proptest_config(ProptestConfig::with_cases(2000))]
+
+        #[test]
+        fn the_ascii_path_folds_as_the_general_path_does(
+            text in prop_oneof![
+                "[a-zA-Z0-9 .*$@!|_\\-]{0,40}",
+                "[aAsS1!4@5$ *]{0,30}",
+                "[\\x00-\\x7f]{0,60}",
+            ]
+        ) {
+            prop_assert_eq!(
+                folded_by(|f| f.fold_ascii(text.as_bytes())),
+                folded_by(|f| f.fold_unicode(&text))
+            );
+        }
+
+        #[test]
+        fn reused_buffers_fold_as_fresh_ones(a in any::<String>(), b in "[a-z .]{0,20}") {
+            // A long message, then a short one: the short one must not see the long one.
+            let mut reused = Folded::default();
+            reused.fold(&a);
+            reused.fold(&b);
+            let mut fresh = Folded::default();
+            fresh.fold(&b);
+            prop_assert_eq!(reused.text(), fresh.text());
+            for i in 0..fresh.text().len() {
+                prop_assert_eq!(reused.slot(i), fresh.slot(i));
+            }
+        }
     }
 }

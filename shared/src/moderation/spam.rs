@@ -4,6 +4,11 @@
 //! The rules judge the message as the rewrite will leave it (masked characters as `*`, flood
 //! runs already cut), so a second review of the rewritten message reaches the same verdict and
 //! changes nothing.
+//!
+//! Both walk the text a stretch at a time: masked ranges as a count of `*`, runs of ASCII with
+//! byte tests, and only the other characters one by one. `analyse_chars` and `rewrite_chars`
+//! walk it character by character, for the cases the stretches do not cover; both ways give
+//! the same results.
 
 use super::policy::{SpamAction, SpamPolicy};
 
@@ -49,38 +54,172 @@ impl<'s> Cursor<'s> {
 }
 
 /// Tracks runs of one character so that analysis and rewrite cut exactly the same ones.
-#[derive(Default)]
+#[derive(Debug, Clone, Copy)]
 struct Runs {
-    prev: Option<char>,
+    /// The character of the current run, as a number; `NO_RUN` for none.
+    prev: u32,
     len: u32,
 }
 
+/// Not a character.
+const NO_RUN: u32 = u32::MAX;
+
 impl Runs {
+    const fn new() -> Self {
+        Self {
+            prev: NO_RUN,
+            len: 0,
+        }
+    }
+
     /// Feeds the character as the rewrite shows it; returns its position in its run.
     fn feed(&mut self, shown: char) -> u32 {
-        if shown == '*' || shown.is_whitespace() {
-            self.prev = None;
-            self.len = 0;
-            return 0;
-        }
-        if self.prev == Some(shown) {
+        self.feed_code(shown as u32, shown == '*' || shown.is_whitespace())
+    }
+
+    /// `feed` for a character given as a number, told whether it ends runs (`*`, whitespace).
+    #[inline(always)]
+    fn feed_code(&mut self, code: u32, resets: bool) -> u32 {
+        if resets {
+            *self = Self::new();
+        } else if self.prev == code {
             self.len += 1;
         } else {
-            self.prev = Some(shown);
+            self.prev = code;
             self.len = 1;
         }
         self.len
     }
 }
 
+/// What an ASCII byte is to the spam rules, as flags.
+const SPACE: u8 = 1;
+const ALPHA: u8 = 2;
+const UPPER: u8 = 4;
+/// Whitespace or `*`: ends a run.
+const BREAK: u8 = 8;
+
+const SPAM_FLAGS: [u8; 256] = {
+    let mut t = [0; 256];
+    let mut b = 0;
+    while b < 256 {
+        t[b] = match b as u8 {
+            // `char::is_whitespace` in ASCII; `u8::is_ascii_whitespace` leaves out U+000B.
+            b' ' | b'\t'..=b'\r' => SPACE | BREAK,
+            b'*' => BREAK,
+            b'a'..=b'z' => ALPHA,
+            b'A'..=b'Z' => ALPHA | UPPER,
+            _ => 0,
+        };
+        b += 1;
+    }
+    t
+};
+
 pub(crate) fn is_emoji(c: char) -> bool {
     matches!(c as u32,
         0x1F000..=0x1FAFF | 0x2600..=0x27BF | 0x2B00..=0x2BFF | 0x2300..=0x23FF | 0x3030 | 0x303D)
 }
 
+/// A piece of the text: a run of ASCII left as it is, another character left as it is, or
+/// this many masked characters.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Piece<'t> {
+    Ascii(&'t str),
+    Char(char),
+    Masked(usize),
+}
+
+/// The pieces of `text` with `masked` masked, in order; `None` when the ranges are not sorted
+/// and disjoint or do not fall on character boundaries (the engine always gives them so).
+fn pieces<'t>(
+    text: &'t str,
+    masked: &'t [(u32, u32)],
+) -> Option<impl Iterator<Item = Piece<'t>> + 't> {
+    let ordered = masked.iter().all(|&(s, e)| {
+        s <= e && text.is_char_boundary(s as usize) && text.is_char_boundary(e as usize)
+    }) && masked.windows(2).all(|w| match w {
+        [a, b] => a.1 <= b.0,
+        _ => true,
+    });
+    if !ordered {
+        return None;
+    }
+    let mut at = 0;
+    let gaps = masked.iter().flat_map(move |&(s, e)| {
+        let (s, e) = (s as usize, e as usize);
+        let before = text.get(at..s).unwrap_or_default();
+        let hidden = text.get(s..e).unwrap_or_default();
+        at = e;
+        let count = if hidden.is_ascii() {
+            hidden.len()
+        } else {
+            hidden.chars().count()
+        };
+        Unmasked { rest: before }.chain(std::iter::once(Piece::Masked(count)))
+    });
+    let last = masked.last().map_or(0, |&(_, e)| e as usize);
+    let tail = Unmasked {
+        rest: text.get(last..).unwrap_or_default(),
+    };
+    Some(gaps.chain(tail))
+}
+
+/// Unmasked text as runs of ASCII and single other characters.
+struct Unmasked<'t> {
+    rest: &'t str,
+}
+
+impl<'t> Iterator for Unmasked<'t> {
+    type Item = Piece<'t>;
+
+    fn next(&mut self) -> Option<Piece<'t>> {
+        let bytes = self.rest.as_bytes();
+        if bytes.first()?.is_ascii() {
+            let n = bytes
+                .iter()
+                .position(|b| !b.is_ascii())
+                .unwrap_or(bytes.len());
+            // The first non-ASCII byte after ASCII ones starts a character.
+            let (run, rest) = self.rest.split_at_checked(n)?;
+            self.rest = rest;
+            Some(Piece::Ascii(run))
+        } else {
+            let mut chars = self.rest.chars();
+            let c = chars.next()?;
+            self.rest = chars.as_str();
+            Some(Piece::Char(c))
+        }
+    }
+}
+
 /// Judges `text` as it will read once `masked` is masked and floods are cut. `exempt` are
-/// ranges (allowed links) that never count as over-long tokens.
+/// ranges (allowed links) that never count as over-long tokens. Both are sorted and
+/// disjoint.
 pub(crate) fn analyse(
+    text: &str,
+    masked: &[(u32, u32)],
+    exempt: &[(u32, u32)],
+    policy: &SpamPolicy,
+) -> SpamFindings {
+    if exempt.is_empty() {
+        if let Some(pieces) = pieces(text, masked) {
+            let mut t = Tally::new(policy);
+            for piece in pieces {
+                match piece {
+                    Piece::Ascii(run) => t.ascii(run.as_bytes()),
+                    Piece::Char(c) => t.char(c),
+                    Piece::Masked(n) => t.stars(n),
+                }
+            }
+            return conclude(t.found, t.letters, t.upper, t.emoji, policy);
+        }
+    }
+    analyse_chars(text, masked, exempt, policy)
+}
+
+/// `analyse`, character by character.
+fn analyse_chars(
     text: &str,
     masked: &[(u32, u32)],
     exempt: &[(u32, u32)],
@@ -91,7 +230,7 @@ pub(crate) fn analyse(
         (policy.char_flood.action == SpamAction::Rewrite).then_some(policy.char_flood.max_run);
     let mut mask = Cursor::new(masked);
     let mut free = Cursor::new(exempt);
-    let mut runs = Runs::default();
+    let mut runs = Runs::new();
     let (mut letters, mut upper, mut emoji, mut token) = (0u32, 0u32, 0u32, 0u32);
     for (i, c) in text.char_indices() {
         let at = i as u32;
@@ -115,6 +254,116 @@ pub(crate) fn analyse(
             found.long_token |= token > policy.long_token.max_chars;
         }
     }
+    conclude(found, letters, upper, emoji, policy)
+}
+
+/// The counts of `analyse_chars`, fed a piece at a time (no exempt ranges).
+#[derive(Debug, Clone, Copy)]
+struct Tally {
+    /// Whether flood runs are cut (so their extra characters count for nothing else).
+    cut: bool,
+    max_run: u32,
+    max_chars: u32,
+    runs: Runs,
+    found: SpamFindings,
+    letters: u32,
+    upper: u32,
+    emoji: u32,
+    token: u32,
+}
+
+impl Tally {
+    fn new(policy: &SpamPolicy) -> Self {
+        Self {
+            cut: policy.char_flood.action == SpamAction::Rewrite,
+            max_run: policy.char_flood.max_run,
+            max_chars: policy.long_token.max_chars,
+            runs: Runs::new(),
+            found: SpamFindings::default(),
+            letters: 0,
+            upper: 0,
+            emoji: 0,
+            token: 0,
+        }
+    }
+
+    /// Unmasked ASCII, with byte tests (no ASCII character is an emoji).
+    fn ascii(&mut self, bytes: &[u8]) {
+        // Locals, so that the loop keeps its counts in registers.
+        let (cut, max_run, max_chars) = (self.cut, self.max_run, self.max_chars);
+        let (mut prev, mut run) = (self.runs.prev, self.runs.len);
+        let (mut letters, mut upper, mut token) = (self.letters, self.upper, self.token);
+        let (mut flood, mut long) = (false, false);
+        for &b in bytes {
+            let f = SPAM_FLAGS[usize::from(b)];
+            // `Runs::feed_code` without branches: a break leaves `prev` on itself, which no
+            // later byte of a run can equal, and the run at 0.
+            let code = u32::from(b);
+            run = (run * u32::from(code == prev) + 1) * u32::from(f & BREAK == 0);
+            prev = code;
+            if run > max_run {
+                flood = true;
+                if cut {
+                    continue;
+                }
+            }
+            letters += u32::from(f & ALPHA != 0);
+            upper += u32::from(f & UPPER != 0);
+            token = (token + 1) * u32::from(f & SPACE == 0);
+            long |= token > max_chars;
+        }
+        self.runs = Runs {
+            prev: if run == 0 { NO_RUN } else { prev },
+            len: run,
+        };
+        self.letters = letters;
+        self.upper = upper;
+        self.token = token;
+        self.found.char_flood |= flood;
+        self.found.long_token |= long;
+    }
+
+    /// One unmasked character.
+    fn char(&mut self, c: char) {
+        if self.runs.feed(c) > self.max_run {
+            self.found.char_flood = true;
+            if self.cut {
+                return;
+            }
+        }
+        if c.is_alphabetic() {
+            self.letters += 1;
+            self.upper += u32::from(c.is_uppercase());
+        }
+        self.emoji += u32::from(is_emoji(c));
+        if c.is_whitespace() {
+            self.token = 0;
+        } else {
+            self.token += 1;
+            self.found.long_token |= self.token > self.max_chars;
+        }
+    }
+
+    /// `n` masked characters: each shows as `*`, which ends a run and lengthens the token.
+    fn stars(&mut self, n: usize) {
+        if n == 0 {
+            return;
+        }
+        self.runs = Runs::new();
+        let n = u32::try_from(n).unwrap_or(u32::MAX);
+        self.token = self.token.saturating_add(n);
+        self.found.long_token |= self.token > self.max_chars;
+    }
+}
+
+/// The findings once the counts are in, with the rules that are off left out.
+fn conclude(
+    mut found: SpamFindings,
+    letters: u32,
+    upper: u32,
+    emoji: u32,
+    policy: &SpamPolicy,
+) -> SpamFindings {
     found.char_flood &= policy.char_flood.action != SpamAction::Off;
     found.shouting = policy.shouting.action != SpamAction::Off
         && letters >= policy.shouting.min_letters
@@ -125,36 +374,87 @@ pub(crate) fn analyse(
     found
 }
 
-/// The content with `masked` ranges replaced by `*` (one per character), lowercased and
-/// floods cut as asked. Never longer than `text`, in characters or bytes.
+/// The content with `masked` ranges (sorted, disjoint) replaced by `*` (one per character),
+/// lowercased and floods cut as asked. Never longer than `text`, in characters or bytes.
 pub(crate) fn rewrite(text: &str, masked: &[(u32, u32)], how: Rewrite) -> String {
+    let Some(pieces) = pieces(text, masked) else {
+        return rewrite_chars(text, masked, how);
+    };
+    let mut out = String::with_capacity(text.len());
+    let mut runs = Runs::new();
+    for piece in pieces {
+        match piece {
+            Piece::Ascii(run) => {
+                let from = out.len();
+                match how.max_run {
+                    None => out.push_str(run),
+                    Some(max) => {
+                        for &b in run.as_bytes() {
+                            let resets = SPAM_FLAGS[usize::from(b)] & BREAK != 0;
+                            if runs.feed_code(u32::from(b), resets) <= max {
+                                out.push(char::from(b));
+                            }
+                        }
+                    }
+                }
+                if how.lowercase {
+                    if let Some(added) = out.get_mut(from..) {
+                        added.make_ascii_lowercase();
+                    }
+                }
+            }
+            Piece::Char(c) => {
+                let pos = runs.feed(c);
+                if how.max_run.is_none_or(|max| pos <= max) {
+                    push_shown(&mut out, c, how.lowercase);
+                }
+            }
+            Piece::Masked(n) => {
+                if n > 0 {
+                    runs = Runs::new();
+                    out.extend(std::iter::repeat_n('*', n));
+                }
+            }
+        }
+    }
+    out
+}
+
+/// `rewrite`, character by character.
+fn rewrite_chars(text: &str, masked: &[(u32, u32)], how: Rewrite) -> String {
     let mut out = String::with_capacity(text.len());
     let mut mask = Cursor::new(masked);
-    let mut runs = Runs::default();
+    let mut runs = Runs::new();
     for (i, c) in text.char_indices() {
         let shown = if mask.contains(i as u32) { '*' } else { c };
         let pos = runs.feed(shown);
         if how.max_run.is_some_and(|max| pos > max) {
             continue;
         }
-        if how.lowercase && shown.is_uppercase() {
-            let mut lower = shown.to_lowercase();
-            match (lower.next(), lower.next()) {
-                // Only one-for-one mappings, so the length never grows.
-                (Some(l), None) if l.len_utf8() <= shown.len_utf8() => out.push(l),
-                _ => out.push(shown),
-            }
-        } else {
-            out.push(shown);
-        }
+        push_shown(&mut out, shown, how.lowercase);
     }
     out
+}
+
+/// Appends a character of the rewrite, lowercased if asked and if that does not lengthen it.
+fn push_shown(out: &mut String, shown: char, lowercase: bool) {
+    if lowercase && shown.is_uppercase() {
+        let mut lower = shown.to_lowercase();
+        match (lower.next(), lower.next()) {
+            // Only one-for-one mappings, so the length never grows.
+            (Some(l), None) if l.len_utf8() <= shown.len_utf8() => out.push(l),
+            _ => out.push(shown),
+        }
+    } else {
+        out.push(shown);
+    }
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
     use crate::moderation::policy::SpamPolicy;
+    use proptest::prelude::*;
 
     #[test]
     fn shouting_is_mostly_capitals_over_enough_letters() {
@@ -224,5 +524,92 @@ mod tests {
         };
         // U+0130 lowercases to two characters: it is left as it is.
         assert_eq!(rewrite("HELLO \u{130}", &[], how), "hello \u{130}");
+    }
+
+    /// Text with some of its characters masked: sorted, disjoint ranges on character
+    /// boundaries, as the engine gives them.
+    fn masked_text() -> impl Strategy<Value = (String, Vec<(u32, u32)>)> {
+        let text = prop_oneof![
+            "[a-zA-Z *!.\\t]{0,50}",
+            "[aA0!* \u{e9}\u{130}\u{1F389}\u{3000}\u{ff21}]{0,40}",
+            any::<String>(),
+        ];
+        (
+            text,
+            prop::collection::vec(any::<prop::sample::Index>(), 0..8),
+        )
+            .prop_map(|(text, cuts)| {
+                let bounds: Vec<usize> = text
+                    .char_indices()
+                    .map(|(i, _)| i)
+                    .chain(std::iter::once(text.len()))
+                    .collect();
+                let mut at: Vec<usize> =
+                    cuts.iter().map(|c| bounds[c.index(bounds.len())]).collect();
+                at.sort_unstable();
+                at.dedup();
+                let masked = at
+                    .chunks_exact(2)
+                    .map(|p| (p[0] as u32, p[1] as u32))
+                    .collect();
+                (text, masked)
+            })
+    }
+
+    fn policies() -> impl Strategy<Value = SpamPolicy> {
+        (
+            prop_oneof![
+                Just(SpamAction::Rewrite),
+                Just(SpamAction::Deny),
+                Just(SpamAction::Off)
+            ],
+            3u32..6,
+            8u32..20,
+        )
+            .prop_map(|(flood, max_run, max_chars)| {
+                let mut p = SpamPolicy::default();
+                p.char_flood.action = flood;
+                p.char_flood.max_run = max_run;
+                p.long_token.max_chars = max_chars;
+                p.shouting.min_letters = 3;
+                p.emoji_flood.max_emoji = 1;
+                p
+            })
+    }
+
+    proptest! {
+        #![proptest_config(ProptestConfig::with_cases(2000))]
+
+        #[test]
+        fn stretch_by_stretch_analysis_matches_the_character_walk(
+            (text, masked) in masked_text(),
+            policy in policies(),
+        ) {
+            prop_assert_eq!(
+                analyse(&text, &masked, &[], &policy),
+                analyse_chars(&text, &masked, &[], &policy)
+            );
+        }
+
+        #[test]
+        fn stretch_by_stretch_rewrite_matches_the_character_walk(
+            (text, masked) in masked_text(),
+            lowercase in any::<bool>(),
+            max_run in prop::option::of(3u32..6),
+        ) {
+            let how = Rewrite { lowercase, max_run };
+            prop_assert_eq!(rewrite(&text, &masked, how), rewrite_chars(&text, &masked, how));
+        }
+    }
+
+    #[test]
+    fn unordered_or_split_ranges_take_the_character_walk() {
+        let how = Rewrite {
+            lowercase: false,
+            max_run: None,
+        };
+        // Overlapping, and cutting a character in two: both still mask by character start.
+        assert_eq!(rewrite("abcdef", &[(1, 4), (2, 5)], how), "a****f");
+        assert_eq!(rewrite("a\u{e9}b", &[(2, 4)], how), "a\u{e9}*");
     }
 }

@@ -1,5 +1,6 @@
 //! Integration tests of the `shared` crate, one binary with a module per concern.
 
+mod bans;
 mod moderation_policy;
 mod moderation_properties;
 mod moderation_review;

@@ -1,0 +1,125 @@
+//! Clean chat lines: greetings, game and stream talk, emotes and questions, with chat filler.
+
+use super::{pad, Line, Rng, Set};
+
+/// What people say in a stream chat. No swearing, no word that hides a blocked one.
+const BODIES: &[&str] = &[
+    // greetings
+    "hi chat, how is everyone doing tonight",
+    "good morning from Brazil, first time here",
+    "hey streamer, love the new overlay",
+    "just got home from work, what did I miss",
+    "evening everyone, grabbing snacks first",
+    "back from dinner, did he beat the boss yet",
+    "first time catching the stream live",
+    "greetings from Finland, it is snowing here",
+    "hey everyone, happy Friday",
+    "what's up chat, long time no see",
+    "hi from Toronto, stream looks great today",
+    "morning all, coffee is ready",
+    // game talk
+    "that clutch in round twelve was insane",
+    "you should try the shotgun on this map",
+    "the new patch made healers way too strong",
+    "go left next time, the chest is behind the wall",
+    "he always forgets to reload before the fight",
+    "that boss has a second phase, watch out",
+    "my team threw the lead in the last round again",
+    "how do you get past the water level",
+    "the jump at the end is frame perfect",
+    "try parrying instead of dodging that attack",
+    "ranked queue times are so long today",
+    "we need a tank, anyone want to swap",
+    "the speedrun record dropped by ten seconds",
+    "buy armor first, then upgrade the pistol",
+    "the final boss music is so good",
+    "don't forget the side quest in the village",
+    "that was a nice flick, chat clip it",
+    "new season starts next week right?",
+    "hold the point, backup is coming",
+    "dragon spawns in thirty seconds",
+    "inventory management is half the game",
+    "open world games take me forever to finish",
+    "the map rotation this week is really good",
+    "your aim is getting better every stream",
+    "he missed the ledge by one pixel",
+    "the co-op mode is way more fun with friends",
+    "just reached diamond rank after two weeks",
+    "stealth run or all out attack this time?",
+    "the puzzle answer is the three levers in order",
+    "the loading screens on console are painful",
+    // stream talk
+    "audio is quiet compared to the game",
+    "can you turn the music down a little",
+    "the camera froze for a second there",
+    "stream is buffering for me, anyone else?",
+    "thanks for the raid, welcome everyone",
+    "just subscribed, keep up the good work",
+    "when is the next charity stream",
+    "the mods are doing great work today",
+    "what time does the stream end tonight",
+    "that sub goal is so close, let's go",
+    "the chat overlay covers the minimap",
+    "can we get a replay of that last play",
+    "the emote wall during the raid was amazing",
+    "is the giveaway still open for everyone",
+    "going to lurk while I cook dinner",
+    "the picture looks much sharper than yesterday",
+    // questions
+    "what keyboard are you using these days",
+    "what settings do you use for sensitivity",
+    "how long have you been streaming for",
+    "is this game worth buying on sale",
+    "what's your favourite level so far",
+    "which character should I main as a beginner",
+    "do you ever play with viewers on weekends",
+    "where did you get that mouse pad",
+    "how many hours do you have in this game",
+    "did you watch the tournament last night",
+    "any tips for a new player on this map",
+    "what song is playing right now",
+    // emotes
+    "PogChamp PogChamp that was incredible",
+    "LUL he walked right into the trap",
+    "KEKW the physics in this game",
+    "monkaS the music just changed",
+    "catJAM this song is a banger",
+    "Kappa sure you meant to do that",
+    "❤️❤️ love this community",
+    "😂😂 I can't believe that worked",
+    "🔥🔥 that combo was perfect",
+    "o7 farewell little robot",
+    "GG WP everyone, great match",
+    "W stream today, see you tomorrow",
+    "POGGERS new personal best",
+    // everything else
+    "my cat just walked across the keyboard",
+    "it's raining so hard here right now",
+    "pizza or tacos for dinner tonight?",
+    "anyone else watching from their phone",
+    "I have an exam tomorrow but this is more fun",
+    "the weather is finally nice this weekend",
+    "my dog barks every time the alert plays",
+    "happy birthday to the mod team lead",
+    "learning to draw while watching the stream",
+    "coffee number three and it's only noon",
+];
+
+/// One clean line, padded to chat length.
+pub(super) fn line(rng: &mut Rng) -> Line {
+    loop {
+        let body = *rng.pick(BODIES);
+        if let Some((prefix, suffix)) = pad(rng, body) {
+            return Line {
+                id: 0,
+                set: Set::Clean,
+                form: None,
+                layers: Vec::new(),
+                term: None,
+                trap: None,
+                text: format!("{prefix}{body}{suffix}"),
+                span: None,
+            };
+        }
+    }
+}

@@ -1,0 +1,169 @@
+//! The handler: an API Gateway request for a room's chat token in, a JSON answer out. Every
+//! refusal has its status and a message; failures of other services answer 500 with the
+//! request id only. Tokens, JWTs and attributes are never logged.
+
+use lambda_http::request::RequestContext;
+use lambda_http::{Body, Request, RequestExt, RequestPayloadExt, Response};
+use serde::Deserialize;
+use serde_json::json;
+use shared::bans::BanStore;
+use shared::chat_tokens::{Caller, Capability, IssueError, TokenAsk, TokenIssuer};
+
+/// The optional request body.
+#[derive(Debug, Default, Deserialize)]
+#[serde(rename_all = "camelCase", deny_unknown_fields)]
+struct TokenRequestBody {
+    capabilities: Option<Vec<String>>,
+    session_duration_minutes: Option<u32>,
+}
+
+fn json_response(status: u16, body: serde_json::Value) -> Response<Body> {
+    let mut response = Response::new(Body::from(body.to_string()));
+    *response.status_mut() = lambda_http::http::StatusCode::from_u16(status)
+        .unwrap_or(lambda_http::http::StatusCode::INTERNAL_SERVER_ERROR);
+    response.headers_mut().insert(
+        lambda_http::http::header::CONTENT_TYPE,
+        lambda_http::http::HeaderValue::from_static("application/json"),
+    );
+    response
+}
+
+fn refusal(error: &IssueError, request_id: &str) -> Response<Body> {
+    let message = match error {
+        IssueError::Internal(_) => "Something went wrong; try again later.".to_owned(),
+        other => other.to_string(),
+    };
+    let mut body = json!({ "message": message, "code": error.code(), "requestId": request_id });
+    if let IssueError::Banned { until } = error {
+        body["bannedUntil"] = json!(until);
+    }
+    let mut response = json_response(error.status(), body);
+    if let IssueError::Throttled {
+        retry_after_seconds,
+    } = error
+    {
+        response.headers_mut().insert(
+            lambda_http::http::header::RETRY_AFTER,
+            lambda_http::http::HeaderValue::from(*retry_after_seconds),
+        );
+    }
+    response
+}
+
+/// What the request asks, or why it cannot be read.
+fn ask_of(request: &Request) -> Result<TokenAsk, IssueError> {
+    let empty = match request.body() {
+        Body::Empty => true,
+        Body::Text(text) => text.trim().is_empty(),
+        Body::Binary(bytes) => bytes.is_empty(),
+        _ => false,
+    };
+    if empty {
+        return Ok(TokenAsk::default());
+    }
+    let body: TokenRequestBody = request
+        .payload::<TokenRequestBody>()
+        .map_err(|e| IssueError::BadRequest(format!("the body is not valid: {e}")))?
+        .or_else(|| serde_json::from_slice(request.body().as_ref()).ok())
+        .ok_or_else(|| IssueError::BadRequest("the body must be a JSON object".to_owned()))?;
+    let capabilities = match body.capabilities {
+        None => None,
+        Some(names) => Some(
+            names
+                .iter()
+                .map(|name| {
+                    Capability::parse(name).ok_or_else(|| {
+                        IssueError::BadRequest(format!(
+                            "unknown capability {name}; use SEND_MESSAGE, DELETE_MESSAGE or DISCONNECT_USER"
+                        ))
+                    })
+                })
+                .collect::<Result<Vec<_>, _>>()?,
+        ),
+    };
+    Ok(TokenAsk {
+        capabilities,
+        session_duration_minutes: body.session_duration_minutes,
+    })
+}
+
+/// Answers one token request.
+pub(crate) async fn handle<B: BanStore>(
+    issuer: &TokenIssuer<B>,
+    request: Request,
+) -> Response<Body> {
+    let context = match request.request_context_ref() {
+        Some(RequestContext::ApiGatewayV2(context)) => Some(context.clone()),
+        _ => None,
+    };
+    let request_id = context
+        .as_ref()
+        .and_then(|c| c.request_id.clone())
+        .unwrap_or_else(|| request.lambda_context().request_id);
+    let claims = context
+        .as_ref()
+        .and_then(|c| c.authorizer.as_ref())
+        .and_then(|a| a.jwt.as_ref())
+        .map(|jwt| &jwt.claims);
+    let caller = Caller::from_claims(claims, issuer.config());
+    let room_id = request
+        .path_parameters_ref()
+        .and_then(|p| p.first("roomId"))
+        .unwrap_or_default()
+        .to_owned();
+    let function_arn = request.lambda_context().invoked_function_arn;
+    let outcome = match ask_of(&request) {
+        Ok(ask) => {
+            issuer
+                .issue(
+                    &function_arn,
+                    &room_id,
+                    &caller,
+                    &ask,
+                    time::OffsetDateTime::now_utc(),
+                )
+                .await
+        }
+        Err(error) => Err(error),
+    };
+    let user = match &caller {
+        Caller::SignedIn(user) => user.user_id.as_str(),
+        Caller::Anonymous => "(anonymous)",
+    };
+    match outcome {
+        Ok(token) => {
+            let capabilities: Vec<&str> = token.capabilities.iter().map(|c| c.as_str()).collect();
+            tracing::info!(request_id, room_id, user, issued_to = %token.user_id, role = token.role.as_str(), capabilities = ?capabilities, "chat token issued");
+            json_response(
+                200,
+                json!({
+                    "token": token.token,
+                    "tokenExpirationTime": token.token_expiration_time,
+                    "sessionExpirationTime": token.session_expiration_time,
+                    "chatEndpoint": token.chat_endpoint,
+                    "userId": token.user_id,
+                    "role": token.role.as_str(),
+                    "capabilities": capabilities,
+                }),
+            )
+        }
+        Err(error) => {
+            match &error {
+                IssueError::Internal(detail) => {
+                    tracing::error!(request_id, room_id, user, detail, "chat token failed")
+                }
+                refusal => {
+                    tracing::info!(
+                        request_id,
+                        room_id,
+                        user,
+                        status = refusal.status(),
+                        code = refusal.code(),
+                        "chat token refused"
+                    )
+                }
+            }
+            refusal(&error, &request_id)
+        }
+    }
+}

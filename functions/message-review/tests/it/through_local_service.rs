@@ -1,0 +1,173 @@
+//! A room whose review handler is this function: clean messages are delivered as sent, masked
+//! ones rewritten (with the rules attribute), denied ones refused with ERROR 406 to the sender
+//! only. The room's fallback is DENY, so a message delivered proves the function answered.
+
+use std::path::PathBuf;
+use std::time::Duration;
+
+use aws_sdk_ivschat::types::{ChatTokenCapability, FallbackResult, MessageReviewHandler};
+use futures_util::{SinkExt, StreamExt};
+use ivschat_local::{RunningServer, ServeConfig, Server};
+use serde_json::{json, Value};
+use shared::ivs_client::{self, Client, EndpointSettings};
+use tokio::net::TcpStream;
+use tokio_tungstenite::tungstenite::client::IntoClientRequest;
+use tokio_tungstenite::tungstenite::http::HeaderValue;
+use tokio_tungstenite::tungstenite::Message;
+use tokio_tungstenite::{connect_async, MaybeTlsStream, WebSocketStream};
+
+type Socket = WebSocketStream<MaybeTlsStream<TcpStream>>;
+
+/// How long to wait for a frame that should come at once; only there so a broken server
+/// cannot hang the suite.
+const WAIT: Duration = Duration::from_secs(10);
+const FUNCTION: &str = "message-review";
+
+struct Stack {
+    server: RunningServer,
+    client: Client,
+    room: String,
+}
+
+async fn start(function_env: &[(&str, &str)]) -> Stack {
+    let mut config = ServeConfig::for_tests();
+    config.functions = vec![(
+        FUNCTION.to_owned(),
+        PathBuf::from(env!("CARGO_BIN_EXE_message-review")),
+    )];
+    config.function_env = function_env
+        .iter()
+        .map(|(k, v)| (FUNCTION.to_owned(), (*k).to_owned(), (*v).to_owned()))
+        .collect();
+    let account = config.account_id.clone();
+    let server = Server::bind(config).await.expect("bind").spawn();
+    let settings = EndpointSettings::local(server.endpoint_url());
+    let handler_arn = format!(
+        "arn:aws:lambda:{}:{account}:function:{FUNCTION}",
+        settings.region
+    );
+    let client = ivs_client::for_endpoint(&settings);
+    let handler = MessageReviewHandler::builder()
+        .uri(handler_arn)
+        .fallback_result(FallbackResult::Deny)
+        .build();
+    let room = client
+        .create_room()
+        .name("reviewed")
+        .message_review_handler(handler)
+        .send()
+        .await
+        .expect("CreateRoom");
+    let room = room.arn().expect("room ARN").to_owned();
+    Stack {
+        server,
+        client,
+        room,
+    }
+}
+
+async fn join(stack: &Stack, user_id: &str) -> Socket {
+    let token = stack
+        .client
+        .create_chat_token()
+        .room_identifier(&stack.room)
+        .user_id(user_id)
+        .capabilities(ChatTokenCapability::SendMessage)
+        .send()
+        .await
+        .expect("CreateChatToken");
+    let url = stack.server.endpoint_url().replacen("http", "ws", 1);
+    let mut request = url.into_client_request().expect("request");
+    request.headers_mut().insert(
+        "Sec-WebSocket-Protocol",
+        HeaderValue::from_str(token.token().expect("token")).expect("header"),
+    );
+    let (socket, _) = connect_async(request).await.expect("handshake");
+    socket
+}
+
+async fn send(socket: &mut Socket, request_id: &str, content: &str) {
+    let frame = json!({
+        "Action": "SEND_MESSAGE",
+        "RequestId": request_id,
+        "Content": content,
+        "Attributes": { "emote": "wave" }
+    });
+    socket
+        .send(Message::text(frame.to_string()))
+        .await
+        .expect("send");
+}
+
+async fn next_frame(socket: &mut Socket) -> Value {
+    loop {
+        let message = tokio::time::timeout(WAIT, socket.next())
+            .await
+            .expect("a frame in time")
+            .expect("the connection stays open")
+            .expect("a readable frame");
+        if let Message::Text(text) = message {
+            return serde_json::from_str(&text).expect("a JSON frame");
+        }
+    }
+}
+
+#[tokio::test]
+async fn clean_masked_and_denied_messages_through_the_hosted_review_function() {
+    let stack = start(&[]).await;
+    let mut alice = join(&stack, "alice").await;
+    let mut bob = join(&stack, "bob").await;
+
+    send(&mut alice, "clean", "hello there, good game").await;
+    for socket in [&mut alice, &mut bob] {
+        let frame = next_frame(socket).await;
+        assert_eq!(frame["Type"], "MESSAGE", "{frame}");
+        assert_eq!(frame["Content"], "hello there, good game");
+        assert_eq!(frame["Attributes"], json!({ "emote": "wave" }));
+    }
+
+    send(&mut alice, "masked", "what a f.u.c.k play").await;
+    for socket in [&mut alice, &mut bob] {
+        let frame = next_frame(socket).await;
+        assert_eq!(frame["Type"], "MESSAGE", "{frame}");
+        assert_eq!(frame["Content"], "what a ******* play");
+        assert_eq!(frame["Attributes"]["emote"], "wave");
+        let rules = frame["Attributes"]["moderation.rules"]
+            .as_str()
+            .expect("the rules attribute");
+        assert!(rules.starts_with("blocklist.mask"), "{rules}");
+    }
+
+    send(&mut alice, "denied", "🎉🔥😂👏💯🙌😎🤣👍😍🥳🤩😱🚀🎮").await;
+    let frame = next_frame(&mut alice).await;
+    assert_eq!(frame["Type"], "ERROR", "{frame}");
+    assert_eq!(frame["ErrorCode"], 406);
+    assert_eq!(frame["RequestId"], "denied");
+    let message = frame["ErrorMessage"].as_str().expect("an error message");
+    assert!(message.contains("spam"), "{message}");
+
+    // Bob never sees the denied message: his next frame is the one sent after it.
+    send(&mut alice, "after", "sorry about that").await;
+    let frame = next_frame(&mut bob).await;
+    assert_eq!(frame["RequestId"], "after", "{frame}");
+    assert_eq!(frame["Content"], "sorry about that");
+}
+
+#[tokio::test]
+async fn a_policy_from_the_environment_is_applied() {
+    let policy = r#"{"default":{"blocklists":{"builtin_en":{"enabled":false},
+        "lists":[{"name":"spoilers","action":"deny","terms":["rosebud"]}]}}}"#;
+    let stack = start(&[("MODERATION_POLICY_JSON", policy)]).await;
+    let mut alice = join(&stack, "alice").await;
+
+    send(&mut alice, "spoiler", "the sled is called r0s3bud").await;
+    let frame = next_frame(&mut alice).await;
+    assert_eq!(frame["Type"], "ERROR", "{frame}");
+    assert_eq!(frame["ErrorCode"], 406);
+
+    // The built-in list is off in this policy, so mild language passes unchanged.
+    send(&mut alice, "mild", "well shit").await;
+    let frame = next_frame(&mut alice).await;
+    assert_eq!(frame["Type"], "MESSAGE", "{frame}");
+    assert_eq!(frame["Content"], "well shit");
+}

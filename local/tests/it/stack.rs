@@ -1,0 +1,191 @@
+//! `ivschat-local up` on a small template of its own: the function hosted with its resolved
+//! environment, its HTTP API route behind the JWT authorizer (tokens from `dev-token`), the
+//! table created in moto, the room created with its review handler, and `stack.json`.
+
+use std::path::PathBuf;
+
+use ivschat_local::stack::{dev_token, up, DevTokenConfig, UpConfig};
+use ivschat_local::ServeConfig;
+use serde_json::Value;
+
+const FIXTURE: &str = env!("CARGO_BIN_EXE_ivschat-local-fixture-function");
+
+const TEMPLATE: &str = r#"
+AWSTemplateFormatVersion: "2010-09-09"
+Transform: AWS::Serverless-2016-10-31
+Parameters:
+  JwtIssuer:
+    Type: String
+  JwtAudience:
+    Type: CommaDelimitedList
+  Greeting:
+    Type: String
+    Default: hello
+Resources:
+  Api:
+    Type: AWS::Serverless::HttpApi
+    Properties:
+      Auth:
+        DefaultAuthorizer: Jwt
+        Authorizers:
+          Jwt:
+            IdentitySource: $request.header.Authorization
+            JwtConfiguration:
+              issuer: !Ref JwtIssuer
+              audience: !Ref JwtAudience
+  EchoFunction:
+    Type: AWS::Serverless::Function
+    Metadata:
+      BuildMethod: rust-cargolambda
+      BuildProperties:
+        Binary: ivschat-local-fixture-function
+    Properties:
+      CodeUri: ./
+      Environment:
+        Variables:
+          GREETING: !Ref Greeting
+          TABLE: !Ref ThingsTable
+          SELF: !Sub "${AWS::Region}/${AWS::AccountId}"
+      Events:
+        Echo:
+          Type: HttpApi
+          Properties:
+            ApiId: !Ref Api
+            Path: /echo/{thing}
+            Method: GET
+        Open:
+          Type: HttpApi
+          Properties:
+            ApiId: !Ref Api
+            Path: /public/{proxy+}
+            Method: GET
+            Auth:
+              Authorizer: NONE
+  ThingsTable:
+    Type: AWS::DynamoDB::Table
+    Properties:
+      BillingMode: PAY_PER_REQUEST
+      AttributeDefinitions:
+        - AttributeName: id
+          AttributeType: S
+      KeySchema:
+        - AttributeName: id
+          KeyType: HASH
+  Lobby:
+    Type: AWS::IVSChat::Room
+    Properties:
+      Name: !Sub "${AWS::StackName}-lobby"
+      MessageReviewHandler:
+        Uri: !GetAtt EchoFunction.Arn
+        FallbackResult: DENY
+"#;
+
+#[tokio::test]
+async fn up_runs_a_template_with_its_function_api_table_and_room() {
+    let folder = std::env::temp_dir().join(format!("ivschat-up-{}", std::process::id()));
+    std::fs::create_dir_all(&folder).expect("a folder");
+    let template = folder.join("template.yaml");
+    std::fs::write(&template, TEMPLATE).expect("the template");
+    let mut serve = ServeConfig::for_tests();
+    serve.data_dir = folder.join("data");
+    let config = UpConfig {
+        serve,
+        template,
+        api_listen: "127.0.0.1:0".parse().expect("address"),
+        parameters: vec![("Greeting".into(), "bonjour".into())],
+        no_build: true,
+        functions_dir: PathBuf::from(FIXTURE).parent().map(PathBuf::from),
+    };
+    let stack = up(config).await.expect("the stack comes up");
+    let room = stack.rooms.get("Lobby").expect("the room").clone();
+    assert!(stack.describe().contains(&room));
+
+    let jwt = dev_token(&DevTokenConfig {
+        user: "alice".into(),
+        groups: vec!["moderators".into()],
+        name: None,
+        picture: None,
+        lifetime_seconds: 300,
+        data_dir: folder.join("data"),
+    })
+    .expect("a dev token");
+    let client = hyper_util::client::legacy::Client::builder(hyper_util::rt::TokioExecutor::new())
+        .build_http::<http_body_util::Full<bytes::Bytes>>();
+    let get = |path: &str, jwt: Option<&str>| {
+        let mut request = http::Request::get(format!("{}{path}", stack.api.url()));
+        if let Some(jwt) = jwt {
+            request = request.header("authorization", format!("Bearer {jwt}"));
+        }
+        client.request(request.body(Default::default()).expect("a request"))
+    };
+    use http_body_util::BodyExt;
+    let response = get("/echo/42", Some(&jwt)).await.expect("an answer");
+    assert_eq!(response.status(), 200);
+    let body = response
+        .into_body()
+        .collect()
+        .await
+        .expect("a body")
+        .to_bytes();
+    let event: Value = serde_json::from_slice(&body).expect("the echoed event");
+    assert_eq!(event["pathParameters"]["thing"], "42");
+    assert_eq!(
+        event["requestContext"]["authorizer"]["jwt"]["claims"]["cognito:groups"],
+        "[moderators]"
+    );
+    let response = get("/echo/42", None).await.expect("an answer");
+    assert_eq!(response.status(), 401);
+    let response = get("/public/shortcut", None).await.expect("an answer");
+    assert_eq!(response.status(), 200, "a route without authorizer");
+
+    // The function's environment is the template's, resolved.
+    let arn = "arn:aws:lambda:us-east-1:123456789012:function:ivschat-local-fixture-function";
+    for (name, expected) in [
+        ("GREETING", "bonjour"),
+        ("TABLE", "ThingsTable"),
+        ("SELF", "us-east-1/123456789012"),
+    ] {
+        let payload = bytes::Bytes::from(format!(r#"{{"Content":"echo-env {name}"}}"#));
+        let output = stack
+            .server
+            .function_invoker()
+            .invoke(arn, payload, std::time::Duration::from_secs(10))
+            .await
+            .expect("the function answers");
+        let answer: Value = serde_json::from_slice(&output).expect("JSON");
+        assert_eq!(answer["Content"], expected, "{name}");
+    }
+
+    // The table exists in the stack's moto.
+    let mut settings = shared::ivs_client::EndpointSettings::local(stack.moto.endpoint());
+    settings.region = "us-east-1".into();
+    let dynamo = shared::bans::client_for_endpoint(&settings);
+    let tables = dynamo.list_tables().send().await.expect("ListTables");
+    assert!(tables.table_names().contains(&"ThingsTable".to_owned()));
+
+    // The room has the function as its review handler.
+    let mut settings = shared::ivs_client::EndpointSettings::local(stack.server.endpoint_url());
+    settings.region = "us-east-1".into();
+    let ivs = shared::ivs_client::for_endpoint(&settings);
+    let stored = ivs
+        .get_room()
+        .identifier(format!(
+            "arn:aws:ivschat:us-east-1:123456789012:room/{room}"
+        ))
+        .send()
+        .await
+        .expect("GetRoom");
+    assert_eq!(stored.name(), Some("ivschat-local-lobby"));
+    assert_eq!(
+        stored.message_review_handler().and_then(|h| h.uri()),
+        Some(arn)
+    );
+
+    let described: Value = serde_json::from_str(
+        &std::fs::read_to_string(folder.join("data/stack.json")).expect("stack.json"),
+    )
+    .expect("JSON");
+    assert_eq!(described["rooms"]["Lobby"], room.as_str());
+    drop(stack);
+    let _ = std::fs::remove_dir_all(&folder);
+}

@@ -1,0 +1,316 @@
+//! `DynamoBanStore`: the ban store on a DynamoDB table.
+//!
+//! # Table
+//!
+//! | attribute | type | meaning |
+//! | --- | --- | --- |
+//! | `scope` (partition key) | S | `GLOBAL`, or `ROOM#<roomId>` |
+//! | `userId` (sort key) | S | the banned user |
+//! | `reason` | S | why (may be empty) |
+//! | `bannedBy` | S | the moderator |
+//! | `createdAt` | N | epoch seconds |
+//! | `expiresAt` | N | epoch seconds; absent for a permanent ban; the table's TTL attribute |
+//!
+//! One item per scope and user, so a new ban of the same user in the same scope replaces
+//! the old one. The token issuer's check is one `BatchGetItem` of the two keys that can
+//! ban a user from a room (`ROOM#<roomId>` and `GLOBAL`); listing a scope is a `Query` of
+//! its partition in user id order. Reads are strongly consistent, so a ban takes effect at
+//! once. TTL deletes expired items up to days after they expire, so every read also
+//! compares `expiresAt` with the caller's clock.
+
+mod item;
+mod page_token;
+mod sdk_error;
+mod table;
+
+use std::time::Duration;
+
+use aws_config::{BehaviorVersion, Region};
+use aws_credential_types::Credentials;
+use aws_sdk_dynamodb::types::{AttributeValue, KeysAndAttributes, ReturnValue};
+use aws_sdk_dynamodb::Client;
+use time::OffsetDateTime;
+
+use super::error::{BanStoreError, BanValidationError};
+use super::model::{Ban, BanPage, BanScope, RoomId, UserId};
+use super::BanStore;
+use crate::ivs_client::EndpointSettings;
+
+pub use table::{create_table, TableSchema, TABLE_SCHEMA};
+
+/// Environment variable naming the bans table.
+pub const TABLE_NAME_VAR: &str = "BANS_TABLE_NAME";
+/// Largest page `list` returns.
+pub const MAX_PAGE_LIMIT: u32 = 100;
+
+/// `BatchGetItem` calls for keys DynamoDB left unprocessed (it does so when over capacity),
+/// after the first call.
+const UNPROCESSED_RETRIES: u32 = 3;
+const UNPROCESSED_BACKOFF: Duration = Duration::from_millis(25);
+/// Queries one `list` call makes at most while expired bans fill the pages.
+const MAX_QUERIES_PER_PAGE: usize = 4;
+
+/// The ban store on DynamoDB. Cheap to clone (the client is shared).
+#[derive(Clone, Debug)]
+pub struct DynamoBanStore {
+    client: Client,
+    table: String,
+}
+
+impl DynamoBanStore {
+    /// A store on `table_name` through `client`.
+    pub fn new(client: Client, table_name: impl Into<String>) -> Result<Self, BanStoreError> {
+        let table = table_name.into();
+        check_table_name(&table)?;
+        Ok(DynamoBanStore { client, table })
+    }
+
+    /// The store a Lambda uses: the table from `BANS_TABLE_NAME`, the client from the
+    /// environment the standard way (`AWS_ENDPOINT_URL_DYNAMODB` points it at, e.g., moto).
+    pub async fn from_env() -> Result<Self, BanStoreError> {
+        let table = table_name_from_lookup(|name| std::env::var(name).ok())?;
+        DynamoBanStore::new(client_from_env().await, table)
+    }
+
+    /// A store on an explicit endpoint with static credentials, touching no environment.
+    pub fn for_endpoint(
+        settings: &EndpointSettings,
+        table_name: impl Into<String>,
+    ) -> Result<Self, BanStoreError> {
+        DynamoBanStore::new(client_for_endpoint(settings), table_name)
+    }
+
+    pub fn table_name(&self) -> &str {
+        &self.table
+    }
+
+    pub fn client(&self) -> &Client {
+        &self.client
+    }
+
+    fn corrupt(&self, problem: String) -> BanStoreError {
+        BanStoreError::CorruptItem {
+            table: self.table.clone(),
+            problem,
+        }
+    }
+}
+
+/// The table name from `BANS_TABLE_NAME` read through `lookup`.
+pub fn table_name_from_lookup(
+    lookup: impl Fn(&str) -> Option<String>,
+) -> Result<String, BanStoreError> {
+    let name = lookup(TABLE_NAME_VAR)
+        .map(|name| name.trim().to_owned())
+        .filter(|name| !name.is_empty())
+        .ok_or_else(|| {
+            BanStoreError::Config(format!("{TABLE_NAME_VAR} is not set: name the bans table"))
+        })?;
+    check_table_name(&name).map_err(|e| BanStoreError::Config(format!("{TABLE_NAME_VAR}: {e}")))?;
+    Ok(name)
+}
+
+/// A DynamoDB client configured from the environment (region, credentials, retries, and
+/// `AWS_ENDPOINT_URL_DYNAMODB` or `AWS_ENDPOINT_URL`).
+pub async fn client_from_env() -> Client {
+    let sdk_config = aws_config::defaults(BehaviorVersion::latest()).load().await;
+    Client::new(&sdk_config)
+}
+
+/// A DynamoDB client for an explicit endpoint, region and static key pair.
+pub fn client_for_endpoint(settings: &EndpointSettings) -> Client {
+    let credentials = Credentials::new(
+        settings.access_key_id.clone(),
+        settings.secret_access_key.clone(),
+        None,
+        None,
+        "ivschat-serverless-static",
+    );
+    let config = aws_sdk_dynamodb::Config::builder()
+        .behavior_version(BehaviorVersion::latest())
+        .region(Region::new(settings.region.clone()))
+        .endpoint_url(settings.endpoint_url.clone())
+        .credentials_provider(credentials)
+        .retry_config(
+            aws_config::retry::RetryConfig::standard()
+                .with_max_attempts(settings.max_attempts.max(1)),
+        )
+        .build();
+    Client::from_conf(config)
+}
+
+/// DynamoDB's rule for table names: 3 to 255 of `a-z A-Z 0-9 _ - .`.
+fn check_table_name(name: &str) -> Result<(), BanStoreError> {
+    let valid = (3..=255).contains(&name.len())
+        && name
+            .bytes()
+            .all(|b| b.is_ascii_alphanumeric() || matches!(b, b'_' | b'-' | b'.'));
+    if valid {
+        Ok(())
+    } else {
+        Err(BanStoreError::Config(format!(
+            "`{name}` is not a DynamoDB table name (3 to 255 of a-z, A-Z, 0-9, `_`, `-`, `.`)"
+        )))
+    }
+}
+
+impl BanStore for DynamoBanStore {
+    async fn active_ban(
+        &self,
+        room_id: &RoomId,
+        user_id: &UserId,
+        now: OffsetDateTime,
+    ) -> Result<Option<Ban>, BanStoreError> {
+        const OPERATION: &str = "BatchGetItem";
+        let mut request = KeysAndAttributes::builder()
+            .keys(item::key(&BanScope::Room(room_id.clone()), user_id))
+            .keys(item::key(&BanScope::Global, user_id))
+            .consistent_read(true)
+            .build()
+            .map_err(|e| sdk_error::from_build(e, &self.table, OPERATION))?;
+        let mut found = Vec::with_capacity(2);
+        for attempt in 0..=UNPROCESSED_RETRIES {
+            if attempt > 0 {
+                tokio::time::sleep(UNPROCESSED_BACKOFF * 2u32.pow(attempt - 1)).await;
+            }
+            let output = self
+                .client
+                .batch_get_item()
+                .request_items(&self.table, request)
+                .send()
+                .await
+                .map_err(|e| sdk_error::from_sdk(e, &self.table, OPERATION))?;
+            let items = output
+                .responses
+                .and_then(|mut tables| tables.remove(&self.table))
+                .unwrap_or_default();
+            for stored in &items {
+                found.push(item::from_item(stored).map_err(|p| self.corrupt(p))?);
+            }
+            match output
+                .unprocessed_keys
+                .and_then(|mut tables| tables.remove(&self.table))
+            {
+                Some(rest) if !rest.keys().is_empty() => request = rest,
+                _ => {
+                    return Ok(found
+                        .into_iter()
+                        .filter(|ban| ban.is_active_at(now))
+                        .max_by(|a, b| a.severity_cmp(b)));
+                }
+            }
+        }
+        Err(BanStoreError::Throttled {
+            table: self.table.clone(),
+            operation: OPERATION,
+            message: format!(
+                "keys still unprocessed after {} attempts",
+                UNPROCESSED_RETRIES + 1
+            ),
+        })
+    }
+
+    async fn put(&self, ban: &Ban) -> Result<(), BanStoreError> {
+        self.client
+            .put_item()
+            .table_name(&self.table)
+            .set_item(Some(item::to_item(ban)))
+            .send()
+            .await
+            .map_err(|e| sdk_error::from_sdk(e, &self.table, "PutItem"))?;
+        Ok(())
+    }
+
+    async fn remove(&self, scope: &BanScope, user_id: &UserId) -> Result<bool, BanStoreError> {
+        let output = self
+            .client
+            .delete_item()
+            .table_name(&self.table)
+            .set_key(Some(item::key(scope, user_id)))
+            .return_values(ReturnValue::AllOld)
+            .send()
+            .await
+            .map_err(|e| sdk_error::from_sdk(e, &self.table, "DeleteItem"))?;
+        Ok(output.attributes.is_some_and(|old| !old.is_empty()))
+    }
+
+    async fn list(
+        &self,
+        scope: &BanScope,
+        page_token: Option<&str>,
+        limit: u32,
+        now: OffsetDateTime,
+    ) -> Result<BanPage, BanStoreError> {
+        const OPERATION: &str = "Query";
+        if !(1..=MAX_PAGE_LIMIT).contains(&limit) {
+            return Err(BanValidationError::InvalidLimit {
+                limit,
+                max: MAX_PAGE_LIMIT,
+            }
+            .into());
+        }
+        let page_size = limit as usize;
+        let scope_key = table::scope_key(scope);
+        let mut start = page_token
+            .map(|token| page_token::decode(token, &scope_key))
+            .transpose()?;
+        let mut bans = Vec::with_capacity(page_size + 1);
+        for _ in 0..MAX_QUERIES_PER_PAGE {
+            // One more than the page, so a listing that fits exactly ends without a token.
+            let output = self
+                .client
+                .query()
+                .table_name(&self.table)
+                .key_condition_expression("#scope = :scope")
+                .filter_expression("attribute_not_exists(#expiresAt) OR #expiresAt > :now")
+                .expression_attribute_names("#scope", TABLE_SCHEMA.partition_key)
+                .expression_attribute_names("#expiresAt", TABLE_SCHEMA.ttl_attribute)
+                .expression_attribute_values(":scope", AttributeValue::S(scope_key.clone()))
+                .expression_attribute_values(":now", item::epoch_seconds(now))
+                .consistent_read(true)
+                .limit(limit as i32 + 1)
+                .set_exclusive_start_key(
+                    start
+                        .as_ref()
+                        .map(|user| item::key_from_parts(scope_key.clone(), user.as_str())),
+                )
+                .send()
+                .await
+                .map_err(|e| sdk_error::from_sdk(e, &self.table, OPERATION))?;
+            for stored in output.items() {
+                let ban = item::from_item(stored).map_err(|p| self.corrupt(p))?;
+                if ban.is_active_at(now) {
+                    bans.push(ban);
+                }
+            }
+            let more_stored = output
+                .last_evaluated_key
+                .as_ref()
+                .is_some_and(|key| !key.is_empty());
+            if bans.len() > page_size || (bans.len() == page_size && more_stored) {
+                bans.truncate(page_size);
+                let next = bans
+                    .last()
+                    .map(|last| page_token::encode(&scope_key, last.user_id().as_str()));
+                return Ok(BanPage {
+                    bans,
+                    next_page_token: next,
+                });
+            }
+            match output.last_evaluated_key.filter(|key| !key.is_empty()) {
+                None => {
+                    return Ok(BanPage {
+                        bans,
+                        next_page_token: None,
+                    })
+                }
+                Some(key) => start = Some(item::user_id(&key).map_err(|p| self.corrupt(p))?),
+            }
+        }
+        // Mostly expired bans so far: hand back a short page rather than read on.
+        Ok(BanPage {
+            bans,
+            next_page_token: start.map(|user| page_token::encode(&scope_key, user.as_str())),
+        })
+    }
+}
