@@ -294,9 +294,10 @@ impl Folded {
             self.text.resize(cap, 0);
             self.slots.resize(cap, Slot::default());
         }
+        // Both exactly `cap` long, so that one bounds check can cover a write to each.
         Out {
-            text: &mut self.text,
-            slots: &mut self.slots,
+            text: &mut self.text[..cap],
+            slots: &mut self.slots[..cap],
             len: 0,
             last: 0,
         }

@@ -132,62 +132,95 @@ enum Piece<'t> {
 
 /// The pieces of `text` with `masked` masked, in order; `None` when the ranges are not sorted
 /// and disjoint or do not fall on character boundaries (the engine always gives them so).
-fn pieces<'t>(
-    text: &'t str,
-    masked: &'t [(u32, u32)],
-) -> Option<impl Iterator<Item = Piece<'t>> + 't> {
+fn pieces<'t>(text: &'t str, masked: &'t [(u32, u32)]) -> Option<Pieces<'t>> {
     let ordered = masked.iter().all(|&(s, e)| {
         s <= e && text.is_char_boundary(s as usize) && text.is_char_boundary(e as usize)
     }) && masked.windows(2).all(|w| match w {
         [a, b] => a.1 <= b.0,
         _ => true,
     });
-    if !ordered {
-        return None;
-    }
-    let mut at = 0;
-    let gaps = masked.iter().flat_map(move |&(s, e)| {
-        let (s, e) = (s as usize, e as usize);
-        let before = text.get(at..s).unwrap_or_default();
-        let hidden = text.get(s..e).unwrap_or_default();
-        at = e;
-        let count = if hidden.is_ascii() {
-            hidden.len()
-        } else {
-            hidden.chars().count()
-        };
-        Unmasked { rest: before }.chain(std::iter::once(Piece::Masked(count)))
-    });
-    let last = masked.last().map_or(0, |&(_, e)| e as usize);
-    let tail = Unmasked {
-        rest: text.get(last..).unwrap_or_default(),
-    };
-    Some(gaps.chain(tail))
+    ordered.then(|| Pieces {
+        text,
+        ascii: text.is_ascii(),
+        masked: masked.iter(),
+        at: 0,
+        unmasked: "",
+        hidden: None,
+        done: false,
+    })
 }
 
-/// Unmasked text as runs of ASCII and single other characters.
-struct Unmasked<'t> {
-    rest: &'t str,
+/// The iterator of `pieces`.
+struct Pieces<'t> {
+    text: &'t str,
+    /// The whole text is ASCII: an unmasked stretch is one piece.
+    ascii: bool,
+    masked: std::slice::Iter<'t, (u32, u32)>,
+    /// Where the text not yet split starts.
+    at: usize,
+    /// Unmasked text still to give, before `hidden`.
+    unmasked: &'t str,
+    /// The masked stretch that follows `unmasked`, as a count of characters.
+    hidden: Option<usize>,
+    done: bool,
 }
 
-impl<'t> Iterator for Unmasked<'t> {
+impl<'t> Iterator for Pieces<'t> {
     type Item = Piece<'t>;
 
     fn next(&mut self) -> Option<Piece<'t>> {
-        let bytes = self.rest.as_bytes();
+        loop {
+            if let Some(piece) = self.next_unmasked() {
+                return Some(piece);
+            }
+            if let Some(n) = self.hidden.take() {
+                return Some(Piece::Masked(n));
+            }
+            if self.done {
+                return None;
+            }
+            match self.masked.next() {
+                Some(&(s, e)) => {
+                    let (s, e) = (s as usize, e as usize);
+                    self.unmasked = self.text.get(self.at..s).unwrap_or_default();
+                    let hidden = self.text.get(s..e).unwrap_or_default();
+                    self.hidden = Some(if self.ascii || hidden.is_ascii() {
+                        hidden.len()
+                    } else {
+                        hidden.chars().count()
+                    });
+                    self.at = e;
+                }
+                None => {
+                    self.unmasked = self.text.get(self.at..).unwrap_or_default();
+                    self.done = true;
+                }
+            }
+        }
+    }
+}
+
+impl<'t> Pieces<'t> {
+    /// The next run of ASCII or other character of `unmasked`.
+    fn next_unmasked(&mut self) -> Option<Piece<'t>> {
+        let bytes = self.unmasked.as_bytes();
         if bytes.first()?.is_ascii() {
-            let n = bytes
-                .iter()
-                .position(|b| !b.is_ascii())
-                .unwrap_or(bytes.len());
+            let n = if self.ascii {
+                bytes.len()
+            } else {
+                bytes
+                    .iter()
+                    .position(|b| !b.is_ascii())
+                    .unwrap_or(bytes.len())
+            };
             // The first non-ASCII byte after ASCII ones starts a character.
-            let (run, rest) = self.rest.split_at_checked(n)?;
-            self.rest = rest;
+            let (run, rest) = self.unmasked.split_at_checked(n)?;
+            self.unmasked = rest;
             Some(Piece::Ascii(run))
         } else {
-            let mut chars = self.rest.chars();
+            let mut chars = self.unmasked.chars();
             let c = chars.next()?;
-            self.rest = chars.as_str();
+            self.unmasked = chars.as_str();
             Some(Piece::Char(c))
         }
     }
@@ -196,6 +229,9 @@ impl<'t> Iterator for Unmasked<'t> {
 /// Judges `text` as it will read once `masked` is masked and floods are cut. `exempt` are
 /// ranges (allowed links) that never count as over-long tokens. Both are sorted and
 /// disjoint.
+// Out of line: inlined into the engine's review, its loops lost registers to the code
+// around them.
+#[inline(never)]
 pub(crate) fn analyse(
     text: &str,
     masked: &[(u32, u32)],
@@ -289,38 +325,69 @@ impl Tally {
 
     /// Unmasked ASCII, with byte tests (no ASCII character is an emoji).
     fn ascii(&mut self, bytes: &[u8]) {
-        // Locals, so that the loop keeps its counts in registers.
-        let (cut, max_run, max_chars) = (self.cut, self.max_run, self.max_chars);
+        // The runs first: unless a flood is cut, each count can then take its own loop, with
+        // no branch in it, and the letter counts take the compiler's vector instructions.
         let (mut prev, mut run) = (self.runs.prev, self.runs.len);
-        let (mut letters, mut upper, mut token) = (self.letters, self.upper, self.token);
-        let (mut flood, mut long) = (false, false);
+        let mut longest = 0;
         for &b in bytes {
-            let f = SPAM_FLAGS[usize::from(b)];
             // `Runs::feed_code` without branches: a break leaves `prev` on itself, which no
             // later byte of a run can equal, and the run at 0.
             let code = u32::from(b);
-            run = (run * u32::from(code == prev) + 1) * u32::from(f & BREAK == 0);
+            let kept = u32::from(SPAM_FLAGS[usize::from(b)] & BREAK == 0);
+            run = (run * u32::from(code == prev) + 1) * kept;
             prev = code;
-            if run > max_run {
-                flood = true;
-                if cut {
-                    continue;
-                }
-            }
-            letters += u32::from(f & ALPHA != 0);
-            upper += u32::from(f & UPPER != 0);
-            token = (token + 1) * u32::from(f & SPACE == 0);
-            long |= token > max_chars;
+            longest = longest.max(run);
         }
+        let flood = longest > self.max_run;
+        if flood && self.cut {
+            // Cut characters count for nothing else: the character-by-character counts.
+            return self.ascii_cut(bytes);
+        }
+        self.found.char_flood |= flood;
         self.runs = Runs {
             prev: if run == 0 { NO_RUN } else { prev },
             len: run,
         };
-        self.letters = letters;
-        self.upper = upper;
+        self.letters += count(bytes, u8::is_ascii_alphabetic);
+        self.upper += count(bytes, u8::is_ascii_uppercase);
+        let space = |b: &u8| SPAM_FLAGS[usize::from(*b)] & SPACE != 0;
+        let len = u32::try_from(bytes.len()).unwrap_or(u32::MAX);
+        if self.token.saturating_add(len) <= self.max_chars {
+            // No token can grow too long here; only where the last one ends matters.
+            self.token = match bytes.iter().rposition(space) {
+                Some(last) => len - 1 - last as u32,
+                None => self.token + len,
+            };
+            return;
+        }
+        let mut token = self.token;
+        let mut longest = 0;
+        for b in bytes {
+            token = (token + 1) * u32::from(!space(b));
+            longest = longest.max(token);
+        }
         self.token = token;
-        self.found.char_flood |= flood;
-        self.found.long_token |= long;
+        self.found.long_token |= longest > self.max_chars;
+    }
+
+    /// `ascii` when floods are cut: a cut character is not counted as a letter, nor as part
+    /// of a token.
+    fn ascii_cut(&mut self, bytes: &[u8]) {
+        for &b in bytes {
+            let f = SPAM_FLAGS[usize::from(b)];
+            if self.runs.feed_code(u32::from(b), f & BREAK != 0) > self.max_run {
+                self.found.char_flood = true;
+                continue;
+            }
+            self.letters += u32::from(f & ALPHA != 0);
+            self.upper += u32::from(f & UPPER != 0);
+            if f & SPACE != 0 {
+                self.token = 0;
+            } else {
+                self.token += 1;
+                self.found.long_token |= self.token > self.max_chars;
+            }
+        }
     }
 
     /// One unmasked character.
@@ -354,6 +421,16 @@ impl Tally {
         self.token = self.token.saturating_add(n);
         self.found.long_token |= self.token > self.max_chars;
     }
+}
+
+/// How many of `bytes` are `of`. Counted in bytes, 255 at a time, so that the compiler can
+/// test and add sixteen or more at once.
+#[inline(always)]
+fn count(bytes: &[u8], of: impl Fn(&u8) -> bool) -> u32 {
+    bytes
+        .chunks(255)
+        .map(|block| u32::from(block.iter().fold(0u8, |n, b| n + u8::from(of(b)))))
+        .sum()
 }
 
 /// The findings once the counts are in, with the rules that are off left out.

@@ -59,11 +59,27 @@ async fn start(function_env: &[(&str, &str)]) -> Stack {
         .await
         .expect("CreateRoom");
     let room = room.arn().expect("room ARN").to_owned();
+    // A debug build compiles its policy slower than IVS's 200 ms allow; invoke the function
+    // once so that its start-up is not what the room's fallback judges.
+    let warm_up = br#"{"Content":"warm-up","MessageId":"w","RoomArn":"x","Attributes":{},"Sender":{"UserId":"u","Attributes":{}}}"#;
+    server
+        .function_invoker()
+        .invoke(
+            &handler_arn_for_warm_up(&account),
+            bytes::Bytes::from_static(warm_up),
+            Duration::from_secs(60),
+        )
+        .await
+        .expect("the function starts");
     Stack {
         server,
         client,
         room,
     }
+}
+
+fn handler_arn_for_warm_up(account: &str) -> String {
+    format!("arn:aws:lambda:us-west-2:{account}:function:{FUNCTION}")
 }
 
 async fn join(stack: &Stack, user_id: &str) -> Socket {
