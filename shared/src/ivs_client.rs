@@ -1,7 +1,8 @@
 //! Building the Amazon IVS Chat control-plane client: from the environment (as a Lambda does
 //! at cold start), or for an explicit endpoint such as the local service.
 
-use aws_config::{BehaviorVersion, Region};
+use aws_config::{BehaviorVersion, Region, SdkConfig};
+use aws_credential_types::provider::SharedCredentialsProvider;
 use aws_credential_types::Credentials;
 
 pub use aws_sdk_ivschat::Client;
@@ -40,24 +41,31 @@ impl EndpointSettings {
     }
 }
 
+impl EndpointSettings {
+    /// The SDK configuration for these settings, touching no environment: any AWS SDK client
+    /// built from it talks to `endpoint_url` as the given key pair.
+    pub fn sdk_config(&self) -> SdkConfig {
+        let credentials = Credentials::new(
+            self.access_key_id.clone(),
+            self.secret_access_key.clone(),
+            None,
+            None,
+            "ivschat-serverless-static",
+        );
+        SdkConfig::builder()
+            .behavior_version(BehaviorVersion::latest())
+            .region(Region::new(self.region.clone()))
+            .endpoint_url(self.endpoint_url.clone())
+            .credentials_provider(SharedCredentialsProvider::new(credentials))
+            .retry_config(
+                aws_config::retry::RetryConfig::standard()
+                    .with_max_attempts(self.max_attempts.max(1)),
+            )
+            .build()
+    }
+}
+
 /// A client for an explicit endpoint, region and static key pair, touching no environment.
 pub fn for_endpoint(settings: &EndpointSettings) -> Client {
-    let credentials = Credentials::new(
-        settings.access_key_id.clone(),
-        settings.secret_access_key.clone(),
-        None,
-        None,
-        "ivschat-serverless-static",
-    );
-    let config = aws_sdk_ivschat::Config::builder()
-        .behavior_version(BehaviorVersion::latest())
-        .region(Region::new(settings.region.clone()))
-        .endpoint_url(settings.endpoint_url.clone())
-        .credentials_provider(credentials)
-        .retry_config(
-            aws_config::retry::RetryConfig::standard()
-                .with_max_attempts(settings.max_attempts.max(1)),
-        )
-        .build();
-    Client::from_conf(config)
+    Client::new(&settings.sdk_config())
 }

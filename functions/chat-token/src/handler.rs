@@ -92,6 +92,7 @@ pub(crate) async fn handle<B: BanStore>(
     issuer: &TokenIssuer<B>,
     request: Request,
 ) -> Response<Body> {
+    let started = std::time::Instant::now();
     let context = match request.request_context_ref() {
         Some(RequestContext::ApiGatewayV2(context)) => Some(context.clone()),
         _ => None,
@@ -133,7 +134,11 @@ pub(crate) async fn handle<B: BanStore>(
     match outcome {
         Ok(token) => {
             let capabilities: Vec<&str> = token.capabilities.iter().map(|c| c.as_str()).collect();
-            tracing::info!(request_id, room_id, user, issued_to = %token.user_id, role = token.role.as_str(), capabilities = ?capabilities, "chat token issued");
+            let own_us = started
+                .elapsed()
+                .saturating_sub(token.remote_time)
+                .as_micros() as u64;
+            tracing::info!(request_id, room_id, user, issued_to = %token.user_id, role = token.role.as_str(), capabilities = ?capabilities, own_us, "chat token issued");
             json_response(
                 200,
                 json!({

@@ -44,6 +44,9 @@ pub struct IssuedToken {
     pub user_id: String,
     pub role: Role,
     pub capabilities: Vec<Capability>,
+    /// Time spent waiting for IVS Chat and DynamoDB; the rest of the request's time is the
+    /// issuer's own work (logged, and measured by the issuer benchmark).
+    pub remote_time: std::time::Duration,
 }
 
 struct CachedRoom {
@@ -158,13 +161,18 @@ impl<B: BanStore> TokenIssuer<B> {
         let room_arn = room_arn(function_arn, room_id).ok_or_else(|| {
             IssueError::Internal(format!("cannot tell the account from {function_arn}"))
         })?;
+        let mut remote_time = std::time::Duration::ZERO;
+        let started = Instant::now();
         let tags = self.room_tags(room_id, &room_arn).await?;
+        remote_time += started.elapsed();
         let role = Role::of(caller, &self.config);
         RoomAccess::from_tags(&tags).admit(caller, role)?;
         let capabilities = grant(role, ask.capabilities.as_deref())?;
         let user_id = match caller {
             Caller::SignedIn(user) => {
+                let started = Instant::now();
                 self.check_bans(room_id, &user.user_id, now).await?;
+                remote_time += started.elapsed();
                 user.user_id.clone()
             }
             Caller::Anonymous => anonymous_user_id(),
@@ -179,7 +187,10 @@ impl<B: BanStore> TokenIssuer<B> {
         for capability in &capabilities {
             request = request.capabilities(ChatTokenCapability::from(capability.as_str()));
         }
-        let token = request.send().await.map_err(|error| {
+        let started = Instant::now();
+        let sent = request.send().await;
+        remote_time += started.elapsed();
+        let token = sent.map_err(|error| {
             if error
                 .as_service_error()
                 .is_some_and(|e| e.is_resource_not_found_exception())
@@ -189,7 +200,9 @@ impl<B: BanStore> TokenIssuer<B> {
             }
             sdk_failure("CreateChatToken", &error)
         })?;
+        let started = Instant::now();
         self.record_activity(room_id, now).await;
+        remote_time += started.elapsed();
         Ok(IssuedToken {
             token: token.token().unwrap_or_default().to_owned(),
             token_expiration_time: rfc3339(token.token_expiration_time()),
@@ -198,6 +211,7 @@ impl<B: BanStore> TokenIssuer<B> {
             user_id,
             role,
             capabilities,
+            remote_time,
         })
     }
 

@@ -10,9 +10,9 @@
 //! (`f.u.c.k`, `f u c k`, `f-u-c-k`) unless a mask (`**`) stands between them, and runs of
 //! one letter collapsed to one byte that records the run length (`fuuuuck`).
 //!
-//! The folded text has one space between tokens. `start[i]..end[i]` is the original byte
+//! The folded text has one space between tokens. `start(i)..end(i)` is the original byte
 //! range behind folded byte `i`, so a match over folded bytes `s..e` covers the original
-//! `start[s]..end[e - 1]`, separators and invisible characters inside it included.
+//! `start(s)..end(e - 1)`, separators and invisible characters inside it included.
 //!
 //! ASCII text, most chat, takes a fast path (`fold_ascii`) that gives the same result as the
 //! general one (`fold_unicode`) in one pass over the bytes.
@@ -168,7 +168,7 @@ pub(crate) fn folded_weight(term: &str) -> usize {
 }
 
 /// Writes folded bytes into buffers sized in advance for the longest possible result, so
-/// that a byte costs two stores rather than `Vec` pushes.
+/// that a byte costs a few stores rather than `Vec` pushes.
 struct Out<'a> {
     text: &'a mut [u8],
     slots: &'a mut [Slot],

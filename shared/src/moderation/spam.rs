@@ -327,27 +327,13 @@ impl Tally {
     fn ascii(&mut self, bytes: &[u8]) {
         // The runs first: unless a flood is cut, each count can then take its own loop, with
         // no branch in it, and the letter counts take the compiler's vector instructions.
-        let (mut prev, mut run) = (self.runs.prev, self.runs.len);
-        let mut longest = 0;
-        for &b in bytes {
-            // `Runs::feed_code` without branches: a break leaves `prev` on itself, which no
-            // later byte of a run can equal, and the run at 0.
-            let code = u32::from(b);
-            let kept = u32::from(SPAM_FLAGS[usize::from(b)] & BREAK == 0);
-            run = (run * u32::from(code == prev) + 1) * kept;
-            prev = code;
-            longest = longest.max(run);
-        }
-        let flood = longest > self.max_run;
+        let (runs, flood) = self.runs_after(bytes);
         if flood && self.cut {
             // Cut characters count for nothing else: the character-by-character counts.
             return self.ascii_cut(bytes);
         }
         self.found.char_flood |= flood;
-        self.runs = Runs {
-            prev: if run == 0 { NO_RUN } else { prev },
-            len: run,
-        };
+        self.runs = runs;
         self.letters += count(bytes, u8::is_ascii_alphabetic);
         self.upper += count(bytes, u8::is_ascii_uppercase);
         let space = |b: &u8| SPAM_FLAGS[usize::from(*b)] & SPACE != 0;
@@ -368,6 +354,46 @@ impl Tally {
         }
         self.token = token;
         self.found.long_token |= longest > self.max_chars;
+    }
+
+    /// The runs after `bytes`, and whether one of them outgrew `max_run`.
+    fn runs_after(&self, bytes: &[u8]) -> (Runs, bool) {
+        let continued = bytes
+            .first()
+            .is_some_and(|&b| self.runs.len > 0 && u32::from(b) == self.runs.prev);
+        if !continued && !has_triple(bytes) {
+            // A run longer than `max_run` (3 or more) holds three equal bytes in a row: with
+            // none, only the run at the end needs finding, a byte or two back.
+            let Some(&last) = bytes.last() else {
+                return (self.runs, false);
+            };
+            if SPAM_FLAGS[usize::from(last)] & BREAK != 0 {
+                return (Runs::new(), false);
+            }
+            let len = bytes.iter().rev().take_while(|&&b| b == last).count();
+            let len = u32::try_from(len).unwrap_or(u32::MAX);
+            let runs = Runs {
+                prev: u32::from(last),
+                len,
+            };
+            return (runs, len > self.max_run);
+        }
+        let (mut prev, mut run) = (self.runs.prev, self.runs.len);
+        let mut longest = 0;
+        for &b in bytes {
+            // `Runs::feed_code` without branches: a break leaves `prev` on itself, which no
+            // later byte of a run can equal, and the run at 0.
+            let code = u32::from(b);
+            let kept = u32::from(SPAM_FLAGS[usize::from(b)] & BREAK == 0);
+            run = (run * u32::from(code == prev) + 1) * kept;
+            prev = code;
+            longest = longest.max(run);
+        }
+        let runs = Runs {
+            prev: if run == 0 { NO_RUN } else { prev },
+            len: run,
+        };
+        (runs, longest > self.max_run)
     }
 
     /// `ascii` when floods are cut: a cut character is not counted as a letter, nor as part
@@ -421,6 +447,24 @@ impl Tally {
         self.token = self.token.saturating_add(n);
         self.found.long_token |= self.token > self.max_chars;
     }
+}
+
+/// Whether three equal bytes follow one another somewhere in `bytes`; a block at a time,
+/// without stopping early inside one, so that the compiler can compare many at once.
+fn has_triple(bytes: &[u8]) -> bool {
+    let (Some(next), Some(after)) = (bytes.get(1..), bytes.get(2..)) else {
+        return false;
+    };
+    after
+        .chunks(32)
+        .zip(next.chunks(32))
+        .zip(bytes.chunks(32))
+        .any(|((c, b), a)| {
+            let triples = a.iter().zip(b).zip(c);
+            triples.fold(0u8, |seen, ((x, y), z)| {
+                seen | (u8::from(x == y) & u8::from(y == z))
+            }) != 0
+        })
 }
 
 /// How many of `bytes` are `of`. Counted in bytes, 255 at a time, so that the compiler can
@@ -608,6 +652,7 @@ mod tests {
     fn masked_text() -> impl Strategy<Value = (String, Vec<(u32, u32)>)> {
         let text = prop_oneof![
             "[a-zA-Z *!.\\t]{0,50}",
+            "(a{1,7}|B{1,7}|!{1,7}| {1,3}|\\*{1,3}|\u{e9}{1,6}){0,12}",
             "[aA0!* \u{e9}\u{130}\u{1F389}\u{3000}\u{ff21}]{0,40}",
             any::<String>(),
         ];
@@ -676,6 +721,14 @@ mod tests {
         ) {
             let how = Rewrite { lowercase, max_run };
             prop_assert_eq!(rewrite(&text, &masked, how), rewrite_chars(&text, &masked, how));
+        }
+    }
+
+    proptest! {
+        #[test]
+        fn triples_are_found_wherever_they_are(bytes in prop::collection::vec(0u8..4, 0..100)) {
+            let naive = bytes.windows(3).any(|w| w[0] == w[1] && w[1] == w[2]);
+            prop_assert_eq!(has_triple(&bytes), naive);
         }
     }
 

@@ -25,8 +25,7 @@ mod table;
 
 use std::time::Duration;
 
-use aws_config::{BehaviorVersion, Region};
-use aws_credential_types::Credentials;
+use aws_config::BehaviorVersion;
 use aws_sdk_dynamodb::types::{AttributeValue, KeysAndAttributes, ReturnValue};
 use aws_sdk_dynamodb::Client;
 use time::OffsetDateTime;
@@ -119,24 +118,7 @@ pub async fn client_from_env() -> Client {
 
 /// A DynamoDB client for an explicit endpoint, region and static key pair.
 pub fn client_for_endpoint(settings: &EndpointSettings) -> Client {
-    let credentials = Credentials::new(
-        settings.access_key_id.clone(),
-        settings.secret_access_key.clone(),
-        None,
-        None,
-        "ivschat-serverless-static",
-    );
-    let config = aws_sdk_dynamodb::Config::builder()
-        .behavior_version(BehaviorVersion::latest())
-        .region(Region::new(settings.region.clone()))
-        .endpoint_url(settings.endpoint_url.clone())
-        .credentials_provider(credentials)
-        .retry_config(
-            aws_config::retry::RetryConfig::standard()
-                .with_max_attempts(settings.max_attempts.max(1)),
-        )
-        .build();
-    Client::from_conf(config)
+    Client::new(&settings.sdk_config())
 }
 
 /// DynamoDB's rule for table names: 3 to 255 of `a-z A-Z 0-9 _ - .`.
