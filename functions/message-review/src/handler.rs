@@ -2,13 +2,14 @@
 //! decided and why (never the message text).
 
 use lambda_runtime::LambdaEvent;
+use shared::moderation::RoomRef;
 use shared::review::{OutcomeKind, ReviewResponse, Reviewer};
 
 /// Reviews the message of one invocation. Infallible: a request that cannot be read or an
 /// engine failure is answered by the configured fail mode.
 pub(crate) fn review(reviewer: &Reviewer, event: LambdaEvent<serde_json::Value>) -> ReviewResponse {
     let outcome = reviewer.review_value(&event.payload);
-    let room = outcome.room_arn.rsplit('/').next().unwrap_or_default();
+    let room = RoomRef::from_arn(&outcome.room_arn).id;
     match outcome.kind {
         OutcomeKind::Allowed | OutcomeKind::Rewritten | OutcomeKind::Denied => tracing::info!(
             request_id = %event.context.request_id,
