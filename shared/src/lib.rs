@@ -4,10 +4,13 @@
 //! contract with IVS Chat. Later issues add configuration, domain types
 //! and error mapping.
 
+pub mod admin_api;
 pub mod bans;
 pub mod chat_tokens;
+pub mod http_api;
 pub mod ivs_client;
 pub mod janitor;
 pub mod moderation;
+pub mod moderation_api;
 pub mod review;
 pub mod room_tags;

@@ -106,7 +106,7 @@ pub(crate) async fn handle<B: BanStore>(
         .and_then(|c| c.authorizer.as_ref())
         .and_then(|a| a.jwt.as_ref())
         .map(|jwt| &jwt.claims);
-    let caller = Caller::from_claims(claims, issuer.config());
+    let caller = Caller::from_claims(claims, &issuer.config().access.claims);
     let room_id = request
         .path_parameters_ref()
         .and_then(|p| p.first("roomId"))

@@ -3,8 +3,8 @@
 
 use std::collections::HashMap;
 
-use super::caller::Caller;
 use super::policy::Role;
+use crate::http_api::Caller;
 
 /// IVS's limit on the total size of a token's attributes (keys and values, in bytes).
 pub const MAX_ATTRIBUTES_BYTES: usize = 1024;
@@ -71,8 +71,8 @@ pub fn profile_attributes(caller: &Caller, role: Role) -> HashMap<String, String
 
 #[cfg(test)]
 mod tests {
-    use super::super::caller::SignedIn;
     use super::*;
+    use crate::http_api::SignedIn;
 
     fn caller(name: Option<&str>, picture: Option<&str>) -> Caller {
         Caller::SignedIn(SignedIn {

@@ -2,19 +2,14 @@
 
 use std::time::Duration;
 
+use crate::http_api::AccessConfig;
+
 /// The token issuer's settings; every field has an environment variable (README lists them).
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct ChatTokenConfig {
-    /// `GROUPS_CLAIM` (default `cognito:groups`): the claim listing the caller's groups.
-    pub groups_claim: String,
-    /// `NAME_CLAIM` (default `name`): the display name claim.
-    pub name_claim: String,
-    /// `PICTURE_CLAIM` (default `picture`): the avatar URL claim.
-    pub picture_claim: String,
-    /// `MODERATOR_GROUP` (default `moderators`).
-    pub moderator_group: String,
-    /// `ADMIN_GROUP` (default `admins`; empty for none): admins moderate too.
-    pub admin_group: Option<String>,
+    /// The claims and groups (`GROUPS_CLAIM`, `NAME_CLAIM`, `PICTURE_CLAIM`,
+    /// `MODERATOR_GROUP`, `ADMIN_GROUP`): admins moderate too.
+    pub access: AccessConfig,
     /// `VIEWER_GROUP` (default none): signed-in members of it may only watch.
     pub viewer_group: Option<String>,
     /// `SESSION_DURATION_MINUTES` (default 60, 1 to 180): the longest session a token opens.
@@ -95,15 +90,7 @@ impl ChatTokenConfig {
         };
         let activity = number("ACTIVITY_INTERVAL_SECONDS", 900, 0..=86_400)?;
         Ok(ChatTokenConfig {
-            groups_claim: get("GROUPS_CLAIM").unwrap_or_else(|| "cognito:groups".to_owned()),
-            name_claim: get("NAME_CLAIM").unwrap_or_else(|| "name".to_owned()),
-            picture_claim: get("PICTURE_CLAIM").unwrap_or_else(|| "picture".to_owned()),
-            moderator_group: get("MODERATOR_GROUP").unwrap_or_else(|| "moderators".to_owned()),
-            admin_group: match lookup("ADMIN_GROUP") {
-                None => Some("admins".to_owned()),
-                Some(v) if v.trim().is_empty() => None,
-                Some(v) => Some(v.trim().to_owned()),
-            },
+            access: AccessConfig::from_lookup(&lookup),
             viewer_group: get("VIEWER_GROUP"),
             session_duration_minutes: number("SESSION_DURATION_MINUTES", 60, 1..=180)? as u32,
             chat_endpoint,
@@ -138,9 +125,9 @@ mod tests {
     #[test]
     fn defaults_follow_cognito_and_the_region() {
         let config = config(&[("AWS_REGION", "eu-west-1")]).expect("valid");
-        assert_eq!(config.groups_claim, "cognito:groups");
-        assert_eq!(config.moderator_group, "moderators");
-        assert_eq!(config.admin_group.as_deref(), Some("admins"));
+        assert_eq!(config.access.claims.groups, "cognito:groups");
+        assert_eq!(config.access.moderator_group, "moderators");
+        assert_eq!(config.access.admin_group.as_deref(), Some("admins"));
         assert_eq!(config.session_duration_minutes, 60);
         assert_eq!(
             config.chat_endpoint,
@@ -178,7 +165,7 @@ mod tests {
             ("ACTIVITY_INTERVAL_SECONDS", "0"),
         ])
         .expect("valid");
-        assert_eq!(config.admin_group, None);
+        assert_eq!(config.access.admin_group, None);
         assert_eq!(config.activity_interval, None);
     }
 }

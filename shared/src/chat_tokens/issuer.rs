@@ -15,11 +15,11 @@ use time::format_description::well_known::Rfc3339;
 use time::OffsetDateTime;
 
 use super::attributes::profile_attributes;
-use super::caller::Caller;
 use super::config::ChatTokenConfig;
 use super::error::IssueError;
 use super::policy::{grant, Capability, Role, RoomAccess};
 use crate::bans::{BanStore, BanStoreError, RoomId, UserId};
+use crate::http_api::Caller;
 use crate::room_tags;
 
 /// What the caller asked for (the request body); everything optional.

@@ -3,14 +3,13 @@
 //! token, and the issuer that asks IVS Chat for the token and records room activity.
 
 mod attributes;
-mod caller;
 mod config;
 mod error;
 mod issuer;
 mod policy;
 
+pub use crate::http_api::{parse_groups, Caller, SignedIn};
 pub use attributes::{profile_attributes, MAX_ATTRIBUTES_BYTES};
-pub use caller::{parse_groups, Caller, SignedIn};
 pub use config::{ChatTokenConfig, ConfigError};
 pub use error::IssueError;
 pub use issuer::{room_arn, IssuedToken, TokenAsk, TokenIssuer};

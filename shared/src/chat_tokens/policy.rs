@@ -3,9 +3,9 @@
 
 use std::collections::HashMap;
 
-use super::caller::Caller;
 use super::config::ChatTokenConfig;
 use super::error::IssueError;
+use crate::http_api::Caller;
 use crate::room_tags;
 
 /// A chat token capability (IVS Chat `ChatTokenCapability`).
@@ -56,7 +56,7 @@ impl Role {
                 .as_ref()
                 .is_some_and(|g| user.groups.iter().any(|ug| ug == g))
         };
-        if member(&Some(config.moderator_group.clone())) || member(&config.admin_group) {
+        if config.access.is_moderator(user) {
             Role::Moderator
         } else if member(&config.viewer_group) {
             Role::Viewer
@@ -153,8 +153,8 @@ impl RoomAccess {
 
 #[cfg(test)]
 mod tests {
-    use super::super::caller::SignedIn;
     use super::*;
+    use crate::http_api::SignedIn;
 
     fn user(groups: &[&str]) -> Caller {
         Caller::SignedIn(SignedIn {

@@ -4,7 +4,7 @@
 
 use std::collections::HashMap;
 
-use super::config::ChatTokenConfig;
+use super::access::ClaimNames;
 
 /// Who asks for a token.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -26,7 +26,7 @@ pub struct SignedIn {
 impl Caller {
     /// The caller for `claims`; `None` claims (no authorizer on the route) is anonymous. A
     /// claims map without `sub` is anonymous too: there is no identity to issue for.
-    pub fn from_claims(claims: Option<&HashMap<String, String>>, config: &ChatTokenConfig) -> Self {
+    pub fn from_claims(claims: Option<&HashMap<String, String>>, names: &ClaimNames) -> Self {
         let Some(claims) = claims else {
             return Caller::Anonymous;
         };
@@ -46,13 +46,13 @@ impl Caller {
         Caller::SignedIn(SignedIn {
             user_id: user_id.to_owned(),
             groups: claims
-                .get(&config.groups_claim)
+                .get(&names.groups)
                 .map(|v| parse_groups(v))
                 .unwrap_or_default(),
-            display_name: non_empty(&config.name_claim)
+            display_name: non_empty(&names.name)
                 .or_else(|| non_empty("cognito:username"))
                 .or_else(|| non_empty("preferred_username")),
-            picture: non_empty(&config.picture_claim),
+            picture: non_empty(&names.picture),
         })
     }
 }
@@ -93,7 +93,7 @@ mod tests {
 
     #[test]
     fn claims_make_a_signed_in_caller_and_no_claims_an_anonymous_one() {
-        let config = ChatTokenConfig::for_tests();
+        let config = ClaimNames::default();
         let claims: HashMap<String, String> = [
             ("sub", "alice"),
             ("cognito:groups", "[moderators]"),

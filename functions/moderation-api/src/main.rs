@@ -1,0 +1,24 @@
+//! The moderation-api Lambda: wiring only. Builds the IVS Chat client and the ban store once at
+//! cold start, then answers the moderation routes of the HTTP API.
+
+mod router;
+
+use lambda_http::{run, service_fn, Error, Request};
+use shared::bans::DynamoBanStore;
+use shared::http_api::AccessConfig;
+use shared::moderation_api::ModerationApi;
+
+#[tokio::main]
+async fn main() -> Result<(), Error> {
+    lambda_http::tracing::init_default_subscriber();
+    let access = AccessConfig::from_lookup(|name| std::env::var(name).ok());
+    let api = ModerationApi::new(
+        shared::ivs_client::from_env().await,
+        DynamoBanStore::from_env().await?,
+    );
+    let (api, access) = (&api, &access);
+    run(service_fn(move |request: Request| async move {
+        Ok::<_, Error>(router::handle(api, access, request).await)
+    }))
+    .await
+}

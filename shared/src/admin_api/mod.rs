@@ -1,0 +1,48 @@
+//! Room administration behind the HTTP API: rooms (created with this stack's managed tag and
+//! its review function), their tags, and logging configurations (created, attached to and
+//! detached from rooms). Each operation validates its input (naming the bad field), calls IVS
+//! Chat, and answers a JSON view of the result; failures map through [`ApiError`].
+
+mod config;
+mod ids;
+mod logging_configurations;
+mod rooms;
+mod tags;
+mod views;
+
+pub use config::AdminConfig;
+pub use ids::{validate_id, ResourceNames};
+pub use logging_configurations::{
+    CreateLoggingConfigurationBody, DestinationBody, UpdateLoggingConfigurationBody,
+};
+pub use rooms::{ListRoomsQuery, ReviewHandlerBody, RoomBody};
+pub use tags::TagsBody;
+pub use views::{LoggingConfigurationView, Page, ReviewHandlerView, RoomSummaryView, RoomView};
+
+use crate::http_api::ApiError;
+use crate::ivs_client::Client;
+
+/// The administration operations, with the IVS Chat client and the configuration they share.
+#[derive(Debug, Clone)]
+pub struct AdminApi {
+    ivs: Client,
+    config: AdminConfig,
+}
+
+impl AdminApi {
+    pub fn new(ivs: Client, config: AdminConfig) -> Self {
+        AdminApi { ivs, config }
+    }
+
+    pub fn config(&self) -> &AdminConfig {
+        &self.config
+    }
+}
+
+/// Maps an IVS Chat failure of `operation`.
+fn ivs_error<E: aws_sdk_ivschat::error::ProvideErrorMetadata + std::error::Error + 'static>(
+    operation: &'static str,
+) -> impl Fn(aws_sdk_ivschat::error::SdkError<E, aws_smithy_runtime_api::http::Response>) -> ApiError
+{
+    move |error| ApiError::from_ivs(operation, &error)
+}

@@ -1,0 +1,191 @@
+//! Every failure of an HTTP API call, and the one place that gives each its status, its code
+//! and what the caller is told. IVS Chat and ban-store failures are mapped here too, so every
+//! route answers the same failure the same way.
+
+use aws_sdk_ivschat::error::{ProvideErrorMetadata, SdkError};
+
+use crate::bans::BanStoreError;
+
+/// Why a call did not succeed.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub enum ApiError {
+    /// A field of the request is missing or invalid; `field` names it (a path parameter, a
+    /// query parameter, or a body field such as `messageReviewHandler.uri`; `body` for the
+    /// body as a whole).
+    #[error("{field}: {message}")]
+    Invalid { field: String, message: String },
+    #[error("sign in first")]
+    Unauthorized,
+    #[error("{0}")]
+    Forbidden(String),
+    #[error("{0}")]
+    NotFound(String),
+    #[error("{0}")]
+    Conflict(String),
+    /// An IVS Chat account limit (rooms, logging configurations) is reached.
+    #[error("{0}")]
+    QuotaExceeded(String),
+    #[error("too many requests; retry after {retry_after_seconds} s")]
+    Throttled { retry_after_seconds: u32 },
+    /// A failure of a service we depend on; the detail is logged, never sent to the caller.
+    #[error("{0}")]
+    Internal(String),
+}
+
+impl ApiError {
+    pub fn invalid(field: impl Into<String>, message: impl Into<String>) -> Self {
+        ApiError::Invalid {
+            field: field.into(),
+            message: message.into(),
+        }
+    }
+
+    /// The HTTP status of the answer.
+    pub fn status(&self) -> u16 {
+        match self {
+            ApiError::Invalid { .. } => 400,
+            ApiError::Unauthorized => 401,
+            ApiError::Forbidden(_) => 403,
+            ApiError::NotFound(_) => 404,
+            ApiError::Conflict(_) | ApiError::QuotaExceeded(_) => 409,
+            ApiError::Throttled { .. } => 429,
+            ApiError::Internal(_) => 500,
+        }
+    }
+
+    /// A stable machine-readable code for the answer's `code` field.
+    pub fn code(&self) -> &'static str {
+        match self {
+            ApiError::Invalid { .. } => "invalid_request",
+            ApiError::Unauthorized => "unauthorized",
+            ApiError::Forbidden(_) => "forbidden",
+            ApiError::NotFound(_) => "not_found",
+            ApiError::Conflict(_) => "conflict",
+            ApiError::QuotaExceeded(_) => "quota_exceeded",
+            ApiError::Throttled { .. } => "throttled",
+            ApiError::Internal(_) => "internal_error",
+        }
+    }
+
+    /// What the caller reads: everything but internal details.
+    pub fn public_message(&self) -> String {
+        match self {
+            ApiError::Internal(_) => "Something went wrong; try again later.".to_owned(),
+            other => other.to_string(),
+        }
+    }
+
+    /// An IVS Chat failure of `operation`: its validation errors name the field, missing
+    /// resources are 404, conflicts and account quotas 409, throttling 429; anything else
+    /// (permissions, network, 5xx) is internal.
+    pub fn from_ivs<E: ProvideErrorMetadata + std::error::Error + 'static>(
+        operation: &str,
+        error: &SdkError<E, aws_smithy_runtime_api::http::Response>,
+    ) -> Self {
+        let status = error.raw_response().map(|r| r.status().as_u16());
+        let message = error.message().unwrap_or("").to_owned();
+        match error.code() {
+            Some("ThrottlingException") => ApiError::Throttled {
+                retry_after_seconds: 1,
+            },
+            Some("ValidationException") => {
+                let field = error
+                    .raw_response()
+                    .and_then(|r| r.body().bytes())
+                    .and_then(first_invalid_field)
+                    .unwrap_or_else(|| "body".to_owned());
+                ApiError::Invalid { field, message }
+            }
+            Some("ResourceNotFoundException") => ApiError::NotFound(if message.is_empty() {
+                "not found".to_owned()
+            } else {
+                message
+            }),
+            Some("ConflictException") => ApiError::Conflict(message),
+            Some("ServiceQuotaExceededException") => ApiError::QuotaExceeded(format!(
+                "an IVS Chat quota of this account is reached: {message}"
+            )),
+            _ if status == Some(429) => ApiError::Throttled {
+                retry_after_seconds: 1,
+            },
+            _ => ApiError::Internal(format!(
+                "{operation} failed: {}",
+                aws_smithy_types::error::display::DisplayErrorContext(error)
+            )),
+        }
+    }
+}
+
+/// The first field a restJson1 `ValidationException` body names (`fieldList[0].name`).
+fn first_invalid_field(body: &[u8]) -> Option<String> {
+    let body: serde_json::Value = serde_json::from_slice(body).ok()?;
+    body.get("fieldList")?
+        .get(0)?
+        .get("name")?
+        .as_str()
+        .map(str::to_owned)
+}
+
+impl From<BanStoreError> for ApiError {
+    fn from(error: BanStoreError) -> Self {
+        match error {
+            BanStoreError::Invalid(invalid) => {
+                use crate::bans::BanValidationError as V;
+                let field = match &invalid {
+                    V::EmptyUserId | V::UserIdTooLong { .. } => "userId",
+                    V::InvalidRoomId { .. } => "roomId",
+                    V::ReasonTooLong { .. } => "reason",
+                    V::EmptyBannedBy | V::BannedByTooLong { .. } => "sub",
+                    V::ExpiryNotInFuture { .. } | V::DurationOutOfRange => "durationMinutes",
+                    V::InvalidLimit { .. } => "maxResults",
+                    V::InvalidPageToken { .. } => "nextToken",
+                };
+                ApiError::invalid(field, invalid.to_string())
+            }
+            BanStoreError::Throttled { .. } => ApiError::Throttled {
+                retry_after_seconds: 1,
+            },
+            other => ApiError::Internal(other.to_string()),
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn every_kind_has_its_status_and_internal_details_stay_inside() {
+        assert_eq!(ApiError::invalid("name", "too long").status(), 400);
+        assert_eq!(ApiError::Unauthorized.status(), 401);
+        assert_eq!(ApiError::Forbidden("x".into()).status(), 403);
+        assert_eq!(ApiError::NotFound("x".into()).status(), 404);
+        assert_eq!(ApiError::Conflict("x".into()).status(), 409);
+        assert_eq!(ApiError::QuotaExceeded("x".into()).status(), 409);
+        assert_eq!(
+            ApiError::Throttled {
+                retry_after_seconds: 1
+            }
+            .status(),
+            429
+        );
+        let internal = ApiError::Internal("dynamodb at 10.0.0.1 said no".into());
+        assert_eq!(internal.status(), 500);
+        assert!(!internal.public_message().contains("10.0.0.1"));
+        assert_eq!(
+            ApiError::invalid("name", "too long").public_message(),
+            "name: too long"
+        );
+    }
+
+    #[test]
+    fn the_first_invalid_field_is_read_from_a_validation_body() {
+        let body = br#"{"message":"bad","reason":"FIELD_VALIDATION_FAILED","fieldList":[{"name":"maximumMessageLength","message":"must be <= 500"}]}"#;
+        assert_eq!(
+            first_invalid_field(body).as_deref(),
+            Some("maximumMessageLength")
+        );
+        assert_eq!(first_invalid_field(b"not json"), None);
+        assert_eq!(first_invalid_field(br#"{"fieldList":[]}"#), None);
+    }
+}

@@ -1,0 +1,211 @@
+//! Bans through the API: store the ban, then end the user's live sessions (one room, or every
+//! room of the account for a global ban, a few at a time); unban; list a scope's active bans.
+
+use futures_util::stream::{self, StreamExt};
+use serde::Deserialize;
+use time::OffsetDateTime;
+
+use super::chat::check_reason;
+use super::views::{BanListView, BanView, BannedView};
+use super::{ivs_error, ModerationApi, DISCONNECT_CONCURRENCY};
+use crate::admin_api::{validate_id, ResourceNames};
+use crate::bans::{Ban, BanScope, BanStore, RoomId, UserId, MAX_PAGE_LIMIT};
+use crate::http_api::ApiError;
+
+/// The longest ban with an end: ten years, in minutes. Longer is permanent (omit the duration).
+pub const MAX_BAN_MINUTES: u64 = 10 * 366 * 24 * 60;
+
+/// `PUT /rooms/{roomId}/bans/{userId}` and `PUT /bans/{userId}`.
+#[derive(Debug, Clone, Default, Deserialize)]
+#[serde(rename_all = "camelCase", deny_unknown_fields)]
+pub struct BanBody {
+    pub reason: Option<String>,
+    /// Absent: permanent.
+    pub duration_minutes: Option<u64>,
+}
+
+/// The scope of a ban route: a room (checked) or global.
+fn scope_of(room_id: Option<&str>) -> Result<BanScope, ApiError> {
+    match room_id {
+        None => Ok(BanScope::Global),
+        Some(room) => {
+            validate_id("roomId", room)?;
+            Ok(BanScope::Room(
+                RoomId::new(room).map_err(|e| ApiError::invalid("roomId", e.to_string()))?,
+            ))
+        }
+    }
+}
+
+fn user_of(user_id: &str) -> Result<UserId, ApiError> {
+    UserId::new(user_id).map_err(|e| ApiError::invalid("userId", e.to_string()))
+}
+
+impl<B: BanStore> ModerationApi<B> {
+    /// Bans `user_id` in `room_id` (or everywhere), then disconnects the user. A room ban of
+    /// a room that does not exist is undone and answered 404.
+    pub async fn ban(
+        &self,
+        names: &ResourceNames,
+        room_id: Option<&str>,
+        user_id: &str,
+        body: BanBody,
+        banned_by: &str,
+        now: OffsetDateTime,
+    ) -> Result<BannedView, ApiError> {
+        let scope = scope_of(room_id)?;
+        let user = user_of(user_id)?;
+        check_reason(body.reason.as_deref())?;
+        let reason = body.reason.unwrap_or_default();
+        let ban = match body.duration_minutes {
+            None => Ban::new(scope.clone(), user.clone(), reason, banned_by, now, None),
+            Some(minutes) if (1..=MAX_BAN_MINUTES).contains(&minutes) => Ban::for_duration(
+                scope.clone(),
+                user.clone(),
+                reason,
+                banned_by,
+                now,
+                time::Duration::minutes(minutes as i64),
+            ),
+            Some(_) => {
+                return Err(ApiError::invalid(
+                    "durationMinutes",
+                    format!("must be from 1 to {MAX_BAN_MINUTES}; omit it for a permanent ban"),
+                ))
+            }
+        }
+        .map_err(|e| ApiError::from(crate::bans::BanStoreError::from(e)))?;
+        self.bans.put(&ban).await?;
+        let disconnect_reason = "banned".to_owned();
+        let (disconnected_rooms, disconnect_failed_rooms) = match &scope {
+            BanScope::Room(room) => {
+                let result = self
+                    .ivs
+                    .disconnect_user()
+                    .room_identifier(names.room(room.as_str()))
+                    .user_id(user.as_str())
+                    .reason(&disconnect_reason)
+                    .send()
+                    .await
+                    .map_err(ivs_error("DisconnectUser"));
+                match result {
+                    Ok(_) => (1, Vec::new()),
+                    Err(ApiError::NotFound(message)) => {
+                        self.bans.remove(&scope, &user).await?;
+                        return Err(ApiError::NotFound(message));
+                    }
+                    Err(error) => {
+                        tracing::warn!(room_id = room.as_str(), %error, "ban stored, disconnect failed");
+                        (0, vec![room.as_str().to_owned()])
+                    }
+                }
+            }
+            BanScope::Global => {
+                self.disconnect_everywhere(&user, &disconnect_reason)
+                    .await?
+            }
+        };
+        Ok(BannedView {
+            ban: BanView::from(&ban),
+            disconnected_rooms,
+            disconnect_failed_rooms,
+        })
+    }
+
+    /// DisconnectUser in every room of the account, [`DISCONNECT_CONCURRENCY`] at a time.
+    async fn disconnect_everywhere(
+        &self,
+        user: &UserId,
+        reason: &str,
+    ) -> Result<(usize, Vec<String>), ApiError> {
+        let mut rooms = Vec::new();
+        let mut next_token: Option<String> = None;
+        loop {
+            let page = self
+                .ivs
+                .list_rooms()
+                .max_results(50)
+                .set_next_token(next_token.take())
+                .send()
+                .await
+                .map_err(ivs_error("ListRooms"))?;
+            rooms.extend(
+                page.rooms()
+                    .iter()
+                    .filter_map(|r| r.arn())
+                    .map(str::to_owned),
+            );
+            match page.next_token() {
+                Some(token) if !token.is_empty() => next_token = Some(token.to_owned()),
+                _ => break,
+            }
+        }
+        let outcomes: Vec<(String, bool)> = stream::iter(rooms)
+            .map(|room| async move {
+                let result = self
+                    .ivs
+                    .disconnect_user()
+                    .room_identifier(&room)
+                    .user_id(user.as_str())
+                    .reason(reason)
+                    .send()
+                    .await;
+                let ok = match &result {
+                    Ok(_) => true,
+                    Err(error) => {
+                        let error = ApiError::from_ivs("DisconnectUser", error);
+                        // A room deleted meanwhile has no session left to end.
+                        matches!(error, ApiError::NotFound(_)) || {
+                            tracing::warn!(room_id = %room, %error, "global ban stored, disconnect failed");
+                            false
+                        }
+                    }
+                };
+                // Report the room by id, as the API names rooms.
+                let id = room.rsplit('/').next().unwrap_or_default().to_owned();
+                (id, ok)
+            })
+            .buffer_unordered(DISCONNECT_CONCURRENCY)
+            .collect()
+            .await;
+        let failed: Vec<String> = outcomes
+            .iter()
+            .filter(|(_, ok)| !ok)
+            .map(|(room, _)| room.clone())
+            .collect();
+        Ok((outcomes.len() - failed.len(), failed))
+    }
+
+    /// Lifts the ban of `user_id` in the scope; 404 when there is none.
+    pub async fn unban(&self, room_id: Option<&str>, user_id: &str) -> Result<(), ApiError> {
+        let scope = scope_of(room_id)?;
+        let user = user_of(user_id)?;
+        if self.bans.remove(&scope, &user).await? {
+            Ok(())
+        } else {
+            Err(ApiError::NotFound(format!(
+                "{user_id} is not banned ({scope})"
+            )))
+        }
+    }
+
+    /// The active bans of the scope, a page at a time.
+    pub async fn list_bans(
+        &self,
+        room_id: Option<&str>,
+        max_results: Option<u32>,
+        next_token: Option<String>,
+        now: OffsetDateTime,
+    ) -> Result<BanListView, ApiError> {
+        let scope = scope_of(room_id)?;
+        let limit = max_results.unwrap_or(50).clamp(1, MAX_PAGE_LIMIT);
+        let page = self
+            .bans
+            .list(&scope, next_token.as_deref(), limit, now)
+            .await?;
+        Ok(BanListView {
+            items: page.bans.iter().map(BanView::from).collect(),
+            next_token: page.next_page_token,
+        })
+    }
+}

@@ -1,0 +1,1 @@
+//! End-to-end tests of the HTTP API live in `tests/it`; this library is empty.
