@@ -2,12 +2,12 @@
 //! refusal has its status and a message; failures of other services answer 500 with the
 //! request id only. Tokens, JWTs and attributes are never logged.
 
-use lambda_http::request::RequestContext;
-use lambda_http::{Body, Request, RequestExt, RequestPayloadExt, Response};
+use lambda_http::{Body, Request, Response};
 use serde::Deserialize;
 use serde_json::json;
 use shared::bans::BanStore;
 use shared::chat_tokens::{Caller, Capability, IssueError, TokenAsk, TokenIssuer};
+use shared::http_api::ApiRequest;
 
 /// The optional request body.
 #[derive(Debug, Default, Deserialize)]
@@ -51,21 +51,10 @@ fn refusal(error: &IssueError, request_id: &str) -> Response<Body> {
 }
 
 /// What the request asks, or why it cannot be read.
-fn ask_of(request: &Request) -> Result<TokenAsk, IssueError> {
-    let empty = match request.body() {
-        Body::Empty => true,
-        Body::Text(text) => text.trim().is_empty(),
-        Body::Binary(bytes) => bytes.is_empty(),
-        _ => false,
-    };
-    if empty {
-        return Ok(TokenAsk::default());
-    }
+fn ask_of(request: &ApiRequest) -> Result<TokenAsk, IssueError> {
     let body: TokenRequestBody = request
-        .payload::<TokenRequestBody>()
-        .map_err(|e| IssueError::BadRequest(format!("the body is not valid: {e}")))?
-        .or_else(|| serde_json::from_slice(request.body().as_ref()).ok())
-        .ok_or_else(|| IssueError::BadRequest("the body must be a JSON object".to_owned()))?;
+        .body()
+        .map_err(|error| IssueError::BadRequest(error.to_string()))?;
     let capabilities = match body.capabilities {
         None => None,
         Some(names) => Some(
@@ -93,26 +82,11 @@ pub(crate) async fn handle<B: BanStore>(
     request: Request,
 ) -> Response<Body> {
     let started = std::time::Instant::now();
-    let context = match request.request_context_ref() {
-        Some(RequestContext::ApiGatewayV2(context)) => Some(context.clone()),
-        _ => None,
-    };
-    let request_id = context
-        .as_ref()
-        .and_then(|c| c.request_id.clone())
-        .unwrap_or_else(|| request.lambda_context().request_id);
-    let claims = context
-        .as_ref()
-        .and_then(|c| c.authorizer.as_ref())
-        .and_then(|a| a.jwt.as_ref())
-        .map(|jwt| &jwt.claims);
-    let caller = Caller::from_claims(claims, &issuer.config().access.claims);
-    let room_id = request
-        .path_parameters_ref()
-        .and_then(|p| p.first("roomId"))
-        .unwrap_or_default()
-        .to_owned();
-    let function_arn = request.lambda_context().invoked_function_arn;
+    let request = ApiRequest::new(request, &issuer.config().access);
+    let request_id = request.request_id.clone();
+    let caller = request.caller.clone();
+    let room_id = request.optional_path("roomId").unwrap_or_default();
+    let function_arn = request.function_arn.clone();
     let outcome = match ask_of(&request) {
         Ok(ask) => {
             issuer

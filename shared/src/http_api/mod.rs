@@ -76,3 +76,114 @@ pub fn finish(
     }
     response
 }
+
+#[cfg(test)]
+mod tests {
+    use std::io::Write;
+    use std::sync::{Arc, Mutex};
+
+    use super::*;
+
+    /// Collects what the log subscriber writes.
+    #[derive(Clone, Default)]
+    struct Captured(Arc<Mutex<Vec<u8>>>);
+
+    impl Write for Captured {
+        fn write(&mut self, bytes: &[u8]) -> std::io::Result<usize> {
+            self.0
+                .lock()
+                .map_err(|_| std::io::Error::other("poisoned"))?
+                .extend_from_slice(bytes);
+            Ok(bytes.len())
+        }
+
+        fn flush(&mut self) -> std::io::Result<()> {
+            Ok(())
+        }
+    }
+
+    impl<'a> tracing_subscriber::fmt::MakeWriter<'a> for Captured {
+        type Writer = Captured;
+
+        fn make_writer(&'a self) -> Self::Writer {
+            self.clone()
+        }
+    }
+
+    fn sample_request() -> ApiRequest {
+        let event = include_str!("../../../events/admin-api-create-room.json");
+        let request = lambda_http::request::from_str(event).expect("a sample event");
+        ApiRequest::new(request, &AccessConfig::default())
+    }
+
+    fn audit_lines(
+        run: impl FnOnce() -> Response<Body>,
+    ) -> (Response<Body>, Vec<serde_json::Value>) {
+        let captured = Captured::default();
+        let subscriber = tracing_subscriber::fmt()
+            .with_writer(captured.clone())
+            .with_ansi(false)
+            .finish();
+        let response = tracing::subscriber::with_default(subscriber, run);
+        let text = String::from_utf8(captured.0.lock().expect("the log").clone()).expect("text");
+        let lines = text
+            .lines()
+            .filter_map(|line| line.split_once("audit=").map(|(_, json)| json))
+            .map(|json| {
+                serde_json::from_str(json.trim_end_matches(" audit")).expect("a JSON audit entry")
+            })
+            .collect();
+        (response, lines)
+    }
+
+    #[test]
+    fn every_request_writes_one_audit_line_with_who_what_which_and_the_result() {
+        let request = sample_request();
+        assert_eq!(request.route_key, "POST /rooms");
+        assert_eq!(request.actor(), "carol");
+        let action = Action {
+            name: "CreateRoom",
+            room_id: Some("abcdEFGH1234".into()),
+            ..Action::default()
+        };
+        let (response, lines) = audit_lines(|| {
+            finish(
+                &request,
+                action.clone(),
+                Err(ApiError::QuotaExceeded("rooms".into())),
+                true,
+            )
+        });
+        assert_eq!(response.status(), 409);
+        assert_eq!(lines.len(), 1, "{lines:?}");
+        let line = &lines[0];
+        assert_eq!(line["actor"], "carol");
+        assert_eq!(line["action"], "CreateRoom");
+        assert_eq!(line["roomId"], "abcdEFGH1234");
+        assert_eq!(line["status"], 409);
+        assert_eq!(line["result"], "quota_exceeded");
+        assert_eq!(line["requestId"], request.request_id.as_str());
+
+        let (response, lines) = audit_lines(|| finish(&request, action, Ok(no_content()), true));
+        assert_eq!(response.status(), 204);
+        assert_eq!(lines[0]["result"], "ok");
+        assert_eq!(lines[0]["status"], 204);
+    }
+
+    #[test]
+    fn internal_failures_answer_only_the_request_id() {
+        let request = sample_request();
+        let (response, _) = audit_lines(|| {
+            finish(
+                &request,
+                Action::named("CreateRoom"),
+                Err(ApiError::Internal("dynamodb at 10.1.2.3 refused".into())),
+                true,
+            )
+        });
+        assert_eq!(response.status(), 500);
+        let body = String::from_utf8_lossy(response.body().as_ref()).to_string();
+        assert!(!body.contains("10.1.2.3"), "{body}");
+        assert!(body.contains(&request.request_id), "{body}");
+    }
+}

@@ -32,11 +32,13 @@ impl ApiRequest {
             Some(RequestContext::ApiGatewayV2(context)) => Some(context.clone()),
             _ => None,
         };
-        let lambda = request.lambda_context();
+        // The runtime always sets the Lambda context; a request without one (a test) still works.
+        let lambda = request.lambda_context_ref();
         let request_id = context
             .as_ref()
             .and_then(|c| c.request_id.clone())
-            .unwrap_or_else(|| lambda.request_id.clone());
+            .or_else(|| lambda.map(|l| l.request_id.clone()))
+            .unwrap_or_default();
         let route_key = context
             .as_ref()
             .and_then(|c| c.route_key.clone())
@@ -50,7 +52,9 @@ impl ApiRequest {
         ApiRequest {
             route_key,
             request_id,
-            function_arn: lambda.invoked_function_arn,
+            function_arn: lambda
+                .map(|l| l.invoked_function_arn.clone())
+                .unwrap_or_default(),
             caller,
             request,
         }
@@ -106,13 +110,18 @@ impl ApiRequest {
             .collect()
     }
 
-    /// A whole-number query parameter within `range`.
+    /// A whole-number query parameter within `range`; given but blank is invalid too.
     pub fn query_number(
         &self,
         name: &str,
         range: std::ops::RangeInclusive<i64>,
     ) -> Result<Option<i64>, ApiError> {
-        match self.query(name) {
+        let given = self
+            .request
+            .query_string_parameters_ref()
+            .and_then(|q| q.first(name))
+            .map(|v| v.trim().to_owned());
+        match given {
             None => Ok(None),
             Some(text) => text
                 .parse::<i64>()

@@ -8,4 +8,5 @@
 mod admin;
 mod moderation;
 mod openapi;
+mod sample_events;
 mod stack;
