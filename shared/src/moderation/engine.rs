@@ -163,7 +163,8 @@ impl Moderator {
 
         s.folded.fold(content);
         s.hits.clear();
-        c.lexicon.search(&s.folded, &mut s.lexicon, &mut s.hits);
+        c.lexicon
+            .search(content, &s.folded, &mut s.lexicon, &mut s.hits);
         for hit in &s.hits {
             let list = c.lexicon.list_names.get(usize::from(hit.list));
             match hit.action {

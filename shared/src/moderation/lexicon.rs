@@ -27,6 +27,16 @@ const SUFFIXES: &[&[u8]] = &[
     b"s", b"es", b"ed", b"er", b"ers", b"ing", b"ings", b"in", b"y", b"z",
 ];
 
+/// The longest of `SUFFIXES`.
+const MAX_SUFFIX: usize = 4;
+
+/// One-letter words that may stand just before a spelled-out word, and so start the run of
+/// single characters it is joined into (`such a d i c k`, `u r a b.i.t.c.h`).
+const WORDS_BEFORE: &[u8] = b"aiouyr";
+/// One-letter words that may stand just after one and end its run (`d i c k, I forgot`,
+/// `f u c k u`).
+const WORDS_AFTER: &[u8] = b"aiu";
+
 #[derive(Debug, Deserialize)]
 struct BuiltinEntry {
     id: String,
@@ -66,6 +76,18 @@ pub(crate) struct Hit {
     pub(crate) list: u16,
 }
 
+/// A blocked span found at folded bytes `s..e`. An allowed span hides it only if it lies
+/// within `lo..hi` as well: a word spelled out beside one-letter words (`a c o c k`) is not
+/// the allowed word they make together (`acock`).
+#[derive(Debug, Clone, Copy)]
+struct Block {
+    s: usize,
+    e: usize,
+    lo: usize,
+    hi: usize,
+    hit: Hit,
+}
+
 /// A pattern found at folded bytes `s..e`.
 #[derive(Debug, Clone, Copy)]
 struct Found {
@@ -86,7 +108,7 @@ pub(crate) struct Lexicon {
 #[derive(Debug, Default)]
 pub(crate) struct LexiconScratch {
     ends: Vec<(usize, StateID)>,
-    blocks: Vec<(usize, usize, Hit)>,
+    blocks: Vec<Block>,
     allows: Vec<(usize, usize)>,
 }
 
@@ -211,8 +233,14 @@ impl Lexicon {
         })
     }
 
-    /// Appends to `out` the blocked spans (original byte ranges) of a folded message.
-    pub(crate) fn search(&self, f: &Folded, scratch: &mut LexiconScratch, out: &mut Vec<Hit>) {
+    /// Appends to `out` the blocked spans (original byte ranges) of `input`, folded in `f`.
+    pub(crate) fn search(
+        &self,
+        input: &str,
+        f: &Folded,
+        scratch: &mut LexiconScratch,
+        out: &mut Vec<Hit>,
+    ) {
         let Some(dfa) = &self.automaton else {
             return;
         };
@@ -229,14 +257,17 @@ impl Lexicon {
                         s,
                         e,
                     };
-                    self.judge(f, found, &mut scratch.blocks, &mut scratch.allows);
+                    self.judge(input, f, found, &mut scratch.blocks, &mut scratch.allows);
                 }
             }
         }
-        for &(s, e, hit) in &scratch.blocks {
-            let allowed = scratch.allows.iter().any(|&(a, b)| a <= s && e <= b);
+        for b in &scratch.blocks {
+            let allowed = scratch
+                .allows
+                .iter()
+                .any(|&(s, e)| b.lo <= s && s <= b.s && b.e <= e && e <= b.hi);
             if !allowed {
-                out.push(hit);
+                out.push(b.hit);
             }
         }
     }
@@ -245,9 +276,10 @@ impl Lexicon {
     /// `blocks` or an allowed one for `allows`.
     fn judge(
         &self,
+        input: &str,
         f: &Folded,
         found: Found,
-        blocks: &mut Vec<(usize, usize, Hit)>,
+        blocks: &mut Vec<Block>,
         allows: &mut Vec<(usize, usize)>,
     ) {
         let Found { pattern, s, e } = found;
@@ -264,21 +296,29 @@ impl Lexicon {
             match entry.meaning {
                 Meaning::Allow => allows.push((s, e)),
                 Meaning::Block { list, action, mode } => {
-                    // A word match covers its ending too (`asses`, not `ass`).
-                    let e = match mode {
-                        MatchMode::Word => match word_end(f, s, e) {
-                            Some(end) => end,
+                    // A word match covers its ending too (`asses`, not `ass`); a match in a
+                    // spelled-out word covers the whole word (`m.o.t.h.e.r.f.u.c.k.e.r`).
+                    let text = f.text();
+                    let (e, masked, lo, hi) = match mode {
+                        MatchMode::Word => match word_end(f, input, s, e) {
+                            Some(end) => {
+                                // Inside a run of single characters: only there.
+                                let inside = |k: usize| text.get(k).is_some_and(|&b| b != b' ');
+                                let lo = if s > 0 && inside(s - 1) { s } else { 0 };
+                                let hi = if inside(end) { end } else { usize::MAX };
+                                (end, (s, end), lo, hi)
+                            }
                             None => continue,
                         },
-                        MatchMode::Substring => e,
+                        MatchMode::Substring => (e, spelled_word(f, input, s, e), 0, usize::MAX),
                     };
                     let hit = Hit {
-                        start: f.start(s),
-                        end: f.end(e - 1),
+                        start: f.start(masked.0),
+                        end: f.end(masked.1 - 1),
                         action,
                         list,
                     };
-                    blocks.push((s, e, hit));
+                    blocks.push(Block { s, e, lo, hi, hit });
                 }
             }
         }
@@ -308,22 +348,110 @@ fn walk(dfa: &DFA, text: &[u8], ends: &mut Vec<(usize, StateID)>) {
 }
 
 /// Where the word ends if folded bytes `s..e` are a whole word, or a word plus one of
-/// `SUFFIXES`.
-fn word_end(f: &Folded, s: usize, e: usize) -> Option<usize> {
+/// `SUFFIXES`. A word spelled out letter by letter is joined into one run with the single
+/// characters around it; it still stands as a word when what it is joined to is one-letter
+/// words (`such a d i c k, I`: `adicki`), or when the separator changes there (`x d.i.c.k`,
+/// `d i c k <3`).
+fn word_end(f: &Folded, input: &str, s: usize, e: usize) -> Option<usize> {
     let text = f.text();
-    if s > 0 && text[s - 1] != b' ' {
+    let mid_token = s > 0 && text.get(s - 1) != Some(&b' ');
+    if mid_token && f.joint(input, s).is_none() {
+        // Inside a word (`class`).
         return None;
     }
-    let token_end = text[e..]
-        .iter()
-        .position(|&b| b == b' ')
-        .map_or(text.len(), |p| e + p);
-    if token_end == e {
-        return Some(e);
+    let te = token_end(text, e);
+    let suffixed = |end: usize| {
+        let rest = text.get(e..end).unwrap_or_default();
+        rest.is_empty() || (SUFFIXES.contains(&rest) && (e..end).all(|i| f.run(i) == 1))
+    };
+    let whole = suffixed(te);
+    if !mid_token && whole {
+        return Some(te);
     }
-    let rest = &text[e..token_end];
-    let suffixed = SUFFIXES.contains(&rest) && (e..token_end).all(|i| f.run(i) == 1);
-    suffixed.then_some(token_end)
+    if !whole && f.joint(input, e).is_none() {
+        // The word goes on (`assess`).
+        return None;
+    }
+    // Spelled out, in a run of single characters with more before or after it.
+    let separator = (s + 1..e).find_map(|k| f.joint(input, k));
+    let changes =
+        |k: usize| separator.is_some() && f.joint(input, k).is_some_and(|g| Some(g) != separator);
+    if mid_token && !changes(s) && !words_before(f, input, token_start(text, s), s) {
+        return None;
+    }
+    if whole {
+        return Some(te);
+    }
+    // An ending is at most `MAX_SUFFIX` long.
+    let after = words_after_from(f, input, e, te);
+    (e..te.min(e + MAX_SUFFIX + 1)).find(|&end| suffixed(end) && (end >= after || changes(end)))
+}
+
+/// The start of the folded token that holds byte `i`.
+fn token_start(text: &[u8], i: usize) -> usize {
+    text.get(..i)
+        .and_then(|t| t.iter().rposition(|&b| b == b' '))
+        .map_or(0, |p| p + 1)
+}
+
+/// The end of the folded token that holds the byte before `i`.
+fn token_end(text: &[u8], i: usize) -> usize {
+    text.get(i..)
+        .and_then(|t| t.iter().position(|&b| b == b' '))
+        .map_or(text.len(), |p| i + p)
+}
+
+/// Whether folded byte `k` is one of `words`, written once.
+fn one_letter_word(f: &Folded, k: usize, words: &[u8]) -> bool {
+    f.text().get(k).is_some_and(|b| words.contains(b)) && f.run(k) == 1
+}
+
+/// Whether folded byte `k` is joined onto the one before by white space only: words apart,
+/// or letters spelled out with spaces. (`a-c-o-c-k` is one word.)
+fn spaced(f: &Folded, input: &str, k: usize) -> bool {
+    f.joint(input, k)
+        .is_some_and(|gap| gap.chars().all(char::is_whitespace))
+}
+
+/// Whether folded bytes `from..to`, the start of a run of single characters up to a match
+/// at `to`, are one-letter words that may stand before a word (`a` in `such a d i c k`).
+fn words_before(f: &Folded, input: &str, from: usize, to: usize) -> bool {
+    (from..to).all(|k| one_letter_word(f, k, WORDS_BEFORE) && spaced(f, input, k + 1))
+}
+
+/// Where the one-letter words that may follow a word (`I` in `d i c k I`) start at the end
+/// of the run `..to`, at `from` or later; `to` when there are none.
+fn words_after_from(f: &Folded, input: &str, from: usize, to: usize) -> usize {
+    let mut k = to;
+    while k > from && one_letter_word(f, k - 1, WORDS_AFTER) && spaced(f, input, k - 1) {
+        k -= 1;
+    }
+    k
+}
+
+/// What a substring match at folded bytes `s..e` masks: the match, or the whole word when it
+/// is spelled out letter by letter (`m.o.t.h.e.r.f.u.c.k.e.r`, `f u c k i n g`). The word is
+/// the run of single characters around the match joined by the separator the match uses,
+/// without one-letter words before or after it (`such a f.u.c.k`).
+fn spelled_word(f: &Folded, input: &str, s: usize, e: usize) -> (usize, usize) {
+    let Some(separator) = (s + 1..e).find_map(|k| f.joint(input, k)) else {
+        return (s, e);
+    };
+    let text = f.text();
+    let (ts, te) = (token_start(text, s), token_end(text, e));
+    let mut start = s;
+    if !words_before(f, input, ts, s) {
+        while start > ts && f.joint(input, start) == Some(separator) {
+            start -= 1;
+        }
+    }
+    let mut end = e;
+    if words_after_from(f, input, e, te) > e {
+        while end < te && f.joint(input, end) == Some(separator) {
+            end += 1;
+        }
+    }
+    (start, end)
 }
 
 #[cfg(test)]
@@ -355,7 +483,7 @@ mod tests {
         let mut f = Folded::default();
         f.fold(text);
         let mut out = Vec::new();
-        lex.search(&f, &mut LexiconScratch::default(), &mut out);
+        lex.search(text, &f, &mut LexiconScratch::default(), &mut out);
         out.iter()
             .map(|h| text[h.start as usize..h.end as usize].to_owned())
             .collect()
@@ -393,6 +521,46 @@ mod tests {
     fn phrases_match_across_any_spacing() {
         let lex = lexicon(&["piece of shit"], MatchMode::Word, &[]);
         assert_eq!(hits(&lex, "a PIECE   of\tshit!"), ["PIECE   of\tshit"]);
+    }
+
+    #[test]
+    fn spelled_words_match_beside_one_letter_words() {
+        let lex = lexicon(&["dick"], MatchMode::Word, &[]);
+        assert_eq!(hits(&lex, "such a d i c k rn"), ["d i c k"]);
+        assert_eq!(hits(&lex, "d i c k I"), ["d i c k"]);
+        assert_eq!(hits(&lex, "u r a d i c k s"), ["d i c k s"]);
+        assert!(hits(&lex, "x d i c k").is_empty());
+        assert!(hits(&lex, "a-d-i-c-k").is_empty());
+    }
+
+    #[test]
+    fn spelled_words_end_where_their_separator_changes() {
+        let lex = lexicon(&["dick"], MatchMode::Word, &[]);
+        assert_eq!(hits(&lex, "x d.i.c.k"), ["d.i.c.k"]);
+        assert_eq!(hits(&lex, "d i c k <3"), ["d i c k"]);
+        assert_eq!(hits(&lex, "d.i.c.k, I forgot"), ["d.i.c.k"]);
+        assert!(hits(&lex, "d.i.c.k.x").is_empty());
+    }
+
+    #[test]
+    fn allowed_words_do_not_hide_a_spelled_word_beside_a_one_letter_word() {
+        let lex = lexicon(&["cock"], MatchMode::Word, &["acock"]);
+        assert_eq!(hits(&lex, "a c o c k"), ["c o c k"]);
+        assert!(hits(&lex, "acock").is_empty());
+        assert!(hits(&lex, "a-c-o-c-k").is_empty());
+    }
+
+    #[test]
+    fn substring_matches_in_spelled_words_cover_the_word() {
+        let lex = lexicon(&["fuck"], MatchMode::Substring, &[]);
+        assert_eq!(
+            hits(&lex, "m.o.t.h.e.r.f.u.c.k.e.r"),
+            ["m.o.t.h.e.r.f.u.c.k.e.r"]
+        );
+        assert_eq!(hits(&lex, "such a f u c k e r"), ["f u c k e r"]);
+        assert_eq!(hits(&lex, "f.u.c.k, I forgot"), ["f.u.c.k"]);
+        assert_eq!(hits(&lex, "f.u.c.k y.o.u"), ["f.u.c.k"]);
+        assert_eq!(hits(&lex, "motherfucker"), ["fuck"]);
     }
 
     #[test]

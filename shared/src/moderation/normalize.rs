@@ -4,11 +4,14 @@
 //! Folding, per original character: invisible and zero-width characters vanish; other
 //! characters go through Unicode compatibility decomposition (the K of NFKC: fullwidth,
 //! mathematical and circled letters, ligatures) with combining marks dropped (accents), then
-//! through decancer's confusables table (Cyrillic, Greek and other look-alikes) and lowercase.
-//! Letters and digits form tokens; everything else separates them. Then, per token: leetspeak
+//! through decancer's confusables table (Cyrillic, Greek and other look-alikes; vertical
+//! strokes such as the palochka `ӏ` fold to `l`, as `|` does) and lowercase. Letters and
+//! digits form tokens; everything else, emoji included, separates them. Then, per token: leetspeak
 //! (`sh1t`, `a$$`) in tokens that have a real letter, single-character tokens joined
 //! (`f.u.c.k`, `f u c k`, `f-u-c-k`) unless a mask (`**`) stands between them, and runs of
-//! one letter collapsed to one byte that records the run length (`fuuuuck`).
+//! one letter collapsed to one byte that records the run length (`fuuuuck`). A leetspeak
+//! symbol standing alone between separators (`d.!.c.k`, `b a $ t`) is a one-character token
+//! when a one-character token stands next to it, and a separator otherwise.
 //!
 //! The folded text has one space between tokens. `start(i)..end(i)` is the original byte
 //! range behind folded byte `i`, so a match over folded bytes `s..e` covers the original
@@ -56,6 +59,12 @@ struct RawToken {
     has_letter: bool,
     /// A run of two or more `*` (a mask) lies between this token and the one before.
     hard_break_before: bool,
+    /// A `$`, `@`, `!` or `|` alone between separators: kept only beside a one-character
+    /// token (see `finish`).
+    lone_symbol: bool,
+    /// `finish`: the next token that is not a lone symbol is one character, and no mask lies
+    /// on the way to it.
+    next_single: bool,
 }
 
 /// Characters that render as nothing and so can hide inside a word.
@@ -65,6 +74,18 @@ fn is_invisible(c: char) -> bool {
         | 0x200B..=0x200F | 0x202A..=0x202E | 0x2060..=0x206F | 0x2800 | 0x3164
         | 0xFE00..=0xFE0F | 0xFEFF | 0xFFA0 | 0xFFF0..=0xFFF8 | 0x1D173..=0x1D17A
         | 0xE0000..=0xE0FFF)
+}
+
+/// Look-alikes that decancer folds to `i` but that stand for `l` as often (Cyrillic palochka
+/// `ӏ`, `Ӏ`, and the vertical strokes `ǀ`, `∣`): like `|`, they fold to `l`.
+fn stroke_as_l(c: char) -> Option<char> {
+    matches!(c, '\u{04CF}' | '\u{04C0}' | '\u{01C0}' | '\u{2223}').then_some('l')
+}
+
+/// Emoji and pictographs: separators, whatever decancer makes of them (it folds `🔥` and `😂`
+/// to `o`). Enclosed letters and regional indicators (`🅰`, `🇦`) stay letters.
+fn is_pictograph(c: char) -> bool {
+    matches!(c as u32, 0x2600..=0x27BF | 0x2B00..=0x2BFF | 0x1F000..=0x1F0FF | 0x1F200..=0x1FAFF)
 }
 
 const fn leet(b: u8) -> u8 {
@@ -155,6 +176,26 @@ fn flags(b: u8) -> u8 {
     FLAGS[usize::from(b)]
 }
 
+/// How many more `!` or `|` may stand between one and the letter it belongs with (`d!!!ck`).
+const MAX_BANG_RUN: usize = 8;
+
+/// Whether the `!` or `|` at `j` leads, through at most `MAX_BANG_RUN` more of them, to a
+/// letter or a digit, and so belongs to a word (`sh!t`, `d!!ck`). Out of line: inlined, its
+/// loop made `fold_ascii`'s per-byte test a call and cost a sixth of the fold.
+#[cold]
+#[inline(never)]
+fn bang_leads(bytes: &[u8], j: usize) -> bool {
+    let flags_at = |k: usize| bytes.get(k).map_or(0, |&b| flags(b));
+    let mut k = j + 1;
+    for _ in 0..MAX_BANG_RUN {
+        if flags_at(k) & BANG == 0 {
+            break;
+        }
+        k += 1;
+    }
+    flags_at(k) & (LETTER | DIGIT) != 0
+}
+
 /// The number of letters and digits a term stands for once folded (runs counted in full).
 pub(crate) fn folded_weight(term: &str) -> usize {
     let mut f = Folded::default();
@@ -165,6 +206,69 @@ pub(crate) fn folded_weight(term: &str) -> usize {
         .filter(|(_, b)| **b != b' ')
         .map(|(i, _)| usize::from(f.run(i)))
         .sum()
+}
+
+/// `fold_ascii`'s look-ahead for lone symbols: the next real token after a position (one
+/// that a letter or a digit starts, or a symbol that begins a word) and whether it is one
+/// character with no mask before it. One scan serves every lone symbol before that token, so
+/// a line of lone symbols costs one pass over it, not one per symbol.
+#[derive(Debug, Default)]
+struct Ahead {
+    /// Where that token starts (or the end of the text): the scan answers below it.
+    upto: usize,
+    /// The token is one character.
+    single: bool,
+    /// The second star of the last `**` on the way (0 for none).
+    last_mask: usize,
+}
+
+impl Ahead {
+    /// Whether the symbol at `i` is a token: it stands alone between separators, and a
+    /// one-character token is next to it, the one before (`after_single`, with no mask
+    /// between) or the next real one.
+    #[cold]
+    #[inline(never)]
+    fn lone_kept(&mut self, bytes: &[u8], i: usize, after_single: bool) -> bool {
+        let flags_at = |j: usize| bytes.get(j).map_or(0, |&b| flags(b));
+        let alone = i.checked_sub(1).is_none_or(|p| flags_at(p) == 0) && flags_at(i + 1) == 0;
+        alone && (after_single || self.single_after(bytes, i))
+    }
+
+    /// Whether the next real token after the lone symbol at `i` is one character, with no
+    /// mask between them.
+    fn single_after(&mut self, bytes: &[u8], i: usize) -> bool {
+        if i >= self.upto {
+            self.scan(bytes, i + 1);
+        }
+        self.single && self.last_mask <= i
+    }
+
+    fn scan(&mut self, bytes: &[u8], from: usize) {
+        let flags_at = |j: usize| bytes.get(j).map_or(0, |&b| flags(b));
+        let letter_or_digit = LETTER | DIGIT;
+        self.last_mask = 0;
+        let mut j = from;
+        while let Some(&b) = bytes.get(j) {
+            let f = flags(b);
+            if f & STAR != 0 {
+                if j.checked_sub(1).and_then(|p| bytes.get(p)) == Some(&b'*') {
+                    self.last_mask = j;
+                }
+            } else if f & letter_or_digit != 0
+                || (f & MONEY != 0 && flags_at(j + 1) & WORD != 0)
+                || (f & BANG != 0 && bang_leads(bytes, j))
+            {
+                let next = flags_at(j + 1);
+                let continues = next & WORD != 0 || (next & BANG != 0 && bang_leads(bytes, j + 1));
+                self.upto = j;
+                self.single = !continues;
+                return;
+            }
+            j += 1;
+        }
+        self.upto = bytes.len();
+        self.single = false;
+    }
 }
 
 /// Writes folded bytes into buffers sized in advance for the longest possible result, so
@@ -278,6 +382,24 @@ impl Folded {
         self.slot(i).run
     }
 
+    /// The separator between folded byte `k` and the one before when `k` is a one-character
+    /// token joined onto another (`u` in `f.u.c.k`, `.`), as it stands in `input`, the text
+    /// folded; `None` when `k` starts a token or continues a word.
+    pub(crate) fn joint<'a>(&self, input: &'a str, k: usize) -> Option<&'a str> {
+        let text = self.text();
+        let before = *text.get(k.checked_sub(1)?)?;
+        if before == b' ' || *text.get(k)? == b' ' {
+            return None;
+        }
+        let (from, to) = (self.end(k - 1) as usize, self.start(k) as usize);
+        if from >= to {
+            return None;
+        }
+        // Invisible characters inside a word do not split it.
+        let gap = input.get(from..to)?;
+        gap.chars().any(|c| !is_invisible(c)).then_some(gap)
+    }
+
     /// Folds `input`, replacing what the buffers held.
     pub(crate) fn fold(&mut self, input: &str) {
         let input = clamp(input);
@@ -315,21 +437,22 @@ impl Folded {
         // Whether the byte at `j` belongs to the token open before it.
         let continues = |j: usize| {
             let f = flags_at(j);
-            f & WORD != 0 || (f & BANG != 0 && flags_at(j + 1) & (LETTER | DIGIT) != 0)
+            f & WORD != 0 || (f & BANG != 0 && bang_leads(bytes, j))
         };
         let mut i = 0;
         let mut stars = 0u32;
         let mut hard_break = false;
         let mut prev_single = false;
         let mut first = true;
+        let mut ahead = Ahead::default();
         while let Some(&b) = bytes.get(i) {
             let f = flags(b);
             let starts = if f & (LETTER | DIGIT) != 0 {
                 true
             } else if f & MONEY != 0 {
-                flags_at(i + 1) & WORD != 0
+                flags_at(i + 1) & WORD != 0 || ahead.lone_kept(bytes, i, prev_single && !hard_break)
             } else if f & BANG != 0 {
-                flags_at(i + 1) & (LETTER | DIGIT) != 0
+                bang_leads(bytes, i) || ahead.lone_kept(bytes, i, prev_single && !hard_break)
             } else {
                 if f & STAR != 0 {
                     stars += 1;
@@ -387,35 +510,17 @@ impl Folded {
         self.raw.clear();
         self.raw.reserve(input.len());
         self.tokens.clear();
-        let bytes = input.as_bytes();
         let mut st = FoldState::default();
         for (i, c) in input.char_indices() {
             let s = i as u32;
             let e = (i + c.len_utf8()) as u32;
             if c.is_ascii() {
-                // A non-ASCII next character is never a letter, a digit, `$` or `@` here, so
-                // its first byte answers the look-ahead as well as the character would.
-                let next = bytes.get(i + 1).copied().unwrap_or(0);
                 let b = c as u8;
                 match b {
                     b'a'..=b'z' => self.push(&mut st, b, s, e, true),
                     b'A'..=b'Z' => self.push(&mut st, b + 32, s, e, true),
                     b'0'..=b'9' => self.push(&mut st, b, s, e, false),
-                    b'$' | b'@' => {
-                        let next_ok = next.is_ascii_alphanumeric() || next == b'$' || next == b'@';
-                        if st.in_token || next_ok {
-                            self.push(&mut st, b, s, e, false);
-                        } else {
-                            self.separate(&mut st, false);
-                        }
-                    }
-                    b'!' | b'|' => {
-                        if next.is_ascii_alphanumeric() {
-                            self.push(&mut st, b, s, e, false);
-                        } else {
-                            self.separate(&mut st, false);
-                        }
-                    }
+                    b'$' | b'@' | b'!' | b'|' => self.fold_symbol(&mut st, input, i),
                     b'*' => self.separate(&mut st, true),
                     _ => self.separate(&mut st, false),
                 }
@@ -445,6 +550,14 @@ impl Folded {
                     self.fold_plain(&mut st, d, s, e);
                     continue;
                 }
+                if is_pictograph(d) {
+                    self.separate(&mut st, false);
+                    continue;
+                }
+                if let Some(x) = stroke_as_l(d) {
+                    self.fold_plain(&mut st, x, s, e);
+                    continue;
+                }
                 match decancer::cure_char(d, decancer::Options::default()) {
                     decancer::Translation::Character(x) => self.fold_plain(&mut st, x, s, e),
                     decancer::Translation::String(t) => {
@@ -458,6 +571,52 @@ impl Folded {
         }
         self.close(&mut st);
         self.finish();
+    }
+
+    /// A leetspeak symbol (`$`, `@`, `!`, `|`) at byte `i` of `input`: part of a word, a
+    /// lone symbol for `finish` to judge, or a separator, as `fold_ascii` decides it, with
+    /// invisible characters skipped when looking ahead.
+    fn fold_symbol(&mut self, st: &mut FoldState, input: &str, i: usize) {
+        let bytes = input.as_bytes();
+        let b = bytes.get(i).copied().unwrap_or(0);
+        let (s, e) = (i as u32, i as u32 + 1);
+        let rest = input.get(i + 1..).unwrap_or_default();
+        let mut visible = rest.chars().filter(|&c| !is_invisible(c));
+        let next = visible.clone().next();
+        let in_word = if flags(b) & MONEY != 0 {
+            st.in_token || next.is_some_and(|c| c.is_alphanumeric() || c == '$' || c == '@')
+        } else {
+            // As `bang_leads`: through at most `MAX_BANG_RUN` more `!` or `|`.
+            let mut bangs = 0;
+            loop {
+                match visible.next() {
+                    Some('!' | '|') if bangs < MAX_BANG_RUN => bangs += 1,
+                    Some(c) => break c.is_alphanumeric(),
+                    None => break false,
+                }
+            }
+        };
+        if in_word {
+            self.push(st, b, s, e, false);
+            return;
+        }
+        let prev_plain = i
+            .checked_sub(1)
+            .and_then(|p| bytes.get(p))
+            .is_none_or(|&p| flags(p) == 0);
+        let next_plain = next.is_none_or(|c| {
+            if c.is_ascii() {
+                flags(c as u8) == 0
+            } else {
+                !c.is_alphanumeric()
+            }
+        });
+        if !st.in_token && prev_plain && next_plain {
+            // Alone between separators (`d.!.c.k`): `finish` decides.
+            self.push_lone_symbol(st, b, s, e);
+        } else {
+            self.separate(st, false);
+        }
     }
 
     /// A character already decomposed and de-confused: a token character or a separator.
@@ -486,6 +645,8 @@ impl Folded {
                 to: 0,
                 has_letter: false,
                 hard_break_before: st.hard_break,
+                lone_symbol: false,
+                next_single: false,
             };
             st.hard_break = false;
             st.stars = 0;
@@ -496,6 +657,14 @@ impl Folded {
             start: s,
             end: e,
         });
+    }
+
+    /// A symbol alone between separators, as a token of its own that `finish` keeps or drops.
+    fn push_lone_symbol(&mut self, st: &mut FoldState, b: u8, s: u32, e: u32) {
+        self.close(st);
+        self.push(st, b, s, e, false);
+        st.token.lone_symbol = true;
+        self.close(st);
     }
 
     fn separate(&mut self, st: &mut FoldState, star: bool) {
@@ -518,17 +687,45 @@ impl Folded {
         }
     }
 
-    /// Second pass: leetspeak, joining single characters, collapsing runs.
+    /// Second pass: lone symbols kept or dropped, leetspeak, joining single characters,
+    /// collapsing runs.
     fn finish(&mut self) {
         let raw = std::mem::take(&mut self.raw);
-        let tokens = std::mem::take(&mut self.tokens);
+        let mut tokens = std::mem::take(&mut self.tokens);
+        let single_at = |t: &RawToken| {
+            let token = raw.get(t.from as usize..t.to as usize).unwrap_or_default();
+            token.iter().filter(|r| r.byte & 0xC0 != 0x80).count() == 1
+        };
+        if tokens.iter().any(|t| t.lone_symbol) {
+            // From the last token back: whether the next real token is one character with no
+            // mask on the way, as `Ahead` finds it on the ASCII path.
+            let mut next_single = false;
+            for t in tokens.iter_mut().rev() {
+                t.next_single = next_single;
+                let single = if t.lone_symbol {
+                    next_single
+                } else {
+                    single_at(t)
+                };
+                next_single = single && !t.hard_break_before;
+            }
+        }
         // At most every raw byte, and a gap before every token but the first.
         let mut out = self.out(raw.len() + tokens.len());
         let mut prev_single = false;
-        for (ti, t) in tokens.iter().enumerate() {
+        let mut first = true;
+        let mut pending_break = false;
+        for t in &tokens {
             let token = raw.get(t.from as usize..t.to as usize).unwrap_or_default();
-            let single = token.iter().filter(|r| r.byte & 0xC0 != 0x80).count() == 1;
-            if ti > 0 && !(prev_single && single && !t.hard_break_before) {
+            let single = single_at(t);
+            let hard_break = pending_break || t.hard_break_before;
+            if t.lone_symbol && !((prev_single && !hard_break) || t.next_single) {
+                // Dropped: a separator, as on the ASCII path.
+                pending_break = hard_break;
+                continue;
+            }
+            let joined = prev_single && single && !hard_break;
+            if !first && !joined {
                 // The space stands for the gap between the tokens.
                 out.gap(token.first().map_or(0, |r| r.start));
             }
@@ -538,6 +735,8 @@ impl Folded {
                 out.byte(b, r.start, r.end);
             }
             prev_single = single;
+            first = false;
+            pending_break = false;
         }
         self.len = out.len;
         self.raw = raw;
@@ -629,6 +828,66 @@ mod tests {
     }
 
     #[test]
+    fn lone_leet_symbols_between_separators_join_the_spelled_word() {
+        assert_eq!(fold("d.!.c.k"), "dick");
+        assert_eq!(fold("d_!_c_k"), "dick");
+        assert_eq!(fold("b a $ t @ r d"), "bastard");
+        assert_eq!(fold("$ h i t"), "shit");
+        assert_eq!(fold("such a | o l"), "such alol");
+    }
+
+    #[test]
+    fn lone_symbols_away_from_single_characters_separate() {
+        assert_eq!(fold("wow ! nice"), "wow nice");
+        assert_eq!(fold("gg !! ez"), "g ez");
+        assert_eq!(fold("a ** ! b"), "a ib");
+        assert_eq!(fold("pay $ now"), "pay now");
+    }
+
+    #[test]
+    fn runs_of_bangs_stay_in_their_word() {
+        assert_eq!(fold("d!!i11ck"), "dick");
+        assert_eq!(fold("sh!!t"), "shit");
+        assert_eq!(fold("d\u{200B}!\u{2060}ck"), "dick");
+        assert_eq!(fold("5\u{2060}ss\u{FEFF}h\u{200D}!\u{200C}7"), "shit");
+    }
+
+    #[test]
+    fn vertical_stroke_lookalikes_fold_to_l() {
+        // Cyrillic palochka, lower and upper case, in a homoglyph `asshole`.
+        assert_eq!(
+            fold("\u{0430}\u{0455}\u{0455}\u{04BB}\u{043E}\u{04CF}e"),
+            "ashole"
+        );
+        assert_eq!(fold("ASSHO\u{04C0}E"), "ashole");
+        assert_eq!(fold("\u{01C0}ol"), "lol");
+    }
+
+    #[test]
+    fn emoji_separate_and_never_become_letters() {
+        assert_eq!(fold("d i c k \u{1F602}"), "dick");
+        assert_eq!(fold("gg\u{1F525}wp"), "g wp");
+        assert_eq!(fold("\u{1F170}\u{1F171}"), "ab");
+    }
+
+    #[test]
+    fn joints_are_the_separators_between_spelled_out_letters() {
+        let joints = |text: &str| {
+            let mut f = Folded::default();
+            f.fold(text);
+            (0..f.text().len())
+                .map(|k| f.joint(text, k).map(str::to_owned))
+                .collect::<Vec<_>>()
+        };
+        assert_eq!(
+            joints("f.u, c"),
+            [None, Some(".".to_owned()), Some(", ".to_owned())]
+        );
+        assert_eq!(joints("fu\u{200B}ck"), [None, None, None, None]);
+        assert_eq!(joints("ab c"), [None, None, None, None]);
+    }
+
+    #[test]
     fn repeated_letters_collapse_with_their_run_length() {
         let mut f = Folded::default();
         f.fold("fuuuuck");
@@ -673,6 +932,9 @@ mod tests {
             "fuuuuck!!",
             "$ @ ! | $$ @@ 1!1 a|b",
             "4 a 1 1 f f",
+            "d.!.c.k b a $ t @ r d $ h i t",
+            "a ** ! b ! ** c x ! ! y ! ! !",
+            "d!!i11ck sh!!!!!!!!!!t |||a",
             "",
             "   ",
         ] {

@@ -112,6 +112,81 @@ fn mixed_case_is_masked() {
 }
 
 #[test]
+fn a_spelled_word_beside_a_one_letter_word_is_masked() {
+    let m = builtin();
+    assert_eq!(allowed(&m, "such a d i c k rn"), "such a ******* rn");
+    assert_eq!(allowed(&m, "d i c k, I forgot"), "*******, I forgot");
+    assert_eq!(
+        allowed(&m, "what a w.h.o.r.e move"),
+        "what a ********* move"
+    );
+    assert_eq!(allowed(&m, "what a c o c k"), "what a *******");
+}
+
+#[test]
+fn a_spelled_word_next_to_emoji_or_emoticons_is_masked() {
+    let m = builtin();
+    assert_eq!(allowed(&m, "a b_a_s_t_a_r_d 🔥"), "a ************* 🔥");
+    assert_eq!(allowed(&m, "a p u s s y <3"), "a ********* <3");
+}
+
+#[test]
+fn palochka_homoglyphs_are_masked() {
+    let m = builtin();
+    // Cyrillic а, ѕ, һ, о and palochka ӏ (lower and upper case) for a, s, h, o and l.
+    assert_eq!(
+        allowed(&m, "you \u{0430}\u{0455}\u{0455}\u{04BB}\u{043E}\u{04CF}e"),
+        "you *******"
+    );
+    assert_eq!(allowed(&m, "ASSHO\u{04C0}E"), "*******");
+}
+
+#[test]
+fn leet_symbols_between_separators_are_masked() {
+    let m = builtin();
+    assert_eq!(allowed(&m, "ban that d.!.c.k"), "ban that *******");
+    assert_eq!(allowed(&m, "p.u.s.$.y"), "*********");
+    assert_eq!(allowed(&m, "that b a $ t @ r d"), "that *************");
+    assert_eq!(allowed(&m, "d!!i11ck"), "********");
+}
+
+#[test]
+fn a_spelled_word_is_masked_whole_with_its_ending() {
+    let m = builtin();
+    assert_eq!(
+        allowed(&m, "such a f.u.c.k.i.n.g mess"),
+        "such a ************* mess"
+    );
+    assert_eq!(
+        allowed(&m, "what a s.h.i.t.t.y day"),
+        "what a *********** day"
+    );
+    assert_eq!(
+        allowed(&m, "m.o.t.h.e.r.f.u.c.k.e.r"),
+        "***********************"
+    );
+}
+
+#[test]
+fn single_letters_and_lone_symbols_in_clean_chat_are_not_flagged() {
+    let m = builtin();
+    for text in [
+        "press f to pay respects",
+        "a b c d e f g h i j k",
+        "u r a g o a t",
+        "I ! I",
+        "T_T so sad",
+        "wow ! nice",
+        "the a-c-o-c-k thing",
+        "s.c.u.n.t.h.o.r.p.e",
+        "c o c k t a i l",
+        "gg 🔥🔥 ez",
+    ] {
+        assert!(kinds(&m, text).is_empty(), "{text}");
+    }
+}
+
+#[test]
 fn racial_slurs_deny_the_message_with_a_reason() {
     let d = builtin().review(ROOM, "go home w.e.t.b.a.c.k");
     assert_eq!(d.verdict, Verdict::Deny);
@@ -272,6 +347,10 @@ fn rewritten_content_reviews_clean_and_unchanged() {
         "WHAT THE FUCK IS THIS!!!!!!!!",
         "a s s and f u c k",
         "nooooooo sh1t",
+        "such a d i c k, I forgot",
+        "such a f.u.c.k.i.n.g mess",
+        "ban that d.!.c.k $ h i t",
+        "d i c k I a m",
     ] {
         let once = m.review(ROOM, text).content.into_owned();
         let twice = m.review(ROOM, &once);
