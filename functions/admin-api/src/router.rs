@@ -3,14 +3,22 @@
 
 use lambda_http::{Body, Request, Response};
 use shared::admin_api::{AdminApi, ListRoomsQuery, ResourceNames};
-use shared::http_api::{finish, json, no_content, Action, ApiError, ApiRequest, Permission};
+use shared::http_api::{json, no_content, serve, ApiError, ApiRequest, Permission};
 use time::OffsetDateTime;
 
 /// Answers one request.
 pub(crate) async fn handle(api: &AdminApi, request: Request) -> Response<Body> {
-    let request = ApiRequest::new(request, &api.config().access);
-    let (action, outcome) = route(api, &request).await;
-    finish(&request, action, outcome, true)
+    let access = &api.config().access;
+    let request = ApiRequest::new(request, access);
+    serve(
+        &request,
+        access,
+        Permission::Administer,
+        action_of,
+        "loggingConfigurationId",
+        |name, _admin| run(api, &request, name),
+    )
+    .await
 }
 
 /// The action a route key names.
@@ -37,33 +45,6 @@ fn action_of(route_key: &str) -> Option<&'static str> {
         }
         _ => return None,
     })
-}
-
-async fn route(api: &AdminApi, request: &ApiRequest) -> (Action, Result<Response<Body>, ApiError>) {
-    let Some(name) = action_of(&request.route_key) else {
-        return (
-            Action::named("Unknown"),
-            Err(ApiError::NotFound(format!(
-                "no route {} in the administration API",
-                request.route_key
-            ))),
-        );
-    };
-    let action = Action {
-        name,
-        room_id: request.optional_path("roomId"),
-        user_id: None,
-        target: request.optional_path("loggingConfigurationId"),
-    };
-    let outcome = match api
-        .config()
-        .access
-        .authorize(&request.caller, Permission::Administer)
-    {
-        Ok(_) => run(api, request, name).await,
-        Err(refused) => Err(refused),
-    };
-    (action, outcome)
 }
 
 async fn run(

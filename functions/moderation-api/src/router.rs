@@ -6,9 +6,7 @@ use serde::Deserialize;
 use serde_json::json;
 use shared::admin_api::ResourceNames;
 use shared::bans::BanStore;
-use shared::http_api::{
-    finish, json, no_content, AccessConfig, Action, ApiError, ApiRequest, Permission,
-};
+use shared::http_api::{json, no_content, serve, AccessConfig, ApiError, ApiRequest, Permission};
 use shared::moderation_api::ModerationApi;
 use time::OffsetDateTime;
 
@@ -25,9 +23,16 @@ pub(crate) async fn handle<B: BanStore>(
     access: &AccessConfig,
     request: Request,
 ) -> Response<Body> {
-    let request = ApiRequest::new(request, access);
-    let (action, outcome) = route(api, access, &request).await;
-    finish(&request, action, outcome, true)
+    let request = &ApiRequest::new(request, access);
+    serve(
+        request,
+        access,
+        Permission::Moderate,
+        action_of,
+        "messageId",
+        |name, moderator| async move { run(api, request, name, &moderator).await },
+    )
+    .await
 }
 
 /// The action a route key names.
@@ -44,33 +49,6 @@ fn action_of(route_key: &str) -> Option<&'static str> {
         "DELETE /bans/{userId}" => "UnbanUserGlobally",
         _ => return None,
     })
-}
-
-async fn route<B: BanStore>(
-    api: &ModerationApi<B>,
-    access: &AccessConfig,
-    request: &ApiRequest,
-) -> (Action, Result<Response<Body>, ApiError>) {
-    let Some(name) = action_of(&request.route_key) else {
-        return (
-            Action::named("Unknown"),
-            Err(ApiError::NotFound(format!(
-                "no route {} in the moderation API",
-                request.route_key
-            ))),
-        );
-    };
-    let action = Action {
-        name,
-        room_id: request.optional_path("roomId"),
-        user_id: request.optional_path("userId"),
-        target: request.optional_path("messageId"),
-    };
-    let outcome = match access.authorize(&request.caller, Permission::Moderate) {
-        Ok(user) => run(api, request, name, &user.user_id).await,
-        Err(refused) => Err(refused),
-    };
-    (action, outcome)
 }
 
 async fn run<B: BanStore>(

@@ -37,6 +37,39 @@ impl Action {
     }
 }
 
+/// Serves one request of a router: the action its route key names (`actions`, 404 for none),
+/// the caller checked for `permission`, `run` with the action's name and the caller's user id,
+/// and the answer shaped and audited by [`finish`]. The audit names the path's `roomId`, `userId`
+/// and, as the target, `target_parameter`.
+pub async fn serve<F, Fut>(
+    request: &ApiRequest,
+    access: &AccessConfig,
+    permission: Permission,
+    actions: fn(&str) -> Option<&'static str>,
+    target_parameter: &str,
+    run: F,
+) -> Response<Body>
+where
+    F: FnOnce(&'static str, String) -> Fut,
+    Fut: std::future::Future<Output = Result<Response<Body>, ApiError>>,
+{
+    let Some(name) = actions(&request.route_key) else {
+        let unknown = ApiError::NotFound(format!("no route {}", request.route_key));
+        return finish(request, Action::named("Unknown"), Err(unknown), true);
+    };
+    let action = Action {
+        name,
+        room_id: request.optional_path("roomId"),
+        user_id: request.optional_path("userId"),
+        target: request.optional_path(target_parameter),
+    };
+    let outcome = match access.authorize(&request.caller, permission) {
+        Ok(user) => run(name, user.user_id.clone()).await,
+        Err(refused) => Err(refused),
+    };
+    finish(request, action, outcome, true)
+}
+
 /// Shapes the answer of `action` on `request`: logs failures (internal details at error
 /// level, refusals at info), writes the audit line when `audited`, and answers the error shape
 /// for failures.
