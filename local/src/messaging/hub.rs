@@ -7,14 +7,13 @@ use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::Arc;
 use std::time::{Duration, Instant};
 
-use axum::extract::ws::Utf8Bytes;
-use parking_lot::Mutex;
-use tokio::sync::mpsc::UnboundedSender;
-
 use super::frames;
+use super::outbox::Outbox;
 use crate::chat_logging::{ChatLogger, RecordType};
 use crate::quotas::TokenBucket;
 use crate::state::{ActivitySink, RoomActivity};
+use axum::extract::ws::Utf8Bytes;
+use parking_lot::Mutex;
 
 /// A room, by region and id.
 pub type RoomKey = (String, String);
@@ -29,7 +28,7 @@ pub enum Outbound {
 
 struct Member {
     user_id: Arc<str>,
-    sender: UnboundedSender<Outbound>,
+    outbox: Arc<Outbox>,
 }
 
 #[derive(Default)]
@@ -103,12 +102,7 @@ impl Hub {
     }
 
     /// Adds a connection to a room; returns its id for `leave`.
-    pub fn join(
-        &self,
-        room: &RoomKey,
-        user_id: Arc<str>,
-        sender: UnboundedSender<Outbound>,
-    ) -> u64 {
+    pub fn join(&self, room: &RoomKey, user_id: Arc<str>, outbox: Arc<Outbox>) -> u64 {
         let id = self.next_connection.fetch_add(1, Ordering::Relaxed);
         let mut rooms = self.rooms.lock();
         let members = rooms.entry(room.clone()).or_default();
@@ -120,11 +114,11 @@ impl Hub {
             let now = Instant::now();
             for (at, frame) in &members.recent {
                 if now.duration_since(*at) <= HANDOVER_WINDOW {
-                    let _ = sender.send(Outbound::Frame(frame.clone()));
+                    outbox.push(Outbound::Frame(frame.clone()));
                 }
             }
         }
-        members.members.insert(id, Member { user_id, sender });
+        members.members.insert(id, Member { user_id, outbox });
         id
     }
 
@@ -163,7 +157,7 @@ impl Hub {
         if let Some(members) = self.rooms.lock().get_mut(room) {
             members.remember(frame, Instant::now());
             for member in members.members.values() {
-                let _ = member.sender.send(Outbound::Frame(frame.clone()));
+                member.outbox.push(Outbound::Frame(frame.clone()));
             }
         }
     }
@@ -181,14 +175,14 @@ impl Hub {
         if let Some(members) = self.rooms.lock().get_mut(room) {
             members.remember(event, Instant::now());
             for member in members.members.values() {
-                let _ = member.sender.send(Outbound::Frame(event.clone()));
+                member.outbox.push(Outbound::Frame(event.clone()));
             }
             for member in members
                 .members
                 .values()
                 .filter(|member| &*member.user_id == user_id)
             {
-                let _ = member.sender.send(Outbound::Close(1000, reason.to_owned()));
+                member.outbox.push(Outbound::Close(1000, reason.to_owned()));
             }
         }
         self.log(room, RecordType::Event, event, time);
@@ -199,7 +193,7 @@ impl Hub {
         self.rates.lock().remove(room);
         if let Some(members) = self.rooms.lock().get(room) {
             for member in members.members.values() {
-                let _ = member.sender.send(Outbound::Close(1000, reason.to_owned()));
+                member.outbox.push(Outbound::Close(1000, reason.to_owned()));
             }
         }
     }
@@ -264,12 +258,18 @@ impl ActivitySink for Hub {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use tokio::sync::mpsc;
+    use std::collections::VecDeque;
 
-    fn frames(queue: &mut mpsc::UnboundedReceiver<Outbound>) -> Vec<String> {
+    fn frames(outbox: &Outbox) -> Vec<String> {
+        let mut batch = VecDeque::new();
+        outbox.close();
         let mut out = Vec::new();
-        while let Ok(Outbound::Frame(frame)) = queue.try_recv() {
-            out.push(frame.as_str().to_owned());
+        while futures_util::FutureExt::now_or_never(outbox.take_all(&mut batch)) == Some(true) {
+            for outbound in batch.drain(..) {
+                if let Outbound::Frame(frame) = outbound {
+                    out.push(frame.as_str().to_owned());
+                }
+            }
         }
         out
     }
@@ -278,18 +278,18 @@ mod tests {
     fn a_handing_over_user_gets_recent_frames_and_a_new_user_does_not() {
         let hub = Hub::new(None);
         let room: RoomKey = ("us-west-2".into(), "AbCdEfGhIjKl".into());
-        let (alice_old, mut alice_old_queue) = mpsc::unbounded_channel();
-        hub.join(&room, Arc::from("alice"), alice_old);
+        let alice_old = Arc::new(Outbox::default());
+        hub.join(&room, Arc::from("alice"), Arc::clone(&alice_old));
         hub.broadcast(&room, &Utf8Bytes::from("m1"));
-        assert_eq!(frames(&mut alice_old_queue), ["m1"]);
+        assert_eq!(frames(&alice_old), ["m1"]);
 
-        let (alice_new, mut alice_new_queue) = mpsc::unbounded_channel();
-        hub.join(&room, Arc::from("alice"), alice_new);
-        let (bob, mut bob_queue) = mpsc::unbounded_channel();
-        hub.join(&room, Arc::from("bob"), bob);
+        let alice_new = Arc::new(Outbox::default());
+        hub.join(&room, Arc::from("alice"), Arc::clone(&alice_new));
+        let bob = Arc::new(Outbox::default());
+        hub.join(&room, Arc::from("bob"), Arc::clone(&bob));
         hub.broadcast(&room, &Utf8Bytes::from("m2"));
 
-        assert_eq!(frames(&mut alice_new_queue), ["m1", "m2"]);
-        assert_eq!(frames(&mut bob_queue), ["m2"]);
+        assert_eq!(frames(&alice_new), ["m1", "m2"]);
+        assert_eq!(frames(&bob), ["m2"]);
     }
 }

@@ -3,6 +3,7 @@
 
 pub mod frames;
 pub mod hub;
+pub mod outbox;
 pub mod review;
 mod session;
 

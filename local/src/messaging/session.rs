@@ -2,7 +2,7 @@
 //! room's limits, runs message review, and writes the frames the hub queues for it; ends
 //! the session with ERROR 401 when it expires.
 
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, VecDeque};
 use std::net::IpAddr;
 use std::sync::Arc;
 use std::time::Duration;
@@ -10,10 +10,10 @@ use std::time::Duration;
 use axum::extract::ws::{CloseFrame, Message, WebSocket};
 use futures_util::{SinkExt, StreamExt};
 use time::OffsetDateTime;
-use tokio::sync::mpsc::{self, UnboundedSender};
 
 use super::frames::{self, Request};
 use super::hub::{Hub, Outbound, RoomKey};
+use super::outbox::Outbox;
 use super::review::{self, ReviewOutcome, ReviewRequest, ReviewSender};
 use crate::chat_logging::RecordType;
 use crate::control_plane::output::ArnScope;
@@ -37,8 +37,7 @@ pub struct Session {
 /// A connection registered with the hub, and its outgoing queue.
 pub struct Joined {
     connection: u64,
-    sender: UnboundedSender<Outbound>,
-    queue: mpsc::UnboundedReceiver<Outbound>,
+    outbox: Arc<Outbox>,
 }
 
 impl Joined {
@@ -96,27 +95,20 @@ impl Session {
     /// drops its previous connection at that moment). Frames wait in the queue until the
     /// socket is ready.
     pub fn join(&self) -> Joined {
-        let (sender, queue) = mpsc::unbounded_channel::<Outbound>();
+        let outbox = Arc::new(Outbox::default());
         let connection = self.hub.join(
             &self.room,
             Arc::from(self.grant.user_id.as_str()),
-            sender.clone(),
+            Arc::clone(&outbox),
         );
-        Joined {
-            connection,
-            sender,
-            queue,
-        }
+        Joined { connection, outbox }
     }
 
     pub async fn run(self, socket: WebSocket, joined: Joined) {
         let (sink, mut stream) = socket.split();
-        let Joined {
-            connection,
-            sender,
-            queue,
-        } = joined;
-        let mut writer = tokio::spawn(write_frames(sink, queue));
+        let Joined { connection, outbox } = joined;
+        let sender = &*outbox;
+        let mut writer = tokio::spawn(write_frames(sink, Arc::clone(&outbox)));
         let remaining = (self.ends_at - ids::now())
             .try_into()
             .unwrap_or(Duration::ZERO);
@@ -126,16 +118,16 @@ impl Session {
         loop {
             tokio::select! {
                 incoming = stream.next() => match incoming {
-                    Some(Ok(Message::Text(text))) => self.handle(text.as_str(), &sender).await,
+                    Some(Ok(Message::Text(text))) => self.handle(text.as_str(), sender).await,
                     Some(Ok(Message::Binary(_))) => {
-                        send_error(&sender, "", 400, "Binary frames are not supported; send JSON text frames.");
+                        send_error(sender, "", 400, "Binary frames are not supported; send JSON text frames.");
                     }
                     Some(Ok(Message::Ping(_) | Message::Pong(_))) => {}
                     Some(Ok(Message::Close(_)) | Err(_)) | None => break,
                 },
                 () = &mut expiry => {
-                    send_error(&sender, "", 401, "The chat session has expired; connect again with a new token.");
-                    let _ = sender.send(Outbound::Close(1000, "Session expired".into()));
+                    send_error(sender, "", 401, "The chat session has expired; connect again with a new token.");
+                    sender.push(Outbound::Close(1000, "Session expired".into()));
                     break;
                 }
                 _ = &mut writer => {
@@ -145,7 +137,7 @@ impl Session {
             }
         }
         self.hub.leave(&self.room, connection);
-        drop(sender);
+        outbox.close();
         if !writer_done {
             // Let queued frames (an ERROR, a close) reach the client.
             if tokio::time::timeout(Duration::from_secs(2), &mut writer)
@@ -157,7 +149,7 @@ impl Session {
         }
     }
 
-    async fn handle(&self, text: &str, sender: &UnboundedSender<Outbound>) {
+    async fn handle(&self, text: &str, sender: &Outbox) {
         let (request_id, request) = match frames::parse_request(text) {
             Ok(parsed) => parsed,
             Err(bad) => return send_error(sender, &bad.request_id, 400, &bad.message),
@@ -336,22 +328,33 @@ impl Session {
     }
 }
 
-/// Writes queued frames to the socket: whatever is queued at once goes out with one flush;
-/// a close frame ends the connection.
+/// Writes queued frames to the socket: whatever is queued at once goes out with one flush
+/// (at most `BATCH` frames per flush); a close frame ends the connection.
 async fn write_frames(
     mut sink: futures_util::stream::SplitSink<WebSocket, Message>,
-    mut queue: mpsc::UnboundedReceiver<Outbound>,
+    outbox: Arc<Outbox>,
 ) {
     /// Frames written before one flush, at most.
     const BATCH: usize = 64;
-    while let Some(mut outbound) = queue.recv().await {
+    let mut batch = VecDeque::new();
+    let written_all = 'writing: loop {
+        if !outbox.take_all(&mut batch).await {
+            break true;
+        }
         let mut written = 0;
-        loop {
+        while let Some(outbound) = batch.pop_front() {
             match outbound {
                 Outbound::Frame(text) => {
-                    if sink.feed(Message::Text(text)).await.is_err() {
-                        return;
+                    if written == BATCH {
+                        if sink.flush().await.is_err() {
+                            break 'writing false;
+                        }
+                        written = 0;
                     }
+                    if sink.feed(Message::Text(text)).await.is_err() {
+                        break 'writing false;
+                    }
+                    written += 1;
                 }
                 Outbound::Close(code, reason) => {
                     let reason = truncate(&reason, MAX_CLOSE_REASON);
@@ -361,42 +364,28 @@ async fn write_frames(
                     }));
                     let _ = sink.send(close).await;
                     let _ = sink.close().await;
-                    return;
+                    break 'writing false;
                 }
-            }
-            written += 1;
-            match queue.try_recv() {
-                Ok(next) if written < BATCH => outbound = next,
-                Ok(next) => {
-                    if sink.flush().await.is_err() {
-                        return;
-                    }
-                    written = 0;
-                    outbound = next;
-                }
-                Err(_) => break,
             }
         }
         if sink.flush().await.is_err() {
-            return;
+            break false;
         }
+    };
+    if !written_all {
+        // Frames queued from now on have nowhere to go.
+        outbox.abandon();
     }
 }
 
-fn send_error(sender: &UnboundedSender<Outbound>, request_id: &str, code: u16, message: &str) {
+fn send_error(sender: &Outbox, request_id: &str, code: u16, message: &str) {
     send_error_of(sender, None, request_id, code, message);
 }
 
 /// Queues an ERROR whose `Id` is the failed operation's id when it has one, else a new id.
-fn send_error_of(
-    sender: &UnboundedSender<Outbound>,
-    id: Option<String>,
-    request_id: &str,
-    code: u16,
-    message: &str,
-) {
+fn send_error_of(sender: &Outbox, id: Option<String>, request_id: &str, code: u16, message: &str) {
     let id = id.unwrap_or_else(ids::new_id);
-    let _ = sender.send(Outbound::Frame(frames::error(
+    sender.push(Outbound::Frame(frames::error(
         &id, request_id, code, message,
     )));
 }
