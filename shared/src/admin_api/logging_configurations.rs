@@ -15,7 +15,7 @@ use super::tags::check_user_tags;
 use super::views::{
     logging_configuration_view, room_view, LoggingConfigurationView, Page, RoomView,
 };
-use super::{ivs_error, validate_id, AdminApi, ResourceNames};
+use super::{validate_id, AdminApi, ResourceNames};
 use crate::http_api::ApiError;
 use crate::room_tags;
 
@@ -118,7 +118,7 @@ impl AdminApi {
             .set_tags(Some(tags))
             .send()
             .await
-            .map_err(ivs_error("CreateLoggingConfiguration"))?;
+            .map_err(ApiError::ivs("CreateLoggingConfiguration"))?;
         Ok(logging_configuration_view!(output))
     }
 
@@ -135,7 +135,7 @@ impl AdminApi {
             .identifier(names.logging_configuration(id))
             .send()
             .await
-            .map_err(ivs_error("GetLoggingConfiguration"))?;
+            .map_err(ApiError::ivs("GetLoggingConfiguration"))?;
         Ok(logging_configuration_view!(output))
     }
 
@@ -152,7 +152,7 @@ impl AdminApi {
             .set_next_token(next_token)
             .send()
             .await
-            .map_err(ivs_error("ListLoggingConfigurations"))?;
+            .map_err(ApiError::ivs("ListLoggingConfigurations"))?;
         Ok(Page {
             items: output
                 .logging_configurations()
@@ -184,7 +184,7 @@ impl AdminApi {
             .set_destination_configuration(destination)
             .send()
             .await
-            .map_err(ivs_error("UpdateLoggingConfiguration"))?;
+            .map_err(ApiError::ivs("UpdateLoggingConfiguration"))?;
         Ok(logging_configuration_view!(output))
     }
 
@@ -200,7 +200,7 @@ impl AdminApi {
             .identifier(names.logging_configuration(id))
             .send()
             .await
-            .map_err(ivs_error("DeleteLoggingConfiguration"))?;
+            .map_err(ApiError::ivs("DeleteLoggingConfiguration"))?;
         Ok(())
     }
 
@@ -248,7 +248,7 @@ impl AdminApi {
             .set_logging_configuration_identifiers(Some(identifiers))
             .send()
             .await
-            .map_err(ivs_error("UpdateRoom"))?;
+            .map_err(ApiError::ivs("UpdateRoom"))?;
         Ok(room_view!(output))
     }
 }

@@ -19,7 +19,6 @@ pub use rooms::{ListRoomsQuery, ReviewHandlerBody, RoomBody};
 pub use tags::TagsBody;
 pub use views::{LoggingConfigurationView, Page, ReviewHandlerView, RoomSummaryView, RoomView};
 
-use crate::http_api::ApiError;
 use crate::ivs_client::Client;
 
 /// The administration operations, with the IVS Chat client and the configuration they share.
@@ -37,12 +36,4 @@ impl AdminApi {
     pub fn config(&self) -> &AdminConfig {
         &self.config
     }
-}
-
-/// Maps an IVS Chat failure of `operation`.
-fn ivs_error<E: aws_sdk_ivschat::error::ProvideErrorMetadata + std::error::Error + 'static>(
-    operation: &'static str,
-) -> impl Fn(aws_sdk_ivschat::error::SdkError<E, aws_smithy_runtime_api::http::Response>) -> ApiError
-{
-    move |error| ApiError::from_ivs(operation, &error)
 }

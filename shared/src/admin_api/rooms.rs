@@ -13,7 +13,7 @@ use time::OffsetDateTime;
 
 use super::tags::check_user_tags;
 use super::views::{room_view, Page, RoomSummaryView, RoomView};
-use super::{ivs_error, validate_id, AdminApi, ResourceNames};
+use super::{validate_id, AdminApi, ResourceNames};
 use crate::http_api::ApiError;
 use crate::room_tags;
 
@@ -216,7 +216,7 @@ impl AdminApi {
             .set_tags(Some(tags))
             .send()
             .await
-            .map_err(ivs_error("CreateRoom"))?;
+            .map_err(ApiError::ivs("CreateRoom"))?;
         Ok(room_view!(output))
     }
 
@@ -233,7 +233,7 @@ impl AdminApi {
             .identifier(names.room(room_id))
             .send()
             .await
-            .map_err(ivs_error("GetRoom"))?;
+            .map_err(ApiError::ivs("GetRoom"))?;
         Ok(room_view!(output))
     }
 
@@ -252,7 +252,7 @@ impl AdminApi {
             .set_next_token(query.next_token)
             .send()
             .await
-            .map_err(ivs_error("ListRooms"))?;
+            .map_err(ApiError::ivs("ListRooms"))?;
         Ok(Page {
             items: output.rooms().iter().map(RoomSummaryView::from).collect(),
             next_token: output.next_token().map(str::to_owned),
@@ -293,7 +293,7 @@ impl AdminApi {
             .set_logging_configuration_identifiers(body.logging_configuration_identifiers.clone())
             .send()
             .await
-            .map_err(ivs_error("UpdateRoom"))?;
+            .map_err(ApiError::ivs("UpdateRoom"))?;
         let mut room = room_view!(output);
         if !changes.is_empty() {
             let arn = names.room(room_id);
@@ -313,7 +313,7 @@ impl AdminApi {
                     .set_tags(Some(set.clone()))
                     .send()
                     .await
-                    .map_err(ivs_error("TagResource"))?;
+                    .map_err(ApiError::ivs("TagResource"))?;
             }
             if !remove.is_empty() {
                 self.ivs
@@ -322,7 +322,7 @@ impl AdminApi {
                     .set_tag_keys(Some(remove.clone()))
                     .send()
                     .await
-                    .map_err(ivs_error("UntagResource"))?;
+                    .map_err(ApiError::ivs("UntagResource"))?;
             }
             room.tags.extend(set);
             for key in remove {
@@ -340,7 +340,7 @@ impl AdminApi {
             .identifier(names.room(room_id))
             .send()
             .await
-            .map_err(ivs_error("DeleteRoom"))?;
+            .map_err(ApiError::ivs("DeleteRoom"))?;
         Ok(())
     }
 }

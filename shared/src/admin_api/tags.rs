@@ -6,7 +6,7 @@ use std::collections::HashMap;
 
 use serde::Deserialize;
 
-use super::{ivs_error, validate_id, AdminApi, ResourceNames};
+use super::{validate_id, AdminApi, ResourceNames};
 use crate::http_api::ApiError;
 use crate::room_tags;
 
@@ -46,7 +46,7 @@ impl AdminApi {
             .resource_arn(arn)
             .send()
             .await
-            .map_err(ivs_error("ListTagsForResource"))?;
+            .map_err(ApiError::ivs("ListTagsForResource"))?;
         Ok(output.tags().clone())
     }
 
@@ -69,7 +69,7 @@ impl AdminApi {
             .set_tags(Some(body.tags))
             .send()
             .await
-            .map_err(ivs_error("TagResource"))?;
+            .map_err(ApiError::ivs("TagResource"))?;
         Ok(())
     }
 
@@ -95,7 +95,7 @@ impl AdminApi {
             .set_tag_keys(Some(tag_keys))
             .send()
             .await
-            .map_err(ivs_error("UntagResource"))?;
+            .map_err(ApiError::ivs("UntagResource"))?;
         Ok(())
     }
 }

@@ -97,17 +97,9 @@ fn sdk_failure<E: ProvideErrorMetadata + std::error::Error + 'static>(
 /// `arn:PARTITION:ivschat:REGION:ACCOUNT:room/ID` for a room of the account and region of
 /// `function_arn` (`arn:PARTITION:lambda:REGION:ACCOUNT:function:NAME`).
 pub fn room_arn(function_arn: &str, room_id: &str) -> Option<String> {
-    let fields: Vec<&str> = function_arn.splitn(7, ':').collect();
-    match fields.as_slice() {
-        ["arn", partition, "lambda", region, account, "function", _]
-            if !region.is_empty() && !account.is_empty() =>
-        {
-            Some(format!(
-                "arn:{partition}:ivschat:{region}:{account}:room/{room_id}"
-            ))
-        }
-        _ => None,
-    }
+    crate::admin_api::ResourceNames::of_function(function_arn)
+        .ok()
+        .map(|names| names.room(room_id))
 }
 
 fn anonymous_user_id() -> String {

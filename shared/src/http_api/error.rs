@@ -75,6 +75,13 @@ impl ApiError {
         }
     }
 
+    /// [`ApiError::from_ivs`] as a function, for `map_err(ApiError::ivs("GetRoom"))`.
+    pub fn ivs<E: ProvideErrorMetadata + std::error::Error + 'static>(
+        operation: &'static str,
+    ) -> impl Fn(SdkError<E, aws_smithy_runtime_api::http::Response>) -> ApiError {
+        move |error| ApiError::from_ivs(operation, &error)
+    }
+
     /// An IVS Chat failure of `operation`: its validation errors name the field, missing
     /// resources are 404, conflicts and account quotas 409, throttling 429; anything else
     /// (permissions, network, 5xx) is internal.

@@ -7,7 +7,7 @@ use time::OffsetDateTime;
 
 use super::chat::check_reason;
 use super::views::{BanListView, BanView, BannedView};
-use super::{ivs_error, ModerationApi, DISCONNECT_CONCURRENCY};
+use super::{ModerationApi, DISCONNECT_CONCURRENCY};
 use crate::admin_api::{validate_id, ResourceNames};
 use crate::bans::{Ban, BanScope, BanStore, RoomId, UserId, MAX_PAGE_LIMIT};
 use crate::http_api::ApiError;
@@ -87,7 +87,7 @@ impl<B: BanStore> ModerationApi<B> {
                     .reason(&disconnect_reason)
                     .send()
                     .await
-                    .map_err(ivs_error("DisconnectUser"));
+                    .map_err(ApiError::ivs("DisconnectUser"));
                 match result {
                     Ok(_) => (1, Vec::new()),
                     Err(ApiError::NotFound(message)) => {
@@ -128,7 +128,7 @@ impl<B: BanStore> ModerationApi<B> {
                 .set_next_token(next_token.take())
                 .send()
                 .await
-                .map_err(ivs_error("ListRooms"))?;
+                .map_err(ApiError::ivs("ListRooms"))?;
             rooms.extend(
                 page.rooms()
                     .iter()

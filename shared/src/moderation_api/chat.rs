@@ -4,7 +4,7 @@ use std::collections::HashMap;
 
 use serde::Deserialize;
 
-use super::{ivs_error, ModerationApi};
+use super::ModerationApi;
 use crate::admin_api::{validate_id, ResourceNames};
 use crate::bans::BanStore;
 use crate::http_api::ApiError;
@@ -85,7 +85,7 @@ impl<B: BanStore> ModerationApi<B> {
             .set_reason(reason)
             .send()
             .await
-            .map_err(ivs_error("DeleteMessage"))?;
+            .map_err(ApiError::ivs("DeleteMessage"))?;
         Ok(output.id().unwrap_or_default().to_owned())
     }
 
@@ -109,7 +109,7 @@ impl<B: BanStore> ModerationApi<B> {
             .set_reason(reason)
             .send()
             .await
-            .map_err(ivs_error("DisconnectUser"))?;
+            .map_err(ApiError::ivs("DisconnectUser"))?;
         Ok(())
     }
 
@@ -130,7 +130,7 @@ impl<B: BanStore> ModerationApi<B> {
             .set_attributes(body.attributes)
             .send()
             .await
-            .map_err(ivs_error("SendEvent"))?;
+            .map_err(ApiError::ivs("SendEvent"))?;
         Ok(output.id().unwrap_or_default().to_owned())
     }
 }

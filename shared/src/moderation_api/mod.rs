@@ -12,7 +12,6 @@ pub use chat::{EventBody, MAX_EVENT_ATTRIBUTES_BYTES, MAX_REASON_CHARS};
 pub use views::{BanListView, BanView, BannedView};
 
 use crate::bans::BanStore;
-use crate::http_api::ApiError;
 use crate::ivs_client::Client;
 
 /// How many rooms a global ban disconnects in parallel (DisconnectUser allows 100 TPS).
@@ -29,11 +28,4 @@ impl<B: BanStore> ModerationApi<B> {
     pub fn new(ivs: Client, bans: B) -> Self {
         ModerationApi { ivs, bans }
     }
-}
-
-fn ivs_error<E: aws_sdk_ivschat::error::ProvideErrorMetadata + std::error::Error + 'static>(
-    operation: &'static str,
-) -> impl Fn(aws_sdk_ivschat::error::SdkError<E, aws_smithy_runtime_api::http::Response>) -> ApiError
-{
-    move |error| ApiError::from_ivs(operation, &error)
 }
