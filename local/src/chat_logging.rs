@@ -11,6 +11,8 @@
 //! - Firehose: `firehose/<stream>.ndjson`, one record per line.
 //!
 //! Records are written by a background task, in order, so delivery never waits on the disk.
+//! The same task hands each CloudWatch Logs event to the log group's subscription filters
+//! ([`crate::log_subscriptions`]), if it has any.
 
 use std::collections::HashMap;
 use std::fs::{self, File, OpenOptions};
@@ -25,6 +27,7 @@ use time::OffsetDateTime;
 use tokio::sync::mpsc;
 
 use crate::control_plane::output::timestamp;
+use crate::log_subscriptions::{LogEvent, LogSubscriptions};
 use crate::state::{Destination, ServiceState};
 
 /// `type` of a chat-log record.
@@ -59,8 +62,13 @@ pub struct ChatLogger {
 }
 
 impl ChatLogger {
-    /// Starts the writer task for `data_dir`.
-    pub fn start(state: Arc<ServiceState>, data_dir: PathBuf) -> Arc<Self> {
+    /// Starts the writer task for `data_dir`; CloudWatch Logs events also go to
+    /// `subscriptions`.
+    pub fn start(
+        state: Arc<ServiceState>,
+        data_dir: PathBuf,
+        subscriptions: Option<LogSubscriptions>,
+    ) -> Arc<Self> {
         let (queue, receiver) = mpsc::unbounded_channel();
         let account_id = state.account_id().to_owned();
         tokio::spawn(write_records(
@@ -70,6 +78,7 @@ impl ChatLogger {
                 files: HashMap::new(),
             },
             receiver,
+            subscriptions,
         ));
         Arc::new(ChatLogger { state, queue })
     }
@@ -121,7 +130,20 @@ struct Writer {
     files: HashMap<PathBuf, File>,
 }
 
-async fn write_records(mut writer: Writer, mut receiver: mpsc::UnboundedReceiver<PendingRecord>) {
+/// The log stream IVS Chat writes a room's records to.
+pub fn log_stream_name(room_id: &str) -> String {
+    format!("aws/IVSChatLogs/1.0/room_{room_id}")
+}
+
+fn epoch_millis(time: OffsetDateTime) -> i64 {
+    i64::try_from(time.unix_timestamp_nanos() / 1_000_000).unwrap_or(i64::MAX)
+}
+
+async fn write_records(
+    mut writer: Writer,
+    mut receiver: mpsc::UnboundedReceiver<PendingRecord>,
+    subscriptions: Option<LogSubscriptions>,
+) {
     while let Some(write) = receiver.recv().await {
         // Small appends to local files: cheap enough to do on the runtime's thread.
         if let Err(error) = writer.write(&write) {
@@ -129,6 +151,17 @@ async fn write_records(mut writer: Writer, mut receiver: mpsc::UnboundedReceiver
                 "chat log record for room {} not written: {error}",
                 write.room_id
             );
+        }
+        // The event is in the log group even when its local file could not be written.
+        if let (Some(subscriptions), Destination::CloudWatchLogs { log_group_name }) =
+            (&subscriptions, &write.destination)
+        {
+            subscriptions.publish(LogEvent {
+                log_group_name: log_group_name.clone(),
+                log_stream_name: log_stream_name(&write.room_id),
+                timestamp_ms: epoch_millis(write.time),
+                message: write.record.clone(),
+            });
         }
     }
 }
@@ -161,10 +194,7 @@ impl Writer {
                 .data_dir
                 .join("cloudwatch-logs")
                 .join(file_name(log_group_name))
-                .join(format!(
-                    "{}.ndjson",
-                    file_name(&format!("aws/IVSChatLogs/1.0/room_{room}"))
-                )),
+                .join(format!("{}.ndjson", file_name(&log_stream_name(room)))),
             Destination::Firehose {
                 delivery_stream_name,
             } => self
@@ -185,7 +215,7 @@ impl Writer {
             }
             Destination::CloudWatchLogs { .. } => {
                 let event = serde_json::json!({
-                    "timestamp": write.time.unix_timestamp_nanos() / 1_000_000,
+                    "timestamp": epoch_millis(write.time),
                     "message": write.record,
                 });
                 let mut line = serde_json::to_vec(&event).map_err(std::io::Error::other)?;

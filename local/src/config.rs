@@ -108,6 +108,12 @@ pub struct ServeConfig {
     #[arg(long, env = "IVSCHAT_LOCAL_DATA_DIR", default_value = ".ivschat-local")]
     pub data_dir: std::path::PathBuf,
 
+    /// CloudWatch Logs subscription filters (`ivschat-local up`) deliver a log stream's
+    /// batch of events once it is this old, in milliseconds; failed deliveries are retried
+    /// after this long and then twice as long.
+    #[arg(long, env = "IVSCHAT_LOCAL_LOG_SUBSCRIPTION_INTERVAL_MS", default_value = "1000", value_parser = clap::value_parser!(u64).range(1..=600_000))]
+    pub log_subscription_interval_ms: u64,
+
     /// Largest accepted request body; larger ones get a ValidationException.
     #[arg(long, env = "IVSCHAT_LOCAL_MAX_BODY_BYTES", default_value = "262144")]
     pub max_body_bytes: usize,
@@ -134,12 +140,17 @@ impl ServeConfig {
             function_env: Vec::new(),
             function_timeout_seconds: 3,
             function_memory_mb: 128,
+            log_subscription_interval_ms: 100,
             data_dir: std::env::temp_dir().join(format!("ivschat-local-{}", uuid::Uuid::new_v4())),
         }
     }
 
     pub fn token_lifetime(&self) -> Duration {
         Duration::from_secs(self.token_lifetime_seconds)
+    }
+
+    pub fn log_subscription_interval(&self) -> Duration {
+        Duration::from_millis(self.log_subscription_interval_ms)
     }
 }
 

@@ -8,15 +8,19 @@
 //! review handlers through [`lambda`]; [`quotas`] enforces AWS's rate and account limits; [`server`]
 //! binds the listener and shuts down gracefully. [`gateway`] is the local API Gateway HTTP API
 //! in front of hosted functions, with the JWT authorizer, and [`identity`] the local OpenID
-//! issuer whose tokens it accepts; [`stack`] runs the whole SAM template (`ivschat-local up`).
+//! issuer whose tokens it accepts; [`stack`] runs the whole SAM template (`ivschat-local up`),
+//! and [`console`] serves the web console beside it. [`chat_logging`] writes rooms' chat
+//! logs, and [`log_subscriptions`] feeds CloudWatch Logs events to subscribed functions.
 
 pub mod auth;
 pub mod chat_logging;
 pub mod config;
+pub mod console;
 pub mod control_plane;
 pub mod gateway;
 pub mod identity;
 pub mod lambda;
+pub mod log_subscriptions;
 pub mod messaging;
 pub mod quotas;
 pub mod server;

@@ -2,8 +2,9 @@
 
 use std::process::ExitCode;
 
-use clap::{Parser, Subcommand};
-use ivschat_local::stack::{dev_token, up, DevTokenConfig, UpConfig};
+use clap::{Args, Parser, Subcommand};
+use ivschat_local::console::{Console, ConsoleOptions};
+use ivschat_local::stack::{dev_token, up_with_console, DevTokenConfig, UpConfig};
 use ivschat_local::{ServeConfig, Server};
 
 /// A local, wire-faithful Amazon IVS Chat service.
@@ -20,9 +21,18 @@ enum Command {
     Serve(ServeConfig),
     /// Run the whole project from template.yaml: functions, HTTP API, local JWT issuer,
     /// DynamoDB (moto), rooms.
-    Up(Box<UpConfig>),
+    Up(Box<UpCommand>),
     /// Print a JWT of the local issuer that the running stack's HTTP API accepts.
     DevToken(DevTokenConfig),
+}
+
+/// The options of `up`: the stack's, and the web console's.
+#[derive(Args)]
+struct UpCommand {
+    #[command(flatten)]
+    stack: UpConfig,
+    #[command(flatten)]
+    console: ConsoleOptions,
 }
 
 #[tokio::main]
@@ -51,8 +61,19 @@ async fn main() -> ExitCode {
     }
 }
 
-async fn run_stack(config: UpConfig) -> ExitCode {
-    let stack = match up(config).await {
+async fn run_stack(command: UpCommand) -> ExitCode {
+    let console = if command.console.no_console {
+        None
+    } else {
+        match Console::bind(command.console.console_listen).await {
+            Ok(console) => Some(console),
+            Err(error) => {
+                eprintln!("ivschat-local: {error}");
+                return ExitCode::FAILURE;
+            }
+        }
+    };
+    let stack = match up_with_console(command.stack, console).await {
         Ok(stack) => stack,
         Err(error) => {
             eprintln!("ivschat-local: {error}");

@@ -5,6 +5,7 @@ use std::future::Future;
 use std::io;
 use std::net::SocketAddr;
 use std::sync::Arc;
+use std::time::Duration;
 
 use axum::body::Body;
 use axum::extract::{ConnectInfo, State};
@@ -19,6 +20,7 @@ use crate::chat_logging::ChatLogger;
 use crate::config::{QuotaSwitch, ServeConfig};
 use crate::control_plane::{ControlPlane, ControlPlaneSettings};
 use crate::lambda::{invoke_api, FunctionInvoker, HostSettings, HostedFunction};
+use crate::log_subscriptions::{DeliverySettings, LogSubscriptions};
 use crate::messaging::Messaging;
 use crate::quotas::RateQuotas;
 use crate::state::{AccountLimits, ServiceState};
@@ -42,6 +44,7 @@ pub struct Server {
     listener: TcpListener,
     address: SocketAddr,
     services: Services,
+    log_subscriptions: LogSubscriptions,
 }
 
 /// What the listener serves: the control plane, messaging (WebSocket upgrades) and the
@@ -107,7 +110,20 @@ impl Server {
             hosted.push(function);
         }
         let invoker = FunctionInvoker::new(hosted, config.lambda_endpoint.clone());
-        let logger = ChatLogger::start(Arc::clone(&state), config.data_dir.clone());
+        let log_subscriptions = LogSubscriptions::start(
+            invoker.clone(),
+            DeliverySettings {
+                owner: config.account_id.clone(),
+                interval: config.log_subscription_interval(),
+                // The hosted function's own timeout ends a stuck invocation first.
+                invoke_timeout: Duration::from_secs(config.function_timeout_seconds + 5),
+            },
+        );
+        let logger = ChatLogger::start(
+            Arc::clone(&state),
+            config.data_dir.clone(),
+            Some(log_subscriptions.clone()),
+        );
         let messaging = Messaging::new(Arc::clone(&state), invoker.clone(), Some(logger));
         let function_arn_prefix = format!(
             "arn:aws:lambda:{}:{}:function:",
@@ -123,6 +139,7 @@ impl Server {
                 functions: invoker,
                 function_arn_prefix: Arc::from(function_arn_prefix),
             },
+            log_subscriptions,
         })
     }
 
@@ -138,6 +155,11 @@ impl Server {
     /// The invoker of the hosted functions, for a local HTTP API in front of them.
     pub fn function_invoker(&self) -> FunctionInvoker {
         self.services.functions.clone()
+    }
+
+    /// The CloudWatch Logs subscription filters that chat logs are delivered through.
+    pub fn log_subscriptions(&self) -> LogSubscriptions {
+        self.log_subscriptions.clone()
     }
 
     /// Serves until `shutdown` completes, then lets in-flight requests finish.
@@ -165,6 +187,7 @@ impl Server {
         let address = self.address;
         let state = self.state();
         let functions = self.function_invoker();
+        let log_subscriptions = self.log_subscriptions();
         let task = tokio::spawn(self.run_until(async {
             let _ = stopped.await;
         }));
@@ -172,6 +195,7 @@ impl Server {
             address,
             state,
             functions,
+            log_subscriptions,
             stop: Some(stop),
             task,
         }
@@ -201,6 +225,7 @@ pub struct RunningServer {
     address: SocketAddr,
     state: Arc<ServiceState>,
     functions: FunctionInvoker,
+    log_subscriptions: LogSubscriptions,
     stop: Option<oneshot::Sender<()>>,
     task: tokio::task::JoinHandle<Result<(), ServerError>>,
 }
@@ -222,6 +247,12 @@ impl RunningServer {
     /// The invoker of the hosted functions, for a local HTTP API in front of them.
     pub fn function_invoker(&self) -> FunctionInvoker {
         self.functions.clone()
+    }
+
+    /// The CloudWatch Logs subscription filters that chat logs are delivered through
+    /// (`ivschat-local up` puts the template's).
+    pub fn log_subscriptions(&self) -> LogSubscriptions {
+        self.log_subscriptions.clone()
     }
 
     /// Stops accepting connections and waits for the server task to end.

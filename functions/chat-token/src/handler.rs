@@ -17,39 +17,6 @@ struct TokenRequestBody {
     session_duration_minutes: Option<u32>,
 }
 
-fn json_response(status: u16, body: serde_json::Value) -> Response<Body> {
-    let mut response = Response::new(Body::from(body.to_string()));
-    *response.status_mut() = lambda_http::http::StatusCode::from_u16(status)
-        .unwrap_or(lambda_http::http::StatusCode::INTERNAL_SERVER_ERROR);
-    response.headers_mut().insert(
-        lambda_http::http::header::CONTENT_TYPE,
-        lambda_http::http::HeaderValue::from_static("application/json"),
-    );
-    response
-}
-
-fn refusal(error: &IssueError, request_id: &str) -> Response<Body> {
-    let message = match error {
-        IssueError::Internal(_) => "Something went wrong; try again later.".to_owned(),
-        other => other.to_string(),
-    };
-    let mut body = json!({ "message": message, "code": error.code(), "requestId": request_id });
-    if let IssueError::Banned { until } = error {
-        body["bannedUntil"] = json!(until);
-    }
-    let mut response = json_response(error.status(), body);
-    if let IssueError::Throttled {
-        retry_after_seconds,
-    } = error
-    {
-        response.headers_mut().insert(
-            lambda_http::http::header::RETRY_AFTER,
-            lambda_http::http::HeaderValue::from(*retry_after_seconds),
-        );
-    }
-    response
-}
-
 /// What the request asks, or why it cannot be read.
 fn ask_of(request: &ApiRequest) -> Result<TokenAsk, IssueError> {
     let body: TokenRequestBody = request
@@ -113,9 +80,9 @@ pub(crate) async fn handle<B: BanStore>(
                 .saturating_sub(token.remote_time)
                 .as_micros() as u64;
             tracing::info!(request_id, room_id, user, issued_to = %token.user_id, role = token.role.as_str(), capabilities = ?capabilities, own_us, "chat token issued");
-            json_response(
+            shared::http_api::json(
                 200,
-                json!({
+                &json!({
                     "token": token.token,
                     "tokenExpirationTime": token.token_expiration_time,
                     "sessionExpirationTime": token.session_expiration_time,
@@ -142,7 +109,7 @@ pub(crate) async fn handle<B: BanStore>(
                     )
                 }
             }
-            refusal(&error, &request_id)
+            error.response(&request_id)
         }
     }
 }

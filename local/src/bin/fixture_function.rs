@@ -17,6 +17,16 @@
 //! `/status/N` answers status N; `/binary` a base64 body; `/cookies` two cookies; `/cors` its
 //! own allow-origin header; `/invalid` a bad `statusCode`; `/fail` a handler error;
 //! `/sleep/N` waits N ms first.
+//!
+//! A CloudWatch Logs subscription event (`{"awslogs":{"data":...}}`) is decoded as strictly as
+//! `aws_lambda_events` does (padded standard base64, gzip, JSON) and appended as one line,
+//! `{"failed": bool, "message": <the decoded JSON>}` or `{"error": "..."}`, to the file
+//! `FIXTURE_AWSLOGS_FILE`; while that file holds fewer than `FIXTURE_AWSLOGS_FAILURES` lines,
+//! the delivery is recorded and then failed (so retries can be counted across processes).
+
+use std::io::{Read, Write};
+
+use base64::Engine;
 
 use lambda_runtime::{service_fn, Error, LambdaEvent};
 use serde_json::{json, Value};
@@ -68,9 +78,51 @@ async fn http(event: &Value) -> Result<Value, Error> {
     }
 }
 
+fn decode_awslogs(event: &Value) -> Result<Value, String> {
+    let data = event["awslogs"]["data"]
+        .as_str()
+        .ok_or("awslogs.data is not a string")?;
+    let zipped = base64::engine::general_purpose::STANDARD
+        .decode(data)
+        .map_err(|e| format!("not padded standard base64: {e}"))?;
+    let mut text = String::new();
+    flate2::read::GzDecoder::new(zipped.as_slice())
+        .read_to_string(&mut text)
+        .map_err(|e| format!("not gzip: {e}"))?;
+    serde_json::from_str(&text).map_err(|e| format!("not JSON: {e}"))
+}
+
+fn awslogs(event: &Value) -> Result<Value, Error> {
+    let path = std::env::var("FIXTURE_AWSLOGS_FILE")?;
+    let recorded = std::fs::read_to_string(&path)
+        .map(|text| text.lines().count())
+        .unwrap_or(0);
+    let failures: usize = std::env::var("FIXTURE_AWSLOGS_FAILURES")
+        .ok()
+        .and_then(|n| n.parse().ok())
+        .unwrap_or(0);
+    let failed = recorded < failures;
+    let line = match decode_awslogs(event) {
+        Ok(message) => json!({ "failed": failed, "message": message }),
+        Err(error) => json!({ "error": error }),
+    };
+    let mut file = std::fs::OpenOptions::new()
+        .create(true)
+        .append(true)
+        .open(&path)?;
+    file.write_all(format!("{line}\n").as_bytes())?;
+    if failed {
+        return Err("fixture fails this delivery".into());
+    }
+    Ok(Value::Null)
+}
+
 async fn review(event: LambdaEvent<Value>) -> Result<Value, Error> {
     if event.payload.get("requestContext").is_some() {
         return http(&event.payload).await;
+    }
+    if event.payload.get("awslogs").is_some() {
+        return awslogs(&event.payload);
     }
     let content = event.payload["Content"]
         .as_str()

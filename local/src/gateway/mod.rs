@@ -194,7 +194,20 @@ async fn handle(
     let path = request.uri().path().to_owned();
     if let Some(issuer) = &api.issuer {
         if let Some(rest) = path.strip_prefix(LOCAL_ISSUER_PATH) {
-            return serve_issuer(issuer, rest, request).await;
+            // A browser app on an origin the API admits (the web console) may sign in here.
+            let Some(cors) = &api.config.cors else {
+                return serve_issuer(issuer, rest, request).await;
+            };
+            if cors::is_preflight(request.method(), request.headers()) {
+                let mut response = Response::new(Body::empty());
+                *response.status_mut() = StatusCode::NO_CONTENT;
+                *response.headers_mut() = cors::preflight_headers(cors, request.headers());
+                return response;
+            }
+            let origin_headers = request.headers().clone();
+            let mut response = serve_issuer(issuer, rest, request).await;
+            cors::decorate(cors, &origin_headers, response.headers_mut());
+            return response;
         }
     }
     let id = request_id();

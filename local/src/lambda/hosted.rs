@@ -81,6 +81,8 @@ struct FunctionState {
     /// The Runtime API server of the live generation.
     runtime_server: Mutex<Option<tokio::task::JoinHandle<()>>>,
     settings: HostSettings,
+    /// Variables set after the function was prepared, applied over `spec.environment`.
+    late_environment: Mutex<Vec<(String, String)>>,
 }
 
 impl FunctionState {
@@ -144,6 +146,7 @@ impl HostedFunction {
             initialized: Mutex::new(0),
             init_error: Mutex::new(None),
             runtime_server: Mutex::new(None),
+            late_environment: Mutex::new(Vec::new()),
             settings,
         });
         Ok(HostedFunction { state })
@@ -155,6 +158,16 @@ impl HostedFunction {
 
     pub fn arn(&self) -> &str {
         &self.state.arn
+    }
+
+    /// Sets an environment variable for the processes started from now on: for a value known
+    /// only once the service runs, such as the ARN of a logging configuration created through
+    /// it. Processes start at the first invocation, so setting it before any makes it part of
+    /// the function's environment from the start.
+    pub fn set_environment_variable(&self, key: &str, value: &str) {
+        let mut late = self.state.late_environment.lock();
+        late.retain(|(k, _)| k != key);
+        late.push((key.to_owned(), value.to_owned()));
     }
 
     /// Runs one invocation to its end: the function's result, its error, or a timeout.
@@ -309,6 +322,7 @@ fn command(state: &FunctionState, runtime_api: SocketAddr) -> Command {
         .env("LAMBDA_TASK_ROOT", task_root)
         .env("TZ", ":UTC")
         .envs(spec.environment.iter().map(|(k, v)| (k, v)))
+        .envs(state.late_environment.lock().iter().map(|(k, v)| (k, v)))
         .stdin(Stdio::null())
         .stdout(Stdio::piped())
         .stderr(Stdio::piped())

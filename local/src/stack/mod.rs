@@ -1,8 +1,11 @@
 //! `ivschat-local up`: the whole project on one machine from `template.yaml` — builds the
 //! functions, starts a local DynamoDB (moto) with the template's tables, hosts the functions
 //! behind the local IVS Chat service and the local HTTP API (JWT authorizer with the local
-//! issuer), creates the template's rooms, and prints every URL a user needs.
+//! issuer), creates the template's logging configurations and rooms, puts its functions'
+//! CloudWatch Logs subscriptions on the chat log, and prints every URL a user needs.
 
+mod indexes;
+pub mod logs;
 pub mod template;
 
 use std::collections::BTreeMap;
@@ -19,6 +22,7 @@ use moto::MotoServer;
 use serde_json::json;
 
 use crate::config::ServeConfig;
+use crate::console::{Console, ConsoleDocument, RunningConsole};
 use crate::gateway::{
     CorsConfig, HttpApi, HttpApiConfig, JwtAuthorizerConfig, LocalIssuerKey, RouteAuthorization,
     RouteConfig, RunningHttpApi, LOCAL_ISSUER,
@@ -100,6 +104,10 @@ pub enum StackError {
     },
     #[error("cannot create room {room}: {detail}")]
     Room { room: String, detail: String },
+    #[error(transparent)]
+    Logging(#[from] logs::LoggingError),
+    #[error(transparent)]
+    Console(#[from] crate::console::ConsoleError),
     #[error("cannot write {path}: {source}")]
     StackFile {
         path: PathBuf,
@@ -115,10 +123,21 @@ pub struct RunningStack {
     /// Ids of the rooms the template declares, by logical id.
     pub rooms: BTreeMap<String, String>,
     pub region: String,
+    /// The web console, when `up` serves it.
+    pub console: Option<RunningConsole>,
 }
 
 /// Brings the stack up.
 pub async fn up(config: UpConfig) -> Result<RunningStack, StackError> {
+    up_with_console(config, None).await
+}
+
+/// Brings the stack up and serves the web console on `console` (already bound, so that the
+/// HTTP API's CORS can admit its origins unless `CorsAllowOrigins` is given).
+pub async fn up_with_console(
+    config: UpConfig,
+    console: Option<Console>,
+) -> Result<RunningStack, StackError> {
     let serve = config.serve.clone();
     let scope = LocalScope {
         account_id: serve.account_id.clone(),
@@ -129,8 +148,12 @@ pub async fn up(config: UpConfig) -> Result<RunningStack, StackError> {
         ("JwtIssuer".to_owned(), LOCAL_ISSUER.to_owned()),
         ("JwtAudience".to_owned(), LOCAL_AUDIENCE.to_owned()),
     ]);
+    if let Some(console) = &console {
+        overrides.insert("CorsAllowOrigins".to_owned(), console.origins().join(","));
+    }
     overrides.extend(config.parameters.iter().cloned());
     let template = StackTemplate::load(&config.template, &overrides, &scope)?;
+    logs::check_subscriptions(&template)?;
     let workspace = config
         .template
         .parent()
@@ -203,18 +226,28 @@ pub async fn up(config: UpConfig) -> Result<RunningStack, StackError> {
     settings.access_key_id = serve.access_key_id.clone();
     settings.secret_access_key = serve.secret_access_key.clone();
     let ivs = shared::ivs_client::for_endpoint(&settings);
+    let logging_configurations = logs::create_logging_configurations(&ivs, &template).await?;
+    logs::pass_logging_configuration_arns(&server, &template, &logging_configurations);
+    logs::subscribe(&server, &template, &scope)?;
     let mut rooms = BTreeMap::new();
     for room in &template.rooms {
-        let id = create_room(&ivs, room).await?;
+        let id = create_room(&ivs, room, &logging_configurations).await?;
         rooms.insert(room.logical_id.clone(), id);
     }
 
+    let console = match console {
+        Some(console) => {
+            Some(console.spawn(&console_document(&template, &server, &api, &rooms, &scope))?)
+        }
+        None => None,
+    };
     let stack = RunningStack {
         server,
         api,
         moto,
         rooms,
         region: scope.region.clone(),
+        console,
     };
     write_stack_file(&serve.data_dir, &stack)?;
     Ok(stack)
@@ -242,6 +275,9 @@ impl RunningStack {
             account = self.server.state().account_id(),
             moto = self.moto.endpoint(),
         );
+        if let Some(console) = &self.console {
+            out.push_str(&format!("  web console                {}\n", console.url()));
+        }
         for (logical_id, id) in &self.rooms {
             out.push_str(&format!("  room {logical_id:<21} {id}\n"));
         }
@@ -351,6 +387,11 @@ async fn create_table(
             .map_err(|e| failed(e.to_string()))?;
         request = request.attribute_definitions(attribute);
     }
+    let (local_indexes, global_indexes) =
+        indexes::secondary_indexes(table).map_err(|e| failed(e.to_string()))?;
+    request = request
+        .set_local_secondary_indexes((!local_indexes.is_empty()).then_some(local_indexes))
+        .set_global_secondary_indexes((!global_indexes.is_empty()).then_some(global_indexes));
     request.send().await.map_err(|e| {
         failed(aws_smithy_types::error::display::DisplayErrorContext(e).to_string())
     })?;
@@ -434,6 +475,7 @@ fn api_config(template: &StackTemplate, scope: &LocalScope) -> HttpApiConfig {
 async fn create_room(
     ivs: &shared::ivs_client::Client,
     room: &template::RoomDef,
+    logging_configurations: &BTreeMap<String, String>,
 ) -> Result<String, StackError> {
     let mut request = ivs
         .create_room()
@@ -456,11 +498,43 @@ async fn create_room(
     }
     // The local demo room welcomes anonymous viewers, so the console works before signing in.
     request = request.tags(shared::room_tags::ANONYMOUS_VIEW, "true");
+    let logging = logs::room_logging_configurations(room, logging_configurations);
+    request =
+        request.set_logging_configuration_identifiers((!logging.is_empty()).then_some(logging));
     let created = request.send().await.map_err(|e| StackError::Room {
         room: room.logical_id.clone(),
         detail: aws_smithy_types::error::display::DisplayErrorContext(e).to_string(),
     })?;
     Ok(created.id().unwrap_or_default().to_owned())
+}
+
+/// What the console's `/config.json` says: the stack's endpoints and rooms, and the groups of
+/// the roles as the template configures the functions.
+fn console_document(
+    template: &StackTemplate,
+    server: &RunningServer,
+    api: &RunningHttpApi,
+    rooms: &BTreeMap<String, String>,
+    scope: &LocalScope,
+) -> ConsoleDocument {
+    let setting = |key: &str, default: &str| {
+        template
+            .functions
+            .iter()
+            .flat_map(|f| f.environment.iter())
+            .find(|(k, _)| k == key)
+            .map_or_else(|| default.to_owned(), |(_, v)| v.clone())
+    };
+    ConsoleDocument {
+        api_url: api.url(),
+        chat_endpoint: server.endpoint_url().replacen("http", "ws", 1),
+        region: scope.region.clone(),
+        issuer: api.issuer().map(|i| i.issuer_url().to_owned()),
+        rooms: rooms.clone(),
+        groups_claim: setting("GROUPS_CLAIM", "cognito:groups"),
+        moderator_group: setting("MODERATOR_GROUP", "moderators"),
+        admin_group: setting("ADMIN_GROUP", "admins"),
+    }
 }
 
 fn write_stack_file(data_dir: &Path, stack: &RunningStack) -> Result<(), StackError> {
@@ -473,6 +547,7 @@ fn write_stack_file(data_dir: &Path, stack: &RunningStack) -> Result<(), StackEr
         "chatEndpoint": stack.server.endpoint_url().replacen("http", "ws", 1),
         "region": stack.region,
         "rooms": stack.rooms,
+        "consoleUrl": stack.console.as_ref().map(RunningConsole::url),
     });
     std::fs::create_dir_all(data_dir)
         .and_then(|()| std::fs::write(&path, description.to_string()))

@@ -1,7 +1,8 @@
 //! Reads what the local stack needs from the SAM template: functions (binary, environment,
-//! HTTP API routes), HTTP APIs (JWT authorizers, CORS), DynamoDB tables and IVS Chat rooms,
-//! with parameters, `!Ref`, `!GetAtt`, `!Sub` and `!Equals` conditions resolved for a local
-//! account and region.
+//! HTTP API routes, CloudWatch Logs subscriptions), HTTP APIs (JWT authorizers, CORS),
+//! DynamoDB tables (with their secondary indexes), CloudWatch Logs log groups, IVS Chat logging
+//! configurations and rooms, with parameters, `!Ref`, `!GetAtt`, `!Sub`, `!Equals` and `!Not`
+//! conditions and `!If` (with `AWS::NoValue`) resolved for a local account and region.
 //!
 //! The YAML reader drops CloudFormation's short-form tags, so `!Ref X` reads as `X` and
 //! `!GetAtt X.Arn` as `X.Arn`; a value that names a parameter or a resource is resolved as a
@@ -27,6 +28,61 @@ pub enum TemplateError {
     Invalid(String),
 }
 
+/// A `CloudWatchLogs` event of a function: a subscription filter on a log group.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct LogSubscriptionDef {
+    /// The event's name under `Events`.
+    pub event: String,
+    pub log_group_name: String,
+    pub filter_pattern: String,
+}
+
+/// A secondary index of a table.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct IndexDef {
+    pub name: String,
+    /// (name, `HASH` or `RANGE`)
+    pub key_schema: Vec<(String, String)>,
+    /// `ALL`, `KEYS_ONLY` or `INCLUDE`.
+    pub projection_type: String,
+    pub non_key_attributes: Vec<String>,
+}
+
+/// An `AWS::Logs::LogGroup` whose condition holds.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct LogGroupDef {
+    pub logical_id: String,
+    /// `LogGroupName`, or `<stack>-<logical id>` as CloudFormation would generate it (without
+    /// its random suffix).
+    pub name: String,
+}
+
+/// Where a logging configuration sends a room's chat log.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum LoggingDestinationDef {
+    CloudWatchLogs { log_group_name: String },
+    S3 { bucket_name: String },
+    Firehose { delivery_stream_name: String },
+}
+
+/// An `AWS::IVSChat::LoggingConfiguration` whose condition holds.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct LoggingConfigurationDef {
+    pub logical_id: String,
+    pub name: Option<String>,
+    pub destination: LoggingDestinationDef,
+    pub tags: Vec<(String, String)>,
+}
+
+/// A logging configuration a room names.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum LoggingConfigurationRef {
+    /// One of the template's, by logical id (`!GetAtt X.Arn` or `!Ref X`).
+    Template(String),
+    /// An existing one, by ARN as written.
+    Existing(String),
+}
+
 /// The account and region the local stack pretends to be.
 #[derive(Debug, Clone)]
 pub struct LocalScope {
@@ -42,7 +98,11 @@ pub struct FunctionDef {
     /// The cargo binary (`BuildProperties.Binary`), also its local function name.
     pub binary: String,
     pub environment: Vec<(String, String)>,
+    /// Variables whose value is the ARN of one of the template's logging configurations
+    /// (variable, logical id): known only once `up` has created it.
+    pub logging_configuration_environment: Vec<(String, String)>,
     pub routes: Vec<RouteDef>,
+    pub log_subscriptions: Vec<LogSubscriptionDef>,
 }
 
 /// An `HttpApi` event of a function.
@@ -85,6 +145,8 @@ pub struct TableDef {
     /// (name, `S`, `N` or `B`)
     pub attributes: Vec<(String, String)>,
     pub ttl_attribute: Option<String>,
+    pub local_secondary_indexes: Vec<IndexDef>,
+    pub global_secondary_indexes: Vec<IndexDef>,
 }
 
 /// An `AWS::IVSChat::Room` whose condition holds.
@@ -96,6 +158,7 @@ pub struct RoomDef {
     pub maximum_message_rate_per_second: Option<i32>,
     pub review_handler_uri: Option<String>,
     pub fallback_result: Option<String>,
+    pub logging_configurations: Vec<LoggingConfigurationRef>,
     pub tags: Vec<(String, String)>,
 }
 
@@ -105,12 +168,15 @@ pub struct StackTemplate {
     pub functions: Vec<FunctionDef>,
     pub apis: Vec<ApiDef>,
     pub tables: Vec<TableDef>,
+    pub log_groups: Vec<LogGroupDef>,
+    pub logging_configurations: Vec<LoggingConfigurationDef>,
     pub rooms: Vec<RoomDef>,
 }
 
 struct Resolver<'a> {
     parameters: BTreeMap<String, String>,
     resources: &'a serde_json::Map<String, Value>,
+    conditions: &'a Value,
     scope: &'a LocalScope,
 }
 
@@ -173,6 +239,10 @@ impl Resolver<'_> {
     fn physical_id(&self, id: &str, resource: &Value) -> String {
         match Self::kind(resource) {
             "AWS::Serverless::Function" => binary_of(resource).unwrap_or_else(|| id.to_owned()),
+            "AWS::Logs::LogGroup" => resource["Properties"]["LogGroupName"]
+                .as_str()
+                .map(|name| self.resolve(name))
+                .unwrap_or_else(|| format!("{}-{id}", self.scope.stack_name)),
             _ => id.to_owned(),
         }
     }
@@ -189,18 +259,66 @@ impl Resolver<'_> {
             "AWS::DynamoDB::Table" => {
                 format!("arn:aws:dynamodb:{region}:{account_id}:table/{id}")
             }
+            "AWS::Logs::LogGroup" => format!(
+                "arn:aws:logs:{region}:{account_id}:log-group:{}:*",
+                self.physical_id(id, resource)
+            ),
             other => format!("arn:aws:{other}:{region}:{account_id}:{id}"),
         }
     }
 
-    fn condition_holds(&self, conditions: &Value, name: &str) -> bool {
-        match conditions.get(name) {
-            Some(Value::Array(pair)) if pair.len() == 2 => {
+    fn condition_holds(&self, name: &str) -> bool {
+        self.conditions
+            .get(name)
+            .is_none_or(|condition| self.evaluate(condition))
+    }
+
+    /// `!Equals [a, b]` reads as a pair and `!Not [c]` as a list of one. `!And` and `!Or`
+    /// read like lists too and cannot be told apart; the project's template does not use
+    /// them. Anything else is taken as true.
+    fn evaluate(&self, condition: &Value) -> bool {
+        match condition {
+            Value::Array(pair) if pair.len() == 2 => {
                 let side = |v: &Value| v.as_str().map(|s| self.resolve(s)).unwrap_or_default();
                 side(&pair[0]) == side(&pair[1])
             }
+            Value::Array(single) if single.len() == 1 => !self.evaluate(&single[0]),
+            Value::String(name) => self.condition_holds(name),
             _ => true,
         }
+    }
+
+    /// The branch an `!If [condition, then, else]` takes (`!If` reads as a list of three whose
+    /// first item names a condition); `Null` for `AWS::NoValue`. Other values as they are.
+    fn choose<'v>(&self, value: &'v Value) -> Option<&'v Value> {
+        let chosen = match value {
+            Value::Array(items)
+                if items.len() == 3
+                    && items[0]
+                        .as_str()
+                        .is_some_and(|name| self.conditions.get(name).is_some()) =>
+            {
+                let holds = items[0]
+                    .as_str()
+                    .is_some_and(|name| self.condition_holds(name));
+                if holds {
+                    &items[1]
+                } else {
+                    &items[2]
+                }
+            }
+            other => other,
+        };
+        (chosen.as_str() != Some("AWS::NoValue") && !chosen.is_null()).then_some(chosen)
+    }
+
+    /// The template logging configuration `raw` names (`X`, or `X.Arn`), if it names one.
+    fn logging_configuration(&self, raw: &str) -> Option<String> {
+        let id = raw.strip_suffix(".Arn").unwrap_or(raw);
+        self.resources
+            .get(id)
+            .filter(|r| Self::kind(r) == "AWS::IVSChat::LoggingConfiguration")
+            .map(|_| id.to_owned())
     }
 }
 
@@ -208,6 +326,101 @@ fn binary_of(resource: &Value) -> Option<String> {
     resource["Metadata"]["BuildProperties"]["Binary"]
         .as_str()
         .map(str::to_owned)
+}
+
+/// (`key`, `value`) of each item of a list of objects, e.g. a `KeySchema`.
+fn pairs(list: &Value, key: &str, value: &str) -> Vec<(String, String)> {
+    list.as_array()
+        .map(|items| {
+            items
+                .iter()
+                .map(|i| {
+                    (
+                        i[key].as_str().unwrap_or_default().to_owned(),
+                        i[value].as_str().unwrap_or_default().to_owned(),
+                    )
+                })
+                .collect()
+        })
+        .unwrap_or_default()
+}
+
+/// A `Tags` list of `Key`/`Value` objects, values resolved.
+fn tags(list: &Value, resolver: &Resolver<'_>) -> Vec<(String, String)> {
+    list.as_array()
+        .map(|tags| {
+            tags.iter()
+                .map(|t| {
+                    (
+                        t["Key"].as_str().unwrap_or_default().to_owned(),
+                        t["Value"]
+                            .as_str()
+                            .map(|v| resolver.resolve(v))
+                            .unwrap_or_default(),
+                    )
+                })
+                .collect()
+        })
+        .unwrap_or_default()
+}
+
+/// `LocalSecondaryIndexes` or `GlobalSecondaryIndexes` of a table.
+fn indexes(list: &Value) -> Vec<IndexDef> {
+    list.as_array()
+        .map(|items| {
+            items
+                .iter()
+                .map(|index| IndexDef {
+                    name: index["IndexName"].as_str().unwrap_or_default().to_owned(),
+                    key_schema: pairs(&index["KeySchema"], "AttributeName", "KeyType"),
+                    projection_type: index["Projection"]["ProjectionType"]
+                        .as_str()
+                        .unwrap_or("ALL")
+                        .to_owned(),
+                    non_key_attributes: index["Projection"]["NonKeyAttributes"]
+                        .as_array()
+                        .map(|names| {
+                            names
+                                .iter()
+                                .filter_map(Value::as_str)
+                                .map(str::to_owned)
+                                .collect()
+                        })
+                        .unwrap_or_default(),
+                })
+                .collect()
+        })
+        .unwrap_or_default()
+}
+
+/// The one destination of a logging configuration.
+fn logging_destination(
+    id: &str,
+    destination: &Value,
+    resolver: &Resolver<'_>,
+) -> Result<LoggingDestinationDef, TemplateError> {
+    let named = |kind: &str, member: &str| {
+        destination[kind][member]
+            .as_str()
+            .map(|name| resolver.resolve(name))
+    };
+    let found = [
+        named("CloudWatchLogs", "LogGroupName")
+            .map(|log_group_name| LoggingDestinationDef::CloudWatchLogs { log_group_name }),
+        named("S3", "BucketName").map(|bucket_name| LoggingDestinationDef::S3 { bucket_name }),
+        named("Firehose", "DeliveryStreamName").map(|delivery_stream_name| {
+            LoggingDestinationDef::Firehose {
+                delivery_stream_name,
+            }
+        }),
+    ];
+    let mut found = found.into_iter().flatten();
+    match (found.next(), found.next()) {
+        (Some(destination), None) => Ok(destination),
+        _ => Err(TemplateError::Invalid(format!(
+            "logging configuration {id} needs exactly one of DestinationConfiguration              CloudWatchLogs.LogGroupName, S3.BucketName or Firehose.DeliveryStreamName"
+        ))),
+    }
 }
 
 fn strings(value: &Value, resolver: &Resolver<'_>) -> Vec<String> {
@@ -277,13 +490,13 @@ impl StackTemplate {
         let resolver = Resolver {
             parameters,
             resources,
+            conditions: &document["Conditions"],
             scope,
         };
-        let conditions = &document["Conditions"];
         let mut template = StackTemplate::default();
         for (id, resource) in resources {
             if let Some(condition) = resource["Condition"].as_str() {
-                if !resolver.condition_holds(conditions, condition) {
+                if !resolver.condition_holds(condition) {
                     continue;
                 }
             }
@@ -295,27 +508,52 @@ impl StackTemplate {
                             "function {id} has no Metadata.BuildProperties.Binary"
                         ))
                     })?;
-                    let environment = properties["Environment"]["Variables"]
-                        .as_object()
-                        .map(|vars| {
-                            vars.iter()
-                                .map(|(k, v)| {
-                                    let raw = match v {
-                                        Value::String(s) => s.clone(),
-                                        other => other.to_string(),
-                                    };
-                                    (k.clone(), resolver.resolve(&raw))
-                                })
-                                .collect()
-                        })
-                        .unwrap_or_default();
+                    let mut environment = Vec::new();
+                    let mut logging_configuration_environment = Vec::new();
+                    if let Some(vars) = properties["Environment"]["Variables"].as_object() {
+                        for (key, value) in vars {
+                            // `!If [c, x, !Ref AWS::NoValue]` may leave the variable out.
+                            let Some(value) = resolver.choose(value) else {
+                                continue;
+                            };
+                            let raw = match value {
+                                Value::String(s) => s.clone(),
+                                other => other.to_string(),
+                            };
+                            match resolver.logging_configuration(&raw) {
+                                Some(logical_id) => logging_configuration_environment
+                                    .push((key.clone(), logical_id)),
+                                None => environment.push((key.clone(), resolver.resolve(&raw))),
+                            }
+                        }
+                    }
                     let mut routes = Vec::new();
+                    let mut log_subscriptions = Vec::new();
                     if let Some(events) = properties["Events"].as_object() {
-                        for event in events.values() {
+                        for (name, event) in events {
+                            let p = &event["Properties"];
+                            if event["Type"] == "CloudWatchLogs" {
+                                let log_group_name = p["LogGroupName"]
+                                    .as_str()
+                                    .map(|group| resolver.resolve(group))
+                                    .ok_or_else(|| {
+                                        TemplateError::Invalid(format!(
+                                            "event {name} of function {id} has no LogGroupName"
+                                        ))
+                                    })?;
+                                log_subscriptions.push(LogSubscriptionDef {
+                                    event: name.clone(),
+                                    log_group_name,
+                                    filter_pattern: p["FilterPattern"]
+                                        .as_str()
+                                        .map(|pattern| resolver.resolve(pattern))
+                                        .unwrap_or_default(),
+                                });
+                                continue;
+                            }
                             if event["Type"] != "HttpApi" {
                                 continue;
                             }
-                            let p = &event["Properties"];
                             routes.push(RouteDef {
                                 api: p["ApiId"]
                                     .as_str()
@@ -331,7 +569,9 @@ impl StackTemplate {
                         logical_id: id.clone(),
                         binary,
                         environment,
+                        logging_configuration_environment,
                         routes,
+                        log_subscriptions,
                     });
                 }
                 "AWS::Serverless::HttpApi" => {
@@ -372,21 +612,6 @@ impl StackTemplate {
                     });
                 }
                 "AWS::DynamoDB::Table" => {
-                    let pairs = |list: &Value, key: &str, value: &str| -> Vec<(String, String)> {
-                        list.as_array()
-                            .map(|items| {
-                                items
-                                    .iter()
-                                    .map(|i| {
-                                        (
-                                            i[key].as_str().unwrap_or_default().to_owned(),
-                                            i[value].as_str().unwrap_or_default().to_owned(),
-                                        )
-                                    })
-                                    .collect()
-                            })
-                            .unwrap_or_default()
-                    };
                     template.tables.push(TableDef {
                         logical_id: id.clone(),
                         key_schema: pairs(&properties["KeySchema"], "AttributeName", "KeyType"),
@@ -398,10 +623,50 @@ impl StackTemplate {
                         ttl_attribute: properties["TimeToLiveSpecification"]["AttributeName"]
                             .as_str()
                             .map(str::to_owned),
+                        local_secondary_indexes: indexes(&properties["LocalSecondaryIndexes"]),
+                        global_secondary_indexes: indexes(&properties["GlobalSecondaryIndexes"]),
                     });
+                }
+                "AWS::Logs::LogGroup" => {
+                    template.log_groups.push(LogGroupDef {
+                        logical_id: id.clone(),
+                        name: resolver.physical_id(id, resource),
+                    });
+                }
+                "AWS::IVSChat::LoggingConfiguration" => {
+                    template
+                        .logging_configurations
+                        .push(LoggingConfigurationDef {
+                            logical_id: id.clone(),
+                            name: properties["Name"].as_str().map(|s| resolver.resolve(s)),
+                            destination: logging_destination(
+                                id,
+                                &properties["DestinationConfiguration"],
+                                &resolver,
+                            )?,
+                            tags: tags(&properties["Tags"], &resolver),
+                        });
                 }
                 "AWS::IVSChat::Room" => {
                     let handler = &properties["MessageReviewHandler"];
+                    let logging_configurations = resolver
+                        .choose(&properties["LoggingConfigurationIdentifiers"])
+                        .and_then(Value::as_array)
+                        .map(|identifiers| {
+                            identifiers
+                                .iter()
+                                .filter_map(Value::as_str)
+                                .map(|raw| match resolver.logging_configuration(raw) {
+                                    Some(logical_id) => {
+                                        LoggingConfigurationRef::Template(logical_id)
+                                    }
+                                    None => {
+                                        LoggingConfigurationRef::Existing(resolver.resolve(raw))
+                                    }
+                                })
+                                .collect()
+                        })
+                        .unwrap_or_default();
                     template.rooms.push(RoomDef {
                         logical_id: id.clone(),
                         name: properties["Name"].as_str().map(|s| resolver.resolve(s)),
@@ -413,25 +678,40 @@ impl StackTemplate {
                             .and_then(|n| i32::try_from(n).ok()),
                         review_handler_uri: handler["Uri"].as_str().map(|s| resolver.resolve(s)),
                         fallback_result: handler["FallbackResult"].as_str().map(str::to_owned),
-                        tags: properties["Tags"]
-                            .as_array()
-                            .map(|tags| {
-                                tags.iter()
-                                    .map(|t| {
-                                        (
-                                            t["Key"].as_str().unwrap_or_default().to_owned(),
-                                            t["Value"]
-                                                .as_str()
-                                                .map(|v| resolver.resolve(v))
-                                                .unwrap_or_default(),
-                                        )
-                                    })
-                                    .collect()
-                            })
-                            .unwrap_or_default(),
+                        logging_configurations,
+                        tags: tags(&properties["Tags"], &resolver),
                     });
                 }
                 _ => {}
+            }
+        }
+        let named = template
+            .rooms
+            .iter()
+            .flat_map(|room| {
+                room.logging_configurations
+                    .iter()
+                    .filter_map(move |reference| match reference {
+                        LoggingConfigurationRef::Template(id) => Some((&room.logical_id, id)),
+                        LoggingConfigurationRef::Existing(_) => None,
+                    })
+            })
+            .chain(template.functions.iter().flat_map(|function| {
+                function
+                    .logging_configuration_environment
+                    .iter()
+                    .map(move |(_, id)| (&function.logical_id, id))
+            }));
+        for (user, logical_id) in named {
+            if !template
+                .logging_configurations
+                .iter()
+                .any(|c| &c.logical_id == logical_id)
+            {
+                return Err(TemplateError::Invalid(format!(
+                    "{user} names logging configuration {logical_id}, which is not created \
+                     (its condition is false)"
+                )));
             }
         }
         Ok(template)
@@ -498,6 +778,280 @@ mod tests {
             demo.review_handler_uri.as_deref(),
             Some("arn:aws:lambda:us-east-1:123456789012:function:message-review")
         );
+
+        // Chat history: the log group, the logging configuration writing to it (attached to
+        // the demo room), the subscription feeding the writer, and the table's local index.
+        let chat_log = template
+            .log_groups
+            .iter()
+            .find(|g| g.logical_id == "ChatLogGroup")
+            .expect("the chat log group");
+        assert_eq!(chat_log.name, "/ivschat/local/chat");
+        assert!(template
+            .log_groups
+            .iter()
+            .any(|g| g.name == "/aws/lambda/chat-history-writer"));
+        assert_eq!(
+            template.logging_configurations,
+            vec![LoggingConfigurationDef {
+                logical_id: "ChatLoggingConfiguration".into(),
+                name: Some("local-chat".into()),
+                destination: LoggingDestinationDef::CloudWatchLogs {
+                    log_group_name: "/ivschat/local/chat".into()
+                },
+                tags: vec![("ivschat-serverless:managed-by".into(), "local".into())],
+            }]
+        );
+        assert_eq!(
+            demo.logging_configurations,
+            vec![LoggingConfigurationRef::Template(
+                "ChatLoggingConfiguration".into()
+            )]
+        );
+        let writer = template
+            .functions
+            .iter()
+            .find(|f| f.binary == "chat-history-writer")
+            .expect("the chat-history-writer function");
+        assert_eq!(
+            writer.log_subscriptions,
+            vec![LogSubscriptionDef {
+                event: "ChatLog".into(),
+                log_group_name: "/ivschat/local/chat".into(),
+                filter_pattern: String::new(),
+            }]
+        );
+        assert!(writer.environment.contains(&(
+            "HISTORY_TABLE_NAME".to_owned(),
+            "ChatHistoryTable".to_owned()
+        )));
+        let admin = template
+            .functions
+            .iter()
+            .find(|f| f.binary == "admin-api")
+            .expect("the admin-api function");
+        assert_eq!(
+            admin.logging_configuration_environment,
+            vec![(
+                "CHAT_LOGGING_CONFIGURATION_ARN".to_owned(),
+                "ChatLoggingConfiguration".to_owned()
+            )]
+        );
+        let history = template
+            .tables
+            .iter()
+            .find(|t| t.logical_id == "ChatHistoryTable")
+            .expect("the history table");
+        assert_eq!(
+            history.local_secondary_indexes,
+            vec![IndexDef {
+                name: "bySendTime".into(),
+                key_schema: vec![
+                    ("roomId".into(), "HASH".into()),
+                    ("sendKey".into(), "RANGE".into())
+                ],
+                projection_type: "ALL".into(),
+                non_key_attributes: Vec::new(),
+            }]
+        );
+        assert!(history.global_secondary_indexes.is_empty());
+
+        // Without chat history, none of it, and the room's `!If` gives `AWS::NoValue`.
+        let mut overrides = overrides;
+        overrides.insert("ChatHistory".into(), "false".into());
+        let template = StackTemplate::load(&path, &overrides, &scope()).expect("loads");
+        assert!(template.logging_configurations.is_empty());
+        assert!(!template
+            .functions
+            .iter()
+            .any(|f| f.binary == "chat-history-writer"));
+        let demo = template.rooms.first().expect("the demo room");
+        assert!(demo.logging_configurations.is_empty());
+        let admin = template
+            .functions
+            .iter()
+            .find(|f| f.binary == "admin-api")
+            .expect("the admin-api function");
+        assert!(admin.logging_configuration_environment.is_empty());
+        assert!(admin
+            .environment
+            .contains(&("CHAT_LOGGING_CONFIGURATION_ARN".to_owned(), String::new())));
+    }
+
+    const LOGGING: &str = "\
+Parameters:
+  Logs:
+    Type: String
+    Default: \"true\"
+  Topic:
+    Type: String
+    Default: \"\"
+Conditions:
+  WithLogs: !Equals [!Ref Logs, \"true\"]
+  WithTopic: !Not [!Equals [!Ref Topic, \"\"]]
+Resources:
+  Group:
+    Type: AWS::Logs::LogGroup
+    Condition: WithLogs
+  ToGroup:
+    Type: AWS::IVSChat::LoggingConfiguration
+    Condition: WithLogs
+    Properties:
+      DestinationConfiguration:
+        CloudWatchLogs:
+          LogGroupName: !Ref Group
+  ToBucket:
+    Type: AWS::IVSChat::LoggingConfiguration
+    Condition: WithTopic
+    Properties:
+      DestinationConfiguration:
+        S3:
+          BucketName: !Sub \"${AWS::AccountId}-chat\"
+  ToStream:
+    Type: AWS::IVSChat::LoggingConfiguration
+    Properties:
+      DestinationConfiguration:
+        Firehose:
+          DeliveryStreamName: chat
+  Room:
+    Type: AWS::IVSChat::Room
+    Properties:
+      LoggingConfigurationIdentifiers: !If
+        - WithLogs
+        - [!GetAtt ToGroup.Arn, !Ref ToStream, arn:aws:ivschat:us-east-1:123456789012:logging-configuration/AbCdEfGhIjKl]
+        - !Ref AWS::NoValue
+  Indexed:
+    Type: AWS::DynamoDB::Table
+    Properties:
+      KeySchema:
+        - AttributeName: pk
+          KeyType: HASH
+      GlobalSecondaryIndexes:
+        - IndexName: byOwner
+          KeySchema:
+            - AttributeName: owner
+              KeyType: HASH
+          Projection:
+            ProjectionType: INCLUDE
+            NonKeyAttributes: [title]
+  Reader:
+    Type: AWS::Serverless::Function
+    Metadata:
+      BuildProperties:
+        Binary: reader
+    Properties:
+      Environment:
+        Variables:
+          LOGS_ARN: !If [WithLogs, !GetAtt ToGroup.Arn, !Ref AWS::NoValue]
+          STREAM_ARN: !Ref ToStream
+      Events:
+        Logs:
+          Type: CloudWatchLogs
+          Properties:
+            LogGroupName: !Ref Group
+            FilterPattern: \"\"
+";
+
+    #[test]
+    fn logging_configurations_log_groups_and_subscriptions_resolve() {
+        let document: Value = serde_saphyr::from_str(LOGGING).expect("yaml");
+        let template =
+            StackTemplate::from_document(&document, &BTreeMap::new(), &scope()).expect("valid");
+        assert_eq!(
+            template.log_groups,
+            vec![LogGroupDef {
+                logical_id: "Group".into(),
+                name: "local-Group".into()
+            }],
+            "a log group without LogGroupName gets a generated name"
+        );
+        let destinations: Vec<_> = template
+            .logging_configurations
+            .iter()
+            .map(|c| (c.logical_id.as_str(), c.destination.clone()))
+            .collect();
+        assert_eq!(
+            destinations,
+            vec![
+                (
+                    "ToGroup",
+                    LoggingDestinationDef::CloudWatchLogs {
+                        log_group_name: "local-Group".into()
+                    }
+                ),
+                (
+                    "ToStream",
+                    LoggingDestinationDef::Firehose {
+                        delivery_stream_name: "chat".into()
+                    }
+                ),
+            ],
+            "ToBucket's !Not condition is false"
+        );
+        assert_eq!(
+            template.rooms[0].logging_configurations,
+            vec![
+                LoggingConfigurationRef::Template("ToGroup".into()),
+                LoggingConfigurationRef::Template("ToStream".into()),
+                LoggingConfigurationRef::Existing(
+                    "arn:aws:ivschat:us-east-1:123456789012:logging-configuration/AbCdEfGhIjKl"
+                        .into()
+                ),
+            ]
+        );
+        assert_eq!(
+            template.functions[0].log_subscriptions[0].log_group_name,
+            "local-Group"
+        );
+        assert_eq!(
+            template.functions[0].logging_configuration_environment,
+            vec![
+                ("LOGS_ARN".to_owned(), "ToGroup".to_owned()),
+                ("STREAM_ARN".to_owned(), "ToStream".to_owned())
+            ]
+        );
+        assert_eq!(
+            template.tables[0].global_secondary_indexes,
+            vec![IndexDef {
+                name: "byOwner".into(),
+                key_schema: vec![("owner".into(), "HASH".into())],
+                projection_type: "INCLUDE".into(),
+                non_key_attributes: vec!["title".into()],
+            }]
+        );
+
+        let overrides = BTreeMap::from([("Topic".to_owned(), "arn:topic".to_owned())]);
+        let template =
+            StackTemplate::from_document(&document, &overrides, &scope()).expect("valid");
+        assert!(template.logging_configurations.iter().any(|c| c.destination
+            == LoggingDestinationDef::S3 {
+                bucket_name: "123456789012-chat".into()
+            }));
+
+        let overrides = BTreeMap::from([("Logs".to_owned(), "false".to_owned())]);
+        let template =
+            StackTemplate::from_document(&document, &overrides, &scope()).expect("valid");
+        assert!(
+            template.rooms[0].logging_configurations.is_empty(),
+            "AWS::NoValue"
+        );
+        assert_eq!(
+            template.functions[0].logging_configuration_environment,
+            vec![("STREAM_ARN".to_owned(), "ToStream".to_owned())],
+            "AWS::NoValue leaves the variable out"
+        );
+    }
+
+    #[test]
+    fn a_room_naming_a_logging_configuration_that_is_not_created_is_refused() {
+        let text = LOGGING.replace(
+            "LoggingConfigurationIdentifiers: !If",
+            "LoggingConfigurationIdentifiers: [!GetAtt ToBucket.Arn]\n      Unused: !If",
+        );
+        let document: Value = serde_saphyr::from_str(&text).expect("yaml");
+        let error = StackTemplate::from_document(&document, &BTreeMap::new(), &scope())
+            .expect_err("ToBucket's condition is false");
+        assert!(error.to_string().contains("ToBucket"), "{error}");
     }
 
     #[test]

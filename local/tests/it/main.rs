@@ -5,10 +5,12 @@
 mod auth;
 mod binary;
 mod chat_logs;
+mod console;
 mod fake_lambda;
 mod gateway;
 mod hosted_functions;
 mod list_rooms;
+mod log_subscriptions;
 mod logging_configurations;
 mod messaging;
 mod quotas;

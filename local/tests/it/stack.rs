@@ -189,3 +189,261 @@ async fn up_runs_a_template_with_its_function_api_table_and_room() {
     drop(stack);
     let _ = std::fs::remove_dir_all(&folder);
 }
+
+/// Chat history the AWS way: a log group, a logging configuration writing to it (attached to
+/// the room through `!If`), a table with secondary indexes, and a function subscribed to the
+/// log group through a `CloudWatchLogs` event.
+const HISTORY_TEMPLATE: &str = r#"
+AWSTemplateFormatVersion: "2010-09-09"
+Transform: AWS::Serverless-2016-10-31
+Parameters:
+  RecordFile:
+    Type: String
+  ChatHistory:
+    Type: String
+    Default: "true"
+  Pattern:
+    Type: String
+    Default: ""
+Conditions:
+  WithChatHistory: !Equals [!Ref ChatHistory, "true"]
+Resources:
+  ChatLogGroup:
+    Type: AWS::Logs::LogGroup
+    Condition: WithChatHistory
+    Properties:
+      LogGroupName: !Sub "/ivschat/${AWS::StackName}/chat"
+  ChatLoggingConfiguration:
+    Type: AWS::IVSChat::LoggingConfiguration
+    Condition: WithChatHistory
+    Properties:
+      Name: !Sub "${AWS::StackName}-chat"
+      DestinationConfiguration:
+        CloudWatchLogs:
+          LogGroupName: !Ref ChatLogGroup
+  HistoryTable:
+    Type: AWS::DynamoDB::Table
+    Properties:
+      BillingMode: PAY_PER_REQUEST
+      AttributeDefinitions:
+        - AttributeName: roomId
+          AttributeType: S
+        - AttributeName: messageId
+          AttributeType: S
+        - AttributeName: sendKey
+          AttributeType: S
+        - AttributeName: userId
+          AttributeType: S
+      KeySchema:
+        - AttributeName: roomId
+          KeyType: HASH
+        - AttributeName: messageId
+          KeyType: RANGE
+      LocalSecondaryIndexes:
+        - IndexName: bySendTime
+          KeySchema:
+            - AttributeName: roomId
+              KeyType: HASH
+            - AttributeName: sendKey
+              KeyType: RANGE
+          Projection:
+            ProjectionType: ALL
+      GlobalSecondaryIndexes:
+        - IndexName: byUser
+          KeySchema:
+            - AttributeName: userId
+              KeyType: HASH
+          Projection:
+            ProjectionType: KEYS_ONLY
+  WriterFunction:
+    Type: AWS::Serverless::Function
+    Condition: WithChatHistory
+    Metadata:
+      BuildMethod: rust-cargolambda
+      BuildProperties:
+        Binary: ivschat-local-fixture-function
+    Properties:
+      CodeUri: ./
+      Environment:
+        Variables:
+          FIXTURE_AWSLOGS_FILE: !Ref RecordFile
+          CHAT_LOGGING_CONFIGURATION_ARN: !If [WithChatHistory, !GetAtt ChatLoggingConfiguration.Arn, ""]
+      Events:
+        ChatLog:
+          Type: CloudWatchLogs
+          Properties:
+            LogGroupName: !Ref ChatLogGroup
+            FilterPattern: !Ref Pattern
+  Lobby:
+    Type: AWS::IVSChat::Room
+    Properties:
+      Name: !Sub "${AWS::StackName}-lobby"
+      LoggingConfigurationIdentifiers: !If
+        - WithChatHistory
+        - [!GetAtt ChatLoggingConfiguration.Arn]
+        - !Ref AWS::NoValue
+"#;
+
+/// An `up` configuration for `template` in `folder`, with the fixture as every function.
+fn history_config(folder: &std::path::Path, parameters: Vec<(String, String)>) -> UpConfig {
+    std::fs::create_dir_all(folder).expect("a folder");
+    let template = folder.join("template.yaml");
+    std::fs::write(&template, HISTORY_TEMPLATE).expect("the template");
+    let mut serve = ServeConfig::for_tests();
+    serve.data_dir = folder.join("data");
+    serve.log_subscription_interval_ms = 50;
+    UpConfig {
+        serve,
+        template,
+        api_listen: "127.0.0.1:0".parse().expect("address"),
+        parameters,
+        no_build: true,
+        functions_dir: PathBuf::from(FIXTURE).parent().map(PathBuf::from),
+    }
+}
+
+#[tokio::test]
+async fn up_wires_the_chat_log_to_the_subscribed_function_as_in_aws() {
+    let folder = std::env::temp_dir().join(format!("ivschat-up-history-{}", std::process::id()));
+    let records = folder.join("deliveries.ndjson");
+    let config = history_config(
+        &folder,
+        vec![("RecordFile".into(), records.to_string_lossy().into_owned())],
+    );
+    let stack = up(config).await.expect("the stack comes up");
+    let room = stack.rooms.get("Lobby").expect("the room").clone();
+
+    // The room has the logging configuration the template creates.
+    let mut settings = shared::ivs_client::EndpointSettings::local(stack.server.endpoint_url());
+    settings.region = "us-east-1".into();
+    let ivs = shared::ivs_client::for_endpoint(&settings);
+    let room_arn = format!("arn:aws:ivschat:us-east-1:123456789012:room/{room}");
+    let stored = ivs
+        .get_room()
+        .identifier(&room_arn)
+        .send()
+        .await
+        .expect("GetRoom");
+    let [configuration] = stored.logging_configuration_identifiers() else {
+        panic!("one logging configuration: {stored:?}");
+    };
+
+    // The function's environment has the ARN of the configuration `up` created.
+    let function = "arn:aws:lambda:us-east-1:123456789012:function:ivschat-local-fixture-function";
+    let output = stack
+        .server
+        .function_invoker()
+        .invoke(
+            function,
+            bytes::Bytes::from(r#"{"Content":"echo-env CHAT_LOGGING_CONFIGURATION_ARN"}"#),
+            std::time::Duration::from_secs(10),
+        )
+        .await
+        .expect("the function answers");
+    let answer: Value = serde_json::from_slice(&output).expect("JSON");
+    assert_eq!(answer["Content"], configuration.as_str());
+    let configuration = ivs
+        .get_logging_configuration()
+        .identifier(configuration)
+        .send()
+        .await
+        .expect("GetLoggingConfiguration");
+    assert_eq!(configuration.name(), Some("ivschat-local-chat"));
+    let destination = configuration
+        .destination_configuration()
+        .expect("a destination");
+    assert_eq!(
+        destination
+            .as_cloud_watch_logs()
+            .map(|c| c.log_group_name()),
+        Ok("/ivschat/ivschat-local/chat")
+    );
+
+    // The table has its local and global secondary indexes in moto.
+    let mut settings = shared::ivs_client::EndpointSettings::local(stack.moto.endpoint());
+    settings.region = "us-east-1".into();
+    let dynamo = shared::bans::client_for_endpoint(&settings);
+    let table = dynamo
+        .describe_table()
+        .table_name("HistoryTable")
+        .send()
+        .await
+        .expect("DescribeTable");
+    let table = table.table().expect("a table");
+    let local: Vec<_> = table
+        .local_secondary_indexes()
+        .iter()
+        .filter_map(|i| i.index_name())
+        .collect();
+    assert_eq!(local, ["bySendTime"]);
+    let global: Vec<_> = table
+        .global_secondary_indexes()
+        .iter()
+        .filter_map(|i| i.index_name())
+        .collect();
+    assert_eq!(global, ["byUser"]);
+
+    // An event in the room reaches the function through the log group's subscription.
+    ivs.send_event()
+        .room_identifier(&room_arn)
+        .event_name("app:hello")
+        .send()
+        .await
+        .expect("SendEvent");
+    let start = std::time::Instant::now();
+    let delivery: Value = loop {
+        let text = std::fs::read_to_string(&records).unwrap_or_default();
+        if let Some(line) = text.lines().next() {
+            break serde_json::from_str(line).expect("JSON");
+        }
+        assert!(
+            start.elapsed() < std::time::Duration::from_secs(20),
+            "no delivery reached the function"
+        );
+        tokio::time::sleep(std::time::Duration::from_millis(20)).await;
+    };
+    let message = &delivery["message"];
+    assert_eq!(message["messageType"], "DATA_MESSAGE", "{delivery}");
+    assert_eq!(message["logGroup"], "/ivschat/ivschat-local/chat");
+    assert_eq!(
+        message["logStream"],
+        format!("aws/IVSChatLogs/1.0/room_{room}")
+    );
+    assert_eq!(
+        message["subscriptionFilters"],
+        serde_json::json!(["WriterFunctionChatLog"])
+    );
+    let record: Value = serde_json::from_str(
+        message["logEvents"][0]["message"]
+            .as_str()
+            .expect("a message"),
+    )
+    .expect("a chat-log record");
+    assert_eq!(record["type"], "EVENT");
+    assert_eq!(record["payload"]["EventName"], "app:hello");
+    drop(stack);
+    let _ = std::fs::remove_dir_all(&folder);
+}
+
+#[tokio::test]
+async fn up_refuses_a_filter_pattern_it_cannot_apply() {
+    let folder = std::env::temp_dir().join(format!("ivschat-up-pattern-{}", std::process::id()));
+    let config = history_config(
+        &folder,
+        vec![
+            ("RecordFile".into(), "unused".into()),
+            ("Pattern".into(), "{ $.type = \"MESSAGE\" }".into()),
+        ],
+    );
+    let error = match up(config).await {
+        Ok(_) => panic!("the stack came up with a filter pattern it cannot apply"),
+        Err(error) => error.to_string(),
+    };
+    assert!(
+        error.contains("WriterFunction")
+            && error.contains("ChatLog")
+            && error.contains("not supported locally"),
+        "{error}"
+    );
+    let _ = std::fs::remove_dir_all(&folder);
+}

@@ -15,6 +15,9 @@ pub struct AdminConfig {
     pub review_function_arn: Option<String>,
     /// `REVIEW_FALLBACK_RESULT` (`ALLOW` or `DENY`, default `ALLOW`): that handler's fallback.
     pub review_fallback_result: String,
+    /// `CHAT_LOGGING_CONFIGURATION_ARN` (default none): the logging configuration new rooms
+    /// get unless the request names theirs; the stack's chat history reads what it logs.
+    pub chat_logging_configuration_arn: Option<String>,
 }
 
 /// A setting that cannot be used; names the variable.
@@ -60,11 +63,21 @@ impl AdminConfig {
                 })
             }
         };
+        let chat_logging_configuration_arn = get("CHAT_LOGGING_CONFIGURATION_ARN");
+        if let Some(arn) = &chat_logging_configuration_arn {
+            if !arn.starts_with("arn:") || !arn.contains(":logging-configuration/") {
+                return Err(AdminConfigError {
+                    variable: "CHAT_LOGGING_CONFIGURATION_ARN",
+                    problem: format!("`{arn}` is not an IVS Chat logging configuration ARN"),
+                });
+            }
+        }
         Ok(AdminConfig {
             access: AccessConfig::from_lookup(&lookup),
             stack_name,
             review_function_arn,
             review_fallback_result,
+            chat_logging_configuration_arn,
         })
     }
 }

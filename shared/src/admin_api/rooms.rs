@@ -28,6 +28,8 @@ pub struct RoomBody {
     /// Absent: on create, this stack's review function; on update, unchanged. `null`: none.
     #[serde(default, deserialize_with = "present")]
     pub message_review_handler: Option<Option<ReviewHandlerBody>>,
+    /// Absent: on create, this stack's chat-history logging configuration (if the stack has
+    /// one); on update, unchanged. `[]`: none.
     pub logging_configuration_identifiers: Option<Vec<String>>,
     /// Create only: the room's own tags (keys of this stack's `ivschat-serverless:` prefix
     /// are refused; use the typed fields).
@@ -212,7 +214,14 @@ impl AdminApi {
             .set_maximum_message_length(body.maximum_message_length)
             .set_maximum_message_rate_per_second(body.maximum_message_rate_per_second)
             .set_message_review_handler(handler)
-            .set_logging_configuration_identifiers(body.logging_configuration_identifiers.clone())
+            .set_logging_configuration_identifiers(
+                body.logging_configuration_identifiers.clone().or_else(|| {
+                    self.config
+                        .chat_logging_configuration_arn
+                        .clone()
+                        .map(|arn| vec![arn])
+                }),
+            )
             .set_tags(Some(tags))
             .send()
             .await

@@ -7,9 +7,12 @@
 //! [`BanStore::list`].
 
 mod dynamo;
+
+pub(crate) use dynamo::sdk_error as dynamo_errors;
 mod error;
 mod model;
 
+use std::collections::HashSet;
 use std::future::Future;
 
 use time::OffsetDateTime;
@@ -35,6 +38,15 @@ pub trait BanStore: Send + Sync {
         user_id: &UserId,
         now: OffsetDateTime,
     ) -> impl Future<Output = Result<Option<Ban>, BanStoreError>> + Send;
+
+    /// Which of `user_ids` are kept out of `room_id` at `now` (by a room or a global ban):
+    /// one consistent read per 50 users.
+    fn banned_among(
+        &self,
+        room_id: &RoomId,
+        user_ids: &[UserId],
+        now: OffsetDateTime,
+    ) -> impl Future<Output = Result<HashSet<UserId>, BanStoreError>> + Send;
 
     /// Stores `ban`, replacing any ban of the same user in the same scope.
     fn put(&self, ban: &Ban) -> impl Future<Output = Result<(), BanStoreError>> + Send;

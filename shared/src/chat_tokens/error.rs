@@ -48,4 +48,32 @@ impl IssueError {
             IssueError::Internal(_) => "internal_error",
         }
     }
+
+    /// The answer for this refusal: `message`, `code`, `requestId`, `bannedUntil` for a ban,
+    /// `Retry-After` when throttled; internal details never leave (the caller logs them).
+    pub fn response(&self, request_id: &str) -> lambda_http::Response<lambda_http::Body> {
+        use lambda_http::http::{header, HeaderValue};
+        let message = match self {
+            IssueError::Internal(_) => "Something went wrong; try again later.".to_owned(),
+            other => other.to_string(),
+        };
+        let mut body = serde_json::json!({
+            "message": message,
+            "code": self.code(),
+            "requestId": request_id,
+        });
+        if let IssueError::Banned { until } = self {
+            body["bannedUntil"] = serde_json::json!(until);
+        }
+        let mut response = crate::http_api::json(self.status(), &body);
+        if let IssueError::Throttled {
+            retry_after_seconds,
+        } = self
+        {
+            response
+                .headers_mut()
+                .insert(header::RETRY_AFTER, HeaderValue::from(*retry_after_seconds));
+        }
+        response
+    }
 }

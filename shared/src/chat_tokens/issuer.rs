@@ -57,6 +57,13 @@ struct CachedRoom {
     activity_written: Option<OffsetDateTime>,
 }
 
+/// A caller let into a room by [`TokenIssuer::admit`].
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Admission {
+    pub room_arn: String,
+    pub role: Role,
+}
+
 /// Issues chat tokens; build once at cold start and share.
 pub struct TokenIssuer<B> {
     ivs: Client,
@@ -150,23 +157,12 @@ impl<B: BanStore> TokenIssuer<B> {
                 )))
             }
         };
-        let room_arn = room_arn(function_arn, room_id).ok_or_else(|| {
-            IssueError::Internal(format!("cannot tell the account from {function_arn}"))
-        })?;
-        let mut remote_time = std::time::Duration::ZERO;
         let started = Instant::now();
-        let tags = self.room_tags(room_id, &room_arn).await?;
-        remote_time += started.elapsed();
-        let role = Role::of(caller, &self.config);
-        RoomAccess::from_tags(&tags).admit(caller, role)?;
+        let Admission { room_arn, role } = self.admit(function_arn, room_id, caller, now).await?;
+        let mut remote_time = started.elapsed();
         let capabilities = grant(role, ask.capabilities.as_deref())?;
         let user_id = match caller {
-            Caller::SignedIn(user) => {
-                let started = Instant::now();
-                self.check_bans(room_id, &user.user_id, now).await?;
-                remote_time += started.elapsed();
-                user.user_id.clone()
-            }
+            Caller::SignedIn(user) => user.user_id.clone(),
             Caller::Anonymous => anonymous_user_id(),
         };
         let mut request = self
@@ -205,6 +201,35 @@ impl<B: BanStore> TokenIssuer<B> {
             capabilities,
             remote_time,
         })
+    }
+
+    /// Whether `caller` may be in room `room_id` (of the account and region of
+    /// `function_arn`) at `now`: the room exists, its access rules admit the caller's role,
+    /// and no ban keeps a signed-in caller out. The token routes and the history routes
+    /// decide with this, so reading a room's chat is allowed exactly where joining it is.
+    pub async fn admit(
+        &self,
+        function_arn: &str,
+        room_id: &str,
+        caller: &Caller,
+        now: OffsetDateTime,
+    ) -> Result<Admission, IssueError> {
+        check_room_id(room_id)?;
+        let room_arn = room_arn(function_arn, room_id).ok_or_else(|| {
+            IssueError::Internal(format!("cannot tell the account from {function_arn}"))
+        })?;
+        let tags = self.room_tags(room_id, &room_arn).await?;
+        let role = Role::of(caller, &self.config);
+        RoomAccess::from_tags(&tags).admit(caller, role)?;
+        if let Caller::SignedIn(user) = caller {
+            self.check_bans(room_id, &user.user_id, now).await?;
+        }
+        Ok(Admission { room_arn, role })
+    }
+
+    /// The ban store this issuer checks.
+    pub fn bans(&self) -> &B {
+        &self.bans
     }
 
     async fn check_bans(

@@ -12,5 +12,5 @@ pub use crate::http_api::{parse_groups, Caller, SignedIn};
 pub use attributes::{profile_attributes, MAX_ATTRIBUTES_BYTES};
 pub use config::{ChatTokenConfig, ConfigError};
 pub use error::IssueError;
-pub use issuer::{room_arn, IssuedToken, TokenAsk, TokenIssuer};
+pub use issuer::{room_arn, Admission, IssuedToken, TokenAsk, TokenIssuer};
 pub use policy::{grant, Capability, Role, RoomAccess};

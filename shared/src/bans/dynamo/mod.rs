@@ -20,9 +20,10 @@
 
 mod item;
 mod page_token;
-mod sdk_error;
+pub(crate) mod sdk_error;
 mod table;
 
+use std::collections::HashSet;
 use std::time::Duration;
 
 use aws_config::BehaviorVersion;
@@ -87,6 +88,55 @@ impl DynamoBanStore {
         &self.client
     }
 
+    /// The bans stored under `keys` (at most 100), read consistently; keys DynamoDB leaves
+    /// unprocessed are asked again with backoff.
+    async fn batch_get(
+        &self,
+        keys: Vec<std::collections::HashMap<String, AttributeValue>>,
+    ) -> Result<Vec<Ban>, BanStoreError> {
+        const OPERATION: &str = "BatchGetItem";
+        let mut request = KeysAndAttributes::builder()
+            .set_keys(Some(keys))
+            .consistent_read(true)
+            .build()
+            .map_err(|e| sdk_error::from_build(e, &self.table, OPERATION))?;
+        let mut found = Vec::new();
+        for attempt in 0..=UNPROCESSED_RETRIES {
+            if attempt > 0 {
+                tokio::time::sleep(UNPROCESSED_BACKOFF * 2u32.pow(attempt - 1)).await;
+            }
+            let output = self
+                .client
+                .batch_get_item()
+                .request_items(&self.table, request)
+                .send()
+                .await
+                .map_err(|e| sdk_error::from_sdk(e, &self.table, OPERATION))?;
+            let items = output
+                .responses
+                .and_then(|mut tables| tables.remove(&self.table))
+                .unwrap_or_default();
+            for stored in &items {
+                found.push(item::from_item(stored).map_err(|p| self.corrupt(p))?);
+            }
+            match output
+                .unprocessed_keys
+                .and_then(|mut tables| tables.remove(&self.table))
+            {
+                Some(rest) if !rest.keys().is_empty() => request = rest,
+                _ => return Ok(found),
+            }
+        }
+        Err(BanStoreError::Throttled {
+            table: self.table.clone(),
+            operation: OPERATION,
+            message: format!(
+                "keys still unprocessed after {} attempts",
+                UNPROCESSED_RETRIES + 1
+            ),
+        })
+    }
+
     fn corrupt(&self, problem: String) -> BanStoreError {
         BanStoreError::CorruptItem {
             table: self.table.clone(),
@@ -143,53 +193,46 @@ impl BanStore for DynamoBanStore {
         user_id: &UserId,
         now: OffsetDateTime,
     ) -> Result<Option<Ban>, BanStoreError> {
-        const OPERATION: &str = "BatchGetItem";
-        let mut request = KeysAndAttributes::builder()
-            .keys(item::key(&BanScope::Room(room_id.clone()), user_id))
-            .keys(item::key(&BanScope::Global, user_id))
-            .consistent_read(true)
-            .build()
-            .map_err(|e| sdk_error::from_build(e, &self.table, OPERATION))?;
-        let mut found = Vec::with_capacity(2);
-        for attempt in 0..=UNPROCESSED_RETRIES {
-            if attempt > 0 {
-                tokio::time::sleep(UNPROCESSED_BACKOFF * 2u32.pow(attempt - 1)).await;
-            }
-            let output = self
-                .client
-                .batch_get_item()
-                .request_items(&self.table, request)
-                .send()
-                .await
-                .map_err(|e| sdk_error::from_sdk(e, &self.table, OPERATION))?;
-            let items = output
-                .responses
-                .and_then(|mut tables| tables.remove(&self.table))
-                .unwrap_or_default();
-            for stored in &items {
-                found.push(item::from_item(stored).map_err(|p| self.corrupt(p))?);
-            }
-            match output
-                .unprocessed_keys
-                .and_then(|mut tables| tables.remove(&self.table))
-            {
-                Some(rest) if !rest.keys().is_empty() => request = rest,
-                _ => {
-                    return Ok(found
-                        .into_iter()
-                        .filter(|ban| ban.is_active_at(now))
-                        .max_by(|a, b| a.severity_cmp(b)));
+        let keys = vec![
+            item::key(&BanScope::Room(room_id.clone()), user_id),
+            item::key(&BanScope::Global, user_id),
+        ];
+        Ok(self
+            .batch_get(keys)
+            .await?
+            .into_iter()
+            .filter(|ban| ban.is_active_at(now))
+            .max_by(|a, b| a.severity_cmp(b)))
+    }
+
+    async fn banned_among(
+        &self,
+        room_id: &RoomId,
+        user_ids: &[UserId],
+        now: OffsetDateTime,
+    ) -> Result<HashSet<UserId>, BanStoreError> {
+        let mut unique: Vec<&UserId> = user_ids.iter().collect();
+        unique.sort();
+        unique.dedup();
+        let mut banned = HashSet::new();
+        // Two keys per user, BatchGetItem takes at most 100.
+        for users in unique.chunks(50) {
+            let keys = users
+                .iter()
+                .flat_map(|user| {
+                    [
+                        item::key(&BanScope::Room(room_id.clone()), user),
+                        item::key(&BanScope::Global, user),
+                    ]
+                })
+                .collect();
+            for ban in self.batch_get(keys).await? {
+                if ban.is_active_at(now) {
+                    banned.insert(ban.user_id().clone());
                 }
             }
         }
-        Err(BanStoreError::Throttled {
-            table: self.table.clone(),
-            operation: OPERATION,
-            message: format!(
-                "keys still unprocessed after {} attempts",
-                UNPROCESSED_RETRIES + 1
-            ),
-        })
+        Ok(banned)
     }
 
     async fn put(&self, ban: &Ban) -> Result<(), BanStoreError> {

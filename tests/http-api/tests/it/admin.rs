@@ -224,7 +224,26 @@ async fn logging_configurations_are_managed_attached_and_really_record_chat() {
         "{listed}"
     );
 
-    let room = stack.room(json!({ "messageReviewHandler": null })).await;
+    // Rooms get the stack's chat-history logging configuration unless the body says otherwise.
+    let default_room = stack.room(json!({})).await;
+    let got = stack
+        .call("GET", &format!("/rooms/{default_room}"), Some(&admin), "")
+        .await
+        .expect(200)
+        .json();
+    let identifiers = got["loggingConfigurationIdentifiers"]
+        .as_array()
+        .expect("ids");
+    assert_eq!(identifiers.len(), 1, "{got}");
+    assert!(
+        identifiers[0]
+            .as_str()
+            .is_some_and(|arn| arn.contains(":logging-configuration/")),
+        "{got}"
+    );
+    let room = stack
+        .room(json!({ "messageReviewHandler": null, "loggingConfigurationIdentifiers": [] }))
+        .await;
     let attach = format!("/rooms/{room}/logging-configurations/{id}");
     let attached = stack
         .call("PUT", &attach, Some(&admin), "")

@@ -6,6 +6,7 @@
 //! `scripts/test` does); a missing one fails the stack's start, never skips a test.
 
 mod admin;
+mod history;
 mod moderation;
 mod openapi;
 mod sample_events;

@@ -86,6 +86,14 @@ impl Answer {
 
 /// Brings the stack up; `tweak` changes the local service's settings.
 pub async fn start(tweak: impl FnOnce(&mut ServeConfig)) -> Stack {
+    start_with(tweak, &[]).await
+}
+
+/// [`start`] with template parameters (`NAME`, `VALUE`).
+pub async fn start_with(
+    tweak: impl FnOnce(&mut ServeConfig),
+    parameters: &[(&str, &str)],
+) -> Stack {
     let mut serve = ServeConfig::for_tests();
     let data_dir = serve.data_dir.clone();
     tweak(&mut serve);
@@ -97,7 +105,10 @@ pub async fn start(tweak: impl FnOnce(&mut ServeConfig)) -> Stack {
         serve,
         template: repository().join("template.yaml"),
         api_listen: "127.0.0.1:0".parse().expect("address"),
-        parameters: Vec::new(),
+        parameters: parameters
+            .iter()
+            .map(|(name, value)| ((*name).to_owned(), (*value).to_owned()))
+            .collect(),
         no_build: true,
         functions_dir: Some(functions_dir),
     };

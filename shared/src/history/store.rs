@@ -1,0 +1,474 @@
+//! `HistoryStore`: the chat history on a DynamoDB table.
+//!
+//! # Table
+//!
+//! | attribute | type | meaning |
+//! | --- | --- | --- |
+//! | `roomId` (partition key) | S | the room |
+//! | `messageId` (sort key) | S | the message |
+//! | `sendKey` | S | `<send time, UTC, fixed width, ns>#<messageId>`: sort key of the local index `bySendTime`; absent on a tombstone |
+//! | `sendTime` | S | the frame's `SendTime`, as IVS Chat wrote it |
+//! | `content`, `requestId` | S | |
+//! | `attributes`, `senderAttributes` | M of S | |
+//! | `senderId` | S | the sender's user id |
+//! | `deletedAt` | N | epoch seconds; only on a tombstone |
+//! | `expiresAt` | N | epoch seconds: DynamoDB's TTL attribute (retention) |
+//!
+//! A message's key is its room and id, so writing it again changes nothing (a retried batch
+//! stores nothing twice). A deletion replaces the message with a tombstone that has no
+//! `sendKey`, which takes it out of the index every read goes through; a message written
+//! after its own deletion (a batch retried late) is refused by the condition
+//! `attribute_not_exists(deletedAt)`. "Latest N" is a descending query of the index; a time
+//! range is an ascending one between two send keys, paged by an opaque token.
+
+use std::collections::{BTreeMap, HashMap};
+
+use aws_sdk_dynamodb::error::ProvideErrorMetadata;
+use aws_sdk_dynamodb::types::AttributeValue;
+use aws_sdk_dynamodb::Client;
+use base64::engine::general_purpose::URL_SAFE_NO_PAD;
+use base64::Engine as _;
+use time::macros::format_description;
+use time::{Duration, OffsetDateTime, UtcOffset};
+
+use super::record::ChatMessage;
+use super::HistoryError;
+use crate::bans::dynamo_errors::{classify, Failure};
+
+/// The index that orders a room's messages by send time.
+pub const SEND_TIME_INDEX: &str = "bySendTime";
+/// Largest page a read returns.
+pub const MAX_PAGE_LIMIT: u32 = 100;
+
+/// What writing a message did.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum PutOutcome {
+    /// Stored (or stored again, unchanged).
+    Stored,
+    /// The message was deleted before this write arrived; nothing stored.
+    AlreadyDeleted,
+}
+
+/// A stored message, as the chat SDK shapes a `ChatMessage`.
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct StoredMessage {
+    pub id: String,
+    pub request_id: String,
+    pub content: String,
+    pub attributes: BTreeMap<String, String>,
+    pub send_time: String,
+    pub sender: StoredSender,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct StoredSender {
+    pub user_id: String,
+    pub attributes: BTreeMap<String, String>,
+}
+
+/// One page of a time range.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct HistoryPage {
+    pub messages: Vec<StoredMessage>,
+    /// Where the next page starts; `None` at the end of the range.
+    pub next_token: Option<String>,
+}
+
+/// The history table. Cheap to clone.
+#[derive(Clone, Debug)]
+pub struct HistoryStore {
+    client: Client,
+    table: String,
+}
+
+/// `YYYY-MM-DDTHH:MM:SS.nnnnnnnnnZ` in UTC: sorts as the instants do.
+pub fn send_key_time(at: OffsetDateTime) -> String {
+    at.to_offset(UtcOffset::UTC)
+        .format(format_description!(
+            "[year]-[month]-[day]T[hour]:[minute]:[second].[subsecond digits:9]Z"
+        ))
+        .unwrap_or_default()
+}
+
+fn send_key(message: &ChatMessage) -> String {
+    format!("{}#{}", send_key_time(message.sent_at), message.id)
+}
+
+fn s(value: impl Into<String>) -> AttributeValue {
+    AttributeValue::S(value.into())
+}
+
+fn n(value: i64) -> AttributeValue {
+    AttributeValue::N(value.to_string())
+}
+
+fn map(values: &BTreeMap<String, String>) -> AttributeValue {
+    AttributeValue::M(
+        values
+            .iter()
+            .map(|(k, v)| (k.clone(), AttributeValue::S(v.clone())))
+            .collect(),
+    )
+}
+
+fn read_map(item: &HashMap<String, AttributeValue>, name: &str) -> BTreeMap<String, String> {
+    item.get(name)
+        .and_then(|v| v.as_m().ok())
+        .map(|m| {
+            m.iter()
+                .filter_map(|(k, v)| v.as_s().ok().map(|v| (k.clone(), v.clone())))
+                .collect()
+        })
+        .unwrap_or_default()
+}
+
+fn read_string(item: &HashMap<String, AttributeValue>, name: &str) -> Option<String> {
+    item.get(name).and_then(|v| v.as_s().ok()).cloned()
+}
+
+impl HistoryStore {
+    pub fn new(client: Client, table_name: impl Into<String>) -> Self {
+        HistoryStore {
+            client,
+            table: table_name.into(),
+        }
+    }
+
+    pub fn table_name(&self) -> &str {
+        &self.table
+    }
+
+    fn failed<E, R>(
+        &self,
+        operation: &'static str,
+        error: aws_sdk_dynamodb::error::SdkError<E, R>,
+    ) -> HistoryError
+    where
+        E: ProvideErrorMetadata + std::error::Error + Send + Sync + 'static,
+        R: std::fmt::Debug + Send + Sync + 'static,
+    {
+        let message = aws_sdk_dynamodb::error::DisplayErrorContext(&error).to_string();
+        match classify(error.code()) {
+            Failure::Throttled => HistoryError::Throttled {
+                table: self.table.clone(),
+                operation,
+                message,
+            },
+            Failure::TableNotFound | Failure::Other => HistoryError::Service {
+                table: self.table.clone(),
+                operation,
+                message,
+            },
+        }
+    }
+
+    /// Stores a delivered message of `room_id`, kept until `expires_at`.
+    pub async fn put_message(
+        &self,
+        room_id: &str,
+        message: &ChatMessage,
+        expires_at: OffsetDateTime,
+    ) -> Result<PutOutcome, HistoryError> {
+        let written = self
+            .client
+            .put_item()
+            .table_name(&self.table)
+            .item("roomId", s(room_id))
+            .item("messageId", s(&message.id))
+            .item("sendKey", s(send_key(message)))
+            .item("sendTime", s(&message.send_time))
+            .item("requestId", s(&message.request_id))
+            .item("content", s(&message.content))
+            .item("attributes", map(&message.attributes))
+            .item("senderId", s(&message.sender_user_id))
+            .item("senderAttributes", map(&message.sender_attributes))
+            .item("expiresAt", n(expires_at.unix_timestamp()))
+            .condition_expression("attribute_not_exists(deletedAt)")
+            .send()
+            .await;
+        match written {
+            Ok(_) => Ok(PutOutcome::Stored),
+            Err(error)
+                if error
+                    .as_service_error()
+                    .is_some_and(|e| e.is_conditional_check_failed_exception()) =>
+            {
+                Ok(PutOutcome::AlreadyDeleted)
+            }
+            Err(error) => Err(self.failed("PutItem", error)),
+        }
+    }
+
+    /// Deletes message `message_id` of `room_id`: a tombstone replaces it (whether or not it
+    /// was stored yet), kept until `expires_at`.
+    pub async fn delete_message(
+        &self,
+        room_id: &str,
+        message_id: &str,
+        deleted_at: OffsetDateTime,
+        expires_at: OffsetDateTime,
+    ) -> Result<(), HistoryError> {
+        self.client
+            .put_item()
+            .table_name(&self.table)
+            .item("roomId", s(room_id))
+            .item("messageId", s(message_id))
+            .item("deletedAt", n(deleted_at.unix_timestamp()))
+            .item("expiresAt", n(expires_at.unix_timestamp()))
+            .send()
+            .await
+            .map_err(|e| self.failed("PutItem", e))?;
+        Ok(())
+    }
+
+    /// The latest `limit` messages of `room_id` not expired at `now`, oldest first.
+    pub async fn latest(
+        &self,
+        room_id: &str,
+        limit: u32,
+        now: OffsetDateTime,
+    ) -> Result<Vec<StoredMessage>, HistoryError> {
+        check_limit(limit)?;
+        let output = self
+            .client
+            .query()
+            .table_name(&self.table)
+            .index_name(SEND_TIME_INDEX)
+            .key_condition_expression("roomId = :room")
+            .filter_expression("expiresAt > :now")
+            .expression_attribute_values(":room", s(room_id))
+            .expression_attribute_values(":now", n(now.unix_timestamp()))
+            .scan_index_forward(false)
+            .limit(limit as i32)
+            .send()
+            .await
+            .map_err(|e| self.failed("Query", e))?;
+        let mut messages = self.messages(output.items())?;
+        messages.reverse();
+        Ok(messages)
+    }
+
+    /// Messages of `room_id` sent from `from` to `to` (inclusive), oldest first, at most
+    /// `limit`; `page_token` continues a previous page of the same room.
+    pub async fn range(
+        &self,
+        room_id: &str,
+        from: OffsetDateTime,
+        to: OffsetDateTime,
+        limit: u32,
+        page_token: Option<&str>,
+        now: OffsetDateTime,
+    ) -> Result<HistoryPage, HistoryError> {
+        check_limit(limit)?;
+        let start = page_token
+            .map(|token| decode_token(token, room_id))
+            .transpose()?;
+        let output = self
+            .client
+            .query()
+            .table_name(&self.table)
+            .index_name(SEND_TIME_INDEX)
+            .key_condition_expression("roomId = :room AND sendKey BETWEEN :from AND :to")
+            .filter_expression("expiresAt > :now")
+            .expression_attribute_values(":room", s(room_id))
+            .expression_attribute_values(":from", s(send_key_time(from)))
+            // `~` sorts after every id character, so every message of the last instant is in.
+            .expression_attribute_values(":to", s(format!("{}#~", send_key_time(to))))
+            .expression_attribute_values(":now", n(now.unix_timestamp()))
+            .scan_index_forward(true)
+            .limit(limit as i32)
+            .set_exclusive_start_key(start.map(|(send_key, message_id)| {
+                HashMap::from([
+                    ("roomId".to_owned(), s(room_id)),
+                    ("messageId".to_owned(), s(message_id)),
+                    ("sendKey".to_owned(), s(send_key)),
+                ])
+            }))
+            .send()
+            .await
+            .map_err(|e| self.failed("Query", e))?;
+        let messages = self.messages(output.items())?;
+        let next_token = output
+            .last_evaluated_key()
+            .filter(|key| !key.is_empty())
+            .and_then(|key| {
+                Some(encode_token(
+                    room_id,
+                    &read_string(key, "sendKey")?,
+                    &read_string(key, "messageId")?,
+                ))
+            });
+        Ok(HistoryPage {
+            messages,
+            next_token,
+        })
+    }
+
+    fn messages(
+        &self,
+        items: &[HashMap<String, AttributeValue>],
+    ) -> Result<Vec<StoredMessage>, HistoryError> {
+        items
+            .iter()
+            .map(|item| {
+                let field = |name: &str| {
+                    read_string(item, name).ok_or_else(|| HistoryError::CorruptItem {
+                        table: self.table.clone(),
+                        problem: format!("an item has no {name}"),
+                    })
+                };
+                Ok(StoredMessage {
+                    id: field("messageId")?,
+                    request_id: read_string(item, "requestId").unwrap_or_default(),
+                    content: read_string(item, "content").unwrap_or_default(),
+                    attributes: read_map(item, "attributes"),
+                    send_time: field("sendTime")?,
+                    sender: StoredSender {
+                        user_id: field("senderId")?,
+                        attributes: read_map(item, "senderAttributes"),
+                    },
+                })
+            })
+            .collect()
+    }
+}
+
+/// Creates the history table `table_name` as `template.yaml` declares it (keys, the
+/// `bySendTime` index, on-demand billing, TTL on `expiresAt`), for tests, benchmarks and
+/// tools; fails if it exists.
+pub async fn create_table(client: &Client, table_name: &str) -> Result<(), HistoryError> {
+    use aws_sdk_dynamodb::types::{
+        AttributeDefinition, BillingMode, KeySchemaElement, KeyType, LocalSecondaryIndex,
+        Projection, ProjectionType, ScalarAttributeType, TimeToLiveSpecification,
+    };
+    let build = |e: aws_sdk_dynamodb::error::BuildError| HistoryError::Service {
+        table: table_name.to_owned(),
+        operation: "CreateTable",
+        message: e.to_string(),
+    };
+    let attribute = |name: &str| {
+        AttributeDefinition::builder()
+            .attribute_name(name)
+            .attribute_type(ScalarAttributeType::S)
+            .build()
+            .map_err(build)
+    };
+    let key = |name: &str, key_type| {
+        KeySchemaElement::builder()
+            .attribute_name(name)
+            .key_type(key_type)
+            .build()
+            .map_err(build)
+    };
+    let index = LocalSecondaryIndex::builder()
+        .index_name(SEND_TIME_INDEX)
+        .key_schema(key("roomId", KeyType::Hash)?)
+        .key_schema(key("sendKey", KeyType::Range)?)
+        .projection(
+            Projection::builder()
+                .projection_type(ProjectionType::All)
+                .build(),
+        )
+        .build()
+        .map_err(build)?;
+    let store = HistoryStore::new(client.clone(), table_name);
+    client
+        .create_table()
+        .table_name(table_name)
+        .attribute_definitions(attribute("roomId")?)
+        .attribute_definitions(attribute("messageId")?)
+        .attribute_definitions(attribute("sendKey")?)
+        .key_schema(key("roomId", KeyType::Hash)?)
+        .key_schema(key("messageId", KeyType::Range)?)
+        .local_secondary_indexes(index)
+        .billing_mode(BillingMode::PayPerRequest)
+        .send()
+        .await
+        .map_err(|e| store.failed("CreateTable", e))?;
+    let ttl = TimeToLiveSpecification::builder()
+        .enabled(true)
+        .attribute_name("expiresAt")
+        .build()
+        .map_err(build)?;
+    client
+        .update_time_to_live()
+        .table_name(table_name)
+        .time_to_live_specification(ttl)
+        .send()
+        .await
+        .map_err(|e| store.failed("UpdateTimeToLive", e))?;
+    Ok(())
+}
+
+fn check_limit(limit: u32) -> Result<(), HistoryError> {
+    if (1..=MAX_PAGE_LIMIT).contains(&limit) {
+        Ok(())
+    } else {
+        Err(HistoryError::InvalidLimit {
+            limit,
+            max: MAX_PAGE_LIMIT,
+        })
+    }
+}
+
+/// The retention's end for something that happened at `at`.
+pub fn expiry(at: OffsetDateTime, retention: Duration) -> OffsetDateTime {
+    at + retention
+}
+
+/// `base64url(roomId \n sendKey \n messageId)`: bound to its room, checked when read back.
+fn encode_token(room_id: &str, send_key: &str, message_id: &str) -> String {
+    URL_SAFE_NO_PAD.encode(format!("{room_id}\n{send_key}\n{message_id}"))
+}
+
+fn decode_token(token: &str, room_id: &str) -> Result<(String, String), HistoryError> {
+    let invalid = || HistoryError::InvalidPageToken;
+    let bytes = URL_SAFE_NO_PAD.decode(token).map_err(|_| invalid())?;
+    let text = String::from_utf8(bytes).map_err(|_| invalid())?;
+    let mut parts = text.split('\n');
+    match (parts.next(), parts.next(), parts.next(), parts.next()) {
+        (Some(room), Some(send_key), Some(message_id), None)
+            if room == room_id
+                && send_key.ends_with(&format!("#{message_id}"))
+                && !message_id.is_empty() =>
+        {
+            Ok((send_key.to_owned(), message_id.to_owned()))
+        }
+        _ => Err(invalid()),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use time::macros::datetime;
+
+    #[test]
+    fn send_keys_sort_as_time_does() {
+        let earlier = send_key_time(datetime!(2023-01-05 14:33:32.894089757 UTC));
+        let later = send_key_time(datetime!(2023-01-05 14:33:32.9 UTC));
+        assert_eq!(earlier, "2023-01-05T14:33:32.894089757Z");
+        assert_eq!(later, "2023-01-05T14:33:32.900000000Z");
+        assert!(earlier < later);
+        let offset = send_key_time(datetime!(2023-01-05 16:33:32.9 +02:00));
+        assert_eq!(offset, later);
+    }
+
+    #[test]
+    fn page_tokens_are_bound_to_their_room() {
+        let token = encode_token("room1", "2023-01-05T14:33:32.900000000Z#abc", "abc");
+        assert_eq!(
+            decode_token(&token, "room1").expect("decodes"),
+            ("2023-01-05T14:33:32.900000000Z#abc".into(), "abc".into())
+        );
+        assert!(matches!(
+            decode_token(&token, "room2"),
+            Err(HistoryError::InvalidPageToken)
+        ));
+        for bad in ["", "!!", &URL_SAFE_NO_PAD.encode("room1\nx\ny")] {
+            assert!(decode_token(bad, "room1").is_err(), "{bad}");
+        }
+    }
+}

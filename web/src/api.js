@@ -1,0 +1,105 @@
+// The project's HTTP API as a customer's app calls it: JSON over fetch with the signed-in
+// user's JWT (none for anonymous viewers). Errors carry the API's {message, code} and status.
+
+export class ApiError extends Error {
+  constructor(status, body, fallback) {
+    super(body?.message || fallback);
+    this.name = 'ApiError';
+    this.status = status;
+    this.code = body?.code ?? (status === 401 ? 'unauthorized' : `http_${status}`);
+    this.field = body?.field;
+    this.bannedUntil = body?.bannedUntil;
+    this.retryAfter = undefined;
+  }
+}
+
+export class HttpApi {
+  /** `baseUrl`: the API's invoke URL; `jwt`: the caller's token, or null for anonymous. */
+  constructor(baseUrl, jwt) {
+    this.baseUrl = baseUrl.replace(/\/+$/, '');
+    this.jwt = jwt;
+  }
+
+  async request(method, path, body) {
+    const headers = {};
+    if (this.jwt) headers.authorization = `Bearer ${this.jwt}`;
+    if (body !== undefined) headers['content-type'] = 'application/json';
+    let response;
+    try {
+      response = await fetch(`${this.baseUrl}${path}`, {
+        method,
+        headers,
+        body: body === undefined ? undefined : JSON.stringify(body),
+      });
+    } catch (error) {
+      throw new ApiError(0, null, `The API at ${this.baseUrl} cannot be reached (${error.message})`);
+    }
+    const text = await response.text();
+    let parsed = null;
+    try {
+      parsed = text ? JSON.parse(text) : null;
+    } catch {
+      parsed = null;
+    }
+    if (!response.ok) {
+      const error = new ApiError(response.status, parsed, `${method} ${path} answered ${response.status}`);
+      error.retryAfter = response.headers.get('retry-after') ?? undefined;
+      throw error;
+    }
+    return parsed;
+  }
+
+  static room(roomId) {
+    return `/rooms/${encodeURIComponent(roomId)}`;
+  }
+
+  chatToken(roomId) {
+    return this.jwt
+      ? this.request('POST', `${HttpApi.room(roomId)}/chat-token`)
+      : this.request('POST', `${HttpApi.room(roomId)}/viewer-token`);
+  }
+
+  listRooms() {
+    return this.request('GET', '/rooms?maxResults=50');
+  }
+
+  getRoom(roomId) {
+    return this.request('GET', HttpApi.room(roomId));
+  }
+
+  createRoom(body) {
+    return this.request('POST', '/rooms', body);
+  }
+
+  updateRoom(roomId, body) {
+    return this.request('PATCH', HttpApi.room(roomId), body);
+  }
+
+  deleteRoom(roomId) {
+    return this.request('DELETE', HttpApi.room(roomId));
+  }
+
+  deleteMessage(roomId, messageId, reason) {
+    const query = reason ? `?reason=${encodeURIComponent(reason)}` : '';
+    return this.request('DELETE', `${HttpApi.room(roomId)}/messages/${encodeURIComponent(messageId)}${query}`);
+  }
+
+  disconnectUser(roomId, userId, reason) {
+    return this.request('POST', `${HttpApi.room(roomId)}/users/${encodeURIComponent(userId)}/disconnect`, reason ? { reason } : {});
+  }
+
+  ban(roomId, userId, reason, durationMinutes) {
+    const body = {};
+    if (reason) body.reason = reason;
+    if (durationMinutes) body.durationMinutes = durationMinutes;
+    return this.request('PUT', `${HttpApi.room(roomId)}/bans/${encodeURIComponent(userId)}`, body);
+  }
+
+  unban(roomId, userId) {
+    return this.request('DELETE', `${HttpApi.room(roomId)}/bans/${encodeURIComponent(userId)}`);
+  }
+
+  listBans(roomId) {
+    return this.request('GET', `${HttpApi.room(roomId)}/bans`);
+  }
+}
