@@ -339,29 +339,18 @@ impl HistoryStore {
 /// `bySendTime` index, on-demand billing, TTL on `expiresAt`), for tests, benchmarks and
 /// tools; fails if it exists.
 pub async fn create_table(client: &Client, table_name: &str) -> Result<(), HistoryError> {
+    use crate::dynamo_schema::{key, string_attribute};
     use aws_sdk_dynamodb::types::{
-        AttributeDefinition, BillingMode, KeySchemaElement, KeyType, LocalSecondaryIndex,
-        Projection, ProjectionType, ScalarAttributeType, TimeToLiveSpecification,
+        BillingMode, KeyType, LocalSecondaryIndex, Projection, ProjectionType,
+        TimeToLiveSpecification,
     };
     let build = |e: aws_sdk_dynamodb::error::BuildError| HistoryError::Service {
         table: table_name.to_owned(),
         operation: "CreateTable",
         message: e.to_string(),
     };
-    let attribute = |name: &str| {
-        AttributeDefinition::builder()
-            .attribute_name(name)
-            .attribute_type(ScalarAttributeType::S)
-            .build()
-            .map_err(build)
-    };
-    let key = |name: &str, key_type| {
-        KeySchemaElement::builder()
-            .attribute_name(name)
-            .key_type(key_type)
-            .build()
-            .map_err(build)
-    };
+    let attribute = |name: &str| string_attribute(name).map_err(build);
+    let key = |name: &str, key_type| key(name, key_type).map_err(build);
     let index = LocalSecondaryIndex::builder()
         .index_name(SEND_TIME_INDEX)
         .key_schema(key("roomId", KeyType::Hash)?)

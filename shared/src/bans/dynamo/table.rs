@@ -4,15 +4,13 @@
 use std::time::Duration;
 
 use aws_sdk_dynamodb::client::Waiters as _;
-use aws_sdk_dynamodb::types::{
-    AttributeDefinition, BillingMode, KeySchemaElement, KeyType, ScalarAttributeType,
-    SseSpecification, TimeToLiveSpecification,
-};
+use aws_sdk_dynamodb::types::{BillingMode, KeyType, SseSpecification, TimeToLiveSpecification};
 use aws_sdk_dynamodb::Client;
 
 use super::sdk_error;
 use crate::bans::error::BanStoreError;
 use crate::bans::model::{BanScope, RoomId};
+use crate::dynamo_schema::{key, string_attribute};
 
 /// The names of the table's key and TTL attributes.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -60,20 +58,8 @@ pub(crate) fn parse_scope_key(key: &str) -> Option<BanScope> {
 pub async fn create_table(client: &Client, table_name: &str) -> Result<(), BanStoreError> {
     const CREATE: &str = "CreateTable";
     let build = |e| sdk_error::from_build(e, table_name, CREATE);
-    let attribute = |name: &str| {
-        AttributeDefinition::builder()
-            .attribute_name(name)
-            .attribute_type(ScalarAttributeType::S)
-            .build()
-            .map_err(build)
-    };
-    let key = |name: &str, key_type| {
-        KeySchemaElement::builder()
-            .attribute_name(name)
-            .key_type(key_type)
-            .build()
-            .map_err(build)
-    };
+    let attribute = |name: &str| string_attribute(name).map_err(build);
+    let key = |name: &str, key_type| key(name, key_type).map_err(build);
     client
         .create_table()
         .table_name(table_name)

@@ -1,4 +1,5 @@
-//! The sample events `events/admin-api-*.json` and `events/moderation-api-*.json`, sent to the
+//! The sample events of the API functions (`events/admin-api-*.json`, `moderation-api-*.json`,
+//! `chat-history-*.json`; the writer's batch is used in `history.rs`), sent to the
 //! hosted functions through the Lambda Invoke API (as `cargo lambda invoke --data-file` does),
 //! with the sample room id swapped for a room of the test.
 
@@ -70,4 +71,15 @@ async fn the_ban_sample_bans_its_user_from_the_room() {
         .expect(200)
         .json();
     assert_eq!(listed["items"][0]["userId"], "troll", "{listed}");
+}
+
+#[tokio::test]
+async fn the_history_sample_reads_a_rooms_latest_messages() {
+    let stack = start(|_| {}).await;
+    let room = stack.room(json!({})).await;
+    let (status, history) =
+        invoke(&stack, "chat-history", sample("chat-history-latest", &room)).await;
+    assert_eq!(status, 200, "{history}");
+    assert_eq!(history["roomId"], room.as_str());
+    assert_eq!(history["messages"], json!([]), "a new room has no history");
 }
