@@ -128,15 +128,24 @@ impl Console {
 
     /// `http://HOST:PORT/`, the URL to open.
     pub fn url(&self) -> String {
-        format!("http://{}/", self.address)
+        page_url(self.address)
     }
 
     /// The origins a browser gives the page: as bound, and as `localhost` for a loopback
-    /// address.
+    /// address (for an unspecified one, `0.0.0.0`, the loopback origins; add others with the
+    /// `CorsAllowOrigins` parameter).
     pub fn origins(&self) -> Vec<String> {
+        let port = self.address.port();
+        let ip = self.address.ip();
+        if ip.is_unspecified() {
+            return vec![
+                format!("http://localhost:{port}"),
+                format!("http://127.0.0.1:{port}"),
+            ];
+        }
         let mut origins = vec![format!("http://{}", self.address)];
-        if self.address.ip().is_loopback() {
-            origins.insert(0, format!("http://localhost:{}", self.address.port()));
+        if ip.is_loopback() {
+            origins.insert(0, format!("http://localhost:{port}"));
         }
         origins
     }
@@ -164,6 +173,16 @@ impl Console {
     }
 }
 
+/// The URL a browser opens: the bound address, or loopback for an unspecified one (whose
+/// loopback origins are the ones the API admits).
+fn page_url(address: SocketAddr) -> String {
+    let mut address = address;
+    if address.ip().is_unspecified() {
+        address.set_ip(std::net::Ipv4Addr::LOCALHOST.into());
+    }
+    format!("http://{address}/")
+}
+
 /// A console serving in the background; dropping it stops it.
 pub struct RunningConsole {
     address: SocketAddr,
@@ -173,7 +192,7 @@ pub struct RunningConsole {
 impl RunningConsole {
     /// `http://HOST:PORT/`, the URL to open.
     pub fn url(&self) -> String {
-        format!("http://{}/", self.address)
+        page_url(self.address)
     }
 }
 
@@ -226,6 +245,14 @@ mod tests {
             .unwrap_or_default();
         assert!(page.contains("app.js"), "{page}");
         assert!(page.contains("app.css"), "{page}");
+    }
+
+    #[test]
+    fn an_unspecified_address_is_opened_and_admitted_as_loopback() {
+        let address: SocketAddr = "0.0.0.0:8333"
+            .parse()
+            .unwrap_or(([0, 0, 0, 0], 8333).into());
+        assert_eq!(page_url(address), "http://127.0.0.1:8333/");
     }
 
     #[test]

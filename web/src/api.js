@@ -59,6 +59,14 @@ export class HttpApi {
       : this.request('POST', `${HttpApi.room(roomId)}/viewer-token`);
   }
 
+  /** The room's latest `limit` messages (the chat SDK's message shape), or those sent since `from`. */
+  history(roomId, { limit = 50, from } = {}) {
+    const route = this.jwt ? 'history' : 'viewer-history';
+    const query = new URLSearchParams({ limit: String(limit) });
+    if (from) query.set('from', from);
+    return this.request('GET', `${HttpApi.room(roomId)}/${route}?${query}`);
+  }
+
   listRooms() {
     return this.request('GET', '/rooms?maxResults=50');
   }

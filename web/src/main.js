@@ -32,6 +32,8 @@ const app = {
   groups: DEFAULT_GROUPS,
   api: null,
   session: null,
+  /** The rooms to offer besides GET /rooms: the local stack's, by logical id. */
+  stackRooms: {},
   /** The open chat (see chat.js), or null. */
   chat: null,
   roomNames: new Map(),
@@ -89,12 +91,15 @@ async function loadConfig() {
   }
 }
 
-function signedIn(apiUrl, jwt) {
+function signedIn(apiUrl, jwt, stackRooms) {
   app.api = new HttpApi(apiUrl, jwt);
+  app.stackRooms = stackRooms;
   app.session = sessionFor(jwt, app.groups);
   const { session } = app;
   $('whoami-text').textContent =
-    session.role === 'viewer' ? 'Anonymous viewer' : `${session.name} (${session.userId}) · ${session.role}`;
+    session.role === 'viewer'
+      ? 'Anonymous viewer'
+      : `${session.name === session.userId ? session.userId : `${session.name} (${session.userId})`} · ${session.role}`;
   $('whoami').hidden = false;
   $('sign-in').hidden = true;
   $('workspace').hidden = false;
@@ -124,7 +129,7 @@ async function onLocalSignIn(event) {
   const data = Object.fromEntries(new FormData(form));
   $('sign-in-error').textContent = '';
   if (data.role === 'viewer') {
-    signedIn(app.config.apiUrl, null);
+    signedIn(app.config.apiUrl, null, app.config.rooms ?? {});
     return;
   }
   const user = data.user.trim();
@@ -140,7 +145,7 @@ async function onLocalSignIn(event) {
       picture: data.picture.trim(),
       role: data.role,
     });
-    signedIn(app.config.apiUrl, jwt);
+    signedIn(app.config.apiUrl, jwt, app.config.rooms ?? {});
   } catch (error) {
     $('sign-in-error').textContent = describeError(error);
   }
@@ -150,8 +155,7 @@ function onRemoteSignIn(event) {
   event.preventDefault();
   const data = Object.fromEntries(new FormData(event.currentTarget));
   app.groups = { ...DEFAULT_GROUPS, groupsClaim: data.groupsClaim.trim() || DEFAULT_GROUPS.groupsClaim };
-  app.config = app.config ? { ...app.config, rooms: {} } : null;
-  signedIn(data.apiUrl.trim(), data.jwt.trim() || null);
+  signedIn(data.apiUrl.trim(), data.jwt.trim() || null, {});
 }
 
 // --- rooms -----------------------------------------------------------------------------------
@@ -159,7 +163,7 @@ function onRemoteSignIn(event) {
 /** The rooms to offer: the stack's (from config.json) and, for admins, GET /rooms. */
 function renderRooms(listed = []) {
   const rooms = new Map();
-  for (const [logicalId, id] of Object.entries(app.config?.rooms ?? {})) {
+  for (const [logicalId, id] of Object.entries(app.stackRooms)) {
     rooms.set(id, { id, name: app.roomNames.get(id) ?? logicalId, stack: true });
   }
   for (const room of listed) rooms.set(room.id, { ...room, stack: rooms.has(room.id) });
@@ -202,9 +206,7 @@ function roomBody(form, editing) {
   const data = new FormData(form);
   const body = {};
   const text = (name) => String(data.get(name) ?? '').trim();
-  if (text('name') || !editing) {
-    if (text('name')) body.name = text('name');
-  }
+  if (text('name')) body.name = text('name');
   for (const name of ['maximumMessageLength', 'maximumMessageRatePerSecond']) {
     if (text(name)) body[name] = Number(text(name));
   }
@@ -329,6 +331,11 @@ function canDo(capability) {
 }
 
 function onMessage(message) {
+  appendLine(messageItem(message));
+}
+
+/** The list item of a message (live, or from the history). */
+function messageItem(message) {
   const name = message.sender.attributes?.displayName || message.sender.userId;
   const actions = el('span', { class: 'message-actions' });
   if (canDo('DELETE_MESSAGE')) {
@@ -341,9 +348,14 @@ function onMessage(message) {
       el('button', { type: 'button', class: 'link', onclick: () => moderateUser(message.sender.userId), 'aria-label': `Moderate ${message.sender.userId}` }, 'Moderate'),
     );
   }
-  const item = el(
+  return el(
     'li',
-    { class: 'message', 'data-message-id': message.id, 'data-sender': message.sender.userId },
+    {
+      class: message.fromHistory ? 'message history' : 'message',
+      'data-message-id': message.id,
+      'data-sender': message.sender.userId,
+      'data-send-time': message.sendTime.toISOString(),
+    },
     avatar(message.sender.attributes, name),
     el(
       'div',
@@ -352,8 +364,61 @@ function onMessage(message) {
       el('p', { class: 'content' }, message.content),
     ),
   );
-  appendLine(item);
 }
+
+/**
+ * Merges messages of the room's history (GET /rooms/{id}/history) into the list: each in
+ * send-time order among those shown, none twice (live and history share ids), none a
+ * moderator deleted while this page watched. The history follows live chat by the chat log's
+ * delivery delay, so the page reads it when it joins and once more a little later.
+ */
+function mergeHistory(chat, messages) {
+  if (chat !== app.chat) return 0;
+  const list = $('messages');
+  let added = 0;
+  for (const raw of messages) {
+    if (chat.deletedIds.has(raw.id)) continue;
+    if (list.querySelector(`li[data-message-id="${CSS.escape(raw.id)}"]`)) continue;
+    const message = { ...raw, sendTime: new Date(raw.sendTime), fromHistory: true };
+    const item = messageItem(message);
+    const later = [...list.querySelectorAll('li.message')].find(
+      (other) => other.dataset.sendTime > item.dataset.sendTime,
+    );
+    if (later) list.insertBefore(item, later);
+    else appendLine(item);
+    added += 1;
+  }
+  return added;
+}
+
+/** Reads the room's history for `chat` now and again after `HISTORY_CATCH_UP_MS`. */
+async function loadHistory(chat) {
+  const read = async (from) => {
+    try {
+      const answer = await app.api.history(chat.roomId, from ? { limit: 100, from } : {});
+      return answer?.messages ?? [];
+    } catch (error) {
+      // 404 without a room error code: the stack has no history routes (ChatHistory off).
+      if (error?.status === 404 && error.code !== 'room_not_found') return [];
+      if (chat === app.chat) systemLine(`Earlier messages are not available: ${describeError(error)}`);
+      return null;
+    }
+  };
+  const first = await read();
+  if (first === null || chat !== app.chat) return;
+  const added = mergeHistory(chat, first);
+  $('messages').dataset.history = 'loaded';
+  if (added > 0) $('messages').querySelector('li.message.history')?.scrollIntoView({ block: 'end' });
+  const last = first.at(-1)?.sendTime;
+  setTimeout(async () => {
+    if (chat !== app.chat) return;
+    const more = await read(last ?? new Date(Date.now() - 60_000).toISOString());
+    if (more) mergeHistory(chat, more);
+  }, HISTORY_CATCH_UP_MS);
+}
+
+/** How long after joining the page reads the history again (the chat log's delivery delay). */
+const HISTORY_CATCH_UP_MS = 15_000;
 
 function askDeleteReason(button, messageId) {
   const item = button.closest('li');
@@ -379,6 +444,7 @@ function askDeleteReason(button, messageId) {
 }
 
 function onMessageDelete(event) {
+  app.chat?.deletedIds.add(event.messageId);
   const item = $('messages').querySelector(`li[data-message-id="${CSS.escape(event.messageId)}"]`);
   if (!item) return;
   item.classList.add('deleted');
@@ -435,6 +501,7 @@ async function onSend(event) {
 
 function resetChatView() {
   $('messages').replaceChildren();
+  delete $('messages').dataset.history;
   $('send-error').textContent = '';
   $('session-ended').hidden = true;
   $('rejoin').hidden = true;
@@ -479,6 +546,7 @@ async function joinRoom(roomId, firstToken) {
     userDisconnect: onUserDisconnect,
     event: onEvent,
   });
+  chat.deletedIds = new Set();
   app.chat = chat;
   const canSend = chat.capabilities.includes('SEND_MESSAGE');
   $('composer').hidden = !canSend;
@@ -487,7 +555,9 @@ async function joinRoom(roomId, firstToken) {
   const moderator = app.session.role === 'moderator' || app.session.role === 'admin';
   $('moderation').hidden = !moderator;
   if (moderator) refreshBans();
+  // Connect first, then read the history: nothing sent in between is missed (see README).
   chat.connect();
+  loadHistory(chat);
   if (canSend) $('message-input').focus();
 }
 

@@ -147,3 +147,46 @@ browserTest('sign in, join and send with the keyboard alone', async (env) => {
   await page.keyboard.press('Enter');
   await messageWith(page, text).waitFor({ timeout: WAIT_MS });
 });
+
+browserTest('a late joiner sees the room’s latest messages from the history: masked, without deleted ones', async (env) => {
+  const alice = await env.open({ user: unique('alice') });
+  await join(alice, demoRoom);
+  const marker = unique('h');
+  const first = `${marker} first`;
+  const rude = `${marker} what the fuck`;
+  const removed = `${marker} deleted soon`;
+  for (const text of [first, rude, removed]) {
+    await send(alice, text);
+    await messageWith(alice, text.replace('fuck', '****')).waitFor({ timeout: WAIT_MS });
+  }
+  const removedId = await messageWith(alice, removed).getAttribute('data-message-id');
+  const moderator = await jwtFor(unique('mod'), ['moderators']);
+  const [status] = await callApi('DELETE', `/rooms/${demoRoom}/messages/${removedId}?reason=spam`, moderator);
+  assert.equal(status, 200);
+
+  // The chat log reaches the history within the subscription's delivery interval.
+  const reader = await jwtFor(unique('reader'));
+  const deadline = Date.now() + WAIT_MS;
+  for (;;) {
+    const [, body] = await callApi('GET', `/rooms/${demoRoom}/history?limit=100`, reader);
+    const contents = body.messages.map((m) => m.content);
+    if (contents.includes(`${marker} what the ****`) && !contents.includes(removed)) break;
+    assert.ok(Date.now() < deadline, `the history never got there: ${JSON.stringify(contents)}`);
+    await new Promise((resolve) => setTimeout(resolve, 200));
+  }
+
+  const carol = await env.open({ user: unique('carol') });
+  await join(carol, demoRoom);
+  await carol.locator('#messages[data-history="loaded"]').waitFor({ timeout: WAIT_MS });
+  const earlier = carol.locator('#messages li.message.history');
+  await messageWith(carol, first).waitFor({ timeout: WAIT_MS });
+  assert.equal(await earlier.filter({ hasText: first }).count(), 1, 'shown once, as history');
+  assert.equal(await messageWith(carol, `${marker} what the ****`).count(), 1, 'masked as delivered');
+  assert.equal(await messageWith(carol, removed).count(), 0, 'the deleted message is not shown');
+  // History comes before what is said after joining.
+  const live = unique('after joining ');
+  await send(alice, live);
+  await messageWith(carol, live).waitFor({ timeout: WAIT_MS });
+  const order = await carol.locator('#messages li.message .content').allTextContents();
+  assert.ok(order.indexOf(first) < order.indexOf(live), order.join(' | '));
+});

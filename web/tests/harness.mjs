@@ -15,7 +15,7 @@ import { chromium } from 'playwright-core';
 const WEB_ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 export const RESULTS_DIR = path.join(WEB_ROOT, 'test-results');
 /** How long a test waits for something the stack should do at once. */
-export const WAIT_MS = 10_000;
+export const WAIT_MS = 15_000;
 const TEST_TIMEOUT_MS = 120_000;
 
 const CHROMIUM = process.env.CHROMIUM_PATH || '/usr/bin/chromium';
@@ -91,7 +91,7 @@ function safeName(text) {
  * `browserTest(name, async (env) => ...)`: a node:test test with `env.open(...)` to open the
  * console as a user. After the body, every page must have logged no error (other than the
  * HTTP statuses the test names in `env.expectStatus(...)`); on failure every page is
- * screenshotted into test-results/.
+ * screenshotted into test-results/, beside the chat SDK's log of that page.
  */
 export function browserTest(name, body, { timeout = TEST_TIMEOUT_MS } = {}) {
   test(name, { timeout }, async () => {
@@ -135,6 +135,9 @@ export function browserTest(name, body, { timeout = TEST_TIMEOUT_MS } = {}) {
         try {
           await page.screenshot({ path: file, fullPage: true });
           console.error(`screenshot: ${file}`);
+          // The chat SDK's own log lines (kept by the page), and what the page logged.
+          const sdkLog = await page.evaluate(() => globalThis.ivschatConsole?.sdkLog ?? []);
+          fs.writeFileSync(file.replace(/\.png$/, '.log'), [...page.problems, ...sdkLog].join('\n'));
         } catch {
           // A closed page has nothing to show.
         }

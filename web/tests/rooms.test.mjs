@@ -5,7 +5,19 @@
 import assert from 'node:assert/strict';
 import { after } from 'node:test';
 
-import { WAIT_MS, browserTest, callApi, closeBrowser, demoRoom, join, jwtFor, unique } from './harness.mjs';
+import {
+  WAIT_MS,
+  browserTest,
+  callApi,
+  closeBrowser,
+  demoRoom,
+  join,
+  jwtFor,
+  messageWith,
+  send,
+  stack,
+  unique,
+} from './harness.mjs';
 
 after(closeBrowser);
 
@@ -77,4 +89,21 @@ browserTest('users are offered the stack’s rooms and a room id field, and the 
   await page.locator('#join-form button[type="submit"]').click();
   await page.locator('#session-ended-text', { hasText: 'Cannot join AAAAAAAAAAAA' }).waitFor({ timeout: WAIT_MS });
   assert.match(await page.locator('#session-ended-text').textContent(), /404/);
+});
+
+browserTest('pointed at a stack by API URL and a pasted JWT, the console chats as that user', async (env) => {
+  const user = unique('remote');
+  const jwt = await jwtFor(user, ['moderators']);
+  const page = await env.open({ signIn: false, user });
+  await page.locator('#remote summary').click();
+  await page.locator('#remote-api').fill(stack.apiUrl);
+  await page.locator('#remote-jwt').fill(jwt);
+  await page.getByRole('button', { name: 'Connect' }).click();
+  await page.locator('#workspace').waitFor({ state: 'visible', timeout: WAIT_MS });
+  assert.match(await page.locator('#whoami-text').textContent(), new RegExp(`${user}.*moderator`));
+  await join(page, demoRoom);
+  assert.equal(await page.locator('#moderation').isVisible(), true, 'a moderator is offered moderation');
+  const text = unique('from afar ');
+  await send(page, text);
+  await messageWith(page, text).waitFor({ timeout: WAIT_MS });
 });
