@@ -117,6 +117,11 @@ pub struct ServeConfig {
     /// Largest accepted request body; larger ones get a ValidationException.
     #[arg(long, env = "IVSCHAT_LOCAL_MAX_BODY_BYTES", default_value = "262144")]
     pub max_body_bytes: usize,
+
+    /// Per-function timeout (seconds) and memory (MB) over the defaults above: what
+    /// `ivschat-local up` reads from the template's `Timeout` and `MemorySize`.
+    #[arg(skip)]
+    pub function_limits: Vec<(String, Option<u64>, Option<u32>)>,
 }
 
 impl ServeConfig {
@@ -141,6 +146,7 @@ impl ServeConfig {
             function_timeout_seconds: 3,
             function_memory_mb: 128,
             log_subscription_interval_ms: 100,
+            function_limits: Vec::new(),
             data_dir: std::env::temp_dir().join(format!("ivschat-local-{}", uuid::Uuid::new_v4())),
         }
     }
@@ -155,6 +161,13 @@ impl ServeConfig {
 }
 
 impl ServeConfig {
+    fn limit_of(&self, name: &str) -> Option<(Option<u64>, Option<u32>)> {
+        self.function_limits
+            .iter()
+            .find(|(function, _, _)| function == name)
+            .map(|(_, timeout, memory)| (*timeout, *memory))
+    }
+
     /// The hosted functions, each with its own environment.
     pub fn function_specs(&self) -> Vec<crate::lambda::FunctionSpec> {
         self.functions
@@ -168,8 +181,15 @@ impl ServeConfig {
                     .filter(|(function, _, _)| function == name)
                     .map(|(_, key, value)| (key.clone(), value.clone()))
                     .collect(),
-                timeout: Duration::from_secs(self.function_timeout_seconds),
-                memory_mb: self.function_memory_mb,
+                timeout: Duration::from_secs(
+                    self.limit_of(name)
+                        .and_then(|(timeout, _)| timeout)
+                        .unwrap_or(self.function_timeout_seconds),
+                ),
+                memory_mb: self
+                    .limit_of(name)
+                    .and_then(|(_, memory)| memory)
+                    .unwrap_or(self.function_memory_mb),
             })
             .collect()
     }

@@ -190,6 +190,11 @@ pub async fn up_with_console(
         serve
             .functions
             .push((function.binary.clone(), target.join(&function.binary)));
+        serve.function_limits.push((
+            function.binary.clone(),
+            function.timeout_seconds,
+            function.memory_mb,
+        ));
         let mut env = function.environment.clone();
         env.push((
             "AWS_ENDPOINT_URL_DYNAMODB".to_owned(),

@@ -103,6 +103,10 @@ pub struct FunctionDef {
     pub logging_configuration_environment: Vec<(String, String)>,
     pub routes: Vec<RouteDef>,
     pub log_subscriptions: Vec<LogSubscriptionDef>,
+    /// `Timeout` in seconds (the function's, else `Globals.Function`'s), if declared.
+    pub timeout_seconds: Option<u64>,
+    /// `MemorySize` in MB (the function's, else `Globals.Function`'s), if declared.
+    pub memory_mb: Option<u32>,
 }
 
 /// An `HttpApi` event of a function.
@@ -565,6 +569,20 @@ impl StackTemplate {
                             });
                         }
                     }
+                    // A property of the function, else of `Globals.Function`.
+                    let setting = |name: &str| {
+                        let own = &properties[name];
+                        let value = if own.is_null() {
+                            &document["Globals"]["Function"][name]
+                        } else {
+                            own
+                        };
+                        match value {
+                            Value::Number(n) => n.as_u64(),
+                            Value::String(s) => resolver.resolve(s).parse().ok(),
+                            _ => None,
+                        }
+                    };
                     template.functions.push(FunctionDef {
                         logical_id: id.clone(),
                         binary,
@@ -572,6 +590,8 @@ impl StackTemplate {
                         logging_configuration_environment,
                         routes,
                         log_subscriptions,
+                        timeout_seconds: setting("Timeout"),
+                        memory_mb: setting("MemorySize").and_then(|mb| u32::try_from(mb).ok()),
                     });
                 }
                 "AWS::Serverless::HttpApi" => {
@@ -759,6 +779,23 @@ mod tests {
             .routes
             .iter()
             .any(|r| r.authorizer.as_deref() == Some("NONE")));
+        // Timeout and MemorySize: the function's own, else the Globals'.
+        assert_eq!(
+            (token.timeout_seconds, token.memory_mb),
+            (Some(10), Some(256))
+        );
+        let limits_of = |binary: &str| {
+            template
+                .functions
+                .iter()
+                .find(|f| f.binary == binary)
+                .map(|f| (f.timeout_seconds, f.memory_mb))
+        };
+        assert_eq!(
+            limits_of("chat-history-writer"),
+            Some((Some(60), Some(256)))
+        );
+        assert_eq!(limits_of("room-janitor"), Some((Some(900), Some(256))));
         let api = template.apis.first().expect("an HTTP API");
         assert_eq!(api.authorizers[0].issuer, "local");
         assert_eq!(

@@ -19,7 +19,7 @@ pub mod writer;
 pub use config::HistoryConfig;
 pub use reader::{HistoryQuery, HistoryReader, DEFAULT_LATEST, MAX_LATEST};
 pub use store::{
-    create_table, HistoryPage, HistoryStore, PutOutcome, StoredMessage, MAX_PAGE_LIMIT,
+    create_table, HistoryPage, HistoryStore, PutSummary, StoredMessage, MAX_PAGE_LIMIT,
 };
 pub use writer::{ingest, IngestSummary};
 

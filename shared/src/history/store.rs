@@ -11,23 +11,29 @@
 //! | `content`, `requestId` | S | |
 //! | `attributes`, `senderAttributes` | M of S | |
 //! | `senderId` | S | the sender's user id |
-//! | `deletedAt` | N | epoch seconds; only on a tombstone |
+//! | `deletedAt` | N | epoch seconds; only on a tombstone (`messageId` = `deleted#<id>`) |
 //! | `expiresAt` | N | epoch seconds: DynamoDB's TTL attribute (retention) |
 //!
 //! A message's key is its room and id, so writing it again changes nothing (a retried batch
-//! stores nothing twice). A deletion replaces the message with a tombstone that has no
-//! `sendKey`, which takes it out of the index every read goes through; a message written
-//! after its own deletion (a batch retried late) is refused by the condition
-//! `attribute_not_exists(deletedAt)`. "Latest N" is a descending query of the index; a time
-//! range is an ascending one between two send keys, paged by an opaque token.
+//! stores nothing twice); messages are written 25 to a BatchWriteItem. A deletion first writes
+//! a tombstone (`messageId` = `deleted#<id>`, no `sendKey`, so never in the index) and then
+//! removes the message. The writer skips messages that have a tombstone and, after writing,
+//! looks again and removes any that got one meanwhile: since the deleter writes its tombstone
+//! before it removes the message, either the writer sees the tombstone or the deleter's
+//! removal comes after the write, so a deletion always wins, in any order and on any retry.
+//! "Latest N" is a descending query of the index; a time range is an ascending one between
+//! two send keys, paged by an opaque token.
 
-use std::collections::{BTreeMap, HashMap};
+use std::collections::{BTreeMap, HashMap, HashSet};
 
-use aws_sdk_dynamodb::error::ProvideErrorMetadata;
-use aws_sdk_dynamodb::types::AttributeValue;
+use aws_sdk_dynamodb::error::{BuildError, ProvideErrorMetadata};
+use aws_sdk_dynamodb::types::{
+    AttributeValue, DeleteRequest, KeysAndAttributes, PutRequest, WriteRequest,
+};
 use aws_sdk_dynamodb::Client;
 use base64::engine::general_purpose::URL_SAFE_NO_PAD;
 use base64::Engine as _;
+use futures_util::stream::{self, StreamExt as _, TryStreamExt as _};
 use time::macros::format_description;
 use time::{Duration, OffsetDateTime, UtcOffset};
 
@@ -40,13 +46,28 @@ pub const SEND_TIME_INDEX: &str = "bySendTime";
 /// Largest page a read returns.
 pub const MAX_PAGE_LIMIT: u32 = 100;
 
-/// What writing a message did.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum PutOutcome {
+/// What writing messages did.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct PutSummary {
     /// Stored (or stored again, unchanged).
-    Stored,
-    /// The message was deleted before this write arrived; nothing stored.
-    AlreadyDeleted,
+    pub stored: usize,
+    /// Deleted before or while they were written: not kept.
+    pub already_deleted: usize,
+}
+
+/// A tombstone's sort key: the deleted message's id behind a prefix no IVS Chat id has.
+const TOMBSTONE_PREFIX: &str = "deleted#";
+/// DynamoDB's limits per BatchWriteItem and BatchGetItem.
+const BATCH_WRITE_ITEMS: usize = 25;
+const BATCH_GET_KEYS: usize = 100;
+/// Batch calls in flight at once.
+pub const WRITE_CONCURRENCY: usize = 8;
+/// Calls for items DynamoDB left unprocessed (it does so when over capacity), after the first.
+const UNPROCESSED_RETRIES: u32 = 4;
+const UNPROCESSED_BACKOFF: std::time::Duration = std::time::Duration::from_millis(50);
+
+fn tombstone_id(message_id: &str) -> String {
+    format!("{TOMBSTONE_PREFIX}{message_id}")
 }
 
 /// A stored message, as the chat SDK shapes a `ChatMessage`.
@@ -164,63 +185,236 @@ impl HistoryStore {
         }
     }
 
-    /// Stores a delivered message of `room_id`, kept until `expires_at`.
-    pub async fn put_message(
+    /// Stores delivered messages of `room_id`, each kept until its expiry, in batches of 25
+    /// (BatchWriteItem). A message whose deletion is already recorded is not stored; one
+    /// deleted while this call wrote it is removed again after the write (see the module
+    /// documentation), so a deletion always wins.
+    pub async fn put_messages(
         &self,
         room_id: &str,
-        message: &ChatMessage,
+        messages: &[(&ChatMessage, OffsetDateTime)],
+    ) -> Result<PutSummary, HistoryError> {
+        let ids: Vec<&str> = messages.iter().map(|(m, _)| m.id.as_str()).collect();
+        let deleted = self.tombstoned(room_id, &ids).await?;
+        let fresh: Vec<&(&ChatMessage, OffsetDateTime)> = messages
+            .iter()
+            .filter(|(m, _)| !deleted.contains(m.id.as_str()))
+            .collect();
+        let requests = fresh
+            .iter()
+            .map(|(message, expires_at)| {
+                let item = HashMap::from([
+                    ("roomId".to_owned(), s(room_id)),
+                    ("messageId".to_owned(), s(&message.id)),
+                    ("sendKey".to_owned(), s(send_key(message))),
+                    ("sendTime".to_owned(), s(&message.send_time)),
+                    ("requestId".to_owned(), s(&message.request_id)),
+                    ("content".to_owned(), s(&message.content)),
+                    ("attributes".to_owned(), map(&message.attributes)),
+                    ("senderId".to_owned(), s(&message.sender_user_id)),
+                    (
+                        "senderAttributes".to_owned(),
+                        map(&message.sender_attributes),
+                    ),
+                    ("expiresAt".to_owned(), n(expires_at.unix_timestamp())),
+                ]);
+                PutRequest::builder()
+                    .set_item(Some(item))
+                    .build()
+                    .map(|put| WriteRequest::builder().put_request(put).build())
+                    .map_err(|e| self.build_failed("BatchWriteItem", e))
+            })
+            .collect::<Result<Vec<_>, _>>()?;
+        self.batch_write(requests).await?;
+        // Deleted meanwhile (the deletion's tombstone landed after the check above): the
+        // deleter removed the message before this write or removes it now.
+        let written: Vec<&str> = fresh.iter().map(|(m, _)| m.id.as_str()).collect();
+        let raced: Vec<String> = self
+            .tombstoned(room_id, &written)
+            .await?
+            .into_iter()
+            .collect();
+        if !raced.is_empty() {
+            self.batch_write(self.delete_requests(room_id, raced.iter().map(String::as_str))?)
+                .await?;
+        }
+        Ok(PutSummary {
+            stored: fresh.len() - raced.len(),
+            already_deleted: messages.len() - fresh.len() + raced.len(),
+        })
+    }
+
+    /// Records the deletion of messages of `room_id` (id, when): first a tombstone for each
+    /// (kept until `expires_at`, so a late copy of the message is refused), then the messages
+    /// themselves are removed, whether or not they were stored yet.
+    pub async fn delete_messages(
+        &self,
+        room_id: &str,
+        deletions: &[(&str, OffsetDateTime)],
         expires_at: OffsetDateTime,
-    ) -> Result<PutOutcome, HistoryError> {
-        let written = self
-            .client
-            .put_item()
-            .table_name(&self.table)
-            .item("roomId", s(room_id))
-            .item("messageId", s(&message.id))
-            .item("sendKey", s(send_key(message)))
-            .item("sendTime", s(&message.send_time))
-            .item("requestId", s(&message.request_id))
-            .item("content", s(&message.content))
-            .item("attributes", map(&message.attributes))
-            .item("senderId", s(&message.sender_user_id))
-            .item("senderAttributes", map(&message.sender_attributes))
-            .item("expiresAt", n(expires_at.unix_timestamp()))
-            .condition_expression("attribute_not_exists(deletedAt)")
-            .send()
-            .await;
-        match written {
-            Ok(_) => Ok(PutOutcome::Stored),
-            Err(error)
-                if error
-                    .as_service_error()
-                    .is_some_and(|e| e.is_conditional_check_failed_exception()) =>
-            {
-                Ok(PutOutcome::AlreadyDeleted)
-            }
-            Err(error) => Err(self.failed("PutItem", error)),
+    ) -> Result<(), HistoryError> {
+        let tombstones = deletions
+            .iter()
+            .map(|(message_id, deleted_at)| {
+                let item = HashMap::from([
+                    ("roomId".to_owned(), s(room_id)),
+                    ("messageId".to_owned(), s(tombstone_id(message_id))),
+                    ("deletedAt".to_owned(), n(deleted_at.unix_timestamp())),
+                    ("expiresAt".to_owned(), n(expires_at.unix_timestamp())),
+                ]);
+                PutRequest::builder()
+                    .set_item(Some(item))
+                    .build()
+                    .map(|put| WriteRequest::builder().put_request(put).build())
+                    .map_err(|e| self.build_failed("BatchWriteItem", e))
+            })
+            .collect::<Result<Vec<_>, _>>()?;
+        self.batch_write(tombstones).await?;
+        self.batch_write(self.delete_requests(room_id, deletions.iter().map(|(id, _)| *id))?)
+            .await
+    }
+
+    fn delete_requests<'a>(
+        &self,
+        room_id: &str,
+        message_ids: impl Iterator<Item = &'a str>,
+    ) -> Result<Vec<WriteRequest>, HistoryError> {
+        message_ids
+            .map(|message_id| {
+                DeleteRequest::builder()
+                    .set_key(Some(HashMap::from([
+                        ("roomId".to_owned(), s(room_id)),
+                        ("messageId".to_owned(), s(message_id)),
+                    ])))
+                    .build()
+                    .map(|delete| WriteRequest::builder().delete_request(delete).build())
+                    .map_err(|e| self.build_failed("BatchWriteItem", e))
+            })
+            .collect()
+    }
+
+    fn build_failed(&self, operation: &'static str, error: BuildError) -> HistoryError {
+        HistoryError::Service {
+            table: self.table.clone(),
+            operation,
+            message: error.to_string(),
         }
     }
 
-    /// Deletes message `message_id` of `room_id`: a tombstone replaces it (whether or not it
-    /// was stored yet), kept until `expires_at`.
-    pub async fn delete_message(
+    /// Writes `requests`, 25 per BatchWriteItem and [`WRITE_CONCURRENCY`] calls at once;
+    /// what DynamoDB leaves unprocessed is sent again with backoff.
+    async fn batch_write(&self, requests: Vec<WriteRequest>) -> Result<(), HistoryError> {
+        let chunks: Vec<Vec<WriteRequest>> = requests
+            .chunks(BATCH_WRITE_ITEMS)
+            .map(<[WriteRequest]>::to_vec)
+            .collect();
+        stream::iter(chunks)
+            .map(|chunk| self.write_chunk(chunk))
+            .buffer_unordered(WRITE_CONCURRENCY)
+            .try_collect::<Vec<()>>()
+            .await?;
+        Ok(())
+    }
+
+    async fn write_chunk(&self, mut chunk: Vec<WriteRequest>) -> Result<(), HistoryError> {
+        for attempt in 0..=UNPROCESSED_RETRIES {
+            if chunk.is_empty() {
+                return Ok(());
+            }
+            if attempt > 0 {
+                tokio::time::sleep(UNPROCESSED_BACKOFF * 2u32.pow(attempt - 1)).await;
+            }
+            let output = self
+                .client
+                .batch_write_item()
+                .request_items(&self.table, chunk)
+                .send()
+                .await
+                .map_err(|e| self.failed("BatchWriteItem", e))?;
+            chunk = output
+                .unprocessed_items
+                .and_then(|mut tables| tables.remove(&self.table))
+                .unwrap_or_default();
+        }
+        if chunk.is_empty() {
+            return Ok(());
+        }
+        Err(HistoryError::Throttled {
+            table: self.table.clone(),
+            operation: "BatchWriteItem",
+            message: format!(
+                "{} writes still unprocessed after {} attempts",
+                chunk.len(),
+                UNPROCESSED_RETRIES + 1
+            ),
+        })
+    }
+
+    /// Which of `message_ids` of `room_id` have a tombstone (strongly consistent reads, 100
+    /// keys per BatchGetItem).
+    async fn tombstoned(
         &self,
         room_id: &str,
-        message_id: &str,
-        deleted_at: OffsetDateTime,
-        expires_at: OffsetDateTime,
-    ) -> Result<(), HistoryError> {
-        self.client
-            .put_item()
-            .table_name(&self.table)
-            .item("roomId", s(room_id))
-            .item("messageId", s(message_id))
-            .item("deletedAt", n(deleted_at.unix_timestamp()))
-            .item("expiresAt", n(expires_at.unix_timestamp()))
-            .send()
-            .await
-            .map_err(|e| self.failed("PutItem", e))?;
-        Ok(())
+        message_ids: &[&str],
+    ) -> Result<HashSet<String>, HistoryError> {
+        let mut found = HashSet::new();
+        for ids in message_ids.chunks(BATCH_GET_KEYS) {
+            let keys = ids
+                .iter()
+                .map(|id| {
+                    HashMap::from([
+                        ("roomId".to_owned(), s(room_id)),
+                        ("messageId".to_owned(), s(tombstone_id(id))),
+                    ])
+                })
+                .collect::<Vec<_>>();
+            let mut request = KeysAndAttributes::builder()
+                .set_keys(Some(keys))
+                .consistent_read(true)
+                .projection_expression("messageId")
+                .build()
+                .map_err(|e| self.build_failed("BatchGetItem", e))?;
+            let mut attempt = 0;
+            loop {
+                let output = self
+                    .client
+                    .batch_get_item()
+                    .request_items(&self.table, request)
+                    .send()
+                    .await
+                    .map_err(|e| self.failed("BatchGetItem", e))?;
+                for item in output
+                    .responses
+                    .and_then(|mut tables| tables.remove(&self.table))
+                    .unwrap_or_default()
+                {
+                    if let Some(id) = read_string(&item, "messageId")
+                        .and_then(|key| key.strip_prefix(TOMBSTONE_PREFIX).map(str::to_owned))
+                    {
+                        found.insert(id);
+                    }
+                }
+                match output
+                    .unprocessed_keys
+                    .and_then(|mut tables| tables.remove(&self.table))
+                {
+                    Some(rest) if !rest.keys().is_empty() => {
+                        attempt += 1;
+                        if attempt > UNPROCESSED_RETRIES {
+                            return Err(HistoryError::Throttled {
+                                table: self.table.clone(),
+                                operation: "BatchGetItem",
+                                message: "keys still unprocessed".to_owned(),
+                            });
+                        }
+                        tokio::time::sleep(UNPROCESSED_BACKOFF * 2u32.pow(attempt - 1)).await;
+                        request = rest;
+                    }
+                    _ => break,
+                }
+            }
+        }
+        Ok(found)
     }
 
     /// The latest `limit` messages of `room_id` not expired at `now`, oldest first.

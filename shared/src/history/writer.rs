@@ -1,18 +1,16 @@
 //! Applies one CloudWatch Logs delivery of chat-log records to the history: messages stored,
 //! deletions applied, other events skipped, bad records counted and logged but never fatal.
 //! A store failure fails the batch, so CloudWatch Logs delivers it again; that is safe, as
-//! every write is idempotent.
+//! every write is idempotent. Deletions are applied first, then the messages, in batches.
 
-use futures_util::stream::{self, StreamExt as _};
+use std::collections::HashSet;
+
 use time::{Duration, OffsetDateTime};
 
 use super::awslogs::{room_of_stream, LogBatch};
-use super::record::{parse_record, HistoryRecord};
-use super::store::{expiry, HistoryStore, PutOutcome};
+use super::record::{parse_record, ChatMessage, HistoryRecord};
+use super::store::{expiry, HistoryStore};
 use super::HistoryError;
-
-/// Writes in flight at once per batch.
-pub const WRITE_CONCURRENCY: usize = 16;
 
 /// What one batch did, for the function's result and its log line.
 #[derive(Debug, Clone, Default, PartialEq, Eq, serde::Serialize)]
@@ -31,14 +29,6 @@ pub struct IngestSummary {
     pub bad_records: usize,
     /// A CloudWatch Logs reachability check: no records.
     pub control_message: bool,
-}
-
-enum Write {
-    Message(super::record::ChatMessage),
-    Deletion {
-        message_id: String,
-        at: OffsetDateTime,
-    },
 }
 
 /// Applies `batch` to `store`, keeping messages for `retention` after they were sent.
@@ -66,19 +56,18 @@ pub async fn ingest(
         summary.bad_records = batch.log_events.len();
         return Ok(summary);
     };
-    let mut writes = Vec::with_capacity(batch.log_events.len());
+    let mut messages = Vec::with_capacity(batch.log_events.len());
+    let mut deletions = Vec::new();
     for event in &batch.log_events {
         match parse_record(&event.message) {
             Ok(HistoryRecord::Message(message)) => {
                 if expiry(message.sent_at, retention) <= now {
                     summary.expired += 1;
                 } else {
-                    writes.push(Write::Message(message));
+                    messages.push(message);
                 }
             }
-            Ok(HistoryRecord::Deletion { message_id, at }) => {
-                writes.push(Write::Deletion { message_id, at })
-            }
+            Ok(HistoryRecord::Deletion { message_id, at }) => deletions.push((message_id, at)),
             Ok(HistoryRecord::Ignored) => summary.ignored += 1,
             Err(error) => {
                 summary.bad_records += 1;
@@ -90,44 +79,31 @@ pub async fn ingest(
             }
         }
     }
-    // A message deleted in the same batch is not written at all (its tombstone is), so the
-    // outcome and the counts do not depend on which write lands first.
-    let deleted: std::collections::HashSet<String> = writes
+    // Deletions first; a message deleted in the same batch is not written at all, so the
+    // outcome and the counts never depend on the order of the writes.
+    if !deletions.is_empty() {
+        let ids: Vec<(&str, OffsetDateTime)> = deletions
+            .iter()
+            .map(|(id, at)| (id.as_str(), *at))
+            .collect();
+        // The tombstone outlives any copy of the message it could still meet.
+        store
+            .delete_messages(room_id, &ids, expiry(now, retention))
+            .await?;
+        summary.deletions = deletions.len();
+    }
+    let deleted: HashSet<&str> = deletions.iter().map(|(id, _)| id.as_str()).collect();
+    let before = messages.len();
+    messages.retain(|m| !deleted.contains(m.id.as_str()));
+    summary.already_deleted += before - messages.len();
+    let writes: Vec<(&ChatMessage, OffsetDateTime)> = messages
         .iter()
-        .filter_map(|write| match write {
-            Write::Deletion { message_id, .. } => Some(message_id.clone()),
-            Write::Message(_) => None,
-        })
+        .map(|m| (m, expiry(m.sent_at, retention)))
         .collect();
-    let before = writes.len();
-    writes.retain(|write| !matches!(write, Write::Message(m) if deleted.contains(&m.id)));
-    summary.already_deleted += before - writes.len();
-    let results: Vec<Result<Option<PutOutcome>, HistoryError>> = stream::iter(writes)
-        .map(|write| async move {
-            match write {
-                Write::Message(message) => store
-                    .put_message(room_id, &message, expiry(message.sent_at, retention))
-                    .await
-                    .map(Some),
-                Write::Deletion { message_id, at } => {
-                    // The tombstone outlives any message it could meet again.
-                    let until = expiry(at.max(now), retention);
-                    store
-                        .delete_message(room_id, &message_id, at, until)
-                        .await
-                        .map(|()| None)
-                }
-            }
-        })
-        .buffer_unordered(WRITE_CONCURRENCY)
-        .collect()
-        .await;
-    for result in results {
-        match result? {
-            Some(PutOutcome::Stored) => summary.messages_stored += 1,
-            Some(PutOutcome::AlreadyDeleted) => summary.already_deleted += 1,
-            None => summary.deletions += 1,
-        }
+    if !writes.is_empty() {
+        let written = store.put_messages(room_id, &writes).await?;
+        summary.messages_stored = written.stored;
+        summary.already_deleted += written.already_deleted;
     }
     Ok(summary)
 }

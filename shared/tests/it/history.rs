@@ -405,3 +405,61 @@ async fn a_delivery_event_decodes_to_the_batch_it_carries() {
         .expect("applies");
     assert_eq!(summary.messages_stored, 1);
 }
+
+#[tokio::test]
+async fn large_batches_are_written_in_chunks_and_a_concurrent_deletion_always_wins() {
+    let store = store("chunks").await;
+    let at = now() - Duration::minutes(10);
+    // 260 messages (eleven BatchWriteItem calls) and 130 deletions of them in one delivery.
+    let mut records: Vec<String> = (0..260)
+        .map(|i| {
+            message(
+                &format!("c{i:03}"),
+                "hank",
+                "x",
+                at + Duration::milliseconds(i),
+            )
+        })
+        .collect();
+    records.extend(
+        (0..260)
+            .step_by(2)
+            .map(|i| deletion(&format!("c{i:03}"), now())),
+    );
+    let summary = ingest(&store, &batch(&records), RETENTION, now())
+        .await
+        .expect("applies");
+    assert_eq!(
+        (
+            summary.messages_stored,
+            summary.deletions,
+            summary.already_deleted
+        ),
+        (130, 130, 130)
+    );
+    let latest = store.latest(ROOM, 100, now()).await.expect("reads");
+    let expected: Vec<String> = (60..260)
+        .step_by(2)
+        .map(|i| format!("c{:03}", i + 1))
+        .collect();
+    assert_eq!(ids(&latest), expected);
+
+    // A message and its deletion in two deliveries applied at the same time, many times over:
+    // whichever write lands first, the message ends deleted.
+    for round in 0..20 {
+        let id = format!("race{round:02}");
+        let put = batch(&[message(&id, "ivan", "x", now())]);
+        let delete = batch(&[deletion(&id, now())]);
+        let (a, b) = tokio::join!(
+            ingest(&store, &put, RETENTION, now()),
+            ingest(&store, &delete, RETENTION, now())
+        );
+        a.expect("applies");
+        b.expect("applies");
+        let shown = store.latest(ROOM, 100, now()).await.expect("reads");
+        assert!(
+            !ids(&shown).contains(&id.as_str()),
+            "round {round}: {id} came back"
+        );
+    }
+}
