@@ -218,11 +218,7 @@ impl HistoryStore {
                     ),
                     ("expiresAt".to_owned(), n(expires_at.unix_timestamp())),
                 ]);
-                PutRequest::builder()
-                    .set_item(Some(item))
-                    .build()
-                    .map(|put| WriteRequest::builder().put_request(put).build())
-                    .map_err(|e| self.build_failed("BatchWriteItem", e))
+                self.put_request(item)
             })
             .collect::<Result<Vec<_>, _>>()?;
         self.batch_write(requests).await?;
@@ -262,11 +258,7 @@ impl HistoryStore {
                     ("deletedAt".to_owned(), n(deleted_at.unix_timestamp())),
                     ("expiresAt".to_owned(), n(expires_at.unix_timestamp())),
                 ]);
-                PutRequest::builder()
-                    .set_item(Some(item))
-                    .build()
-                    .map(|put| WriteRequest::builder().put_request(put).build())
-                    .map_err(|e| self.build_failed("BatchWriteItem", e))
+                self.put_request(item)
             })
             .collect::<Result<Vec<_>, _>>()?;
         self.batch_write(tombstones).await?;
@@ -291,6 +283,17 @@ impl HistoryStore {
                     .map_err(|e| self.build_failed("BatchWriteItem", e))
             })
             .collect()
+    }
+
+    fn put_request(
+        &self,
+        item: HashMap<String, AttributeValue>,
+    ) -> Result<WriteRequest, HistoryError> {
+        PutRequest::builder()
+            .set_item(Some(item))
+            .build()
+            .map(|put| WriteRequest::builder().put_request(put).build())
+            .map_err(|e| self.build_failed("BatchWriteItem", e))
     }
 
     fn build_failed(&self, operation: &'static str, error: BuildError) -> HistoryError {
