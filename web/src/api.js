@@ -54,9 +54,11 @@ export class HttpApi {
   }
 
   chatToken(roomId) {
+    // A shorter session when the page asks for one (`?sessionMinutes=N`).
+    const body = this.sessionMinutes ? { sessionDurationMinutes: this.sessionMinutes } : undefined;
     return this.jwt
-      ? this.request('POST', `${HttpApi.room(roomId)}/chat-token`)
-      : this.request('POST', `${HttpApi.room(roomId)}/viewer-token`);
+      ? this.request('POST', `${HttpApi.room(roomId)}/chat-token`, body)
+      : this.request('POST', `${HttpApi.room(roomId)}/viewer-token`, body);
   }
 
   /** The room's latest `limit` messages (the chat SDK's message shape), or those sent since `from`. */

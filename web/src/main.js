@@ -93,6 +93,9 @@ async function loadConfig() {
 
 function signedIn(apiUrl, jwt, stackRooms) {
   app.api = new HttpApi(apiUrl, jwt);
+  // `?sessionMinutes=N` asks for N-minute chat sessions (the API allows 1 up to its maximum).
+  const sessionMinutes = Number(new URLSearchParams(window.location.search).get('sessionMinutes'));
+  if (Number.isInteger(sessionMinutes) && sessionMinutes > 0) app.api.sessionMinutes = sessionMinutes;
   app.stackRooms = stackRooms;
   app.session = sessionFor(jwt, app.groups);
   const { session } = app;

@@ -102,7 +102,7 @@ export function browserTest(name, body, { timeout = TEST_TIMEOUT_MS } = {}) {
       pages,
       expectStatus: (...statuses) => statuses.forEach((s) => expectedStatuses.add(s)),
       /** Opens the console in a new context and signs in; `role`: viewer, user, moderator or admin. */
-      open: async ({ user, role = 'user', name, picture, viewport = { width: 1280, height: 860 }, signIn = true } = {}) => {
+      open: async ({ user, role = 'user', name, picture, viewport = { width: 1280, height: 860 }, signIn = true, query = '', beforeLoad } = {}) => {
         const context = await (await sharedBrowser()).newContext({ viewport });
         contexts.push(context);
         const page = await context.newPage();
@@ -113,7 +113,8 @@ export function browserTest(name, body, { timeout = TEST_TIMEOUT_MS } = {}) {
         });
         page.on('pageerror', (error) => page.problems.push(`page error: ${error.message}`));
         pages.push(page);
-        await page.goto(stack.consoleUrl);
+        if (beforeLoad) await beforeLoad(page);
+        await page.goto(`${stack.consoleUrl}${query}`);
         await page.locator('body[data-ready="true"]').waitFor({ timeout: WAIT_MS });
         if (signIn) await signInAs(page, { user, role, name, picture });
         return page;

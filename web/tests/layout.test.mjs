@@ -117,3 +117,39 @@ browserTest('the SDK renews the connection with a fresh token from the API befor
   await messageWith(other, text).waitFor({ timeout: WAIT_MS });
   assert.equal(await page.locator('#connection').getAttribute('data-state'), 'connected');
 });
+
+browserTest('when a chat session expires the SDK reconnects with a fresh token and chatting goes on', async (env) => {
+  // One-minute sessions (`?sessionMinutes=1`). The SDK renews a connection before its token
+  // expires, which with this stack's 40-second tokens would always come before the session's
+  // end; so this page is shown tokens that seem to last ten minutes, and the session ends
+  // first, as with long-lived tokens and short sessions.
+  const longLived = async (page) => {
+    await page.route('**/chat-token', async (route) => {
+      const response = await route.fetch();
+      const body = await response.json();
+      if (response.status() === 200) body.tokenExpirationTime = new Date(Date.now() + 600_000).toISOString();
+      await route.fulfill({ response, json: body });
+    });
+  };
+  const page = await env.open({ user: unique('sam'), query: '?sessionMinutes=1', beforeLoad: longLived });
+  const other = await env.open({ user: unique('kim') });
+  await join(page, demoRoom);
+  await join(other, demoRoom);
+  assert.equal(await page.evaluate(() => globalThis.ivschatConsole.tokenRequests()), 1);
+  await page.evaluate(() => {
+    window.seenStates = [];
+    new MutationObserver(() => window.seenStates.push(document.getElementById('connection').dataset.state)).observe(
+      document.getElementById('connection'),
+      { attributes: true },
+    );
+  });
+  // The local service ends the session after a minute (ERROR 401, then close).
+  await page.waitForFunction(() => globalThis.ivschatConsole.tokenRequests() >= 2, null, { timeout: 90_000 });
+  await connected(page);
+  const seen = await page.evaluate(() => window.seenStates.filter((s, i, all) => s !== all[i - 1]));
+  assert.deepEqual(seen.slice(-2), ['reconnecting', 'connected'], seen.join(' → '));
+  assert.equal(await page.locator('#session-ended').isHidden(), true, 'no "session ended" view');
+  const text = unique('after the session ');
+  await send(page, text);
+  await messageWith(other, text).waitFor({ timeout: WAIT_MS });
+}, { timeout: 150_000 });
