@@ -77,8 +77,9 @@ const SETUP_CONCURRENCY: usize = 64;
 const SETUP_WAIT: Duration = Duration::from_secs(30);
 /// Server stderr lines echoed; later ones are only counted.
 const STDERR_ECHO_LINES: u64 = 10;
-/// Read buffer of each client connection (tungstenite's default is 128 KiB).
-const READ_BUFFER_BYTES: usize = 8 * 1024;
+/// Read buffer of each client connection (tungstenite's default is 128 KiB); tungstenite zeroes
+/// it before every read, and a MESSAGE frame here is about 300 bytes.
+const READ_BUFFER_BYTES: usize = 1024;
 /// `/proc/<pid>/stat` counts CPU time in USER_HZ ticks, which Linux fixes at 100 per second.
 const CLOCK_TICKS_PER_SECOND: f64 = 100.0;
 const TARGET_P99_MS: f64 = 20.0;
