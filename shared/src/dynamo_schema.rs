@@ -1,10 +1,13 @@
 //! The pieces of a DynamoDB table definition that every store's `create_table` builds: string
-//! attributes and key elements.
+//! attributes, key elements, and turning on TTL.
 
-use aws_sdk_dynamodb::error::BuildError;
+use aws_sdk_dynamodb::config::http::HttpResponse;
+use aws_sdk_dynamodb::error::{BuildError, SdkError};
+use aws_sdk_dynamodb::operation::update_time_to_live::UpdateTimeToLiveError;
 use aws_sdk_dynamodb::types::{
-    AttributeDefinition, KeySchemaElement, KeyType, ScalarAttributeType,
+    AttributeDefinition, KeySchemaElement, KeyType, ScalarAttributeType, TimeToLiveSpecification,
 };
+use aws_sdk_dynamodb::Client;
 
 /// The definition of string attribute `name`.
 pub(crate) fn string_attribute(name: &str) -> Result<AttributeDefinition, BuildError> {
@@ -20,4 +23,35 @@ pub(crate) fn key(name: &str, key_type: KeyType) -> Result<KeySchemaElement, Bui
         .attribute_name(name)
         .key_type(key_type)
         .build()
+}
+
+/// Why TTL could not be turned on.
+#[derive(Debug)]
+pub(crate) enum TtlFailure {
+    Build(BuildError),
+    Call(Box<SdkError<UpdateTimeToLiveError, HttpResponse>>),
+}
+
+/// The UpdateTimeToLive operation's name, for errors.
+pub(crate) const UPDATE_TTL: &str = "UpdateTimeToLive";
+
+/// Turns on TTL for `table`: items expire at the epoch seconds in `attribute`.
+pub(crate) async fn enable_ttl(
+    client: &Client,
+    table: &str,
+    attribute: &str,
+) -> Result<(), TtlFailure> {
+    let ttl = TimeToLiveSpecification::builder()
+        .enabled(true)
+        .attribute_name(attribute)
+        .build()
+        .map_err(TtlFailure::Build)?;
+    client
+        .update_time_to_live()
+        .table_name(table)
+        .time_to_live_specification(ttl)
+        .send()
+        .await
+        .map_err(|e| TtlFailure::Call(Box::new(e)))?;
+    Ok(())
 }

@@ -7,6 +7,7 @@
 pub mod admin_api;
 pub mod bans;
 pub mod chat_tokens;
+mod dynamo_batch;
 mod dynamo_schema;
 pub mod history;
 pub mod http_api;

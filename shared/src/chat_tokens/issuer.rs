@@ -146,7 +146,7 @@ impl<B: BanStore> TokenIssuer<B> {
         ask: &TokenAsk,
         now: OffsetDateTime,
     ) -> Result<IssuedToken, IssueError> {
-        check_room_id(room_id)?;
+        // The room id is checked by `admit`, before any call to IVS.
         let session_minutes = match ask.session_duration_minutes {
             None => self.config.session_duration_minutes,
             Some(m) if (1..=self.config.session_duration_minutes).contains(&m) => m,

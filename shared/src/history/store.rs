@@ -40,6 +40,7 @@ use time::{Duration, OffsetDateTime, UtcOffset};
 use super::record::ChatMessage;
 use super::HistoryError;
 use crate::bans::dynamo_errors::{classify, Failure};
+use crate::dynamo_batch::{self, still_unprocessed, BatchFailure, Retries};
 
 /// The index that orders a room's messages by send time.
 pub const SEND_TIME_INDEX: &str = "bySendTime";
@@ -62,9 +63,12 @@ const BATCH_WRITE_ITEMS: usize = 25;
 const BATCH_GET_KEYS: usize = 100;
 /// Batch calls in flight at once.
 pub const WRITE_CONCURRENCY: usize = 8;
-/// Calls for items DynamoDB left unprocessed (it does so when over capacity), after the first.
-const UNPROCESSED_RETRIES: u32 = 4;
-const UNPROCESSED_BACKOFF: std::time::Duration = std::time::Duration::from_millis(50);
+/// Calls for items DynamoDB left unprocessed (it does so when over capacity), after the
+/// first, and the pause before the first of them.
+const UNPROCESSED_RETRIES: Retries = Retries {
+    retries: 4,
+    first_pause: std::time::Duration::from_millis(50),
+};
 
 fn tombstone_id(message_id: &str) -> String {
     format!("{TOMBSTONE_PREFIX}{message_id}")
@@ -319,38 +323,25 @@ impl HistoryStore {
         Ok(())
     }
 
-    async fn write_chunk(&self, mut chunk: Vec<WriteRequest>) -> Result<(), HistoryError> {
-        for attempt in 0..=UNPROCESSED_RETRIES {
-            if chunk.is_empty() {
-                return Ok(());
-            }
-            if attempt > 0 {
-                tokio::time::sleep(UNPROCESSED_BACKOFF * 2u32.pow(attempt - 1)).await;
-            }
-            let output = self
-                .client
-                .batch_write_item()
-                .request_items(&self.table, chunk)
-                .send()
-                .await
-                .map_err(|e| self.failed("BatchWriteItem", e))?;
-            chunk = output
-                .unprocessed_items
-                .and_then(|mut tables| tables.remove(&self.table))
-                .unwrap_or_default();
+    async fn write_chunk(&self, chunk: Vec<WriteRequest>) -> Result<(), HistoryError> {
+        dynamo_batch::write(&self.client, &self.table, chunk, UNPROCESSED_RETRIES)
+            .await
+            .map_err(|failure| self.batch_failed("BatchWriteItem", failure))
+    }
+
+    /// A batch call's failure as the store's error.
+    fn batch_failed<E>(&self, operation: &'static str, failure: BatchFailure<E>) -> HistoryError
+    where
+        E: ProvideErrorMetadata + std::error::Error + Send + Sync + 'static,
+    {
+        match failure {
+            BatchFailure::Call(error) => self.failed(operation, *error),
+            BatchFailure::StillUnprocessed { left, calls } => HistoryError::Throttled {
+                table: self.table.clone(),
+                operation,
+                message: still_unprocessed(left, calls),
+            },
         }
-        if chunk.is_empty() {
-            return Ok(());
-        }
-        Err(HistoryError::Throttled {
-            table: self.table.clone(),
-            operation: "BatchWriteItem",
-            message: format!(
-                "{} writes still unprocessed after {} attempts",
-                chunk.len(),
-                UNPROCESSED_RETRIES + 1
-            ),
-        })
     }
 
     /// Which of `message_ids` of `room_id` have a tombstone (strongly consistent reads, 100
@@ -371,51 +362,19 @@ impl HistoryStore {
                     ])
                 })
                 .collect::<Vec<_>>();
-            let mut request = KeysAndAttributes::builder()
+            let request = KeysAndAttributes::builder()
                 .set_keys(Some(keys))
                 .consistent_read(true)
                 .projection_expression("messageId")
                 .build()
                 .map_err(|e| self.build_failed("BatchGetItem", e))?;
-            let mut attempt = 0;
-            loop {
-                let output = self
-                    .client
-                    .batch_get_item()
-                    .request_items(&self.table, request)
-                    .send()
-                    .await
-                    .map_err(|e| self.failed("BatchGetItem", e))?;
-                for item in output
-                    .responses
-                    .and_then(|mut tables| tables.remove(&self.table))
-                    .unwrap_or_default()
-                {
-                    if let Some(id) = read_string(&item, "messageId")
-                        .and_then(|key| key.strip_prefix(TOMBSTONE_PREFIX).map(str::to_owned))
-                    {
-                        found.insert(id);
-                    }
-                }
-                match output
-                    .unprocessed_keys
-                    .and_then(|mut tables| tables.remove(&self.table))
-                {
-                    Some(rest) if !rest.keys().is_empty() => {
-                        attempt += 1;
-                        if attempt > UNPROCESSED_RETRIES {
-                            return Err(HistoryError::Throttled {
-                                table: self.table.clone(),
-                                operation: "BatchGetItem",
-                                message: "keys still unprocessed".to_owned(),
-                            });
-                        }
-                        tokio::time::sleep(UNPROCESSED_BACKOFF * 2u32.pow(attempt - 1)).await;
-                        request = rest;
-                    }
-                    _ => break,
-                }
-            }
+            let items = dynamo_batch::get(&self.client, &self.table, request, UNPROCESSED_RETRIES)
+                .await
+                .map_err(|failure| self.batch_failed("BatchGetItem", failure))?;
+            found.extend(items.iter().filter_map(|item| {
+                read_string(item, "messageId")
+                    .and_then(|key| key.strip_prefix(TOMBSTONE_PREFIX).map(str::to_owned))
+            }));
         }
         Ok(found)
     }
@@ -536,10 +495,9 @@ impl HistoryStore {
 /// `bySendTime` index, on-demand billing, TTL on `expiresAt`), for tests, benchmarks and
 /// tools; fails if it exists.
 pub async fn create_table(client: &Client, table_name: &str) -> Result<(), HistoryError> {
-    use crate::dynamo_schema::{key, string_attribute};
+    use crate::dynamo_schema::{enable_ttl, key, string_attribute, TtlFailure, UPDATE_TTL};
     use aws_sdk_dynamodb::types::{
         BillingMode, KeyType, LocalSecondaryIndex, Projection, ProjectionType,
-        TimeToLiveSpecification,
     };
     let build = |e: aws_sdk_dynamodb::error::BuildError| HistoryError::Service {
         table: table_name.to_owned(),
@@ -573,18 +531,12 @@ pub async fn create_table(client: &Client, table_name: &str) -> Result<(), Histo
         .send()
         .await
         .map_err(|e| store.failed("CreateTable", e))?;
-    let ttl = TimeToLiveSpecification::builder()
-        .enabled(true)
-        .attribute_name("expiresAt")
-        .build()
-        .map_err(build)?;
-    client
-        .update_time_to_live()
-        .table_name(table_name)
-        .time_to_live_specification(ttl)
-        .send()
+    enable_ttl(client, table_name, "expiresAt")
         .await
-        .map_err(|e| store.failed("UpdateTimeToLive", e))?;
+        .map_err(|failure| match failure {
+            TtlFailure::Build(e) => build(e),
+            TtlFailure::Call(e) => store.failed(UPDATE_TTL, *e),
+        })?;
     Ok(())
 }
 

@@ -463,3 +463,81 @@ async fn large_batches_are_written_in_chunks_and_a_concurrent_deletion_always_wi
         );
     }
 }
+
+// ---- faults a real server cannot produce: canned DynamoDB answers through the SDK ----
+
+mod unprocessed {
+    use super::*;
+    use aws_sdk_dynamodb::config::retry::RetryConfig;
+    use aws_sdk_dynamodb::operation::batch_write_item::BatchWriteItemOutput;
+    use aws_sdk_dynamodb::types::{AttributeValue, PutRequest, WriteRequest};
+    use aws_sdk_dynamodb::Client;
+    use aws_smithy_mocks::{mock, mock_client, Rule, RuleMode};
+    use std::collections::HashMap;
+
+    const TABLE: &str = "history-mocked";
+
+    fn mocked_store(rules: &[&Rule]) -> HistoryStore {
+        let client: Client = mock_client!(aws_sdk_dynamodb, RuleMode::Sequential, rules, |c| c
+            .retry_config(RetryConfig::standard().with_max_attempts(1)));
+        HistoryStore::new(client, TABLE)
+    }
+
+    /// An answer that leaves one tombstone write unprocessed.
+    fn one_write_left() -> BatchWriteItemOutput {
+        let item = HashMap::from([
+            ("roomId".to_owned(), AttributeValue::S(ROOM.into())),
+            (
+                "messageId".to_owned(),
+                AttributeValue::S("deleted#m1".into()),
+            ),
+        ]);
+        let put = PutRequest::builder()
+            .set_item(Some(item))
+            .build()
+            .expect("item given");
+        BatchWriteItemOutput::builder()
+            .unprocessed_items(
+                TABLE,
+                vec![WriteRequest::builder().put_request(put).build()],
+            )
+            .build()
+    }
+
+    #[tokio::test]
+    async fn writes_left_unprocessed_are_sent_again() {
+        let rule = mock!(Client::batch_write_item)
+            .sequence()
+            .output(one_write_left)
+            .output(|| BatchWriteItemOutput::builder().build())
+            .repeatedly()
+            .build();
+        let store = mocked_store(&[&rule]);
+        store
+            .delete_messages(ROOM, &[("m1", now())], now() + RETENTION)
+            .await
+            .expect("written on the second call");
+        // Tombstones: two calls (the second for the one left over); then the deletion.
+        assert_eq!(rule.num_calls(), 3);
+    }
+
+    #[tokio::test]
+    async fn writes_that_stay_unprocessed_are_reported_as_throttling() {
+        let rule = mock!(Client::batch_write_item)
+            .sequence()
+            .output(one_write_left)
+            .repeatedly()
+            .build();
+        let store = mocked_store(&[&rule]);
+        let error = store
+            .delete_messages(ROOM, &[("m1", now())], now() + RETENTION)
+            .await
+            .expect_err("never written");
+        assert!(
+            matches!(&error, HistoryError::Throttled { operation: "BatchWriteItem", message, .. }
+                if message.contains("1 keys or writes still unprocessed after 5 calls")),
+            "{error:?}"
+        );
+        assert_eq!(rule.num_calls(), 5);
+    }
+}

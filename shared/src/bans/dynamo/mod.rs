@@ -34,6 +34,7 @@ use time::OffsetDateTime;
 use super::error::{BanStoreError, BanValidationError};
 use super::model::{Ban, BanPage, BanScope, RoomId, UserId};
 use super::BanStore;
+use crate::dynamo_batch::{self, still_unprocessed, BatchFailure, Retries};
 use crate::ivs_client::EndpointSettings;
 
 pub use table::{create_table, TableSchema, TABLE_SCHEMA};
@@ -44,9 +45,11 @@ pub const TABLE_NAME_VAR: &str = "BANS_TABLE_NAME";
 pub const MAX_PAGE_LIMIT: u32 = 100;
 
 /// `BatchGetItem` calls for keys DynamoDB left unprocessed (it does so when over capacity),
-/// after the first call.
-const UNPROCESSED_RETRIES: u32 = 3;
-const UNPROCESSED_BACKOFF: Duration = Duration::from_millis(25);
+/// after the first call, and the pause before the first of them.
+const UNPROCESSED_RETRIES: Retries = Retries {
+    retries: 3,
+    first_pause: Duration::from_millis(25),
+};
 /// Queries one `list` call makes at most while expired bans fill the pages.
 const MAX_QUERIES_PER_PAGE: usize = 4;
 
@@ -95,46 +98,25 @@ impl DynamoBanStore {
         keys: Vec<std::collections::HashMap<String, AttributeValue>>,
     ) -> Result<Vec<Ban>, BanStoreError> {
         const OPERATION: &str = "BatchGetItem";
-        let mut request = KeysAndAttributes::builder()
+        let request = KeysAndAttributes::builder()
             .set_keys(Some(keys))
             .consistent_read(true)
             .build()
             .map_err(|e| sdk_error::from_build(e, &self.table, OPERATION))?;
-        let mut found = Vec::new();
-        for attempt in 0..=UNPROCESSED_RETRIES {
-            if attempt > 0 {
-                tokio::time::sleep(UNPROCESSED_BACKOFF * 2u32.pow(attempt - 1)).await;
-            }
-            let output = self
-                .client
-                .batch_get_item()
-                .request_items(&self.table, request)
-                .send()
-                .await
-                .map_err(|e| sdk_error::from_sdk(e, &self.table, OPERATION))?;
-            let items = output
-                .responses
-                .and_then(|mut tables| tables.remove(&self.table))
-                .unwrap_or_default();
-            for stored in &items {
-                found.push(item::from_item(stored).map_err(|p| self.corrupt(p))?);
-            }
-            match output
-                .unprocessed_keys
-                .and_then(|mut tables| tables.remove(&self.table))
-            {
-                Some(rest) if !rest.keys().is_empty() => request = rest,
-                _ => return Ok(found),
-            }
-        }
-        Err(BanStoreError::Throttled {
-            table: self.table.clone(),
-            operation: OPERATION,
-            message: format!(
-                "keys still unprocessed after {} attempts",
-                UNPROCESSED_RETRIES + 1
-            ),
-        })
+        let items = dynamo_batch::get(&self.client, &self.table, request, UNPROCESSED_RETRIES)
+            .await
+            .map_err(|failure| match failure {
+                BatchFailure::Call(e) => sdk_error::from_sdk(*e, &self.table, OPERATION),
+                BatchFailure::StillUnprocessed { left, calls } => BanStoreError::Throttled {
+                    table: self.table.clone(),
+                    operation: OPERATION,
+                    message: still_unprocessed(left, calls),
+                },
+            })?;
+        items
+            .iter()
+            .map(|stored| item::from_item(stored).map_err(|p| self.corrupt(p)))
+            .collect()
     }
 
     fn corrupt(&self, problem: String) -> BanStoreError {

@@ -4,13 +4,13 @@
 use std::time::Duration;
 
 use aws_sdk_dynamodb::client::Waiters as _;
-use aws_sdk_dynamodb::types::{BillingMode, KeyType, SseSpecification, TimeToLiveSpecification};
+use aws_sdk_dynamodb::types::{BillingMode, KeyType, SseSpecification};
 use aws_sdk_dynamodb::Client;
 
 use super::sdk_error;
 use crate::bans::error::BanStoreError;
 use crate::bans::model::{BanScope, RoomId};
-use crate::dynamo_schema::{key, string_attribute};
+use crate::dynamo_schema::{enable_ttl, key, string_attribute, TtlFailure, UPDATE_TTL};
 
 /// The names of the table's key and TTL attributes.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -88,19 +88,12 @@ pub async fn create_table(client: &Client, table_name: &str) -> Result<(), BanSt
             source: Some(Box::new(e)),
         })?;
 
-    const UPDATE_TTL: &str = "UpdateTimeToLive";
-    let ttl = TimeToLiveSpecification::builder()
-        .enabled(true)
-        .attribute_name(TABLE_SCHEMA.ttl_attribute)
-        .build()
-        .map_err(|e| sdk_error::from_build(e, table_name, UPDATE_TTL))?;
-    client
-        .update_time_to_live()
-        .table_name(table_name)
-        .time_to_live_specification(ttl)
-        .send()
+    enable_ttl(client, table_name, TABLE_SCHEMA.ttl_attribute)
         .await
-        .map_err(|e| sdk_error::from_sdk(e, table_name, UPDATE_TTL))?;
+        .map_err(|failure| match failure {
+            TtlFailure::Build(e) => sdk_error::from_build(e, table_name, UPDATE_TTL),
+            TtlFailure::Call(e) => sdk_error::from_sdk(*e, table_name, UPDATE_TTL),
+        })?;
     Ok(())
 }
 
