@@ -86,9 +86,14 @@ pub async fn ingest(
             .iter()
             .map(|(id, at)| (id.as_str(), *at))
             .collect();
-        // The tombstone outlives any copy of the message it could still meet.
+        // The tombstones outlive any copy of their messages they could still meet: kept for
+        // the retention from the latest deletion in the batch, or from now if that is later.
+        let latest = deletions
+            .iter()
+            .map(|(_, at)| *at)
+            .fold(now, OffsetDateTime::max);
         store
-            .delete_messages(room_id, &ids, expiry(now, retention))
+            .delete_messages(room_id, &ids, expiry(latest, retention))
             .await?;
         summary.deletions = deletions.len();
     }

@@ -197,6 +197,47 @@ async fn deletions_apply_in_either_order_and_survive_a_late_retry() {
 }
 
 #[tokio::test]
+async fn a_tombstone_is_kept_for_the_retention_from_its_deletion_even_when_that_is_ahead() {
+    let store = store("tombstone-expiry").await;
+    let ingested_at = now();
+    // The chat log's clock ahead of the writer's: the deletion is stamped a day later.
+    let deleted_at = ingested_at + Duration::days(1);
+    ingest(
+        &store,
+        &batch(&[deletion("t1", deleted_at)]),
+        RETENTION,
+        ingested_at,
+    )
+    .await
+    .expect("applies");
+    let moto = MotoServer::shared();
+    let client = shared::bans::client_for_endpoint(&EndpointSettings::local(moto.endpoint()));
+    let tombstone = client
+        .get_item()
+        .table_name("history-tombstone-expiry")
+        .key(
+            "roomId",
+            aws_sdk_dynamodb::types::AttributeValue::S(ROOM.into()),
+        )
+        .key(
+            "messageId",
+            aws_sdk_dynamodb::types::AttributeValue::S("deleted#t1".into()),
+        )
+        .consistent_read(true)
+        .send()
+        .await
+        .expect("GetItem on moto")
+        .item
+        .expect("the tombstone is stored");
+    let expires_at: i64 = tombstone
+        .get("expiresAt")
+        .and_then(|v| v.as_n().ok())
+        .and_then(|n| n.parse().ok())
+        .expect("expiresAt is a number");
+    assert_eq!(expires_at, (deleted_at + RETENTION).unix_timestamp());
+}
+
+#[tokio::test]
 async fn bad_records_are_counted_and_skipped_and_other_events_ignored() {
     let store = store("bad").await;
     let at = now();
