@@ -161,35 +161,37 @@ impl ServeConfig {
 }
 
 impl ServeConfig {
-    fn limit_of(&self, name: &str) -> Option<(Option<u64>, Option<u32>)> {
-        self.function_limits
+    /// A function's timeout and memory: from `function_limits` where given, else the defaults.
+    fn limits_of(&self, name: &str) -> (Duration, u32) {
+        let (timeout, memory) = self
+            .function_limits
             .iter()
             .find(|(function, _, _)| function == name)
-            .map(|(_, timeout, memory)| (*timeout, *memory))
+            .map_or((None, None), |(_, timeout, memory)| (*timeout, *memory));
+        (
+            Duration::from_secs(timeout.unwrap_or(self.function_timeout_seconds)),
+            memory.unwrap_or(self.function_memory_mb),
+        )
     }
 
     /// The hosted functions, each with its own environment.
     pub fn function_specs(&self) -> Vec<crate::lambda::FunctionSpec> {
         self.functions
             .iter()
-            .map(|(name, executable)| crate::lambda::FunctionSpec {
-                name: name.clone(),
-                executable: executable.clone(),
-                environment: self
-                    .function_env
-                    .iter()
-                    .filter(|(function, _, _)| function == name)
-                    .map(|(_, key, value)| (key.clone(), value.clone()))
-                    .collect(),
-                timeout: Duration::from_secs(
-                    self.limit_of(name)
-                        .and_then(|(timeout, _)| timeout)
-                        .unwrap_or(self.function_timeout_seconds),
-                ),
-                memory_mb: self
-                    .limit_of(name)
-                    .and_then(|(_, memory)| memory)
-                    .unwrap_or(self.function_memory_mb),
+            .map(|(name, executable)| {
+                let (timeout, memory_mb) = self.limits_of(name);
+                crate::lambda::FunctionSpec {
+                    name: name.clone(),
+                    executable: executable.clone(),
+                    environment: self
+                        .function_env
+                        .iter()
+                        .filter(|(function, _, _)| function == name)
+                        .map(|(_, key, value)| (key.clone(), value.clone()))
+                        .collect(),
+                    timeout,
+                    memory_mb,
+                }
             })
             .collect()
     }
