@@ -26,7 +26,8 @@ pub struct ServeConfig {
     #[arg(long, env = "IVSCHAT_LOCAL_ACCOUNT_ID", default_value = "123456789012", value_parser = parse_account_id)]
     pub account_id: String,
 
-    /// Access key id that requests must be signed with (SigV4).
+    /// Access key id that requests must be signed with (SigV4), to the control plane and to
+    /// the Lambda Invoke API; the service also signs its calls to `--lambda-endpoint` with it.
     #[arg(long, env = "IVSCHAT_LOCAL_ACCESS_KEY_ID", default_value = "test")]
     pub access_key_id: String,
 
@@ -39,8 +40,9 @@ pub struct ServeConfig {
     )]
     pub secret_access_key: String,
 
-    /// Accept requests without checking their SigV4 signature. The region is still taken
-    /// from the credential scope when there is one.
+    /// Accept requests without checking their SigV4 signature, on the control plane and on
+    /// the Lambda Invoke API alike. The region is still taken from the credential scope when
+    /// there is one.
     #[arg(long, env = "IVSCHAT_LOCAL_NO_VERIFY_SIGNATURES", value_parser = clap::builder::BoolishValueParser::new())]
     pub no_verify_signatures: bool,
 
@@ -114,6 +116,12 @@ pub struct ServeConfig {
     #[arg(long, env = "IVSCHAT_LOCAL_LOG_SUBSCRIPTION_INTERVAL_MS", default_value = "1000", value_parser = clap::value_parser!(u64).range(1..=600_000))]
     pub log_subscription_interval_ms: u64,
 
+    /// Largest WebSocket message (and frame) a chat client may send, in bytes; a larger one
+    /// closes the connection with code 1009 (Message Too Big). A valid SEND_MESSAGE (500
+    /// code points, 1 KB of attributes) needs a few KB at most.
+    #[arg(long, env = "IVSCHAT_LOCAL_MAX_CHAT_FRAME_BYTES", default_value = "65536", value_parser = clap::builder::RangedU64ValueParser::<usize>::new().range(1024..=16_777_216))]
+    pub max_chat_frame_bytes: usize,
+
     /// Largest accepted request body; larger ones get a ValidationException.
     #[arg(long, env = "IVSCHAT_LOCAL_MAX_BODY_BYTES", default_value = "262144")]
     pub max_body_bytes: usize,
@@ -140,6 +148,7 @@ impl ServeConfig {
             max_logging_configurations: 10,
             token_lifetime_seconds: 60,
             max_body_bytes: 262_144,
+            max_chat_frame_bytes: 65_536,
             lambda_endpoint: None,
             functions: Vec::new(),
             function_env: Vec::new(),

@@ -18,7 +18,7 @@ struct Cli {
 #[derive(Subcommand)]
 enum Command {
     /// Serve the IVS Chat control plane (restJson1 over HTTP, SigV4-checked).
-    Serve(ServeConfig),
+    Serve(Box<ServeConfig>),
     /// Run the whole project from template.yaml: functions, HTTP API, local JWT issuer,
     /// DynamoDB (moto), rooms.
     Up(Box<UpCommand>),
@@ -46,7 +46,7 @@ async fn main() -> ExitCode {
         .with_writer(std::io::stderr)
         .init();
     match cli.command {
-        Command::Serve(config) => serve(config).await,
+        Command::Serve(config) => serve(*config).await,
         Command::Up(config) => run_stack(*config).await,
         Command::DevToken(config) => match dev_token(&config) {
             Ok(token) => {

@@ -15,7 +15,7 @@ use http::{Request, Response};
 use tokio::net::TcpListener;
 use tokio::sync::oneshot;
 
-use crate::auth::SigV4Verifier;
+use crate::auth::{SigV4Signer, SigV4Verifier, LAMBDA_SERVICE};
 use crate::chat_logging::ChatLogger;
 use crate::config::{QuotaSwitch, ServeConfig};
 use crate::control_plane::{ControlPlane, ControlPlaneSettings};
@@ -54,6 +54,9 @@ struct Services {
     control_plane: Arc<ControlPlane>,
     messaging: Arc<Messaging>,
     functions: FunctionInvoker,
+    /// Checks Invoke API signatures (service `lambda`) with the control plane's key pair;
+    /// none with `--no-verify-signatures`.
+    invoke_verifier: Option<Arc<SigV4Verifier>>,
     /// `arn:aws:lambda:REGION:ACCOUNT:function:` of hosted functions.
     function_arn_prefix: Arc<str>,
 }
@@ -109,7 +112,21 @@ impl Server {
                 .map_err(|source| ServerError::Function { name, source })?;
             hosted.push(function);
         }
-        let invoker = FunctionInvoker::new(hosted, config.lambda_endpoint.clone());
+        let invoker = FunctionInvoker::new(hosted, config.lambda_endpoint.clone()).with_signer(
+            SigV4Signer::new(
+                config.access_key_id.clone(),
+                config.secret_access_key.clone(),
+            ),
+        );
+        let invoke_verifier = (!config.no_verify_signatures).then(|| {
+            Arc::new(
+                SigV4Verifier::new(
+                    config.access_key_id.clone(),
+                    config.secret_access_key.clone(),
+                )
+                .with_service(LAMBDA_SERVICE),
+            )
+        });
         let log_subscriptions = LogSubscriptions::start(
             invoker.clone(),
             DeliverySettings {
@@ -124,7 +141,12 @@ impl Server {
             config.data_dir.clone(),
             Some(log_subscriptions.clone()),
         );
-        let messaging = Messaging::new(Arc::clone(&state), invoker.clone(), Some(logger));
+        let messaging = Messaging::new(
+            Arc::clone(&state),
+            invoker.clone(),
+            Some(logger),
+            config.max_chat_frame_bytes,
+        );
         let function_arn_prefix = format!(
             "arn:aws:lambda:{}:{}:function:",
             config.default_region, config.account_id
@@ -137,6 +159,7 @@ impl Server {
                 control_plane,
                 messaging,
                 functions: invoker,
+                invoke_verifier,
                 function_arn_prefix: Arc::from(function_arn_prefix),
             },
             log_subscriptions,
@@ -211,9 +234,12 @@ async fn handle(
         Arc::clone(&services.messaging).accept(request, peer).await
     } else if invoke_api::is_invoke_request(&request) {
         let prefix = &services.function_arn_prefix;
-        invoke_api::handle(&services.functions, request, |name| {
-            format!("{prefix}{name}")
-        })
+        invoke_api::handle(
+            &services.functions,
+            services.invoke_verifier.as_deref(),
+            request,
+            |name| format!("{prefix}{name}"),
+        )
         .await
     } else {
         services.control_plane.handle(request).await

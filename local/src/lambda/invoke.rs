@@ -1,6 +1,7 @@
 //! Invokes a function by ARN: a function hosted here, or else through the Lambda Invoke API
-//! (`POST /2015-03-31/functions/NAME/invocations`) of a configured endpoint such as
-//! `cargo lambda watch`; function errors (`X-Amz-Function-Error`) are reported as Lambda does.
+//! (`POST /2015-03-31/functions/NAME/invocations`, SigV4-signed as Lambda requires) of a
+//! configured endpoint such as `cargo lambda watch`; function errors (`X-Amz-Function-Error`)
+//! are reported as Lambda does.
 
 use std::collections::HashMap;
 use std::sync::Arc;
@@ -15,6 +16,7 @@ use hyper_util::rt::TokioExecutor;
 use percent_encoding::{utf8_percent_encode, NON_ALPHANUMERIC};
 
 use super::hosted::HostedFunction;
+use crate::auth::{SigV4Signer, LAMBDA_SERVICE};
 
 /// Why an invocation produced no result.
 #[derive(Debug, thiserror::Error, PartialEq, Eq)]
@@ -37,6 +39,11 @@ pub enum InvokeError {
     Unreachable { function: String, detail: String },
     #[error("function {function} did not answer within {timeout:?}")]
     TimedOut { function: String, timeout: Duration },
+    #[error("the invocation of {function} could not be signed: {source}")]
+    Unsigned {
+        function: String,
+        source: crate::auth::SignError,
+    },
 }
 
 /// The function name in `arn:aws:lambda:REGION:ACCOUNT:function:NAME[:QUALIFIER]`.
@@ -49,12 +56,19 @@ pub fn function_name(arn: &str) -> Option<&str> {
     fields.next().filter(|name| !name.is_empty())
 }
 
+/// The region in `arn:aws:lambda:REGION:ACCOUNT:function:NAME`.
+fn region_of(arn: &str) -> Option<&str> {
+    arn.split(':').nth(3).filter(|region| !region.is_empty())
+}
+
 /// Invokes hosted functions, and others on a Lambda Invoke API endpoint when one is configured.
 #[derive(Clone)]
 pub struct FunctionInvoker {
     hosted: Arc<HashMap<String, HostedFunction>>,
     endpoint: Option<String>,
     client: Client<HttpConnector, Full<Bytes>>,
+    /// Signs requests to `endpoint`; without one they go unsigned.
+    signer: Option<SigV4Signer>,
 }
 
 impl FunctionInvoker {
@@ -77,7 +91,15 @@ impl FunctionInvoker {
             hosted,
             endpoint: endpoint.map(|e| e.trim_end_matches('/').to_owned()),
             client,
+            signer: None,
         }
+    }
+
+    /// Signs every request to the endpoint with this key pair (service `lambda`, the region of
+    /// the function's ARN), as the Lambda Invoke API requires.
+    pub fn with_signer(mut self, signer: SigV4Signer) -> Self {
+        self.signer = Some(signer);
+        self
     }
 
     /// The hosted function of this name, if any.
@@ -110,15 +132,32 @@ impl FunctionInvoker {
             "{endpoint}/2015-03-31/functions/{}/invocations",
             utf8_percent_encode(name, NON_ALPHANUMERIC)
         );
-        let request = Request::builder()
+        let (mut parts, ()) = Request::builder()
             .method(Method::POST)
             .uri(url)
             .header(http::header::CONTENT_TYPE, "application/json")
-            .body(Full::new(payload))
+            .body(())
             .map_err(|error| InvokeError::Unreachable {
                 function: function.clone(),
                 detail: error.to_string(),
-            })?;
+            })?
+            .into_parts();
+        if let Some(signer) = &self.signer {
+            let region = region_of(arn).unwrap_or("us-east-1");
+            signer
+                .sign(
+                    &mut parts,
+                    &payload,
+                    region,
+                    LAMBDA_SERVICE,
+                    time::OffsetDateTime::now_utc(),
+                )
+                .map_err(|source| InvokeError::Unsigned {
+                    function: function.clone(),
+                    source,
+                })?;
+        }
+        let request = Request::from_parts(parts, Full::new(payload));
         let call =
             async {
                 let response = self.client.request(request).await.map_err(|error| {

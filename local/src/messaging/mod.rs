@@ -1,5 +1,6 @@
 //! The messaging API: WebSocket connections on the control plane's listener (any path), the
-//! chat token as the subprotocol, and the rooms' live traffic (DIGEST §2).
+//! chat token as the subprotocol, and the rooms' live traffic
+//! (<https://docs.aws.amazon.com/ivs/latest/chatmsgapireference/chat-messaging-api.html>).
 
 pub mod frames;
 pub mod hub;
@@ -28,14 +29,18 @@ pub struct Messaging {
     pub hub: Arc<Hub>,
     state: Arc<ServiceState>,
     invoker: FunctionInvoker,
+    /// Largest message (and frame) a client may send, in bytes.
+    max_frame_bytes: usize,
 }
 
 impl Messaging {
-    /// Creates the messaging side and subscribes it to control-plane activity.
+    /// Creates the messaging side and subscribes it to control-plane activity. A client
+    /// message over `max_frame_bytes` closes its connection with 1009 (Message Too Big).
     pub fn new(
         state: Arc<ServiceState>,
         invoker: FunctionInvoker,
         logger: Option<Arc<ChatLogger>>,
+        max_frame_bytes: usize,
     ) -> Arc<Self> {
         let hub = Arc::new(Hub::new(logger));
         state
@@ -45,6 +50,7 @@ impl Messaging {
             hub,
             state,
             invoker,
+            max_frame_bytes,
         })
     }
 
@@ -120,6 +126,8 @@ impl Messaging {
         let joined = session.join();
         let connection = (Arc::clone(&self.hub), grant_room, joined.connection_id());
         upgrade
+            .max_message_size(self.max_frame_bytes)
+            .max_frame_size(self.max_frame_bytes)
             .protocols([token])
             .on_failed_upgrade(move |error| {
                 let (hub, room, id) = connection;

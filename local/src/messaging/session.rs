@@ -16,12 +16,15 @@ use super::hub::{Hub, Outbound, RoomKey};
 use super::outbox::Outbox;
 use super::review::{self, ReviewOutcome, ReviewRequest, ReviewSender};
 use crate::chat_logging::RecordType;
+use crate::control_plane::input::MAX_ATTRIBUTES_BYTES;
 use crate::control_plane::output::ArnScope;
 use crate::lambda::FunctionInvoker;
 use crate::state::{ids, Capability, ChatTokenGrant, ServiceState};
 
 /// The longest close reason a close frame can carry, in bytes.
 const MAX_CLOSE_REASON: usize = 123;
+/// Close code of a message too big to process (RFC 6455, section 7.4.1).
+const MESSAGE_TOO_BIG: u16 = 1009;
 
 pub struct Session {
     hub: Arc<Hub>,
@@ -123,6 +126,14 @@ impl Session {
                         send_error(sender, "", 400, "Binary frames are not supported; send JSON text frames.");
                     }
                     Some(Ok(Message::Ping(_) | Message::Pong(_))) => {}
+                    Some(Err(error)) if is_too_big(&error) => {
+                        tracing::debug!("closing a chat connection: {error}");
+                        sender.push(Outbound::Close(
+                            MESSAGE_TOO_BIG,
+                            "Message too big: the frame exceeds the server's maximum message size".into(),
+                        ));
+                        break;
+                    }
                     Some(Ok(Message::Close(_)) | Err(_)) | None => break,
                 },
                 () = &mut expiry => {
@@ -198,6 +209,17 @@ impl Session {
             .region(&self.room.0)
             .room_limits(&self.room.1)
             .ok_or_else(|| RefusalOf::from(Refusal(404, "The room no longer exists.".into())))?;
+        if let Some(attributes) = &attributes {
+            let size: usize = attributes.iter().map(|(k, v)| k.len() + v.len()).sum();
+            if size > MAX_ATTRIBUTES_BYTES {
+                return Err(RefusalOf::from(Refusal(
+                    413,
+                    format!(
+                        "Payload too large: Attributes must total at most {MAX_ATTRIBUTES_BYTES} bytes (keys and values, in UTF-8); these have {size}."
+                    ),
+                )));
+            }
+        }
         let length = content.chars().count();
         if length > limits.maximum_message_length as usize {
             return Err(RefusalOf::from(Refusal(
@@ -388,6 +410,14 @@ fn send_error_of(sender: &Outbox, id: Option<String>, request_id: &str, code: u1
     sender.push(Outbound::Frame(frames::error(
         &id, request_id, code, message,
     )));
+}
+
+/// Whether a read failed because the client's message or frame is over the configured
+/// maximum. axum does not expose the WebSocket library's error type, so this reads the
+/// library's message for its capacity errors ("Space limit exceeded: Message too long").
+fn is_too_big(error: &axum::Error) -> bool {
+    let text = error.to_string();
+    text.contains("Space limit exceeded") || text.contains("Message too long")
 }
 
 fn truncate(text: &str, max_bytes: usize) -> &str {

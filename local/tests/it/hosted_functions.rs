@@ -27,7 +27,7 @@ use tokio::io::{AsyncBufReadExt, BufReader};
 use tokio::net::TcpStream;
 use tokio::process::{Child, Command};
 
-use crate::support::{client, send, start_with, unsigned, RawResponse, ACCOUNT, REGION};
+use crate::support::{client, send, signed_as, start_with, RawResponse, Signing, ACCOUNT, REGION};
 use crate::ws_support::{
     assert_error, assert_next_message_is, join, next_frame, next_of_type, say, send as ws_send,
     send_message_with_attributes, SEND, VIEW_ONLY,
@@ -38,17 +38,17 @@ const FIXTURE: &str = env!("CARGO_BIN_EXE_ivschat-local-fixture-function");
 /// The service binary.
 const BINARY: &str = env!("CARGO_BIN_EXE_ivschat-local");
 /// The name the fixture is hosted under.
-const FUNCTION: &str = "review";
+pub(crate) const FUNCTION: &str = "review";
 /// How long any single Invoke API call may take before the test gives up; only there so that
 /// a broken server cannot hang the suite, never a measured quantity.
 const INVOKE_WAIT: Duration = Duration::from_secs(20);
 
-fn function_arn() -> String {
+pub(crate) fn function_arn() -> String {
     format!("arn:aws:lambda:{REGION}:{ACCOUNT}:function:{FUNCTION}")
 }
 
 /// A server hosting the fixture as `review`, with the test defaults changed by `tweak`.
-async fn start_hosting(tweak: impl FnOnce(&mut ServeConfig)) -> RunningServer {
+pub(crate) async fn start_hosting(tweak: impl FnOnce(&mut ServeConfig)) -> RunningServer {
     start_with(|config| {
         config.functions = vec![(FUNCTION.into(), PathBuf::from(FIXTURE))];
         tweak(config);
@@ -57,18 +57,20 @@ async fn start_hosting(tweak: impl FnOnce(&mut ServeConfig)) -> RunningServer {
 }
 
 /// An Invoke API request for the function `label` (sent as written, so already
-/// percent-encoded) with this payload and, when given, `X-Amz-Invocation-Type`.
-fn invoke_request(
+/// percent-encoded) with this payload and, when given, `X-Amz-Invocation-Type`, signed for
+/// service `lambda` with the server's key pair.
+pub(crate) fn invoke_request(
     server: &RunningServer,
     label: &str,
     payload: &Value,
     invocation_type: Option<&str>,
 ) -> Request<Full<Bytes>> {
-    let mut request = unsigned(
+    let mut request = signed_as(
         server,
         Method::POST,
         &format!("/2015-03-31/functions/{label}/invocations"),
         payload.to_string().as_bytes(),
+        &lambda_signing(),
     );
     if let Some(invocation_type) = invocation_type {
         request.headers_mut().insert(
@@ -79,8 +81,16 @@ fn invoke_request(
     request
 }
 
+/// The server's key pair, signing for the Invoke API (service `lambda`).
+pub(crate) fn lambda_signing() -> Signing {
+    Signing {
+        service: "lambda",
+        ..Signing::valid()
+    }
+}
+
 /// Sends an Invoke API request and reads the whole answer.
-async fn call(server: &RunningServer, request: Request<Full<Bytes>>) -> RawResponse {
+pub(crate) async fn call(server: &RunningServer, request: Request<Full<Bytes>>) -> RawResponse {
     tokio::time::timeout(INVOKE_WAIT, send(server, request))
         .await
         .expect("the Invoke API answers within the wait")
@@ -98,7 +108,7 @@ async fn invoke(server: &RunningServer, content: &str) -> RawResponse {
 /// Asserts a successful synchronous invocation (200, `$LATEST`, no function error) and
 /// returns the function's JSON answer.
 #[track_caller]
-fn assert_result(response: &RawResponse) -> Value {
+pub(crate) fn assert_result(response: &RawResponse) -> Value {
     assert_eq!(
         response.status,
         StatusCode::OK,

@@ -145,6 +145,8 @@ pub struct Signing {
     pub time: SystemTime,
     /// Also send (and sign) `x-amz-content-sha256`, as some clients do.
     pub content_sha256_header: bool,
+    /// The signing name in the credential scope: `ivschat`, or `lambda` for the Invoke API.
+    pub service: &'static str,
 }
 
 impl Signing {
@@ -156,6 +158,7 @@ impl Signing {
             region: REGION.into(),
             time: SystemTime::now(),
             content_sha256_header: false,
+            service: "ivschat",
         }
     }
 }
@@ -190,7 +193,7 @@ pub fn signed(
     signed_as(server, method, path, body, &Signing::valid())
 }
 
-/// A request signed (SigV4, service `ivschat`) by the `aws-sigv4` crate as `signing` says.
+/// A request signed (SigV4) by the `aws-sigv4` crate as `signing` says.
 pub fn signed_as(
     server: &RunningServer,
     method: Method,
@@ -214,7 +217,7 @@ pub fn signed_as(
     let params = v4::SigningParams::builder()
         .identity(&identity)
         .region(&signing.region)
-        .name("ivschat")
+        .name(signing.service)
         .time(signing.time)
         .settings(settings)
         .build()

@@ -1,6 +1,6 @@
 //! The real `room-janitor` binary, hosted by the local service the way Lambda runs it (its
 //! configuration from the environment, its deadline from the Runtime API), invoked through
-//! the Lambda Invoke API with the sample events.
+//! the Lambda Invoke API (SigV4-signed, as Lambda requires) with the sample events.
 
 use std::path::PathBuf;
 use std::time::Duration;
@@ -9,6 +9,7 @@ use bytes::Bytes;
 use http::{Method, Request};
 use http_body_util::{BodyExt, Full};
 use hyper_util::rt::TokioIo;
+use ivschat_local::auth::{SigV4Signer, LAMBDA_SERVICE};
 use ivschat_local::{RunningServer, ServeConfig, Server};
 use serde_json::Value;
 use shared::room_tags::{EXPIRES_AT, MANAGED_BY};
@@ -57,13 +58,25 @@ async fn invoke(server: &RunningServer, payload: Vec<u8>) -> (Option<String>, Va
         .await
         .expect("handshake");
     tokio::spawn(connection);
-    let request = Request::builder()
+    // The Invoke API requires SigV4 (service `lambda`) with the service's key pair.
+    let (mut parts, ()) = Request::builder()
         .method(Method::POST)
         .uri(format!("/2015-03-31/functions/{FUNCTION}/invocations"))
         .header("host", server.local_addr().to_string())
         .header("content-type", "application/json")
-        .body(Full::new(Bytes::from(payload)))
-        .expect("a request");
+        .body(())
+        .expect("a request")
+        .into_parts();
+    SigV4Signer::new("test", "test")
+        .sign(
+            &mut parts,
+            &payload,
+            FUNCTION_REGION,
+            LAMBDA_SERVICE,
+            time::OffsetDateTime::now_utc(),
+        )
+        .expect("the request signs");
+    let request = Request::from_parts(parts, Full::new(Bytes::from(payload)));
     let response = tokio::time::timeout(INVOKE_WAIT, sender.send_request(request))
         .await
         .expect("the Invoke API answers in time")
