@@ -61,11 +61,12 @@ export class HttpApi {
       : this.request('POST', `${HttpApi.room(roomId)}/viewer-token`, body);
   }
 
-  /** The room's latest `limit` messages (the chat SDK's message shape), or those sent since `from`. */
-  history(roomId, { limit = 50, from } = {}) {
+  /** The room's latest `limit` messages (the chat SDK's message shape), or those sent since `from` (a page; `nextToken` for the next). */
+  history(roomId, { limit = 50, from, nextToken } = {}) {
     const route = this.jwt ? 'history' : 'viewer-history';
     const query = new URLSearchParams({ limit: String(limit) });
     if (from) query.set('from', from);
+    if (nextToken) query.set('nextToken', nextToken);
     return this.request('GET', `${HttpApi.room(roomId)}/${route}?${query}`);
   }
 

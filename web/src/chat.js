@@ -55,8 +55,9 @@ export function openChat(api, roomId, firstToken, on) {
   room.logLevel = 'info';
   room.addListener('connecting', () => on.state(chat.wasConnected ? 'reconnecting' : 'connecting'));
   room.addListener('connect', () => {
+    const again = chat.wasConnected;
     chat.wasConnected = true;
-    on.state('connected');
+    on.state('connected', again ? 'reconnected' : undefined);
   });
   room.addListener('disconnect', (reason) => on.state('closed', chat.closedByUser ? 'clientDisconnect' : reason));
   room.addListener('message', (message) => on.message(message));

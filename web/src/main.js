@@ -5,7 +5,7 @@
 
 import { ApiError, HttpApi } from './api.js';
 import { openChat, sdkLog } from './chat.js';
-import { localSignIn, sessionFor } from './session.js';
+import { claimsOf, localSignIn, sessionFor } from './session.js';
 
 const $ = (id) => document.getElementById(id);
 
@@ -25,6 +25,20 @@ function el(tag, attributes = {}, ...children) {
 
 const EXPIRES_AT_TAG = 'ivschat-serverless:expires-at';
 const DEFAULT_GROUPS = { groupsClaim: 'cognito:groups', moderatorGroup: 'moderators', adminGroup: 'admins' };
+/** The most characters IVS Chat allows in a message (a room may allow fewer). */
+const MAX_MESSAGE_LENGTH = 500;
+/** The longest user id the API accepts, in characters (IVS Chat's limit). */
+const MAX_USER_ID_CHARS = 128;
+/** Where the page keeps the signed-in session and the open room across reloads (this tab only). */
+const SESSION_KEY = 'ivschat-console.session';
+/** Rooms this browser joined by id, so that they are offered by name later. */
+const RECENT_KEY = 'ivschat-console.recent-rooms';
+/** How long after joining (or reconnecting) the page reads the history again (the chat log's delivery delay). */
+const HISTORY_CATCH_UP_MS = 15_000;
+/** How often a banned user's page asks again whether it may rejoin. */
+const REJOIN_POLL_MS = 10_000;
+/** How many characters of a refused message the error line quotes. */
+const QUOTE_CHARS = 80;
 
 const app = {
   /** The stack's /config.json when ivschat-local serves the page, else null. */
@@ -32,50 +46,85 @@ const app = {
   groups: DEFAULT_GROUPS,
   api: null,
   session: null,
-  /** The rooms to offer besides GET /rooms: the local stack's, by logical id. */
-  stackRooms: {},
+  /** How the page signed in, to sign in again after a reload: {apiUrl, jwt, groups}. */
+  signIn: null,
+  /** The rooms to offer besides GET /rooms: the local stack's, by id: {id, name}. */
+  stackRooms: [],
+  /** The rooms GET /rooms listed (admins). */
+  listedRooms: [],
   /** The open chat (see chat.js), or null. */
   chat: null,
   roomNames: new Map(),
+  /** Sends so far (a refusal is cleared by a later send that goes through). */
+  sends: 0,
 };
 // For diagnostics in the browser's developer tools: the SDK's log lines, and how many chat
 // tokens the open chat has used (the SDK asks for one per connection).
 globalThis.ivschatConsole = { sdkLog, tokenRequests: () => app.chat?.tokenRequests ?? 0 };
 
+const chars = (text) => [...text].length;
+
+function truncated(text, limit) {
+  const all = [...text];
+  return all.length <= limit ? text : `${all.slice(0, limit - 1).join('')}…`;
+}
+
+/** `text` ending in one full stop (reasons from the API and the review may bring their own). */
+function sentence(text) {
+  return `${String(text).trim().replace(/[.!?…]+$/u, '')}.`;
+}
+
+/** What went wrong, in plain words (the API's code stays out of sight). */
 function describeError(error) {
   if (error instanceof ApiError) {
-    if (error.code === 'banned') {
-      return error.bannedUntil
-        ? `You are banned from this room until ${new Date(error.bannedUntil).toLocaleString()}.`
-        : 'You are banned from this room permanently.';
+    switch (error.code) {
+      case 'banned':
+        return error.bannedUntil
+          ? `You are banned from this room until ${new Date(error.bannedUntil).toLocaleString()}.`
+          : 'You are banned from this room permanently.';
+      case 'room_not_found':
+        return 'There is no such room (it may have been deleted).';
+      case 'sign_in_required':
+        return 'This room is for signed-in users: anonymous viewers may not watch it.';
+      default:
+        break;
     }
-    if (error.status === 401 && error.code === 'sign_in_required') return 'This room needs a signed-in user.';
-    if (error.status === 401) return 'Not signed in, or the sign-in has expired (401).';
-    if (error.status === 429) return `Too many requests; try again in ${error.retryAfter ?? 'a few'} seconds.`;
-    return `${error.message} (${error.status} ${error.code})`;
+    if (error.status === 0) return 'The chat service cannot be reached. Check the connection and try again.';
+    if (error.status === 401) return 'Your sign-in has expired or is not accepted. Sign in again.';
+    if (error.status === 403) return 'You are not allowed to do that.';
+    if (error.status === 404) return 'Not found: it may have been deleted.';
+    if (error.status === 409) return 'Someone else is changing this right now. Try again.';
+    if (error.status === 429) return `Too many requests. Try again in ${error.retryAfter ?? 'a few'} seconds.`;
+    if (error.status >= 500) return 'The chat service had a problem. Try again in a moment.';
+    if (error.status === 400) return sentence(`Not accepted: ${error.message}`);
+    return sentence(error.message);
   }
-  return error?.message ?? String(error);
+  return sentence(error?.message ?? String(error));
 }
 
 // --- connection state ------------------------------------------------------------------------
 
 const DISCONNECT_REASONS = {
   clientDisconnect: 'you left the room',
-  serverDisconnect: 'the server ended the session',
+  serverDisconnect: 'the chat service ended the session',
   socketError: 'the connection failed',
-  fetchTokenError: 'no chat token could be had',
+  fetchTokenError: 'the chat service did not let this page in',
 };
+
+function roomLabel(roomId) {
+  return app.roomNames.get(roomId) ?? roomId;
+}
 
 function showState(state, detail) {
   const node = $('connection');
   node.dataset.state = state;
-  const room = app.chat ? ` to ${app.roomNames.get(app.chat.roomId) ?? app.chat.roomId}` : '';
+  const room = app.chat ? ` to ${roomLabel(app.chat.roomId)}` : '';
   node.textContent = {
     idle: 'Not connected',
     connecting: `Connecting${room}…`,
     connected: `Connected${room}`,
     reconnecting: `Reconnecting${room}…`,
-    closed: `Closed: ${detail ?? 'disconnected'}`,
+    closed: `Disconnected: ${detail ?? 'the connection ended'}`,
   }[state];
 }
 
@@ -91,18 +140,65 @@ async function loadConfig() {
   }
 }
 
-function signedIn(apiUrl, jwt, stackRooms) {
+function readJson(storage, key, fallback) {
+  try {
+    return JSON.parse(storage.getItem(key)) ?? fallback;
+  } catch {
+    return fallback;
+  }
+}
+
+function writeJson(storage, key, value) {
+  try {
+    if (value === null) storage.removeItem(key);
+    else storage.setItem(key, JSON.stringify(value));
+  } catch {
+    // Storage may be off: the page works without it, it only forgets on reload.
+  }
+}
+
+function saveSession() {
+  if (!app.signIn) return writeJson(sessionStorage, SESSION_KEY, null);
+  return writeJson(sessionStorage, SESSION_KEY, { ...app.signIn, room: app.chat?.roomId ?? null });
+}
+
+/** The room of `?room=ID`, or null. */
+function roomFromUrl() {
+  const room = new URLSearchParams(window.location.search).get('room');
+  return room && /^[a-zA-Z0-9]{12}$/.test(room) ? room : null;
+}
+
+function setUrlRoom(roomId) {
+  const url = new URL(window.location.href);
+  if (roomId) url.searchParams.set('room', roomId);
+  else url.searchParams.delete('room');
+  if (url.href !== window.location.href) window.history.replaceState(null, '', url);
+}
+
+/** The stack's rooms from config.json: `{logicalId: id}` or `{logicalId: {id, name}}`. */
+function stackRoomsOf(config) {
+  return Object.entries(config?.rooms ?? {}).map(([logicalId, value]) =>
+    typeof value === 'string' ? { id: value, name: logicalId } : { id: value.id, name: value.name || logicalId },
+  );
+}
+
+function signedIn({ apiUrl, jwt, groups, remote = false }, { room } = {}) {
+  app.groups = groups ?? app.groups;
   app.api = new HttpApi(apiUrl, jwt);
+  app.signIn = { apiUrl, jwt, groups: app.groups, remote };
+  // A deployed stack's rooms are not the local stack's.
+  app.stackRooms = remote ? [] : stackRoomsOf(app.config);
   // `?sessionMinutes=N` asks for N-minute chat sessions (the API allows 1 up to its maximum).
   const sessionMinutes = Number(new URLSearchParams(window.location.search).get('sessionMinutes'));
   if (Number.isInteger(sessionMinutes) && sessionMinutes > 0) app.api.sessionMinutes = sessionMinutes;
-  app.stackRooms = stackRooms;
   app.session = sessionFor(jwt, app.groups);
   const { session } = app;
-  $('whoami-text').textContent =
+  const who =
     session.role === 'viewer'
       ? 'Anonymous viewer'
       : `${session.name === session.userId ? session.userId : `${session.name} (${session.userId})`} · ${session.role}`;
+  $('whoami-text').textContent = who;
+  $('whoami-text').title = who;
   $('whoami').hidden = false;
   $('sign-in').hidden = true;
   $('workspace').hidden = false;
@@ -111,13 +207,19 @@ function signedIn(apiUrl, jwt, stackRooms) {
   showState('idle');
   renderRooms();
   if (session.role === 'admin') refreshRooms();
-  $('rooms-title').focus?.();
+  saveSession();
+  if (room) joinRoom(room);
+  else $('rooms-title').focus();
 }
 
 function signOut() {
   leaveRoom();
   app.api = null;
   app.session = null;
+  app.signIn = null;
+  app.listedRooms = [];
+  saveSession();
+  setUrlRoom(null);
   $('whoami').hidden = true;
   $('workspace').hidden = true;
   $('sign-in').hidden = false;
@@ -126,21 +228,40 @@ function signOut() {
   $('sign-in-role').focus();
 }
 
+/** Why `id` is not a user id the API accepts, or null (the API's rule: 1 to 128 characters). */
+function userIdProblem(id) {
+  if (!id) return 'Enter a user id.';
+  if (chars(id) > MAX_USER_ID_CHARS) return `A user id has at most ${MAX_USER_ID_CHARS} characters; this one has ${chars(id)}.`;
+  return null;
+}
+
+function onRoleChange() {
+  const viewer = $('sign-in-role').value === 'viewer';
+  $('sign-in-identity').hidden = viewer;
+  $('sign-in-error').textContent = '';
+  $('sign-in-user').removeAttribute('aria-invalid');
+}
+
 async function onLocalSignIn(event) {
   event.preventDefault();
   const form = event.currentTarget;
   const data = Object.fromEntries(new FormData(form));
-  $('sign-in-error').textContent = '';
+  const error = $('sign-in-error');
+  error.textContent = '';
+  const after = { room: roomFromUrl() };
   if (data.role === 'viewer') {
-    signedIn(app.config.apiUrl, null, app.config.rooms ?? {});
+    signedIn({ apiUrl: app.config.apiUrl, jwt: null }, after);
     return;
   }
   const user = data.user.trim();
-  if (!user) {
-    $('sign-in-error').textContent = 'Enter a user id.';
+  const problem = userIdProblem(user);
+  if (problem) {
+    error.textContent = problem;
+    $('sign-in-user').setAttribute('aria-invalid', 'true');
     $('sign-in-user').focus();
     return;
   }
+  $('sign-in-user').removeAttribute('aria-invalid');
   try {
     const jwt = await localSignIn(app.config.issuer, app.groups, {
       user,
@@ -148,47 +269,74 @@ async function onLocalSignIn(event) {
       picture: data.picture.trim(),
       role: data.role,
     });
-    signedIn(app.config.apiUrl, jwt, app.config.rooms ?? {});
-  } catch (error) {
-    $('sign-in-error').textContent = describeError(error);
+    signedIn({ apiUrl: app.config.apiUrl, jwt }, after);
+  } catch (failure) {
+    error.textContent = `Not signed in: ${describeError(failure)}`;
   }
 }
 
 function onRemoteSignIn(event) {
   event.preventDefault();
   const data = Object.fromEntries(new FormData(event.currentTarget));
-  app.groups = { ...DEFAULT_GROUPS, groupsClaim: data.groupsClaim.trim() || DEFAULT_GROUPS.groupsClaim };
-  signedIn(data.apiUrl.trim(), data.jwt.trim() || null, {});
+  const groups = { ...DEFAULT_GROUPS, groupsClaim: data.groupsClaim.trim() || DEFAULT_GROUPS.groupsClaim };
+  signedIn({ apiUrl: data.apiUrl.trim(), jwt: data.jwt.trim() || null, groups, remote: true }, { room: roomFromUrl() });
 }
 
 // --- rooms -----------------------------------------------------------------------------------
 
-/** The rooms to offer: the stack's (from config.json) and, for admins, GET /rooms. */
-function renderRooms(listed = []) {
+function recentRooms() {
+  const recent = readJson(localStorage, RECENT_KEY, []);
+  return Array.isArray(recent) ? recent.filter((r) => typeof r?.id === 'string') : [];
+}
+
+function rememberRoom(roomId) {
+  if (app.stackRooms.some((r) => r.id === roomId)) return;
+  const recent = recentRooms().filter((r) => r.id !== roomId);
+  recent.unshift({ id: roomId, name: roomLabel(roomId) });
+  writeJson(localStorage, RECENT_KEY, recent.slice(0, 8));
+}
+
+function forgetRoom(roomId) {
+  writeJson(localStorage, RECENT_KEY, recentRooms().filter((r) => r.id !== roomId));
+}
+
+/**
+ * The rooms to offer: the stack's (config.json, by their name there), those GET /rooms lists
+ * (admins), and those this browser joined before. A room has one name everywhere: the
+ * stack's rooms keep their stack name even where the API lists them.
+ */
+function renderRooms() {
   const rooms = new Map();
-  for (const [logicalId, id] of Object.entries(app.stackRooms)) {
-    rooms.set(id, { id, name: app.roomNames.get(id) ?? logicalId, stack: true });
+  for (const room of app.stackRooms) rooms.set(room.id, { ...room, stack: true });
+  for (const room of app.listedRooms) {
+    const known = rooms.get(room.id);
+    rooms.set(room.id, { ...room, name: known?.name ?? (room.name || room.id), stack: Boolean(known) });
   }
-  for (const room of listed) rooms.set(room.id, { ...room, stack: rooms.has(room.id) });
+  if (app.session?.role !== 'admin') {
+    for (const room of recentRooms()) if (!rooms.has(room.id)) rooms.set(room.id, { ...room, recent: true });
+  }
   for (const room of rooms.values()) app.roomNames.set(room.id, room.name || room.id);
   const admin = app.session?.role === 'admin';
   const items = [...rooms.values()].map((room) => {
+    const name = room.name || room.id;
     const expires = room.tags?.[EXPIRES_AT_TAG];
     const details = [room.id];
     if (room.messageReviewHandler) details.push('reviewed');
+    if (room.maximumMessageLength) details.push(`${room.maximumMessageLength} characters`);
     if (expires) details.push(`expires ${new Date(expires).toLocaleString()}`);
+    if (room.recent) details.push('joined before');
     return el(
       'li',
-      { class: 'room', 'data-room-id': room.id },
-      el('span', { class: 'room-name' }, room.name || room.id),
+      { class: 'room', 'data-room-id': room.id, 'aria-current': app.chat?.roomId === room.id ? 'true' : null },
+      el('span', { class: 'room-name' }, name),
       el('span', { class: 'room-details' }, details.join(' · ')),
       el(
         'span',
         { class: 'room-actions' },
-        el('button', { type: 'button', onclick: () => joinRoom(room.id), 'aria-label': `Join ${room.name || room.id}` }, 'Join'),
-        admin ? el('button', { type: 'button', onclick: () => editRoom(room.id), 'aria-label': `Edit ${room.name || room.id}` }, 'Edit') : null,
+        el('button', { type: 'button', onclick: () => joinRoom(room.id), 'aria-label': `Join ${name}` }, 'Join'),
+        admin ? el('button', { type: 'button', onclick: () => editRoom(room.id), 'aria-label': `Edit ${name}` }, 'Edit') : null,
         admin
-          ? el('button', { type: 'button', class: 'danger', onclick: () => deleteRoom(room.id), 'aria-label': `Delete ${room.name || room.id}` }, 'Delete')
+          ? el('button', { type: 'button', class: 'danger', onclick: () => deleteRoom(room.id), 'aria-label': `Delete ${name}` }, 'Delete…')
           : null,
       ),
     );
@@ -199,7 +347,8 @@ function renderRooms(listed = []) {
 async function refreshRooms() {
   try {
     const page = await app.api.listRooms();
-    renderRooms(page.items ?? []);
+    app.listedRooms = page.items ?? [];
+    renderRooms();
   } catch (error) {
     $('rooms-status').textContent = `Rooms could not be listed: ${describeError(error)}`;
   }
@@ -230,6 +379,12 @@ function resetRoomForm() {
   $('room-form-cancel').hidden = true;
 }
 
+function cancelRoomForm() {
+  resetRoomForm();
+  $('room-form-details').open = false;
+  $('room-form-title').focus();
+}
+
 async function onRoomForm(event) {
   event.preventDefault();
   const form = event.currentTarget;
@@ -238,7 +393,7 @@ async function onRoomForm(event) {
   try {
     if (roomId) {
       const room = await app.api.updateRoom(roomId, roomBody(form, true));
-      status.textContent = `Room ${room.name || room.id} updated.`;
+      status.textContent = `Room ${roomLabel(room.id) || room.name} updated.`;
     } else {
       const room = await app.api.createRoom(roomBody(form, false));
       status.textContent = `Room ${room.name || room.id} created (${room.id}).`;
@@ -246,6 +401,7 @@ async function onRoomForm(event) {
     resetRoomForm();
     $('room-form-details').open = false;
     await refreshRooms();
+    $('room-form-title').focus();
   } catch (error) {
     status.textContent = `Not saved: ${describeError(error)}`;
   }
@@ -273,28 +429,38 @@ async function editRoom(roomId) {
     form.elements.fallbackResult.value = room.messageReviewHandler?.fallbackResult ?? 'ALLOW';
     form.elements.noReview.checked = !room.messageReviewHandler;
     form.elements.anonymousView.checked = room.tags?.['ivschat-serverless:anonymous-view'] === 'true';
-    $('room-form-title').textContent = `Edit room ${room.name || room.id}`;
+    $('room-form-title').textContent = `Edit room ${roomLabel(room.id)}`;
     $('room-form-submit').textContent = 'Save changes';
     $('room-form-cancel').hidden = false;
     $('room-form-details').open = true;
     form.elements.name.focus();
   } catch (error) {
-    status.textContent = `Room ${roomId} could not be read: ${describeError(error)}`;
+    status.textContent = `Room ${roomLabel(roomId)} could not be read: ${describeError(error)}`;
   }
 }
 
 async function deleteRoom(roomId) {
   const status = $('rooms-status');
+  const name = roomLabel(roomId);
+  const confirmed = await confirmAction({
+    title: `Delete the room ${name}?`,
+    text: 'Everyone in it is disconnected, and the room cannot be brought back.',
+    confirm: 'Delete room',
+    reason: false,
+  });
+  if (!confirmed) return;
   try {
     await app.api.deleteRoom(roomId);
-    status.textContent = `Room ${app.roomNames.get(roomId) ?? roomId} deleted.`;
+    status.textContent = `Room ${name} deleted.`;
+    forgetRoom(roomId);
     await refreshRooms();
   } catch (error) {
     status.textContent = `Not deleted: ${describeError(error)}`;
   }
+  $('rooms-title').focus();
 }
 
-// --- chat ------------------------------------------------------------------------------------
+// --- the message log ---------------------------------------------------------------------------
 
 function initials(name) {
   return (name.trim()[0] ?? '?').toUpperCase();
@@ -309,48 +475,160 @@ function avatar(attributes, name) {
   return image;
 }
 
+function sameDay(a, b) {
+  return a.getFullYear() === b.getFullYear() && a.getMonth() === b.getMonth() && a.getDate() === b.getDate();
+}
+
+/** A time, with its date when it is not today. */
 function timeOf(date) {
-  return el(
-    'time',
-    { datetime: date.toISOString() },
-    date.toLocaleTimeString([], { hour: '2-digit', minute: '2-digit', second: '2-digit' }),
-  );
+  const now = new Date();
+  const time = { hour: '2-digit', minute: '2-digit', second: '2-digit' };
+  const text = sameDay(date, now)
+    ? date.toLocaleTimeString([], time)
+    : date.toLocaleString([], {
+        ...time,
+        day: 'numeric',
+        month: 'short',
+        year: date.getFullYear() === now.getFullYear() ? undefined : 'numeric',
+      });
+  return el('time', { datetime: date.toISOString() }, text);
 }
 
-function appendLine(node) {
+const log = {
+  /** Whether the reader is at the bottom of the list (then new messages scroll into view). */
+  following: true,
+  unseen: 0,
+};
+
+function atBottom(list) {
+  return list.scrollHeight - list.scrollTop - list.clientHeight < 24;
+}
+
+function scrollToNewest() {
   const list = $('messages');
-  const nearBottom = list.scrollHeight - list.scrollTop - list.clientHeight < 80;
-  list.append(node);
-  while (list.children.length > 500) list.firstElementChild.remove();
-  if (nearBottom) list.scrollTop = list.scrollHeight;
+  list.scrollTop = list.scrollHeight;
+  log.following = true;
+  setUnseen(0);
 }
 
-function systemLine(text) {
-  appendLine(el('li', { class: 'system' }, timeOf(new Date()), ' ', text));
+function setUnseen(count) {
+  log.unseen = count;
+  const button = $('new-messages');
+  button.hidden = count === 0;
+  button.textContent = `${count} new message${count === 1 ? '' : 's'} ↓`;
+}
+
+function onLogScroll() {
+  const list = $('messages');
+  log.following = atBottom(list);
+  if (log.following && log.unseen) setUnseen(0);
+}
+
+/** The list items the arrow keys move through (messages and notices). */
+function logItems() {
+  return [...$('messages').children];
+}
+
+/** Makes `item` the log's one Tab stop (and focuses it when `focus`). */
+function setActiveItem(item, focus = false) {
+  for (const other of $('messages').querySelectorAll('li[tabindex="0"]')) {
+    if (other !== item) other.tabIndex = -1;
+  }
+  if (!item) return;
+  item.tabIndex = 0;
+  if (focus) item.focus();
+}
+
+function addToLog(node, { before = null, own = false, unseen = true } = {}) {
+  const list = $('messages');
+  const follow = log.following || atBottom(list);
+  node.tabIndex = -1;
+  if (before) list.insertBefore(node, before);
+  else list.append(node);
+  while (list.children.length > 500) list.firstElementChild.remove();
+  if (!list.querySelector('li[tabindex="0"]')) setActiveItem(node);
+  if (follow || own) scrollToNewest();
+  else if (unseen && !before) setUnseen(log.unseen + 1);
+}
+
+function systemLine(text, { warning = false } = {}) {
+  addToLog(el('li', { class: warning ? 'system warning' : 'system' }, timeOf(new Date()), ' ', text));
+}
+
+function onLogKey(event) {
+  const item = event.target.closest?.('#messages > li');
+  if (!item || event.target !== item) return;
+  const items = logItems();
+  const at = items.indexOf(item);
+  const move = { ArrowUp: at - 1, ArrowDown: at + 1, Home: 0, End: items.length - 1, PageUp: at - 10, PageDown: at + 10 }[event.key];
+  if (move !== undefined) {
+    event.preventDefault();
+    setActiveItem(items[Math.max(0, Math.min(items.length - 1, move))], true);
+    return;
+  }
+  if (event.key === 'Enter' || event.key === 'ContextMenu' || (event.key === 'F10' && event.shiftKey)) {
+    const button = item.querySelector('.menu-button');
+    if (button) {
+      event.preventDefault();
+      openMenu(item);
+    }
+  }
 }
 
 function canDo(capability) {
   return app.chat?.capabilities.includes(capability) ?? false;
 }
 
+function isModerator() {
+  return app.session?.role === 'moderator' || app.session?.role === 'admin';
+}
+
+function senderName(message) {
+  return message.sender.attributes?.displayName || message.sender.userId;
+}
+
+function announce(text) {
+  $('announcer').textContent = text;
+}
+
 function onMessage(message) {
-  appendLine(messageItem(message));
+  const chat = app.chat;
+  if (!chat) return;
+  const own = message.sender.userId === chat.userId;
+  if (chat.deletedIds.has(message.id) || findMessage(message.id)) return;
+  noteSeen(chat, message.sendTime);
+  chat.seenUsers.add(message.sender.userId);
+  addToLog(messageItem(message), { own });
+  if (!own) announce(`${senderName(message)}: ${message.content}`);
+}
+
+function findMessage(id) {
+  return $('messages').querySelector(`li[data-message-id="${CSS.escape(id)}"]`);
 }
 
 /** The list item of a message (live, or from the history). */
 function messageItem(message) {
-  const name = message.sender.attributes?.displayName || message.sender.userId;
-  const actions = el('span', { class: 'message-actions' });
-  if (canDo('DELETE_MESSAGE')) {
-    actions.append(
-      el('button', { type: 'button', class: 'link', onclick: (e) => askDeleteReason(e.currentTarget, message.id), 'aria-label': `Delete the message from ${name}` }, 'Delete'),
-    );
-  }
-  if (app.session?.role === 'moderator' || app.session?.role === 'admin') {
-    actions.append(
-      el('button', { type: 'button', class: 'link', onclick: () => moderateUser(message.sender.userId), 'aria-label': `Moderate ${message.sender.userId}` }, 'Moderate'),
-    );
-  }
+  const name = senderName(message);
+  const moderator = isModerator();
+  const sender = moderator
+    ? el('button', { type: 'button', class: 'sender', tabindex: '-1', onclick: () => openUserCard(message.sender) }, name)
+    : el('span', { class: 'sender' }, name);
+  const actions = moderator
+    ? el(
+        'span',
+        { class: 'message-actions' },
+        el('button', {
+          type: 'button',
+          class: 'menu-button',
+          tabindex: '-1',
+          'aria-haspopup': 'menu',
+          'aria-expanded': 'false',
+          'aria-label': `Actions for the message from ${name}`,
+          onclick: (event) => openMenu(event.currentTarget.closest('li')),
+        }, '⋯'),
+      )
+    : null;
+  const masked = app.chat?.maskedIds?.has(message.id);
   return el(
     'li',
     {
@@ -363,99 +641,298 @@ function messageItem(message) {
     el(
       'div',
       { class: 'message-body' },
-      el('div', { class: 'message-meta' }, el('span', { class: 'sender' }, name), ' ', el('span', { class: 'user-id' }, `@${message.sender.userId}`), ' ', timeOf(message.sendTime), actions),
+      el('div', { class: 'message-meta' }, sender, ' ', el('span', { class: 'user-id' }, `@${message.sender.userId}`), ' ', timeOf(message.sendTime)),
       el('p', { class: 'content' }, message.content),
+      masked ? maskedNote() : null,
     ),
+    actions,
   );
+}
+
+function maskedNote() {
+  return el('p', { class: 'masked-note' }, 'Your message was masked by moderation: others see it as shown.');
+}
+
+// --- the message menu and the user card ------------------------------------------------------
+
+function closeMenu(item, focusItem = true) {
+  const menu = item?.querySelector('.menu');
+  if (!menu) return;
+  menu.remove();
+  item.querySelector('.menu-button')?.setAttribute('aria-expanded', 'false');
+  if (focusItem) setActiveItem(item, true);
+}
+
+function openMenu(item) {
+  if (!item || item.classList.contains('deleted')) return;
+  for (const open of $('messages').querySelectorAll('.menu')) closeMenu(open.closest('li'), false);
+  const sender = { userId: item.dataset.sender, name: item.querySelector('.sender')?.textContent ?? item.dataset.sender };
+  const entries = [];
+  const entry = (label, action, danger = false) =>
+    entries.push(
+      el('li', { role: 'none' }, el('button', { type: 'button', role: 'menuitem', tabindex: '-1', class: danger ? 'danger' : null, onclick: () => {
+        closeMenu(item, false);
+        setActiveItem(item, true);
+        action();
+      } }, label)),
+    );
+  if (canDo('DELETE_MESSAGE')) entry('Delete message…', () => askDeleteMessage(item), true);
+  entry(`About ${sender.name}`, () => openUserCard({ userId: sender.userId, attributes: { displayName: sender.name } }));
+  if (canDo('DISCONNECT_USER') || isModerator()) entry(`Disconnect ${sender.name}…`, () => askDisconnect(sender.userId, sender.name));
+  entry(`Ban ${sender.name}…`, () => askBan(sender.userId, sender.name), true);
+  const button = item.querySelector('.menu-button');
+  const menu = el('ul', { class: 'menu', role: 'menu', 'aria-label': button.getAttribute('aria-label') }, ...entries);
+  menu.addEventListener('keydown', (event) => {
+    const buttons = [...menu.querySelectorAll('button')];
+    const at = buttons.indexOf(document.activeElement);
+    const next = { ArrowDown: at + 1, ArrowRight: at + 1, ArrowUp: at - 1, ArrowLeft: at - 1, Home: 0, End: buttons.length - 1 }[event.key];
+    if (next !== undefined) {
+      event.preventDefault();
+      buttons[(next + buttons.length) % buttons.length].focus();
+    } else if (event.key === 'Escape' || event.key === 'Tab') {
+      if (event.key === 'Escape') event.preventDefault();
+      event.stopPropagation();
+      closeMenu(item, event.key === 'Escape');
+    }
+  });
+  menu.addEventListener('focusout', (event) => {
+    if (!menu.contains(event.relatedTarget)) setTimeout(() => menu.isConnected && !menu.contains(document.activeElement) && closeMenu(item, false));
+  });
+  item.querySelector('.message-body').append(menu);
+  button.setAttribute('aria-expanded', 'true');
+  menu.querySelector('button').focus();
+}
+
+function openUserCard(sender) {
+  const card = $('user-card');
+  const name = sender.attributes?.displayName || sender.userId;
+  const seen = $('messages').querySelectorAll(`li.message[data-sender="${CSS.escape(sender.userId)}"]:not(.deleted)`).length;
+  $('user-card-avatar').replaceChildren(avatar(sender.attributes, name));
+  $('user-card-name').textContent = name;
+  $('user-card-id').textContent = `@${sender.userId}${sender.userId === app.session?.userId ? ' (you)' : ''}`;
+  $('user-card-seen').textContent = `${seen} message${seen === 1 ? '' : 's'} on this page.`;
+  card.dataset.userId = sender.userId;
+  card.dataset.name = name;
+  card.returnFocus = document.activeElement;
+  card.showModal();
+  $('user-card-close').focus();
+}
+
+function closeUserCard() {
+  const card = $('user-card');
+  card.close();
+}
+
+// --- confirmations -----------------------------------------------------------------------------
+
+/**
+ * Asks to confirm a destructive action in a modal dialog. Resolves with {reason, minutes}, or
+ * null when cancelled (Cancel, or Esc). Focus returns to where it was.
+ */
+function confirmAction({ title, text, confirm, reason = true, duration = false, warning = '' }) {
+  const dialog = $('confirm');
+  const back = document.activeElement;
+  $('confirm-title').textContent = title;
+  $('confirm-text').textContent = text;
+  $('confirm-warning').textContent = warning;
+  $('confirm-warning').hidden = !warning;
+  $('confirm-reason-label').hidden = !reason;
+  $('confirm-reason').value = '';
+  $('confirm-duration-label').hidden = !duration;
+  $('confirm-duration').value = '10';
+  $('confirm-ok').textContent = confirm;
+  return new Promise((resolve) => {
+    let answer = null;
+    const form = $('confirm-form');
+    const onSubmit = (event) => {
+      event.preventDefault();
+      const minutes = $('confirm-duration').value;
+      answer = { reason: $('confirm-reason').value.trim(), minutes: minutes ? Number(minutes) : undefined, label: $('confirm-duration').selectedOptions[0].textContent };
+      dialog.close();
+    };
+    const onCancel = () => dialog.close();
+    const onClose = () => {
+      form.removeEventListener('submit', onSubmit);
+      $('confirm-cancel').removeEventListener('click', onCancel);
+      if (back?.isConnected) back.focus();
+      resolve(answer);
+    };
+    form.addEventListener('submit', onSubmit);
+    $('confirm-cancel').addEventListener('click', onCancel);
+    dialog.addEventListener('close', onClose, { once: true });
+    dialog.showModal();
+    (reason ? $('confirm-reason') : duration ? $('confirm-duration') : $('confirm-cancel')).focus();
+  });
+}
+
+function moderationStatus(text) {
+  $('moderation-status').textContent = text;
+  announce(text);
+}
+
+async function askDeleteMessage(item) {
+  const name = item.querySelector('.sender')?.textContent ?? item.dataset.sender;
+  const content = item.querySelector('.content')?.textContent ?? '';
+  const answer = await confirmAction({
+    title: `Delete this message from ${name}?`,
+    text: `“${truncated(content, QUOTE_CHARS)}” disappears for everyone in the room.`,
+    confirm: 'Delete message',
+  });
+  if (!answer || !app.chat) return;
+  try {
+    await app.api.deleteMessage(app.chat.roomId, item.dataset.messageId, answer.reason);
+    moderationStatus(`The message from ${name} was deleted.`);
+  } catch (error) {
+    moderationStatus(`Not deleted: ${describeError(error)}`);
+  }
+}
+
+async function askDisconnect(userId, name = userId) {
+  if (!app.chat) return;
+  const answer = await confirmAction({
+    title: `Disconnect ${name}?`,
+    text: `Every session of @${userId} in ${roomLabel(app.chat.roomId)} ends now; they may rejoin.`,
+    confirm: 'Disconnect',
+    warning: userId === app.session?.userId ? 'This is you: your own session ends too.' : '',
+  });
+  if (!answer || !app.chat) return;
+  try {
+    await app.api.disconnectUser(app.chat.roomId, userId, answer.reason);
+    // The API answers the same whether or not the user was connected: say what is known.
+    moderationStatus(
+      app.chat.seenUsers.has(userId)
+        ? `Disconnect sent: any session of ${name} in this room is closed.`
+        : `${name} has not been seen in this room since you joined, so may not be connected; any session they had here is closed.`,
+    );
+  } catch (error) {
+    moderationStatus(`Not disconnected: ${describeError(error)}`);
+  }
+}
+
+async function askBan(userId, name = userId) {
+  if (!app.chat) return;
+  const self = userId === app.session?.userId;
+  const answer = await confirmAction({
+    title: `Ban ${name} from ${roomLabel(app.chat.roomId)}?`,
+    text: `@${userId} is disconnected and cannot rejoin until the ban ends or is lifted.`,
+    confirm: self ? 'Ban myself' : 'Ban',
+    duration: true,
+    warning: self ? 'This is you: you will be disconnected and cannot come back until another moderator lifts the ban or it ends.' : '',
+  });
+  if (!answer || !app.chat) return;
+  const roomId = app.chat.roomId;
+  try {
+    // The ban route disconnects with the word "banned"; disconnecting first gives the user the
+    // moderator's reason. The ban follows at once, before the user's page asks for a token.
+    await app.api.disconnectUser(roomId, userId, answer.reason ? `banned: ${answer.reason}` : 'banned').catch(() => {});
+    await app.api.ban(roomId, userId, answer.reason, answer.minutes);
+    moderationStatus(`${name} is banned ${answer.minutes ? `for ${answer.label}` : 'permanently'}.`);
+    await refreshBans();
+  } catch (error) {
+    moderationStatus(`Not banned: ${describeError(error)}`);
+  }
+}
+
+// --- history and reconnection --------------------------------------------------------------------
+
+function noteSeen(chat, sendTime) {
+  const time = sendTime instanceof Date ? sendTime : new Date(sendTime);
+  if (!chat.lastSeen || time > chat.lastSeen) chat.lastSeen = time;
 }
 
 /**
  * Merges messages of the room's history (GET /rooms/{id}/history) into the list: each in
  * send-time order among those shown, none twice (live and history share ids), none a
- * moderator deleted while this page watched. The history follows live chat by the chat log's
- * delivery delay, so the page reads it when it joins and once more a little later.
+ * moderator deleted while this page watched.
  */
 function mergeHistory(chat, messages) {
   if (chat !== app.chat) return 0;
   const list = $('messages');
   let added = 0;
   for (const raw of messages) {
-    if (chat.deletedIds.has(raw.id)) continue;
-    if (list.querySelector(`li[data-message-id="${CSS.escape(raw.id)}"]`)) continue;
+    noteSeen(chat, raw.sendTime);
+    chat.seenUsers.add(raw.sender?.userId);
+    if (chat.deletedIds.has(raw.id) || findMessage(raw.id)) continue;
     const message = { ...raw, sendTime: new Date(raw.sendTime), fromHistory: true };
     const item = messageItem(message);
-    const later = [...list.querySelectorAll('li.message')].find(
-      (other) => other.dataset.sendTime > item.dataset.sendTime,
-    );
-    if (later) list.insertBefore(item, later);
-    else appendLine(item);
+    const later = [...list.querySelectorAll('li.message')].find((other) => other.dataset.sendTime > item.dataset.sendTime);
+    addToLog(item, { before: later ?? null });
     added += 1;
   }
   return added;
 }
 
-/** Reads the room's history for `chat` now and again after `HISTORY_CATCH_UP_MS`. */
-async function loadHistory(chat) {
-  const read = async (from) => {
-    try {
-      const answer = await app.api.history(chat.roomId, from ? { limit: 100, from } : {});
-      return answer?.messages ?? [];
-    } catch (error) {
-      // 404 without a room error code: the stack has no history routes (ChatHistory off).
-      if (error?.status === 404 && error.code !== 'room_not_found') return [];
-      if (chat === app.chat) systemLine(`Earlier messages are not available: ${describeError(error)}`);
-      return null;
-    }
-  };
-  const first = await read();
-  if (first === null || chat !== app.chat) return;
-  const added = mergeHistory(chat, first);
-  $('messages').dataset.history = 'loaded';
-  if (added > 0) $('messages').querySelector('li.message.history')?.scrollIntoView({ block: 'end' });
-  const last = first.at(-1)?.sendTime;
-  setTimeout(async () => {
-    if (chat !== app.chat) return;
-    const more = await read(last ?? new Date(Date.now() - 60_000).toISOString());
-    if (more) mergeHistory(chat, more);
-  }, HISTORY_CATCH_UP_MS);
+/** Every page of the history since `from` (at most `pages` pages), or throws. */
+async function historySince(chat, from, pages = 5) {
+  const messages = [];
+  let nextToken;
+  for (let page = 0; page < pages; page += 1) {
+    const answer = await app.api.history(chat.roomId, { limit: 100, from, nextToken });
+    messages.push(...(answer?.messages ?? []));
+    nextToken = answer?.nextToken;
+    if (!nextToken) return { messages, complete: true };
+  }
+  return { messages, complete: false };
 }
 
-/** How long after joining the page reads the history again (the chat log's delivery delay). */
-const HISTORY_CATCH_UP_MS = 15_000;
+/** 404 without a room error code: the stack has no history routes (ChatHistory off). */
+function noHistoryRoutes(error) {
+  return error?.status === 404 && error.code !== 'room_not_found';
+}
 
-function askDeleteReason(button, messageId) {
-  const item = button.closest('li');
-  if (item.querySelector('.delete-form')) return;
-  const reason = el('input', { name: 'reason', maxlength: 256, placeholder: 'Reason (optional)', 'aria-label': 'Reason for deleting the message' });
-  const cancel = el('button', { type: 'button' }, 'Cancel');
-  const form = el('form', { class: 'delete-form inline' }, reason, el('button', { type: 'submit', class: 'danger' }, 'Delete message'), cancel);
-  cancel.addEventListener('click', () => {
-    form.remove();
-    button.focus();
-  });
-  form.addEventListener('submit', async (event) => {
-    event.preventDefault();
-    try {
-      await app.api.deleteMessage(app.chat.roomId, messageId, reason.value.trim());
-      form.remove();
-    } catch (error) {
-      form.replaceWith(el('p', { class: 'error' }, `Not deleted: ${describeError(error)}`));
+/** Reads the room's history for `chat` now and again after `HISTORY_CATCH_UP_MS`. */
+async function loadHistory(chat) {
+  let first;
+  try {
+    first = (await app.api.history(chat.roomId, {}))?.messages ?? [];
+  } catch (error) {
+    if (chat === app.chat && !noHistoryRoutes(error)) systemLine(`Earlier messages are not available: ${describeError(error)}`, { warning: true });
+    first = null;
+  }
+  if (chat !== app.chat) return;
+  if (first) mergeHistory(chat, first);
+  $('messages').dataset.history = first ? 'loaded' : 'unavailable';
+  scrollToNewest();
+  if (!first) return;
+  const since = first.at(-1)?.sendTime ?? new Date(chat.joinedAt - 60_000).toISOString();
+  setTimeout(() => fillGap(chat, since, { quiet: true }), HISTORY_CATCH_UP_MS);
+}
+
+/**
+ * After a reconnection: the messages sent while the page was not connected, from the history
+ * since the last message seen, merged by id; read again after the chat log's delay. Says so
+ * when the gap could not be filled.
+ */
+async function fillGap(chat, since, { quiet = false, again = false } = {}) {
+  if (chat !== app.chat) return;
+  const from = since ?? (chat.lastSeen ?? new Date(chat.joinedAt)).toISOString();
+  try {
+    const { messages, complete } = await historySince(chat, from);
+    if (chat !== app.chat) return;
+    const added = mergeHistory(chat, messages);
+    if (!complete) systemLine('Some messages sent while the connection was down are not shown (too many to load).', { warning: true });
+    else if (added && !quiet) systemLine(`${added} message${added === 1 ? '' : 's'} sent while the connection was down ${added === 1 ? 'is' : 'are'} shown above.`);
+  } catch (error) {
+    if (chat !== app.chat || noHistoryRoutes(error)) {
+      if (chat === app.chat && !quiet) systemLine('Messages sent while the connection was down may be missing: this stack keeps no history.', { warning: true });
+      return;
     }
-  });
-  item.querySelector('.message-body').append(form);
-  reason.focus();
+    if (!quiet || again) systemLine(`Messages sent while the connection was down could not be loaded: ${describeError(error)}`, { warning: true });
+    return;
+  }
+  if (!quiet && !again) setTimeout(() => fillGap(chat, from, { quiet: true, again: true }), HISTORY_CATCH_UP_MS);
 }
 
 function onMessageDelete(event) {
   app.chat?.deletedIds.add(event.messageId);
-  const item = $('messages').querySelector(`li[data-message-id="${CSS.escape(event.messageId)}"]`);
+  const item = findMessage(event.messageId);
   if (!item) return;
   item.classList.add('deleted');
   item.querySelector('.message-actions')?.remove();
-  item.querySelector('.delete-form')?.remove();
-  item.querySelector('.content').textContent = event.reason
-    ? `Message deleted by a moderator: ${event.reason}`
-    : 'Message deleted by a moderator';
+  item.querySelector('.menu')?.remove();
+  item.querySelector('.masked-note')?.remove();
+  const text = event.reason ? `Message deleted by a moderator: ${event.reason}` : 'Message deleted by a moderator';
+  item.querySelector('.content').textContent = text;
 }
 
 function onUserDisconnect(event) {
@@ -466,9 +943,23 @@ function onUserDisconnect(event) {
   }
 }
 
+/** A custom event, readably: its name and its attributes as "name: value". */
 function onEvent(event) {
-  systemLine(`Event ${event.eventName}${Object.keys(event.attributes ?? {}).length ? ` ${JSON.stringify(event.attributes)}` : ''}`);
+  const attributes = Object.entries(event.attributes ?? {});
+  const name = event.eventName.replace(/[-_]+/g, ' ');
+  const details = attributes.map(([key, value]) => `${key}: ${value}`).join(' · ');
+  const line = el(
+    'li',
+    { class: 'system event', 'data-event-name': event.eventName },
+    timeOf(event.sendTime instanceof Date ? event.sendTime : new Date()),
+    ' ',
+    el('strong', {}, `Event “${name}”`),
+    details ? ` — ${details}` : '',
+  );
+  addToLog(line);
 }
+
+// --- the composer ------------------------------------------------------------------------------
 
 function sendRefusal(error) {
   switch (error?.errorCode) {
@@ -485,63 +976,148 @@ function sendRefusal(error) {
   }
 }
 
+function updateCounter() {
+  const counter = $('char-count');
+  const limit = app.chat?.maxLength ?? MAX_MESSAGE_LENGTH;
+  const count = chars($('message-input').value);
+  counter.textContent = `${count}/${limit}`;
+  counter.dataset.over = String(count > limit);
+  counter.title = `${count} of at most ${limit} characters`;
+  if (count > limit) $('message-input').setAttribute('aria-invalid', 'true');
+  else $('message-input').removeAttribute('aria-invalid');
+}
+
+function setMaxLength(chat, limit) {
+  if (!Number.isInteger(limit) || limit < 1) return;
+  chat.maxLength = limit;
+  if (chat === app.chat) updateCounter();
+}
+
+function refusalLine(text, reason, sendNumber) {
+  const quote = truncated(text, QUOTE_CHARS);
+  const line = el('p', { 'data-send': sendNumber }, `“${quote}” was not sent: ${sentence(reason)}`);
+  if (quote === text) return line;
+  return el('div', { 'data-send': sendNumber }, line, el('details', {}, el('summary', {}, 'Show the whole message'), el('p', { class: 'full' }, text)));
+}
+
 async function onSend(event) {
   event.preventDefault();
   const input = $('message-input');
   const text = input.value;
-  if (!text.trim() || !app.chat) return;
-  const errorLine = $('send-error');
-  errorLine.textContent = '';
-  input.value = '';
-  try {
-    await app.chat.send(text);
-  } catch (error) {
-    errorLine.textContent = `“${text}” was not sent: ${sendRefusal(error)}.`;
-    errorLine.dataset.code = String(error?.errorCode ?? '');
-    if (!input.value) input.value = text;
+  const chat = app.chat;
+  if (!text.trim() || !chat) return;
+  const errors = $('send-error');
+  const limit = chat.maxLength ?? MAX_MESSAGE_LENGTH;
+  app.sends += 1;
+  const sendNumber = app.sends;
+  if (chars(text) > limit) {
+    errors.replaceChildren(refusalLine(text, `too long: ${chars(text)} characters, this room allows ${limit}; shorten it`, sendNumber));
+    return;
   }
+  input.value = '';
+  updateCounter();
+  try {
+    const delivered = await chat.send(text);
+    // A send that goes through clears the refusals of the sends before it.
+    for (const line of [...errors.children]) if (Number(line.dataset.send) < sendNumber) line.remove();
+    if (delivered && delivered.content !== text) {
+      chat.maskedIds.add(delivered.id);
+      const item = findMessage(delivered.id);
+      if (item && !item.querySelector('.masked-note')) item.querySelector('.message-body').append(maskedNote());
+    }
+  } catch (error) {
+    if (chat !== app.chat) return;
+    // "at most N characters": the room's limit, for the counter from now on.
+    const limitSaid = /at most (\d+) characters/.exec(error?.errorMessage ?? '');
+    if (limitSaid) setMaxLength(chat, Number(limitSaid[1]));
+    errors.append(refusalLine(text, sendRefusal(error), sendNumber));
+    errors.dataset.code = String(error?.errorCode ?? '');
+    while (errors.children.length > 5) errors.firstElementChild.remove();
+    if (!input.value) {
+      input.value = text;
+      updateCounter();
+    }
+  }
+}
+
+// --- joining and leaving -------------------------------------------------------------------------
+
+function setInRoom(inRoom) {
+  document.body.dataset.inRoom = String(inRoom);
+  if (!inRoom) closeDrawers(false);
 }
 
 function resetChatView() {
   $('messages').replaceChildren();
   delete $('messages').dataset.history;
-  $('send-error').textContent = '';
+  $('send-error').replaceChildren();
   $('session-ended').hidden = true;
   $('rejoin').hidden = true;
+  $('check-rejoin').hidden = true;
   $('rejoin-state').textContent = '';
   $('composer').hidden = true;
+  $('skip').hidden = true;
   $('view-only').hidden = true;
   $('leave').hidden = true;
   $('moderation').hidden = true;
+  $('open-moderation').hidden = true;
+  $('announcer').textContent = '';
+  log.following = true;
+  setUnseen(0);
 }
 
-function leaveRoom() {
+function leaveRoom({ focus = false } = {}) {
+  const left = app.chat?.roomId;
   if (app.chat) {
+    clearTimeout(app.chat.rejoinTimer);
     app.chat.leave();
     app.chat = null;
   }
+  if (app.pendingRejoin) clearTimeout(app.pendingRejoin.rejoinTimer);
+  app.pendingRejoin = null;
+  app.pendingJoin = null;
   resetChatView();
+  setInRoom(false);
   $('chat-title').textContent = 'Chat';
   $('chat-hint').hidden = false;
   showState('idle');
+  if (app.signIn) {
+    saveSession();
+    setUrlRoom(null);
+    renderRooms();
+  }
+  if (focus) {
+    const join = left && $('room-list').querySelector(`li[data-room-id="${CSS.escape(left)}"] button`);
+    (join ?? $('rooms-title')).focus();
+  }
 }
 
 async function joinRoom(roomId, firstToken) {
   leaveRoom();
-  const name = app.roomNames.get(roomId) ?? roomId;
+  const name = roomLabel(roomId);
   $('chat-title').textContent = `Chat in ${name}`;
+  $('chat-title').title = `Chat in ${name}`;
   $('chat-hint').hidden = true;
+  setInRoom(true);
   showState('connecting');
+  const pending = { roomId };
+  app.pendingJoin = pending;
   let token = firstToken;
   if (!token) {
     try {
       token = await app.api.chatToken(roomId);
     } catch (error) {
-      showState('closed', 'no chat token');
-      endedView(`Cannot join ${name}: ${describeError(error)}`, error?.code === 'banned' ? 'You cannot rejoin.' : '');
+      if (app.pendingJoin !== pending) return;
+      showState('idle');
+      endedView(`Cannot join ${name}: ${describeError(error)}`, error?.code === 'banned' ? 'You cannot rejoin while the ban lasts.' : '');
+      if (error?.code === 'room_not_found') forgetRoom(roomId);
+      if (error?.code === 'banned') pollRejoin({ roomId });
+      $('leave').hidden = false;
+      $('session-ended').focus?.();
       return;
     }
   }
+  if (app.pendingJoin !== pending) return;
   const chat = openChat(app.api, roomId, token, {
     state: (state, detail) => onChatState(chat, state, detail),
     message: onMessage,
@@ -550,18 +1126,32 @@ async function joinRoom(roomId, firstToken) {
     event: onEvent,
   });
   chat.deletedIds = new Set();
+  chat.maskedIds = new Set();
+  chat.seenUsers = new Set();
+  chat.joinedAt = Date.now();
   app.chat = chat;
+  rememberRoom(roomId);
+  saveSession();
+  setUrlRoom(roomId);
+  renderRooms();
   const canSend = chat.capabilities.includes('SEND_MESSAGE');
   $('composer').hidden = !canSend;
+  $('skip').hidden = !canSend;
   $('view-only').hidden = canSend;
   $('leave').hidden = false;
-  const moderator = app.session.role === 'moderator' || app.session.role === 'admin';
+  updateCounter();
+  const moderator = isModerator();
   $('moderation').hidden = !moderator;
+  $('open-moderation').hidden = !moderator;
   if (moderator) refreshBans();
+  if (app.session.role === 'admin') {
+    app.api.getRoom(roomId).then((room) => setMaxLength(chat, room?.maximumMessageLength)).catch(() => {});
+  }
   // Connect first, then read the history: nothing sent in between is missed (see README).
   chat.connect();
   loadHistory(chat);
   if (canSend) $('message-input').focus();
+  else $('chat-title').focus();
 }
 
 function endedView(text, rejoinText, canRejoin = false) {
@@ -570,70 +1160,83 @@ function endedView(text, rejoinText, canRejoin = false) {
   $('rejoin').hidden = !canRejoin;
   $('session-ended').hidden = false;
   $('composer').hidden = true;
+  $('skip').hidden = true;
+}
+
+/** Whether the user may come back, by the API's answer to a token request; polled while banned. */
+async function checkRejoin(target) {
+  clearTimeout(target.rejoinTimer);
+  try {
+    const token = await app.api.chatToken(target.roomId);
+    if (!isCurrent(target)) return;
+    target.spareToken = token;
+    $('rejoin-state').textContent = 'You can rejoin this room.';
+    $('rejoin').hidden = false;
+    $('check-rejoin').hidden = true;
+  } catch (error) {
+    if (!isCurrent(target)) return;
+    $('rejoin-state').textContent = `${describeError(error)} You cannot rejoin${error?.code === 'banned' ? ' while the ban lasts' : ''}.`;
+    $('rejoin').hidden = true;
+    if (error?.code === 'banned' || error?.status === 429 || error?.status >= 500 || error?.status === 0) pollRejoin(target);
+  }
+}
+
+function isCurrent(target) {
+  return target === app.chat || (target === app.pendingRejoin && !app.chat);
+}
+
+function pollRejoin(target) {
+  if (!target.rejoinTimer && target !== app.chat) app.pendingRejoin = target;
+  $('check-rejoin').hidden = false;
+  clearTimeout(target.rejoinTimer);
+  target.rejoinTimer = setTimeout(() => isCurrent(target) && checkRejoin(target), REJOIN_POLL_MS);
 }
 
 async function onChatState(chat, state, detail) {
   if (chat !== app.chat) return;
   if (state !== 'closed') {
     showState(state);
+    if (state === 'connected' && detail === 'reconnected') fillGap(chat);
     return;
   }
   if (detail === 'clientDisconnect') return;
   let why = DISCONNECT_REASONS[detail] ?? detail;
   if (chat.disconnectedBecause) why = `disconnected by a moderator (${chat.disconnectedBecause})`;
-  else if (detail === 'fetchTokenError' && chat.tokenError) why = describeError(chat.tokenError);
+  else if (detail === 'fetchTokenError' && chat.tokenError) why = describeError(chat.tokenError).replace(/\.$/, '');
   showState('closed', why);
-  const ended = `Session ended: ${why}.`;
+  const ended = sentence(`Session ended: ${why}`);
   if (app.session.role === 'viewer' && detail !== 'fetchTokenError') {
     endedView(ended, '', true);
     return;
   }
-  // Whether this user may come back is the API's answer to a new token request.
   endedView(ended, 'Checking whether you can rejoin…');
-  try {
-    const token = await app.api.chatToken(chat.roomId);
-    if (chat !== app.chat) return;
-    chat.spareToken = token;
-    endedView(ended, 'You can rejoin this room.', true);
-  } catch (error) {
-    if (chat !== app.chat) return;
-    endedView(ended, `${describeError(error)} You cannot rejoin.`);
-  }
+  // A ban disconnects first: give the ban a moment to be stored before asking.
+  if (/^banned/i.test(chat.disconnectedBecause ?? '')) await new Promise((resolve) => setTimeout(resolve, 1_500));
+  if (chat !== app.chat) return;
+  await checkRejoin(chat);
 }
 
 function onRejoin() {
-  const chat = app.chat;
-  if (!chat) return;
-  const token = chat.spareToken && new Date(chat.spareToken.tokenExpirationTime).getTime() > Date.now() + 2_000 ? chat.spareToken : undefined;
-  joinRoom(chat.roomId, token);
+  const target = app.chat ?? app.pendingRejoin;
+  if (!target) return;
+  const token = target.spareToken && new Date(target.spareToken.tokenExpirationTime).getTime() > Date.now() + 2_000 ? target.spareToken : undefined;
+  joinRoom(target.roomId, token);
 }
 
-// --- moderation ------------------------------------------------------------------------------
+// --- the moderation panel ----------------------------------------------------------------------
 
-function moderateUser(userId) {
-  $('moderate-user').value = userId;
-  $('moderate-reason').focus();
-}
-
-async function moderation(action) {
-  const form = $('moderate-form');
-  const status = $('moderation-status');
-  if (!form.reportValidity() || !app.chat) return;
-  const userId = $('moderate-user').value.trim();
-  const reason = $('moderate-reason').value.trim();
-  try {
-    if (action === 'disconnect') {
-      await app.api.disconnectUser(app.chat.roomId, userId, reason);
-      status.textContent = `${userId} was disconnected.`;
-    } else {
-      const minutes = $('ban-duration').value;
-      await app.api.ban(app.chat.roomId, userId, reason, minutes ? Number(minutes) : undefined);
-      status.textContent = `${userId} is banned ${minutes ? `for ${$('ban-duration').selectedOptions[0].textContent}` : 'permanently'}.`;
-      await refreshBans();
-    }
-  } catch (error) {
-    status.textContent = `Not done: ${describeError(error)}`;
+function panelUser() {
+  const input = $('moderate-user');
+  const userId = input.value.trim();
+  const problem = userIdProblem(userId);
+  if (problem) {
+    moderationStatus(problem);
+    input.setAttribute('aria-invalid', 'true');
+    input.focus();
+    return null;
   }
+  input.removeAttribute('aria-invalid');
+  return userId;
 }
 
 async function refreshBans() {
@@ -663,17 +1266,66 @@ async function refreshBans() {
 async function unban(userId) {
   try {
     await app.api.unban(app.chat.roomId, userId);
-    $('moderation-status').textContent = `${userId} is no longer banned.`;
+    moderationStatus(`${userId} is no longer banned.`);
   } catch (error) {
-    $('moderation-status').textContent = `Not unbanned: ${describeError(error)}`;
+    moderationStatus(`Not unbanned: ${describeError(error)}`);
   }
   await refreshBans();
+  $('moderation-title').focus();
 }
 
-// --- start -----------------------------------------------------------------------------------
+// --- drawers (phones) ----------------------------------------------------------------------------
+
+function openDrawer(id) {
+  closeDrawers(false);
+  $(id).classList.add('open');
+  document.querySelector(`.drawer-open[data-drawer="${id}"]`)?.setAttribute('aria-expanded', 'true');
+  $(`${id}-title`).focus();
+}
+
+function closeDrawers(focusToggle = true) {
+  for (const panel of document.querySelectorAll('.side.open')) {
+    panel.classList.remove('open');
+    const toggle = document.querySelector(`.drawer-open[data-drawer="${panel.id}"]`);
+    toggle?.setAttribute('aria-expanded', 'false');
+    if (focusToggle) toggle?.focus();
+  }
+}
+
+function onEscape(event) {
+  if (event.key !== 'Escape' || event.defaultPrevented) return;
+  if (document.querySelector('dialog[open]')) return;
+  if (event.target.closest?.('#room-form')) {
+    event.preventDefault();
+    cancelRoomForm();
+    return;
+  }
+  if (document.querySelector('.side.open')) {
+    event.preventDefault();
+    closeDrawers();
+  }
+}
+
+// --- start -------------------------------------------------------------------------------------
+
+function restoreSession() {
+  const saved = readJson(sessionStorage, SESSION_KEY, null);
+  if (!saved?.apiUrl) return false;
+  if (saved.jwt) {
+    const exp = claimsOf(saved.jwt)?.exp;
+    if (exp && exp * 1000 < Date.now() + 30_000) {
+      writeJson(sessionStorage, SESSION_KEY, null);
+      $('sign-in-error').textContent = 'Your sign-in has expired. Sign in again.';
+      return false;
+    }
+  }
+  signedIn(saved, { room: roomFromUrl() ?? saved.room });
+  return true;
+}
 
 async function start() {
   $('local-sign-in').addEventListener('submit', onLocalSignIn);
+  $('sign-in-role').addEventListener('change', onRoleChange);
   $('remote-sign-in').addEventListener('submit', onRemoteSignIn);
   $('sign-out').addEventListener('click', signOut);
   $('join-form').addEventListener('submit', (event) => {
@@ -682,16 +1334,54 @@ async function start() {
   });
   $('refresh-rooms').addEventListener('click', refreshRooms);
   $('room-form').addEventListener('submit', onRoomForm);
-  $('room-form-cancel').addEventListener('click', () => {
-    resetRoomForm();
-    $('room-form-details').open = false;
-  });
+  $('room-form-cancel').addEventListener('click', cancelRoomForm);
   $('composer').addEventListener('submit', onSend);
-  $('leave').addEventListener('click', leaveRoom);
+  $('message-input').addEventListener('input', updateCounter);
+  $('messages').addEventListener('scroll', onLogScroll, { passive: true });
+  $('messages').addEventListener('keydown', onLogKey);
+  $('messages').addEventListener('focusin', (event) => {
+    const item = event.target.closest?.('#messages > li');
+    if (item && event.target === item) setActiveItem(item);
+  });
+  $('new-messages').addEventListener('click', () => {
+    scrollToNewest();
+    setActiveItem($('messages').lastElementChild, true);
+  });
+  $('leave').addEventListener('click', () => leaveRoom({ focus: true }));
   $('rejoin').addEventListener('click', onRejoin);
-  $('disconnect-user').addEventListener('click', () => moderation('disconnect'));
-  $('ban-user').addEventListener('click', () => moderation('ban'));
+  $('check-rejoin').addEventListener('click', () => {
+    const target = app.chat ?? app.pendingRejoin;
+    if (target) checkRejoin(target);
+  });
+  $('disconnect-user').addEventListener('click', () => {
+    const userId = panelUser();
+    if (userId) askDisconnect(userId);
+  });
+  $('ban-user').addEventListener('click', () => {
+    const userId = panelUser();
+    if (userId) askBan(userId);
+  });
   $('refresh-bans').addEventListener('click', refreshBans);
+  $('user-card-close').addEventListener('click', closeUserCard);
+  $('user-card').addEventListener('close', () => {
+    const back = $('user-card').returnFocus;
+    if (back?.isConnected) back.focus();
+  });
+  $('user-card-disconnect').addEventListener('click', () => {
+    const { userId, name } = $('user-card').dataset;
+    closeUserCard();
+    askDisconnect(userId, name);
+  });
+  $('user-card-ban').addEventListener('click', () => {
+    const { userId, name } = $('user-card').dataset;
+    closeUserCard();
+    askBan(userId, name);
+  });
+  for (const button of document.querySelectorAll('.drawer-open')) {
+    button.addEventListener('click', () => openDrawer(button.dataset.drawer));
+  }
+  for (const button of document.querySelectorAll('.drawer-close')) button.addEventListener('click', () => closeDrawers());
+  document.addEventListener('keydown', onEscape);
 
   app.config = await loadConfig();
   if (app.config) {
@@ -705,6 +1395,8 @@ async function start() {
   } else {
     $('remote').open = true;
   }
+  if (roomFromUrl()) $('join-room-id').value = roomFromUrl();
+  restoreSession();
   document.body.dataset.ready = 'true';
 }
 

@@ -28,7 +28,10 @@ const CHROMIUM_ARGS = [
   '--disable-background-networking',
   '--disable-component-update',
   '--disable-sync',
+  // Only loopback traffic: every other host name fails to resolve.
+  '--host-resolver-rules=MAP * ~NOTFOUND, EXCLUDE localhost, EXCLUDE 127.0.0.1',
 ];
+const DISABLED_FEATURES = ['AutofillServerCommunication', 'OptimizationHints'];
 
 function loadStack() {
   const file = process.env.IVSCHAT_STACK_FILE;
@@ -39,6 +42,45 @@ function loadStack() {
 }
 
 export const stack = loadStack();
+
+// While developing, `CONSOLE_DIST=dist` serves the page's bundle from that folder instead of
+// the one embedded in ivschat-local (no rebuild of the binary after each `npm run build`).
+const DIST_OVERRIDE = process.env.CONSOLE_DIST ? path.resolve(WEB_ROOT, process.env.CONSOLE_DIST) : null;
+// A page the test fulfils has no address: without this, Chromium would treat it as public and
+// refuse its requests to the loopback stack.
+if (DIST_OVERRIDE) DISABLED_FEATURES.push('LocalNetworkAccessChecks');
+const CONTENT_TYPES = { '.html': 'text/html; charset=utf-8', '.js': 'text/javascript; charset=utf-8', '.css': 'text/css; charset=utf-8' };
+
+async function serveDistFromDisk(context) {
+  if (!DIST_OVERRIDE) return;
+  await context.route(`${stack.consoleUrl}**`, async (route) => {
+    const url = new URL(route.request().url());
+    const name = url.pathname === '/' ? 'index.html' : url.pathname.slice(1);
+    const file = path.join(DIST_OVERRIDE, name);
+    if (!Object.hasOwn(CONTENT_TYPES, path.extname(name)) || !fs.existsSync(file)) return route.fallback();
+    const response = await route.fetch();
+    await route.fulfill({ response, body: fs.readFileSync(file), headers: { ...response.headers(), 'content-type': CONTENT_TYPES[path.extname(name)] } });
+  });
+}
+
+// axe-core (a devDependency) runs inside the page, loaded from node_modules: no network.
+const AXE_SOURCE = fs.readFileSync(path.join(WEB_ROOT, 'node_modules', 'axe-core', 'axe.min.js'), 'utf8');
+
+/**
+ * Runs axe-core on the page as it is now (its WCAG 2.0 to 2.2 A and AA rules, target size
+ * included, and its best practices) and fails with the violations, if any. `what` names the view.
+ */
+export async function audit(page, what) {
+  // Evaluated by the browser's debugging protocol, which the page's CSP does not govern.
+  if (!(await page.evaluate(() => Boolean(globalThis.axe)))) await page.evaluate(AXE_SOURCE);
+  const [checked, violations] = await page.evaluate(async () => {
+    const tags = ['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa', 'wcag22aa', 'best-practice'];
+    const result = await globalThis.axe.run(document, { runOnly: { type: 'tag', values: tags } });
+    return [result.passes.length, result.violations.map((v) => `${v.id} (${v.impact}): ${v.help}\n    ${v.nodes.map((n) => `${n.target.join(' ')}: ${n.failureSummary?.split('\n').slice(1).join(' ').trim()}`).join('\n    ')}`)];
+  });
+  assert.ok(checked > 10, `axe-core ran (${checked} rules passed)`);
+  assert.deepEqual(violations, [], `axe-core found accessibility problems in ${what}:\n${violations.join('\n')}`);
+}
 export const demoRoom = stack.rooms.DemoRoom;
 
 /** A short unique suffix for user ids and messages of one test. */
@@ -73,7 +115,11 @@ export async function callApi(method, route, jwt, body) {
 
 let browser;
 async function sharedBrowser() {
-  browser ??= await chromium.launch({ executablePath: CHROMIUM, args: CHROMIUM_ARGS, headless: true });
+  browser ??= await chromium.launch({
+    executablePath: CHROMIUM,
+    args: [...CHROMIUM_ARGS, `--disable-features=${DISABLED_FEATURES.join(',')}`],
+    headless: true,
+  });
   return browser;
 }
 
@@ -105,6 +151,7 @@ export function browserTest(name, body, { timeout = TEST_TIMEOUT_MS } = {}) {
       open: async ({ user, role = 'user', name, picture, viewport = { width: 1280, height: 860 }, signIn = true, query = '', beforeLoad } = {}) => {
         const context = await (await sharedBrowser()).newContext({ viewport });
         contexts.push(context);
+        await serveDistFromDisk(context);
         const page = await context.newPage();
         page.label = user ?? role;
         page.problems = [];
@@ -164,6 +211,8 @@ export async function signInAs(page, { user, role = 'user', name, picture }) {
 
 /** Joins `roomId` (a listed room, else through the room id field) and waits until connected. */
 export async function join(page, roomId) {
+  // On a phone, in a room, the rooms are in a drawer.
+  if (await page.locator('#open-rooms').isVisible()) await page.locator('#open-rooms').click();
   const listed = page.locator(`#room-list li[data-room-id="${roomId}"] button`, { hasText: 'Join' });
   if (await listed.count()) await listed.click();
   else {
@@ -186,4 +235,33 @@ export async function send(page, text) {
 /** The message list item whose content is `text` (a locator). */
 export function messageWith(page, text) {
   return page.locator('#messages li.message', { has: page.locator('.content', { hasText: text }) });
+}
+
+/** Whether `locator` (a message) is wholly within the message list's visible part. */
+export async function inView(page, locator) {
+  const list = await page.locator('#messages').boundingBox();
+  const item = await locator.boundingBox();
+  if (!list || !item) return false;
+  return item.y >= list.y - 1 && item.y + item.height <= list.y + list.height + 1;
+}
+
+/** Opens the actions menu of the message whose content is `text` (a moderator's page). */
+export async function openMessageMenu(page, text) {
+  const line = messageWith(page, text);
+  await line.waitFor({ timeout: WAIT_MS });
+  await line.getByRole('button', { name: /^Actions for the message from / }).click();
+  await line.getByRole('menu').waitFor({ timeout: WAIT_MS });
+  return line;
+}
+
+/** Polls the history route until a message with `text` is in the room's latest 100. */
+export async function waitForHistory(roomId, text) {
+  const reader = await jwtFor(unique('reader'));
+  const deadline = Date.now() + WAIT_MS;
+  for (;;) {
+    const [, body] = await callApi('GET', `/rooms/${roomId}/history?limit=100`, reader);
+    if ((body?.messages ?? []).some((m) => m.content === text)) return;
+    assert.ok(Date.now() < deadline, `the history never got "${text}"`);
+    await new Promise((resolve) => setTimeout(resolve, 200));
+  }
 }

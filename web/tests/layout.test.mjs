@@ -7,7 +7,7 @@ import path from 'node:path';
 import { after } from 'node:test';
 import { fileURLToPath } from 'node:url';
 
-import { WAIT_MS, browserTest, closeBrowser, connected, demoRoom, join, messageWith, send, unique } from './harness.mjs';
+import { WAIT_MS, audit, browserTest, closeBrowser, connected, demoRoom, join, messageWith, send, unique } from './harness.mjs';
 
 after(closeBrowser);
 
@@ -25,24 +25,86 @@ async function noSidewaysScrolling(page) {
   assert.ok(scrollWidth <= innerWidth, `page is ${scrollWidth}px wide in a ${innerWidth}px window`);
 }
 
-browserTest('on a phone-sized window everything is in one column and chatting works', async (env) => {
+browserTest('on a phone, the rooms come first; in a room the message box is pinned to the bottom and the side panels are drawers', async (env) => {
   const page = await env.open({ user: unique('pat'), name: 'Pat on a phone', role: 'moderator', viewport: PHONE });
   await noSidewaysScrolling(page);
+  await page.locator(`#room-list li[data-room-id="${demoRoom}"]`).waitFor({ timeout: WAIT_MS });
+  await audit(page, 'the phone’s room list');
   await join(page, demoRoom);
   const text = unique('from my phone ');
   await send(page, text);
   await messageWith(page, text).waitFor({ timeout: WAIT_MS });
   await noSidewaysScrolling(page);
 
-  const rooms = await box(page, '#rooms');
-  const chat = await box(page, '#chat');
-  const moderation = await box(page, '#moderation');
-  assert.ok(chat.y >= rooms.y + rooms.height, 'chat below rooms');
-  assert.ok(moderation.y >= chat.y + chat.height, 'moderation below chat');
-  for (const panel of [rooms, chat, moderation]) assert.ok(panel.x + panel.width <= PHONE.width, 'within the window');
+  // The chat fills the window: the message box is at the bottom, without scrolling the page.
   const input = await box(page, '#message-input');
   const button = await box(page, '#composer button');
+  assert.ok(input.y + input.height <= PHONE.height && input.y + input.height > PHONE.height - 120, `the message box at the bottom (${input.y})`);
   assert.ok(button.x + button.width <= PHONE.width && input.width >= 150, 'the message box and its button fit');
+  const scrollHeight = await page.evaluate(() => document.documentElement.scrollHeight);
+  assert.ok(scrollHeight <= PHONE.height, `the page does not scroll (${scrollHeight}px)`);
+  assert.equal(await page.locator('#rooms').isVisible(), false, 'rooms are in a drawer');
+  assert.equal(await page.locator('#moderation').isVisible(), false, 'moderation is in a drawer');
+  await audit(page, 'the phone’s chat');
+
+  // The drawers open over the chat, and Esc closes them with the focus back on their button.
+  for (const [toggle, panel] of [['Rooms', '#rooms'], ['Moderation', '#moderation']]) {
+    await page.getByRole('button', { name: toggle, exact: true }).click();
+    await page.locator(panel).waitFor({ state: 'visible', timeout: WAIT_MS });
+    const drawer = await box(page, panel);
+    assert.ok(drawer.x >= 0 && drawer.x + drawer.width <= PHONE.width, 'within the window');
+    assert.equal(await page.getByRole('button', { name: toggle, exact: true }).getAttribute('aria-expanded'), 'true');
+    await audit(page, `the phone’s ${toggle} drawer`);
+    await page.keyboard.press('Escape');
+    await page.locator(panel).waitFor({ state: 'hidden', timeout: WAIT_MS });
+    assert.equal(await page.evaluate(() => document.activeElement?.textContent), toggle, 'focus back on the drawer’s button');
+  }
+});
+
+browserTest('long names and long refusals wrap or are cut short with the whole text at hand; room cards give their actions a row', async (env) => {
+  const longName = 'N'.repeat(64);
+  const page = await env.open({ user: unique('long'), name: longName, viewport: PHONE });
+  await join(page, demoRoom);
+  const text = unique('a long name ');
+  await send(page, text);
+  const line = messageWith(page, text);
+  await line.waitFor({ timeout: WAIT_MS });
+  await noSidewaysScrolling(page);
+  const list = await box(page, '#messages');
+  const sender = await line.locator('.sender').boundingBox();
+  assert.ok(sender.x + sender.width <= list.x + list.width, 'the name wraps inside the list');
+  const who = await box(page, '#whoami-text');
+  assert.ok(who.x + who.width <= PHONE.width, 'the header’s name is cut short inside the window');
+  assert.equal(await page.locator('#whoami-text').getAttribute('title'), await page.locator('#whoami-text').textContent(), 'the whole name on hover');
+  assert.match(await page.locator('#whoami-text').textContent(), new RegExp(longName));
+
+  // A refused 600-character message: quoted in part, the whole text one click away.
+  const long = `${'word '.repeat(119)}words`;
+  await send(page, long);
+  const refusal = page.locator('#send-error');
+  await refusal.filter({ hasText: 'was not sent' }).waitFor({ timeout: WAIT_MS });
+  const quoted = await refusal.locator('p').first().textContent();
+  assert.ok(quoted.length < 200, `quoted in part (${quoted.length} characters)`);
+  assert.match(quoted, /was not sent: too long: 600 characters, this room allows 500; shorten it\.$/);
+  const panel = await box(page, '#chat');
+  const error = await box(page, '#send-error');
+  assert.ok(error.x + error.width <= panel.x + panel.width, 'within the panel');
+  await refusal.getByText('Show the whole message').click();
+  assert.equal(await refusal.locator('.full').textContent(), long);
+  await noSidewaysScrolling(page);
+
+  // An admin's room card: the name on its own line, the actions on a row of their own.
+  const admin = await env.open({ user: unique('root'), role: 'admin', viewport: { width: 1280, height: 860 } });
+  const card = admin.locator(`#room-list li[data-room-id="${demoRoom}"]`, { hasText: 'reviewed' });
+  await card.waitFor({ timeout: WAIT_MS });
+  await audit(admin, 'an admin’s room list');
+  const [name, actions, nameLines] = await card.evaluate((item) => {
+    const nameNode = item.querySelector('.room-name');
+    const lines = Math.round(nameNode.getBoundingClientRect().height / parseFloat(getComputedStyle(nameNode).lineHeight));
+    return [nameNode.getBoundingClientRect().toJSON(), item.querySelector('.room-actions').getBoundingClientRect().toJSON(), lines];
+  });
+  assert.ok(actions.y >= name.y + name.height, 'the actions below the name');
+  assert.equal(nameLines, 1, 'the room name on one line');
 });
 
 browserTest('on a wide window rooms, chat and moderation sit side by side', async (env) => {
@@ -57,6 +119,7 @@ browserTest('on a wide window rooms, chat and moderation sit side by side', asyn
   assert.equal(Math.round(rooms.y), Math.round(chat.y));
   assert.equal(Math.round(chat.y), Math.round(moderation.y));
   await noSidewaysScrolling(mod);
+  await audit(mod, 'a wide window');
 
   if (process.env.UPDATE_SCREENSHOT === '1') {
     const lines = [
@@ -73,14 +136,17 @@ browserTest('on a wide window rooms, chat and moderation sit side by side', asyn
     await send(alice, '🎉😀🎈🍕🚀🌟🐱🎵🔥🍩🌈🎯🍀');
     await alice.locator('#send-error', { hasText: 'refused' }).waitFor({ timeout: WAIT_MS });
     const spam = messageWith(mod, 'spam dot example');
-    await spam.getByRole('button', { name: /Delete the message/ }).click();
-    await spam.getByLabel('Reason for deleting the message').fill('advertising');
-    await spam.getByRole('button', { name: 'Delete message' }).click();
+    await spam.getByRole('button', { name: /^Actions for the message/ }).click();
+    await spam.getByRole('menuitem', { name: 'Delete message…' }).click();
+    await mod.getByRole('dialog').getByLabel(/Reason/).fill('advertising');
+    await mod.getByRole('dialog').getByRole('button', { name: 'Delete message' }).click();
     await mod.locator('#messages li.deleted').waitFor({ timeout: WAIT_MS });
     await mod.locator('#moderate-user').fill('troll');
-    await mod.locator('#moderate-reason').fill('flooding');
-    await mod.getByRole('button', { name: 'Ban', exact: true }).click();
+    await mod.getByRole('button', { name: 'Ban…' }).click();
+    await mod.getByRole('dialog').getByLabel(/Reason/).fill('flooding');
+    await mod.getByRole('dialog').getByRole('button', { name: 'Ban', exact: true }).click();
     await mod.locator('#ban-list li[data-user-id="troll"]').waitFor({ timeout: WAIT_MS });
+    await mod.locator('#moderation-status').evaluate((node) => { node.textContent = ''; });
     const file = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..', 'screenshot.png');
     await mod.screenshot({ path: file, clip: { x: 0, y: 0, width: WIDE.width, height: 540 } });
     await mod.getByRole('button', { name: 'Unban troll' }).click();

@@ -1,12 +1,14 @@
-// Moderating through the console: a moderator deletes a message (every client sees it at
-// once), disconnects a user (whose page says why and may rejoin), and bans a user (whose
-// session ends, who gets no new token, and who is back after the unban).
+// Moderating through the console, where the message is: each message's menu and the user
+// card offer delete, disconnect and ban, each confirmed first (a moderator about to ban
+// themself is warned); the affected user sees the moderator's reason; an unbanned user's page
+// offers Rejoin without a reload; the moderation panel does the same by user id.
 
 import assert from 'node:assert/strict';
 import { after } from 'node:test';
 
 import {
   WAIT_MS,
+  audit,
   browserTest,
   callApi,
   closeBrowser,
@@ -15,28 +17,39 @@ import {
   join,
   jwtFor,
   messageWith,
+  openMessageMenu,
   send,
   unique,
 } from './harness.mjs';
 
 after(closeBrowser);
 
-browserTest('a moderator deletes a message and every client sees the deletion at once', async (env) => {
+browserTest('a moderator deletes a message from its menu, after confirming, and every client sees the deletion', async (env) => {
   const alice = await env.open({ user: unique('alice') });
   const moderator = await env.open({ user: unique('mod'), role: 'moderator' });
   const viewer = await env.open({ role: 'viewer' });
   for (const page of [alice, moderator, viewer]) await join(page, demoRoom);
-  assert.equal(await messageWith(alice, 'x').locator('button', { hasText: 'Delete' }).count(), 0);
 
   const text = unique('buy cheap stuff ');
   await send(alice, text);
-  const line = messageWith(moderator, text);
-  await line.waitFor({ timeout: WAIT_MS });
-  assert.equal(await messageWith(alice, text).getByRole('button', { name: /Delete/ }).count(), 0, 'users get no delete button');
-  await line.getByRole('button', { name: /Delete the message/ }).click();
-  await line.getByLabel('Reason for deleting the message').fill('off topic');
-  await line.getByRole('button', { name: 'Delete message' }).click();
+  await messageWith(alice, text).waitFor({ timeout: WAIT_MS });
+  assert.equal(await messageWith(alice, text).getByRole('button').count(), 0, 'users get no message menu');
+  const line = await openMessageMenu(moderator, text);
+  await audit(moderator, 'a message menu');
+  await line.getByRole('menuitem', { name: 'Delete message…' }).click();
+  const confirm = moderator.getByRole('dialog', { name: /Delete this message from/ });
+  await confirm.waitFor({ timeout: WAIT_MS });
+  await audit(moderator, 'the delete confirmation');
+  // Esc cancels: nothing is deleted, and the focus is back on the message.
+  await moderator.keyboard.press('Escape');
+  await confirm.waitFor({ state: 'hidden', timeout: WAIT_MS });
+  assert.equal(await line.evaluate((item) => item === document.activeElement), true, 'focus back on the message');
+  assert.equal(await line.locator('.content').textContent(), text, 'not deleted');
 
+  await openMessageMenu(moderator, text);
+  await line.getByRole('menuitem', { name: 'Delete message…' }).click();
+  await confirm.getByLabel(/Reason/).fill('off topic');
+  await confirm.getByRole('button', { name: 'Delete message' }).click();
   for (const page of [alice, moderator, viewer]) {
     const deleted = page.locator('#messages li.message.deleted', { hasText: 'Message deleted by a moderator: off topic' });
     await deleted.waitFor({ timeout: WAIT_MS });
@@ -44,81 +57,110 @@ browserTest('a moderator deletes a message and every client sees the deletion at
   }
 });
 
-browserTest('a disconnected user’s page says why, and the user can rejoin', async (env) => {
+browserTest('a disconnected user sees the moderator’s reason and can rejoin; disconnecting someone not seen here says so', async (env) => {
   const user = unique('alice');
-  const alice = await env.open({ user });
+  const alice = await env.open({ user, name: 'Alice' });
   const moderator = await env.open({ user: unique('mod'), role: 'moderator' });
   await join(alice, demoRoom);
   await join(moderator, demoRoom);
   const text = unique('too loud ');
   await send(alice, text);
-  await messageWith(moderator, text).getByRole('button', { name: `Moderate ${user}` }).click();
-  assert.equal(await moderator.locator('#moderate-user').inputValue(), user);
-  await moderator.locator('#moderate-reason').fill('cool down');
-  await moderator.getByRole('button', { name: 'Disconnect' }).click();
+  // The user card, from the sender's name.
+  await messageWith(moderator, text).waitFor({ timeout: WAIT_MS });
+  await messageWith(moderator, text).getByRole('button', { name: 'Alice', exact: true }).click();
+  const card = moderator.getByRole('dialog', { name: 'Alice' });
+  await card.waitFor({ timeout: WAIT_MS });
+  assert.match(await card.textContent(), new RegExp(`@${user}`));
+  await audit(moderator, 'the user card');
+  await card.getByRole('button', { name: 'Disconnect…' }).click();
+  const confirm = moderator.getByRole('dialog', { name: 'Disconnect Alice?' });
+  await confirm.getByLabel(/Reason/).fill('cool down');
+  await confirm.getByRole('button', { name: 'Disconnect' }).click();
 
   await alice.locator('#connection[data-state="closed"]').waitFor({ timeout: WAIT_MS });
   assert.match(await alice.locator('#connection').textContent(), /disconnected by a moderator \(cool down\)/);
-  assert.match(await alice.locator('#session-ended-text').textContent(), /Session ended: disconnected by a moderator/);
+  assert.match(await alice.locator('#session-ended-text').textContent(), /Session ended: disconnected by a moderator \(cool down\)\.$/);
   await alice.locator('#rejoin-state', { hasText: 'You can rejoin' }).waitFor({ timeout: WAIT_MS });
   assert.equal(await alice.locator('#composer').isVisible(), false);
   await moderator.locator('#messages li.system', { hasText: `${user} was disconnected: cool down` }).waitFor({ timeout: WAIT_MS });
-
   await alice.getByRole('button', { name: 'Rejoin' }).click();
   await connected(alice);
   const back = unique('sorry ');
   await send(alice, back);
   await messageWith(moderator, back).waitFor({ timeout: WAIT_MS });
+
+  // Someone never seen in the room: the API answers as for anyone, the page does not claim success.
+  await moderator.locator('#moderate-user').fill(unique('ghost'));
+  await moderator.getByRole('button', { name: 'Disconnect…' }).click();
+  await moderator.getByRole('dialog').getByRole('button', { name: 'Disconnect' }).click();
+  await moderator.locator('#moderation-status', { hasText: 'has not been seen in this room' }).waitFor({ timeout: WAIT_MS });
+  assert.match(await moderator.locator('#moderation-status').textContent(), /may not be connected/);
 });
 
-browserTest('a ban ends the session, the page says it cannot rejoin, no token is issued, and unban lets the user back', async (env) => {
+browserTest('a ban from the message menu ends the session with the moderator’s reason; after the unban the page offers Rejoin without a reload', async (env) => {
   env.expectStatus(403); // the banned user's token requests
   const user = unique('troll');
-  const troll = await env.open({ user });
+  const troll = await env.open({ user, name: 'Troll' });
   const moderator = await env.open({ user: unique('mod'), role: 'moderator' });
   await join(troll, demoRoom);
   await join(moderator, demoRoom);
   assert.equal(await troll.locator('#moderation').isVisible(), false, 'users get no moderation panel');
 
-  await moderator.locator('#moderate-user').fill(user);
-  await moderator.locator('#moderate-reason').fill('spam');
-  await moderator.locator('#ban-duration').selectOption('');
-  await moderator.getByRole('button', { name: 'Ban', exact: true }).click();
-  await moderator.locator('#moderation-status', { hasText: `${user} is banned permanently` }).waitFor({ timeout: WAIT_MS });
+  const text = unique('spam spam ');
+  await send(troll, text);
+  const line = await openMessageMenu(moderator, text);
+  await line.getByRole('menuitem', { name: 'Ban Troll…' }).click();
+  const confirm = moderator.getByRole('dialog', { name: /^Ban Troll from / });
+  await confirm.waitFor({ timeout: WAIT_MS });
+  assert.equal(await confirm.locator('#confirm-warning').isVisible(), false, 'no self-ban warning');
+  await audit(moderator, 'the ban confirmation');
+  await confirm.getByLabel(/Reason/).fill('spam');
+  await confirm.getByLabel('Ban for').selectOption('');
+  await confirm.getByRole('button', { name: 'Ban', exact: true }).click();
+  await moderator.locator('#moderation-status', { hasText: 'Troll is banned permanently' }).waitFor({ timeout: WAIT_MS });
 
   await troll.locator('#connection[data-state="closed"]').waitFor({ timeout: WAIT_MS });
-  assert.match(await troll.locator('#session-ended-text').textContent(), /Session ended: disconnected by a moderator/);
+  assert.match(await troll.locator('#session-ended-text').textContent(), /disconnected by a moderator \(banned: spam\)/);
   await troll.locator('#rejoin-state', { hasText: 'You cannot rejoin' }).waitFor({ timeout: WAIT_MS });
   assert.match(await troll.locator('#rejoin-state').textContent(), /banned from this room permanently/);
   assert.equal(await troll.locator('#rejoin').isVisible(), false, 'no rejoin button');
 
-  // The chat-token route refuses the banned user.
-  const jwt = await jwtFor(user);
-  const [status, body] = await callApi('POST', `/rooms/${demoRoom}/chat-token`, jwt);
+  const [status, body] = await callApi('POST', `/rooms/${demoRoom}/chat-token`, await jwtFor(user));
   assert.equal(status, 403);
   assert.equal(body.code, 'banned');
 
-  // Joining again from the room list is refused too.
-  await troll.locator(`#room-list li[data-room-id="${demoRoom}"] button`, { hasText: 'Join' }).click();
-  await troll.locator('#session-ended-text', { hasText: 'banned' }).waitFor({ timeout: WAIT_MS });
-
-  // The ban list shows the ban; unban lets the user back in.
   const ban = moderator.locator(`#ban-list li[data-user-id="${user}"]`);
   await ban.waitFor({ timeout: WAIT_MS });
   assert.match(await ban.textContent(), /permanent · spam/);
   await ban.getByRole('button', { name: `Unban ${user}` }).click();
   await ban.waitFor({ state: 'detached', timeout: WAIT_MS });
-  await troll.locator(`#room-list li[data-room-id="${demoRoom}"] button`, { hasText: 'Join' }).click();
+  // The same page, no reload: it asks again (on its own every few seconds, or at once here).
+  await troll.getByRole('button', { name: 'Check again' }).click();
+  await troll.locator('#rejoin-state', { hasText: 'You can rejoin' }).waitFor({ timeout: WAIT_MS });
+  await troll.getByRole('button', { name: 'Rejoin' }).click();
   await connected(troll);
 });
 
-browserTest('a timed ban shows its end in the ban list', async (env) => {
-  const user = unique('noisy');
-  const moderator = await env.open({ user: unique('mod'), role: 'moderator' });
+browserTest('a moderator about to ban themself is warned, and a timed ban shows its end', async (env) => {
+  const self = unique('mod');
+  const moderator = await env.open({ user: self, role: 'moderator' });
   await join(moderator, demoRoom);
+  const text = unique('mine ');
+  await send(moderator, text);
+  const line = await openMessageMenu(moderator, text);
+  await line.getByRole('menuitem', { name: /^Ban / }).click();
+  const confirm = moderator.getByRole('dialog', { name: /^Ban / });
+  await confirm.locator('#confirm-warning', { hasText: 'This is you' }).waitFor({ timeout: WAIT_MS });
+  assert.equal(await confirm.getByRole('button', { name: 'Ban myself' }).count(), 1);
+  await confirm.getByRole('button', { name: 'Cancel' }).click();
+  await confirm.waitFor({ state: 'hidden', timeout: WAIT_MS });
+  assert.equal(await moderator.locator('#connection').getAttribute('data-state'), 'connected', 'still here');
+
+  const user = unique('noisy');
   await moderator.locator('#moderate-user').fill(user);
-  await moderator.locator('#ban-duration').selectOption('60');
-  await moderator.getByRole('button', { name: 'Ban', exact: true }).click();
+  await moderator.getByRole('button', { name: 'Ban…' }).click();
+  await moderator.getByRole('dialog').getByLabel('Ban for').selectOption('60');
+  await moderator.getByRole('dialog').getByRole('button', { name: 'Ban', exact: true }).click();
   const ban = moderator.locator(`#ban-list li[data-user-id="${user}"]`);
   await ban.waitFor({ timeout: WAIT_MS });
   assert.match(await ban.textContent(), /until /);

@@ -66,6 +66,9 @@ browserTest('an admin creates, updates and deletes a room with expiry and review
   await join(admin, roomId);
 
   await row.getByRole('button', { name: `Delete ${name}` }).click();
+  const confirm = admin.getByRole('dialog', { name: `Delete the room ${name}?` });
+  await confirm.waitFor({ timeout: WAIT_MS });
+  await confirm.getByRole('button', { name: 'Delete room' }).click();
   await admin.locator('#rooms-status', { hasText: `Room ${name} deleted` }).waitFor({ timeout: WAIT_MS });
   await row.waitFor({ state: 'detached', timeout: WAIT_MS });
   await admin.locator('#connection[data-state="closed"]').waitFor({ timeout: WAIT_MS });
@@ -88,7 +91,10 @@ browserTest('users are offered the stack’s rooms and a room id field, and the 
   await page.locator('#join-room-id').fill('AAAAAAAAAAAA');
   await page.locator('#join-form button[type="submit"]').click();
   await page.locator('#session-ended-text', { hasText: 'Cannot join AAAAAAAAAAAA' }).waitFor({ timeout: WAIT_MS });
-  assert.match(await page.locator('#session-ended-text').textContent(), /404/);
+  const said = await page.locator('#session-ended-text').textContent();
+  assert.match(said, /There is no such room/);
+  assert.doesNotMatch(said, /404|room_not_found/, 'plain words, no status or code');
+  assert.equal(await page.locator('#connection').textContent(), 'Not connected');
 });
 
 browserTest('pointed at a stack by API URL and a pasted JWT, the console chats as that user', async (env) => {
