@@ -21,22 +21,32 @@ pub(crate) async fn handle(
     event: Value,
 ) -> Result<IngestSummary, Error> {
     let event: LogsEvent = serde_json::from_value(event).map_err(|e| {
-        tracing::error!("not a CloudWatch Logs subscription event: {e}");
+        tracing::error!(
+            error = e.to_string().as_str(),
+            "not a CloudWatch Logs subscription event"
+        );
         WriterError(format!("not a CloudWatch Logs subscription event: {e}"))
     })?;
     let batch = event.decode().map_err(|e| {
-        tracing::error!("{e}");
+        tracing::error!(
+            error = e.to_string().as_str(),
+            "CloudWatch Logs data not readable"
+        );
         WriterError(e.to_string())
     })?;
     let summary = ingest(store, &batch, config.retention, OffsetDateTime::now_utc())
         .await
         .map_err(|e| {
-            tracing::error!(log_stream = %batch.log_stream, "batch not applied, to be delivered again: {e}");
+            tracing::error!(
+                log_stream = batch.log_stream.as_str(),
+                error = e.to_string().as_str(),
+                "batch not applied, to be delivered again"
+            );
             WriterError(e.to_string())
         })?;
     tracing::info!(
-        log_group = %batch.log_group,
-        log_stream = %batch.log_stream,
+        log_group = batch.log_group.as_str(),
+        log_stream = batch.log_stream.as_str(),
         log_events = summary.log_events,
         messages_stored = summary.messages_stored,
         deletions = summary.deletions,

@@ -79,7 +79,15 @@ pub(crate) async fn handle<B: BanStore>(
                 .elapsed()
                 .saturating_sub(token.remote_time)
                 .as_micros() as u64;
-            tracing::info!(request_id, room_id, user, issued_to = %token.user_id, role = token.role.as_str(), capabilities = ?capabilities, own_us, "chat token issued");
+            log_issued(&Issued {
+                request_id: &request_id,
+                room_id: &room_id,
+                user,
+                issued_to: &token.user_id,
+                role: token.role.as_str(),
+                capabilities: &capabilities,
+                own_us,
+            });
             shared::http_api::json(
                 200,
                 &json!({
@@ -110,6 +118,88 @@ pub(crate) async fn handle<B: BanStore>(
                 }
             }
             error.response(&request_id)
+        }
+    }
+}
+
+/// What the log line of an issued token says.
+struct Issued<'a> {
+    request_id: &'a str,
+    room_id: &'a str,
+    user: &'a str,
+    issued_to: &'a str,
+    role: &'a str,
+    capabilities: &'a [&'a str],
+    own_us: u64,
+}
+
+/// The log line of an issued token. Every value the caller controls (user ids come from the
+/// JWT, the room id from the path) is a `&str` field, which the log formats escape and quote,
+/// so a value holding a line break cannot write a line of its own.
+fn log_issued(issued: &Issued<'_>) {
+    tracing::info!(
+        request_id = issued.request_id,
+        room_id = issued.room_id,
+        user = issued.user,
+        issued_to = issued.issued_to,
+        role = issued.role,
+        capabilities = ?issued.capabilities,
+        own_us = issued.own_us,
+        "chat token issued"
+    );
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use std::io::Write;
+    use std::sync::{Arc, Mutex};
+
+    /// A log writer that keeps what it is given.
+    #[derive(Clone, Default)]
+    struct Captured(Arc<Mutex<Vec<u8>>>);
+
+    impl Write for Captured {
+        fn write(&mut self, bytes: &[u8]) -> std::io::Result<usize> {
+            self.0
+                .lock()
+                .unwrap_or_else(|p| p.into_inner())
+                .extend_from_slice(bytes);
+            Ok(bytes.len())
+        }
+        fn flush(&mut self) -> std::io::Result<()> {
+            Ok(())
+        }
+    }
+
+    #[test]
+    fn a_user_id_with_a_line_break_cannot_forge_a_log_line() {
+        let forged = "alice\n2026-01-01T00:00:00Z  INFO chat token issued issued_to=admin";
+        for json in [false, true] {
+            let captured = Captured::default();
+            let writer = captured.clone();
+            let builder = tracing_subscriber::fmt()
+                .with_writer(move || writer.clone())
+                .with_ansi(false);
+            let subscriber: Box<dyn tracing::Subscriber + Send + Sync> = if json {
+                Box::new(builder.json().finish())
+            } else {
+                Box::new(builder.finish())
+            };
+            tracing::subscriber::with_default(subscriber, || {
+                log_issued(&Issued {
+                    request_id: "r1",
+                    room_id: "room\r\nx",
+                    user: forged,
+                    issued_to: forged,
+                    role: "user",
+                    capabilities: &["SEND_MESSAGE"],
+                    own_us: 1,
+                })
+            });
+            let text = String::from_utf8(captured.0.lock().expect("log").clone()).expect("utf-8");
+            assert_eq!(text.lines().count(), 1, "json={json}: {text}");
+            assert!(text.contains("alice\\n2026"), "json={json}: {text}");
         }
     }
 }

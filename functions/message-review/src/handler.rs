@@ -1,27 +1,99 @@
 //! The handler: one review request in, one valid reply out, and one log line saying what was
-//! decided and why (never the message text).
+//! decided and why (never the message text). A sender the ban store keeps out of the room is
+//! refused before the moderation engine runs.
 
 use lambda_runtime::LambdaEvent;
+use shared::bans::{BanStore, RoomId, SenderBanCheck, SenderStatus, UserId};
 use shared::moderation::RoomRef;
-use shared::review::{OutcomeKind, ReviewResponse, Reviewer};
+use shared::review::{
+    FailMode, InvocationPayload, Outcome, OutcomeKind, ReviewRequest, ReviewResponse, Reviewer,
+};
+use time::format_description::well_known::Rfc3339;
 
-/// Reviews the message of one invocation. Infallible: a request that cannot be read or an
-/// engine failure is answered by the configured fail mode.
-pub(crate) fn review(reviewer: &Reviewer, event: LambdaEvent<serde_json::Value>) -> ReviewResponse {
-    let outcome = reviewer.review_value(&event.payload);
+/// The rules attribute of a reply refusing a banned sender.
+pub(crate) const BANNED_RULE: &str = "ban";
+/// The rules attribute of a reply refusing a sender whose bans could not be read, under fail
+/// mode `deny`.
+pub(crate) const BAN_UNKNOWN_RULE: &str = "ban.unknown";
+
+/// Reviews the message of one invocation. Infallible: a request that cannot be read, an
+/// engine failure or a ban store that cannot answer is answered by the configured fail mode.
+pub(crate) async fn review<S: BanStore>(
+    reviewer: &Reviewer,
+    bans: Option<&SenderBanCheck<S>>,
+    event: LambdaEvent<InvocationPayload>,
+) -> ReviewResponse {
+    let request_id = event.context.request_id.as_str();
+    let outcome = match reviewer.read(&event.payload) {
+        Err(unreadable) => *unreadable,
+        Ok(request) => match bans {
+            Some(bans) => checked(reviewer, bans, &request, request_id).await,
+            None => reviewer.review(&request),
+        },
+    };
+    log(reviewer, &outcome, request_id);
+    outcome.response
+}
+
+/// The review of a request whose sender is first checked against the room's and the global
+/// bans.
+async fn checked<S: BanStore>(
+    reviewer: &Reviewer,
+    bans: &SenderBanCheck<S>,
+    request: &ReviewRequest,
+    request_id: &str,
+) -> Outcome {
+    let (Ok(room), Ok(user)) = (
+        RoomId::from_identifier(&request.room_arn),
+        UserId::new(request.sender.user_id.as_str()),
+    ) else {
+        // No room or no sender that a ban could name: nothing to check.
+        return reviewer.review(request);
+    };
+    match bans
+        .status(&room, &user, time::OffsetDateTime::now_utc())
+        .await
+    {
+        SenderStatus::Clear => reviewer.review(request),
+        SenderStatus::Banned(ban) => {
+            let reason = match ban.expires_at().and_then(|t| t.format(&Rfc3339).ok()) {
+                Some(until) => format!("You are banned from this room until {until}."),
+                None => "You are banned from this room.".to_owned(),
+            };
+            reviewer.refuse(request, &reason, BANNED_RULE)
+        }
+        SenderStatus::Unknown(detail) => {
+            tracing::error!(
+                request_id,
+                room_id = room.as_str(),
+                fail_mode = ?reviewer.fail_mode(),
+                detail = detail.as_str(),
+                "sender's bans unknown; the fail mode decides"
+            );
+            match reviewer.fail_mode() {
+                FailMode::Allow => reviewer.review(request),
+                FailMode::Deny => {
+                    reviewer.refuse(request, "Message could not be reviewed.", BAN_UNKNOWN_RULE)
+                }
+            }
+        }
+    }
+}
+
+fn log(reviewer: &Reviewer, outcome: &Outcome, request_id: &str) {
     let room = RoomRef::from_arn(&outcome.room_arn).id;
     match outcome.kind {
         OutcomeKind::Allowed | OutcomeKind::Rewritten | OutcomeKind::Denied => tracing::info!(
-            request_id = %event.context.request_id,
-            message_id = %outcome.message_id,
+            request_id,
+            message_id = outcome.message_id.as_str(),
             room,
             decision = outcome.kind.as_str(),
-            rules = %outcome.rules,
+            rules = outcome.rules.as_str(),
             "reviewed"
         ),
         OutcomeKind::BadRequest | OutcomeKind::EngineFailure => tracing::error!(
-            request_id = %event.context.request_id,
-            message_id = %outcome.message_id,
+            request_id,
+            message_id = outcome.message_id.as_str(),
             room,
             decision = outcome.kind.as_str(),
             fail_mode = ?reviewer.fail_mode(),
@@ -30,15 +102,19 @@ pub(crate) fn review(reviewer: &Reviewer, event: LambdaEvent<serde_json::Value>)
             "message not reviewed; the fail mode answered"
         ),
     }
-    outcome.response
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
     use lambda_runtime::Context;
+    use shared::bans::DynamoBanStore;
     use shared::moderation::Moderator;
-    use shared::review::{FailMode, ReviewResult, REASON_ATTRIBUTE, RULES_ATTRIBUTE};
+    use shared::review::{ReviewResult, REASON_ATTRIBUTE, RULES_ATTRIBUTE};
+
+    /// No ban check: these tests are about the reply; the ban check is tested against a real
+    /// store in `tests/it`.
+    const NO_BANS: Option<&SenderBanCheck<DynamoBanStore>> = None;
 
     fn reviewer() -> Reviewer {
         Reviewer::new(
@@ -57,18 +133,29 @@ mod tests {
         serde_json::from_str(&text).unwrap_or_else(|e| panic!("{path}: {e}"))
     }
 
-    fn invoke(case: &str) -> (serde_json::Value, ReviewResponse) {
-        let payload = sample(case);
-        let response = review(
+    /// The reply to `payload` as the Lambda runtime hands it over: it deserializes the body
+    /// from a `serde_json::Deserializer` without checking for trailing input, as here.
+    async fn invoke_bytes(payload: &[u8]) -> ReviewResponse {
+        use serde::Deserialize;
+        let mut body = serde_json::Deserializer::from_slice(payload);
+        let payload = InvocationPayload::deserialize(&mut body).expect("every payload reads");
+        review(
             &reviewer(),
-            LambdaEvent::new(payload.clone(), Context::default()),
-        );
-        (payload, response)
+            NO_BANS,
+            LambdaEvent::new(payload, Context::default()),
+        )
+        .await
     }
 
-    #[test]
-    fn clean_sample_is_allowed_unchanged_with_its_attributes() {
-        let (payload, response) = invoke("clean");
+    async fn invoke(case: &str) -> (serde_json::Value, ReviewResponse) {
+        let payload = sample(case);
+        let bytes = serde_json::to_vec(&payload).expect("json");
+        (payload, invoke_bytes(&bytes).await)
+    }
+
+    #[tokio::test]
+    async fn clean_sample_is_allowed_unchanged_with_its_attributes() {
+        let (payload, response) = invoke("clean").await;
         assert_eq!(response.review_result, ReviewResult::Allow);
         assert_eq!(
             response.content,
@@ -80,9 +167,9 @@ mod tests {
         );
     }
 
-    #[test]
-    fn masked_sample_is_allowed_with_masked_content_of_the_same_length() {
-        let (payload, response) = invoke("masked");
+    #[tokio::test]
+    async fn masked_sample_is_allowed_with_masked_content_of_the_same_length() {
+        let (payload, response) = invoke("masked").await;
         let original = payload["Content"].as_str().expect("content");
         assert_eq!(response.review_result, ReviewResult::Allow);
         assert_ne!(response.content, original);
@@ -91,9 +178,9 @@ mod tests {
         assert!(response.attributes[RULES_ATTRIBUTE].contains("blocklist.mask"));
     }
 
-    #[test]
-    fn denied_sample_is_refused_with_a_reason() {
-        let (_, response) = invoke("denied");
+    #[tokio::test]
+    async fn denied_sample_is_refused_with_a_reason() {
+        let (_, response) = invoke("denied").await;
         assert_eq!(response.review_result, ReviewResult::Deny);
         assert_eq!(
             response.attributes[REASON_ATTRIBUTE],
@@ -102,13 +189,39 @@ mod tests {
         assert_eq!(response.attributes[RULES_ATTRIBUTE], "spam.emoji_flood");
     }
 
-    #[test]
-    fn malformed_sample_gets_the_fail_mode_answer_not_an_error() {
-        let (payload, response) = invoke("malformed");
+    #[tokio::test]
+    async fn malformed_sample_gets_the_fail_mode_answer_not_an_error() {
+        let (payload, response) = invoke("malformed").await;
         assert_eq!(response.review_result, ReviewResult::Allow);
         assert_eq!(
             response.content,
             payload["Content"].as_str().expect("content")
         );
+    }
+
+    #[tokio::test]
+    async fn empty_and_non_json_payloads_get_a_valid_reply_not_a_failed_invocation() {
+        for payload in [&b""[..], b"   ", b"not json", b"{\"Content\":", b"\xff\xfe"] {
+            let response = invoke_bytes(payload).await;
+            // Nothing to deliver: even fail mode allow refuses, with a reason.
+            assert_eq!(response.review_result, ReviewResult::Deny, "{payload:?}");
+            assert!(response.check("").is_ok(), "{payload:?}");
+            assert!(!response.attributes[REASON_ATTRIBUTE].is_empty());
+        }
+    }
+
+    #[tokio::test]
+    async fn oversized_attributes_get_a_deny_that_ivs_accepts_not_the_masked_allow() {
+        let mut payload = sample("masked");
+        payload["Attributes"] = serde_json::json!({ "pad": "x".repeat(2000) });
+        let bytes = serde_json::to_vec(&payload).expect("json");
+        let response = invoke_bytes(&bytes).await;
+        assert_eq!(response.review_result, ReviewResult::Deny);
+        assert_eq!(
+            response.attributes[REASON_ATTRIBUTE],
+            "Message attributes are too large."
+        );
+        let original = payload["Content"].as_str().expect("content");
+        assert!(response.check(original).is_ok());
     }
 }

@@ -1,21 +1,35 @@
 //! The message-review Lambda: wiring only. Reads the configuration and compiles the moderation
-//! policy once at cold start, then reviews every message IVS Chat sends.
+//! policy once at cold start, opens the ban store when one is configured, then reviews every
+//! message IVS Chat sends.
 
 mod handler;
 
 use lambda_runtime::{run, service_fn, Error, LambdaEvent};
-use shared::review::{ReviewConfig, Reviewer};
+use shared::bans::{client_from_env, DynamoBanStore, SenderBanCheck};
+use shared::review::{InvocationPayload, ReviewConfig, Reviewer};
 
 #[tokio::main(flavor = "current_thread")]
 async fn main() -> Result<(), Error> {
     lambda_runtime::tracing::init_default_subscriber();
     let config = ReviewConfig::from_env()?;
     let reviewer = Reviewer::new(config.moderator()?, config.fail_mode);
-    tracing::info!(fail_mode = ?config.fail_mode, policy = %config.policy_label(), "message review ready");
-    let reviewer = &reviewer;
+    let bans = match &config.bans {
+        Some(bans) => Some(SenderBanCheck::new(
+            DynamoBanStore::new(client_from_env().await, bans.table.as_str())?,
+            bans.settings,
+        )),
+        None => None,
+    };
+    tracing::info!(
+        fail_mode = ?config.fail_mode,
+        policy = %config.policy_label(),
+        ban_check = ?config.bans,
+        "message review ready"
+    );
+    let (reviewer, bans) = (&reviewer, bans.as_ref());
     run(service_fn(
-        move |event: LambdaEvent<serde_json::Value>| async move {
-            Ok::<_, Error>(handler::review(reviewer, event))
+        move |event: LambdaEvent<InvocationPayload>| async move {
+            Ok::<_, Error>(handler::review(reviewer, bans, event).await)
         },
     ))
     .await

@@ -4,13 +4,15 @@
 //! The token issuer asks [`BanStore::active_ban`] once per token request (one round trip
 //! that covers the room ban and the global ban); the moderation API bans with
 //! [`BanStore::put`], unbans with [`BanStore::remove`] and pages through a scope's bans with
-//! [`BanStore::list`].
+//! [`BanStore::list`]. The review function asks [`SenderBanCheck`] about every message's
+//! sender, so a user banned after getting a token cannot chat with it.
 
 mod dynamo;
 
 pub(crate) use dynamo::sdk_error as dynamo_errors;
 mod error;
 mod model;
+mod sender_check;
 
 use std::collections::HashSet;
 use std::future::Future;
@@ -22,6 +24,7 @@ pub use dynamo::{
     TableSchema, MAX_PAGE_LIMIT, TABLE_NAME_VAR, TABLE_SCHEMA,
 };
 pub use error::{BanStoreError, BanValidationError};
+pub use sender_check::{SenderBanCheck, SenderCheckSettings, SenderStatus};
 pub use model::{
     Ban, BanPage, BanScope, RoomId, UserId, MAX_BANNED_BY_CHARS, MAX_REASON_CHARS,
     MAX_ROOM_ID_CHARS, MAX_USER_ID_CHARS,

@@ -48,8 +48,8 @@ pub async fn ingest(
     }
     let Some(room_id) = room_of_stream(&batch.log_stream) else {
         tracing::warn!(
-            log_group = %batch.log_group,
-            log_stream = %batch.log_stream,
+            log_group = batch.log_group.as_str(),
+            log_stream = batch.log_stream.as_str(),
             "not a chat-log stream; {} log events skipped",
             batch.log_events.len()
         );
@@ -73,8 +73,9 @@ pub async fn ingest(
                 summary.bad_records += 1;
                 tracing::warn!(
                     room_id,
-                    log_event_id = %event.id,
-                    "chat-log record skipped: {error}"
+                    log_event_id = event.id.as_str(),
+                    error = error.to_string().as_str(),
+                    "chat-log record skipped"
                 );
             }
         }

@@ -57,23 +57,25 @@ impl Caller {
     }
 }
 
-/// A groups claim as API Gateway flattens it (`[a b]`), as a JSON array in a string
-/// (`["a","b"]`), or comma- or space-separated.
+/// A groups claim in the forms API Gateway's JWT authorizer hands it over: a list claim
+/// flattened to `[a b]` (names apart by white space, which a group name cannot hold), the
+/// same list as JSON array text (`["a","b"]`), or a string claim, which is one group. A comma
+/// is part of a name, never a separator: a group named `x,moderators` is not `moderators`.
 pub fn parse_groups(value: &str) -> Vec<String> {
     let value = value.trim();
-    if value.starts_with("[\"") {
+    let Some(inner) = value.strip_prefix('[').and_then(|v| v.strip_suffix(']')) else {
+        return if value.is_empty() {
+            Vec::new()
+        } else {
+            vec![value.to_owned()]
+        };
+    };
+    if inner.trim_start().starts_with('"') {
         if let Ok(groups) = serde_json::from_str::<Vec<String>>(value) {
-            return groups;
+            return groups.into_iter().filter(|g| !g.is_empty()).collect();
         }
     }
-    value
-        .trim_start_matches('[')
-        .trim_end_matches(']')
-        .split([' ', ','])
-        .map(str::trim)
-        .filter(|g| !g.is_empty())
-        .map(str::to_owned)
-        .collect()
+    inner.split_whitespace().map(str::to_owned).collect()
 }
 
 #[cfg(test)]
@@ -81,14 +83,39 @@ mod tests {
     use super::*;
 
     #[test]
-    fn groups_are_read_in_every_flattened_form() {
+    fn groups_are_read_in_the_forms_api_gateway_produces() {
         let expected = vec!["admins".to_owned(), "moderators".to_owned()];
         assert_eq!(parse_groups("[admins moderators]"), expected);
         assert_eq!(parse_groups(r#"["admins","moderators"]"#), expected);
-        assert_eq!(parse_groups("admins,moderators"), expected);
-        assert_eq!(parse_groups("admins moderators"), expected);
+        assert_eq!(parse_groups(r#"[ "admins", "moderators" ]"#), expected);
+        assert_eq!(parse_groups("[moderators]"), vec!["moderators".to_owned()]);
+        assert_eq!(parse_groups("moderators"), vec!["moderators".to_owned()]);
         assert!(parse_groups("[]").is_empty());
         assert!(parse_groups("").is_empty());
+    }
+
+    #[test]
+    fn a_comma_is_part_of_a_group_name_never_a_separator() {
+        let one = |name: &str| vec![name.to_owned()];
+        assert_eq!(parse_groups("[x,moderators]"), one("x,moderators"));
+        assert_eq!(parse_groups("x,moderators"), one("x,moderators"));
+        assert_eq!(parse_groups(r#"["x,moderators"]"#), one("x,moderators"));
+        assert_eq!(
+            parse_groups("[x,moderators admins,y]"),
+            vec!["x,moderators".to_owned(), "admins,y".to_owned()]
+        );
+        let moderators = ClaimNames::default();
+        let claims: HashMap<String, String> =
+            [("sub", "eve"), ("cognito:groups", "[x,moderators]")]
+                .into_iter()
+                .map(|(k, v)| (k.to_owned(), v.to_owned()))
+                .collect();
+        match Caller::from_claims(Some(&claims), &moderators) {
+            Caller::SignedIn(user) => {
+                assert!(!user.groups.iter().any(|g| g == "moderators"), "{user:?}")
+            }
+            Caller::Anonymous => panic!("signed in"),
+        }
     }
 
     #[test]

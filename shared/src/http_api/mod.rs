@@ -84,10 +84,23 @@ pub fn finish(
         Err(error) => {
             match &error {
                 ApiError::Internal(detail) => {
-                    tracing::error!(request_id = %request.request_id, route = %request.route_key, action = action.name, detail, "request failed")
+                    tracing::error!(
+                        request_id = request.request_id.as_str(),
+                        route = request.route_key.as_str(),
+                        action = action.name,
+                        detail,
+                        "request failed"
+                    )
                 }
                 refusal => {
-                    tracing::info!(request_id = %request.request_id, route = %request.route_key, action = action.name, status = refusal.status(), code = refusal.code(), "request refused")
+                    tracing::info!(
+                        request_id = request.request_id.as_str(),
+                        route = request.route_key.as_str(),
+                        action = action.name,
+                        status = refusal.status(),
+                        code = refusal.code(),
+                        "request refused"
+                    )
                 }
             }
             (error_response(&error, &request.request_id), error.code())

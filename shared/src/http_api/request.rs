@@ -176,15 +176,28 @@ pub fn parse_body<T: DeserializeOwned>(bytes: &[u8]) -> Result<T, ApiError> {
     let value: T = serde_path_to_error::deserialize(&mut deserializer).map_err(|error| {
         let path = error.path().to_string();
         let inner = error.into_inner();
-        let field = if inner.is_syntax() || inner.is_eof() || path == "." || path == "?" {
+        let syntax = inner.is_syntax() || inner.is_eof();
+        let message = strip_position(&inner.to_string());
+        // A missing member is reported at its parent's path; name the member itself.
+        if let (false, Some(member)) = (syntax, missing_member(&message)) {
+            let field = match path.as_str() {
+                "." | "?" => member.to_owned(),
+                parent => format!("{parent}.{member}"),
+            };
+            return ApiError::Invalid {
+                field,
+                message: "is required".to_owned(),
+            };
+        }
+        let field = if syntax || path == "." || path == "?" {
             "body".to_owned()
         } else {
             path
         };
-        let message = if inner.is_syntax() || inner.is_eof() {
+        let message = if syntax {
             format!("is not valid JSON ({inner})")
         } else {
-            strip_position(&inner.to_string())
+            message
         };
         ApiError::Invalid { field, message }
     })?;
@@ -192,6 +205,13 @@ pub fn parse_body<T: DeserializeOwned>(bytes: &[u8]) -> Result<T, ApiError> {
         .end()
         .map_err(|_| ApiError::invalid("body", "has data after the JSON object"))?;
     Ok(value)
+}
+
+/// The member named by serde's "missing field `name`" message.
+fn missing_member(message: &str) -> Option<&str> {
+    message
+        .strip_prefix("missing field `")
+        .and_then(|rest| rest.strip_suffix('`'))
 }
 
 /// serde_json's message without its ` at line L column C` tail.
@@ -249,6 +269,27 @@ mod tests {
         assert_eq!(field_of("[1]").0, "body");
         assert_eq!(field_of("{\"name\": ").0, "body");
         assert_eq!(field_of(r#"{"name": "a"} {}"#).0, "body");
+    }
+
+    #[test]
+    fn a_missing_member_is_named_itself_not_its_parent() {
+        assert_eq!(
+            field_of(r#"{"handler": {}}"#),
+            ("handler.uri".to_owned(), "is required".to_owned())
+        );
+        #[derive(Debug, Deserialize)]
+        #[serde(rename_all = "camelCase")]
+        #[allow(dead_code)]
+        struct Event {
+            event_name: String,
+        }
+        match parse_body::<Event>(br#"{"attributes": {"q": "1"}}"#) {
+            Err(ApiError::Invalid { field, message }) => {
+                assert_eq!(field, "eventName");
+                assert_eq!(message, "is required");
+            }
+            other => panic!("expected a 400, got {other:?}"),
+        }
     }
 
     #[test]

@@ -421,7 +421,7 @@ impl<'a, A: ChatApi> Sweep<'a, A> {
         };
         tracing::info!(
             room_arn = %room.arn,
-            room_name = %room.name,
+            room_name = room.name.as_str(),
             reason = reason.as_str(),
             detail = %reason,
             dry_run = self.dry_run,
@@ -442,11 +442,11 @@ impl<'a, A: ChatApi> Sweep<'a, A> {
             Verdict::Stale(_) => "stale",
         };
         drop(tally);
-        tracing::info!(room_arn = %room.arn, room_name = %room.name, now = why, "room kept: its current tags no longer make it stale");
+        tracing::info!(room_arn = %room.arn, room_name = room.name.as_str(), now = why, "room kept: its current tags no longer make it stale");
     }
 
     fn failed(&self, room: &RoomSummary, error: ApiError) {
-        tracing::error!(room_arn = %room.arn, room_name = %room.name, error = %error, "room not deleted");
+        tracing::error!(room_arn = %room.arn, room_name = room.name.as_str(), error = %error, "room not deleted");
         let mut tally = self.tally();
         tally.summary.rooms.failed += 1;
         push_capped(
@@ -554,7 +554,7 @@ impl<'a, A: ChatApi> Sweep<'a, A> {
         counts.candidates += 1;
         if self.dry_run {
             counts.would_delete += 1;
-            tracing::info!(logging_configuration_arn = %arn, name = %configuration.name, reason = "unused", dry_run = true, "logging configuration would be deleted (dry run)");
+            tracing::info!(logging_configuration_arn = %arn, name = configuration.name.as_str(), reason = "unused", dry_run = true, "logging configuration would be deleted (dry run)");
             return true;
         }
         let deletion = self
@@ -587,7 +587,7 @@ impl<'a, A: ChatApi> Sweep<'a, A> {
         if already_gone {
             counts.already_gone += 1;
         }
-        tracing::info!(logging_configuration_arn = %arn, name = %configuration.name, reason = "unused", dry_run = false, already_gone, "logging configuration deleted");
+        tracing::info!(logging_configuration_arn = %arn, name = configuration.name.as_str(), reason = "unused", dry_run = false, already_gone, "logging configuration deleted");
         true
     }
 

@@ -19,7 +19,15 @@ mod config;
 mod contract;
 mod reviewer;
 
-pub use config::{ConfigError, FailMode, PolicySource, ReviewConfig};
+pub use config::{
+    BanCheckConfig, ConfigError, FailMode, PolicySource, ReviewConfig, BAN_CHECK_MAX_AGE_VAR,
+    BAN_CHECK_TIMEOUT_VAR,
+};
 pub use contract::Attributes;
-pub use contract::{ReviewRequest, ReviewResponse, ReviewResult, ReviewSender};
-pub use reviewer::{Outcome, OutcomeKind, Reviewer, REASON_ATTRIBUTE, RULES_ATTRIBUTE};
+pub use contract::{
+    attributes_bytes, ContractViolation, InvocationPayload, ReviewRequest, ReviewResponse,
+    ReviewResult, ReviewSender, MAX_ATTRIBUTES_BYTES, MAX_CONTENT_CHARS, REASON_ATTRIBUTE,
+};
+pub use reviewer::{
+    Outcome, OutcomeKind, Reviewer, ATTRIBUTES_TOO_LARGE_REASON, RULES_ATTRIBUTE, TOO_LONG_REASON,
+};

@@ -6,20 +6,21 @@ use std::panic::{catch_unwind, AssertUnwindSafe};
 use serde::Deserialize;
 
 use super::config::FailMode;
-use super::contract::{Attributes, ReviewRequest, ReviewResponse, ReviewResult};
+use super::contract::{
+    attributes_bytes, Attributes, ContractViolation, InvocationPayload, ReviewRequest,
+    ReviewResponse, ReviewResult, MAX_ATTRIBUTES_BYTES, MAX_CONTENT_CHARS, REASON_ATTRIBUTE,
+};
 use crate::moderation::{Decision, Moderator, RoomRef};
 
 /// The reply attribute that names the rules that fired, comma-separated (for example
 /// `blocklist.mask:builtin-en,pii.email.mask`). Set only when a rule fired; a value sent by
 /// the client under this key is dropped so that clients cannot fake it.
 pub const RULES_ATTRIBUTE: &str = "moderation.rules";
-/// The reply attribute that carries the reason of a DENY; IVS passes it to the sender.
-pub const REASON_ATTRIBUTE: &str = "Reason";
-
-/// IVS's limit on the total size of a message's attributes (keys and values, in bytes).
-const ATTRIBUTES_MAX_BYTES: usize = 1024;
-
 const UNREVIEWABLE_REASON: &str = "Message could not be reviewed.";
+/// The reason of a DENY for a message whose own attributes leave no room for a valid reply.
+pub const ATTRIBUTES_TOO_LARGE_REASON: &str = "Message attributes are too large.";
+/// The reason of a DENY for a message longer than IVS Chat allows.
+pub const TOO_LONG_REASON: &str = "Message is too long.";
 
 /// How a reply came about, for logs and metrics.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -111,14 +112,55 @@ impl Reviewer {
         }
     }
 
-    /// Reviews one request. Never panics and always returns a valid reply.
+    /// Reads what the Lambda runtime handed over, JSON or not, as a request; when it cannot be
+    /// read, the `Err` is the fail mode's valid reply.
+    pub fn read(&self, payload: &InvocationPayload) -> Result<ReviewRequest, Box<Outcome>> {
+        match payload {
+            InvocationPayload::Json(value) => ReviewRequest::deserialize(value).map_err(|error| {
+                let salvaged = SalvagedRequest::deserialize(value).unwrap_or_default();
+                Box::new(self.unreadable(salvaged, error.to_string()))
+            }),
+            InvocationPayload::Unreadable(why) => Err(Box::new(self.unreadable(
+                SalvagedRequest::default(),
+                format!("the payload is not JSON: {why}"),
+            ))),
+        }
+    }
+
+    /// Refuses `request` before the engine sees it (the sender is banned, for example):
+    /// a DENY with `reason` for the sender and `rule` in the rules attribute.
+    pub fn refuse(&self, request: &ReviewRequest, reason: &str, rule: &str) -> Outcome {
+        let mut response = deny(&request.content, reason);
+        if attributes_bytes(&response.attributes) + RULES_ATTRIBUTE.len() + rule.len()
+            <= MAX_ATTRIBUTES_BYTES
+        {
+            response
+                .attributes
+                .insert(RULES_ATTRIBUTE.to_owned(), rule.to_owned());
+        }
+        let outcome = Outcome {
+            response,
+            kind: OutcomeKind::Denied,
+            rules: rule.to_owned(),
+            message_id: request.message_id.clone(),
+            room_arn: request.room_arn.clone(),
+            detail: None,
+        };
+        conform(outcome, &request.content)
+    }
+
+    /// Reviews one request. Never panics and always returns a reply that IVS Chat accepts
+    /// (see [`ReviewResponse::check`]), whatever the request holds.
     pub fn review(&self, request: &ReviewRequest) -> Outcome {
+        if let Some(refusal) = refuse_unanswerable(request) {
+            return refusal;
+        }
         let room = RoomRef::from_arn(&request.room_arn);
         let decided = catch_unwind(AssertUnwindSafe(|| {
             let decision = self.moderator.review(room, &request.content);
             reply(request, &decision)
         }));
-        match decided {
+        let outcome = match decided {
             Ok(outcome) => outcome,
             Err(panic) => {
                 let detail = panic
@@ -134,7 +176,8 @@ impl Reviewer {
                     detail,
                 )
             }
-        }
+        };
+        conform(outcome, &request.content)
     }
 
     fn unreadable(&self, salvaged: SalvagedRequest, detail: String) -> Outcome {
@@ -143,13 +186,14 @@ impl Reviewer {
             _ => None,
         };
         let content = text(salvaged.content);
-        self.failed(
+        let outcome = self.failed(
             content.as_deref(),
             OutcomeKind::BadRequest,
             text(salvaged.message_id).unwrap_or_default(),
             text(salvaged.room_arn).unwrap_or_default(),
             detail,
-        )
+        );
+        conform(outcome, content.as_deref().unwrap_or_default())
     }
 
     /// The fail-mode reply. ALLOW needs the original content; without it the message is
@@ -168,14 +212,7 @@ impl Reviewer {
                 content: content.to_owned(),
                 attributes: Attributes::new(),
             },
-            (_, content) => ReviewResponse {
-                review_result: ReviewResult::Deny,
-                content: content.unwrap_or_default().to_owned(),
-                attributes: Attributes::from([(
-                    REASON_ATTRIBUTE.to_owned(),
-                    UNREVIEWABLE_REASON.to_owned(),
-                )]),
-            },
+            (_, content) => deny(content.unwrap_or_default(), UNREVIEWABLE_REASON),
         };
         Outcome {
             response,
@@ -188,16 +225,76 @@ impl Reviewer {
     }
 }
 
-/// The reply for an engine decision: the client's attributes (without a forged rules
-/// attribute) plus the rules attribute when it fits IVS's 1 KB budget.
-fn reply(request: &ReviewRequest, decision: &Decision<'_>) -> Outcome {
-    let rules = decision.rules_attribute();
-    let mut attributes: Attributes = request
+/// A DENY with `reason` for a message whose content was `original`. `Content` is the original
+/// (IVS asks for it in every reply), cut to what IVS allows.
+fn deny(original: &str, reason: &str) -> ReviewResponse {
+    ReviewResponse {
+        review_result: ReviewResult::Deny,
+        content: original.chars().take(MAX_CONTENT_CHARS).collect(),
+        attributes: Attributes::from([(REASON_ATTRIBUTE.to_owned(), reason.to_owned())]),
+    }
+}
+
+/// The client's attributes as a reply may carry them: without a forged rules attribute.
+fn client_attributes(request: &ReviewRequest) -> Attributes {
+    request
         .attributes
         .iter()
         .filter(|(key, _)| key.as_str() != RULES_ATTRIBUTE)
         .map(|(k, v)| (k.clone(), v.clone()))
-        .collect();
+        .collect()
+}
+
+/// The DENY for a request no valid ALLOW can answer, before the engine runs: content over
+/// IVS's maximum, or client attributes over IVS's 1 KB budget for a reply's attributes. IVS
+/// refuses such messages itself before review; a reply that echoed them would be invalid,
+/// and the room's fallback (ALLOW by default) would then deliver the original unreviewed.
+fn refuse_unanswerable(request: &ReviewRequest) -> Option<Outcome> {
+    let reason = if request.content.chars().count() > MAX_CONTENT_CHARS {
+        TOO_LONG_REASON
+    } else if attributes_bytes(&client_attributes(request)) > MAX_ATTRIBUTES_BYTES {
+        ATTRIBUTES_TOO_LARGE_REASON
+    } else {
+        return None;
+    };
+    Some(Outcome {
+        response: deny(&request.content, reason),
+        kind: OutcomeKind::Denied,
+        rules: String::new(),
+        message_id: request.message_id.clone(),
+        room_arn: request.room_arn.clone(),
+        detail: Some(reason.to_owned()),
+    })
+}
+
+/// The last step of every reply: one that IVS would not accept (see
+/// [`ReviewResponse::check`]) becomes a DENY, never an invalid answer that the room's
+/// fallback would overrule.
+fn conform(mut outcome: Outcome, original: &str) -> Outcome {
+    if let Err(violation) = outcome.response.check(original) {
+        let reason = match violation {
+            ContractViolation::AttributesTooLarge { .. } => ATTRIBUTES_TOO_LARGE_REASON,
+            ContractViolation::ContentTooLong { .. } => TOO_LONG_REASON,
+            ContractViolation::DenyWithoutReason => UNREVIEWABLE_REASON,
+        };
+        outcome.response = deny(original, reason);
+        if matches!(outcome.kind, OutcomeKind::Allowed | OutcomeKind::Rewritten) {
+            outcome.kind = OutcomeKind::Denied;
+        }
+        let detail = match outcome.detail.take() {
+            Some(before) => format!("{before}; the reply broke IVS's contract: {violation}"),
+            None => format!("the reply broke IVS's contract: {violation}"),
+        };
+        outcome.detail = Some(detail);
+    }
+    outcome
+}
+
+/// The reply for an engine decision: the client's attributes (without a forged rules
+/// attribute) plus the rules attribute when it fits IVS's 1 KB budget.
+fn reply(request: &ReviewRequest, decision: &Decision<'_>) -> Outcome {
+    let rules = decision.rules_attribute();
+    let mut attributes = client_attributes(request);
     let (review_result, kind) = match (decision.is_allow(), decision.is_rewritten()) {
         (true, false) => (ReviewResult::Allow, OutcomeKind::Allowed),
         (true, true) => (ReviewResult::Allow, OutcomeKind::Rewritten),
@@ -213,15 +310,15 @@ fn reply(request: &ReviewRequest, decision: &Decision<'_>) -> Outcome {
             .unwrap_or(UNREVIEWABLE_REASON);
         attributes.insert(REASON_ATTRIBUTE.to_owned(), reason.to_owned());
     }
-    if !rules.is_empty() {
-        let used: usize = attributes.iter().map(|(k, v)| k.len() + v.len()).sum();
-        if used + RULES_ATTRIBUTE.len() + rules.len() <= ATTRIBUTES_MAX_BYTES {
-            attributes.insert(RULES_ATTRIBUTE.to_owned(), rules.clone());
-        }
+    if !rules.is_empty()
+        && attributes_bytes(&attributes) + RULES_ATTRIBUTE.len() + rules.len()
+            <= MAX_ATTRIBUTES_BYTES
+    {
+        attributes.insert(RULES_ATTRIBUTE.to_owned(), rules.clone());
     }
     let content = match review_result {
         ReviewResult::Allow => decision.content.clone().into_owned(),
-        ReviewResult::Deny => request.content.clone(),
+        ReviewResult::Deny => request.content.chars().take(MAX_CONTENT_CHARS).collect(),
     };
     Outcome {
         response: ReviewResponse {

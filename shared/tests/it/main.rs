@@ -5,3 +5,5 @@ mod history;
 mod moderation_policy;
 mod moderation_properties;
 mod moderation_review;
+mod review_contract;
+mod sender_ban_check;

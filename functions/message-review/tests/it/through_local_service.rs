@@ -27,6 +27,7 @@ struct Stack {
     server: RunningServer,
     client: Client,
     room: String,
+    account: String,
 }
 
 async fn start(function_env: &[(&str, &str)]) -> Stack {
@@ -75,6 +76,7 @@ async fn start(function_env: &[(&str, &str)]) -> Stack {
         server,
         client,
         room,
+        account,
     }
 }
 
@@ -186,4 +188,104 @@ async fn a_policy_from_the_environment_is_applied() {
     let frame = next_frame(&mut alice).await;
     assert_eq!(frame["Type"], "MESSAGE", "{frame}");
     assert_eq!(frame["Content"], "well shit");
+}
+
+/// The function invoked directly, as IVS Chat would with these bytes: the reply, or why the
+/// invocation failed.
+async fn invoke_directly(stack: &Stack, payload: Vec<u8>) -> Result<Value, String> {
+    stack
+        .server
+        .function_invoker()
+        .invoke(
+            &handler_arn_for_warm_up(&stack.account),
+            bytes::Bytes::from(payload),
+            Duration::from_secs(10),
+        )
+        .await
+        .map_err(|e| e.to_string())
+        .map(|body| serde_json::from_slice(&body).expect("a JSON reply"))
+}
+
+#[tokio::test]
+async fn empty_non_json_and_oversized_invocations_get_a_valid_reply_never_an_error() {
+    let stack = start(&[]).await;
+    for payload in [&b""[..], b"not json", b"[1,2]"] {
+        let reply = invoke_directly(&stack, payload.to_vec())
+            .await
+            .unwrap_or_else(|e| panic!("{payload:?}: the invocation failed: {e}"));
+        assert_eq!(reply["ReviewResult"], "DENY", "{reply}");
+        assert!(reply["Attributes"]["Reason"].is_string(), "{reply}");
+    }
+    // Client attributes over IVS's 1 KB: a reply echoing them would be invalid, and the
+    // room's fallback would deliver the original, unmasked text.
+    let oversized = json!({
+        "Content": "what a f.u.c.k play", "MessageId": "m1", "RoomArn": stack.room,
+        "Attributes": { "pad": "x".repeat(2000) },
+        "Sender": { "UserId": "alice", "Attributes": {}, "Ip": "127.0.0.1" }
+    });
+    let reply = invoke_directly(&stack, oversized.to_string().into_bytes())
+        .await
+        .expect("a reply");
+    assert_eq!(reply["ReviewResult"], "DENY", "{reply}");
+    let bytes: usize = reply["Attributes"]
+        .as_object()
+        .expect("attributes")
+        .iter()
+        .map(|(k, v)| k.len() + v.as_str().map_or(0, str::len))
+        .sum();
+    assert!(bytes <= 1024, "{reply}");
+}
+
+#[tokio::test]
+async fn a_sender_banned_after_getting_a_token_gets_no_message_into_the_room() {
+    use shared::bans::{create_table, Ban, BanScope, BanStore, DynamoBanStore, RoomId, UserId};
+
+    let moto = moto::MotoServer::shared();
+    let bans =
+        DynamoBanStore::for_endpoint(&EndpointSettings::local(moto.endpoint()), "review-bans")
+            .expect("table name");
+    create_table(bans.client(), bans.table_name())
+        .await
+        .expect("CreateTable");
+    let stack = start(&[
+        ("BANS_TABLE_NAME", "review-bans"),
+        ("AWS_ENDPOINT_URL_DYNAMODB", moto.endpoint()),
+        // moto keeps tables per region: the one the table was created in.
+        ("AWS_REGION", "us-west-2"),
+        // Every message reads the store, so the ban applies at the next message.
+        ("BAN_CHECK_MAX_AGE_MS", "0"),
+    ])
+    .await;
+    // Mallory holds a token and a connection from before the ban.
+    let mut mallory = join(&stack, "mallory").await;
+    let mut bob = join(&stack, "bob").await;
+    send(&mut mallory, "before", "hi all").await;
+    for socket in [&mut mallory, &mut bob] {
+        assert_eq!(next_frame(socket).await["RequestId"], "before");
+    }
+
+    let room = RoomId::from_identifier(&stack.room).expect("room id");
+    let ban = Ban::new(
+        BanScope::Room(room),
+        UserId::new("mallory").expect("user"),
+        "raid",
+        "mod-1",
+        time::OffsetDateTime::now_utc(),
+        None,
+    )
+    .expect("ban");
+    bans.put(&ban).await.expect("ban stored");
+
+    // The same connection, and a new one with a token fetched before the ban, both refused.
+    send(&mut mallory, "after", "still here").await;
+    let frame = next_frame(&mut mallory).await;
+    assert_eq!(frame["Type"], "ERROR", "{frame}");
+    assert_eq!(frame["ErrorCode"], 406);
+    let message = frame["ErrorMessage"].as_str().expect("message");
+    assert!(message.contains("banned"), "{message}");
+
+    // Bob never sees it: his next frame is his own message.
+    send(&mut bob, "bob", "quiet now").await;
+    let frame = next_frame(&mut bob).await;
+    assert_eq!(frame["RequestId"], "bob", "{frame}");
 }

@@ -403,6 +403,15 @@ async fn every_failure_maps_to_its_status_and_names_the_field() {
         )
         .await
         .expect_error(400, "invalid_request", Some("destinationConfiguration"));
+    // A missing required member is named itself, not its parent.
+    stack
+        .call("POST", "/logging-configurations", admin, "{}")
+        .await
+        .expect_error(400, "invalid_request", Some("destinationConfiguration"));
+    stack
+        .call("POST", "/rooms", admin, r#"{"messageReviewHandler":{}}"#)
+        .await
+        .expect_error(400, "invalid_request", Some("messageReviewHandler.uri"));
     // The demo room is one of the two this account may have.
     stack.call("POST", "/rooms", admin, "{}").await.expect(201);
     let quota = stack

@@ -207,6 +207,17 @@ async fn only_moderators_and_admins_moderate_and_bad_input_names_its_field() {
         .call("PUT", &format!("/rooms/{room}/bans/bob"), Some(&user), "{}")
         .await
         .expect_error(403, "forbidden", None);
+    // A group whose name holds a comma is that one group, not `moderators`.
+    let comma = stack.jwt("eve", &["x,moderators"]);
+    stack
+        .call(
+            "PUT",
+            &format!("/rooms/{room}/bans/bob"),
+            Some(&comma),
+            "{}",
+        )
+        .await
+        .expect_error(403, "forbidden", None);
     stack
         .call("GET", "/bans", Some(&user), "")
         .await
@@ -254,6 +265,16 @@ async fn only_moderators_and_admins_moderate_and_bad_input_names_its_field() {
             &format!("/rooms/{room}/events"),
             moderator,
             r#"{"eventName":"aws:FAKE"}"#,
+        )
+        .await
+        .expect_error(400, "invalid_request", Some("eventName"));
+    // A missing required member is named itself, not its parent.
+    stack
+        .call(
+            "POST",
+            &format!("/rooms/{room}/events"),
+            moderator,
+            r#"{"attributes":{"q":"1"}}"#,
         )
         .await
         .expect_error(400, "invalid_request", Some("eventName"));

@@ -1,0 +1,158 @@
+//! The review function's ban check: is a message's sender kept out of its room right now?
+//!
+//! A chat token cannot be revoked, so a user who got one before being banned can still connect
+//! and send until it expires. Review is the one place every message passes, so it asks the ban
+//! store about the sender: one consistent read (the room ban and the global ban at once),
+//! remembered per room and user for at most `max_age`. A ban therefore stops a user's
+//! messages at most `max_age` after it is stored, however the token, the ban and the
+//! connection are timed. Each read has `read_timeout`, well inside IVS's 200 ms review
+//! budget; when the store cannot answer in time, the last answer known for that sender is
+//! used, however old, and when there is none the caller decides (see [`SenderStatus`]).
+
+use std::collections::HashMap;
+use std::sync::{Mutex, MutexGuard};
+use std::time::{Duration, Instant};
+
+use time::OffsetDateTime;
+
+use super::model::{Ban, RoomId, UserId};
+use super::BanStore;
+
+/// Senders remembered at most; past this, answers older than `max_age` are forgotten first.
+const MAX_REMEMBERED: usize = 50_000;
+
+/// What the check found.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum SenderStatus {
+    /// No active ban keeps the sender out.
+    Clear,
+    /// This ban (the most severe active one) keeps the sender out.
+    Banned(Ban),
+    /// The store could not answer and nothing is known of this sender; the detail says why.
+    Unknown(String),
+}
+
+/// The check's settings.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct SenderCheckSettings {
+    /// How long an answer is trusted: the longest a new ban (or unban) takes to apply.
+    pub max_age: Duration,
+    /// How long one read of the store may take before the last known answer is used.
+    pub read_timeout: Duration,
+}
+
+impl Default for SenderCheckSettings {
+    fn default() -> Self {
+        SenderCheckSettings {
+            max_age: Duration::from_secs(2),
+            read_timeout: Duration::from_millis(100),
+        }
+    }
+}
+
+#[derive(Debug, Clone)]
+struct Known {
+    ban: Option<Ban>,
+    read_at: Instant,
+}
+
+/// The ban check with its memory of recent answers. Build once per cold start.
+#[derive(Debug)]
+pub struct SenderBanCheck<S> {
+    store: S,
+    settings: SenderCheckSettings,
+    known: Mutex<HashMap<(RoomId, UserId), Known>>,
+}
+
+impl<S: BanStore> SenderBanCheck<S> {
+    pub fn new(store: S, settings: SenderCheckSettings) -> Self {
+        SenderBanCheck {
+            store,
+            settings,
+            known: Mutex::new(HashMap::new()),
+        }
+    }
+
+    pub fn settings(&self) -> SenderCheckSettings {
+        self.settings
+    }
+
+    /// Whether `user_id` is kept out of `room_id` at `now` (the caller's clock).
+    pub async fn status(
+        &self,
+        room_id: &RoomId,
+        user_id: &UserId,
+        now: OffsetDateTime,
+    ) -> SenderStatus {
+        let key = (room_id.clone(), user_id.clone());
+        let remembered = self.known().get(&key).cloned();
+        if let Some(known) = &remembered {
+            if known.read_at.elapsed() < self.settings.max_age {
+                return verdict(known.ban.as_ref(), now);
+            }
+        }
+        // Boxed: the store's future is deep, and callers nest this one in their own.
+        let read = tokio::time::timeout(
+            self.settings.read_timeout,
+            Box::pin(self.store.active_ban(room_id, user_id, now)),
+        )
+        .await;
+        let failure = match read {
+            Ok(Ok(ban)) => {
+                let status = verdict(ban.as_ref(), now);
+                self.remember(key, ban);
+                return status;
+            }
+            Ok(Err(error)) => format!("the ban store failed: {error}"),
+            Err(_) => format!(
+                "the ban store did not answer within {} ms",
+                self.settings.read_timeout.as_millis()
+            ),
+        };
+        match remembered {
+            Some(known) => {
+                tracing::warn!(
+                    room_id = room_id.as_str(),
+                    user_id = user_id.as_str(),
+                    known_for_ms = known.read_at.elapsed().as_millis() as u64,
+                    detail = failure.as_str(),
+                    "ban check used the last known answer"
+                );
+                verdict(known.ban.as_ref(), now)
+            }
+            None => SenderStatus::Unknown(failure),
+        }
+    }
+
+    /// The memory of answers; a panic elsewhere while it was held leaves it usable.
+    fn known(&self) -> MutexGuard<'_, HashMap<(RoomId, UserId), Known>> {
+        self.known
+            .lock()
+            .unwrap_or_else(|poisoned| poisoned.into_inner())
+    }
+
+    fn remember(&self, key: (RoomId, UserId), ban: Option<Ban>) {
+        let mut known = self.known();
+        if known.len() >= MAX_REMEMBERED {
+            let max_age = self.settings.max_age;
+            known.retain(|_, k| k.read_at.elapsed() < max_age);
+            if known.len() >= MAX_REMEMBERED {
+                known.clear();
+            }
+        }
+        known.insert(
+            key,
+            Known {
+                ban,
+                read_at: Instant::now(),
+            },
+        );
+    }
+}
+
+fn verdict(ban: Option<&Ban>, now: OffsetDateTime) -> SenderStatus {
+    match ban {
+        Some(ban) if ban.is_active_at(now) => SenderStatus::Banned(ban.clone()),
+        _ => SenderStatus::Clear,
+    }
+}
