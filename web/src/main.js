@@ -543,10 +543,13 @@ function addToLog(node, { before = null, own = false, unseen = true } = {}) {
   const list = $('messages');
   const follow = log.following || atBottom(list);
   node.tabIndex = -1;
+  const previousLast = list.lastElementChild;
   if (before) list.insertBefore(node, before);
   else list.append(node);
   while (list.children.length > 500) list.firstElementChild.remove();
-  if (!list.querySelector('li[tabindex="0"]')) setActiveItem(node);
+  // The log's Tab stop stays on the newest item unless the reader moved it (or is on it).
+  const active = list.querySelector('li[tabindex="0"]');
+  if (!active || (!before && active === previousLast && active !== document.activeElement)) setActiveItem(list.lastElementChild);
   if (follow || own) scrollToNewest();
   else if (unseen && !before) setUnseen(log.unseen + 1);
 }
