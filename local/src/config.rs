@@ -55,6 +55,19 @@ pub struct ServeConfig {
     )]
     pub default_region: String,
 
+    /// Regions a request's SigV4 credential scope may name, comma-separated (default: the
+    /// regions of the IVS Chat endpoints, <https://docs.aws.amazon.com/general/latest/gr/ivs.html>).
+    /// Any other region is refused as AWS refuses it (403 InvalidSignatureException);
+    /// `--default-region` must be one of them.
+    #[arg(
+        long,
+        env = "IVSCHAT_LOCAL_REGIONS",
+        value_delimiter = ',',
+        default_value = crate::auth::IVS_CHAT_REGIONS_TEXT,
+        value_parser = parse_region
+    )]
+    pub regions: Vec<String>,
+
     /// Enforce AWS's per-operation request-rate quotas (ThrottlingException, HTTP 429).
     #[arg(long, env = "IVSCHAT_LOCAL_QUOTAS", value_enum, default_value = "on")]
     pub quotas: QuotaSwitch,
@@ -142,6 +155,10 @@ impl ServeConfig {
             secret_access_key: "test".into(),
             no_verify_signatures: false,
             default_region: "us-east-1".into(),
+            regions: crate::auth::IVS_CHAT_REGIONS
+                .iter()
+                .map(|r| (*r).to_owned())
+                .collect(),
             quotas: QuotaSwitch::Off,
             quota_scale: 1.0,
             max_rooms: 50_000,
@@ -244,6 +261,14 @@ fn parse_account_id(value: &str) -> Result<String, String> {
     }
 }
 
+fn parse_region(value: &str) -> Result<String, String> {
+    if crate::auth::is_region_name(value) {
+        Ok(value.to_owned())
+    } else {
+        Err("a region is lower-case letters, digits and '-', starting with a letter".into())
+    }
+}
+
 fn parse_scale(value: &str) -> Result<f64, String> {
     match value.parse::<f64>() {
         Ok(scale) if scale.is_finite() && scale > 0.0 => Ok(scale),
@@ -260,6 +285,16 @@ mod tests {
     struct Wrapper {
         #[command(flatten)]
         config: ServeConfig,
+    }
+
+    #[test]
+    fn regions_default_to_the_ivs_chat_endpoints_and_are_a_comma_separated_list() {
+        let parsed = Wrapper::try_parse_from(["serve"]).expect("parses");
+        assert_eq!(parsed.config.regions, crate::auth::IVS_CHAT_REGIONS);
+        let parsed = Wrapper::try_parse_from(["serve", "--regions", "ca-central-1,us-east-2"])
+            .expect("parses");
+        assert_eq!(parsed.config.regions, ["ca-central-1", "us-east-2"]);
+        assert!(Wrapper::try_parse_from(["serve", "--regions", "Bad_Region"]).is_err());
     }
 
     #[test]

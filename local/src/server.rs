@@ -15,7 +15,7 @@ use http::{Request, Response};
 use tokio::net::TcpListener;
 use tokio::sync::oneshot;
 
-use crate::auth::{SigV4Signer, SigV4Verifier, LAMBDA_SERVICE};
+use crate::auth::{Regions, SigV4Signer, SigV4Verifier, LAMBDA_SERVICE};
 use crate::chat_logging::ChatLogger;
 use crate::config::{QuotaSwitch, ServeConfig};
 use crate::control_plane::{ControlPlane, ControlPlaneSettings};
@@ -33,6 +33,8 @@ pub enum ServerError {
         address: SocketAddr,
         source: io::Error,
     },
+    #[error("the default region {region} is not one requests may be scoped to ({regions}); choose one of them with --default-region, or add it with --regions")]
+    DefaultRegion { region: String, regions: String },
     #[error("cannot host function {name}: {source}")]
     Function { name: String, source: io::Error },
     #[error("the server stopped: {0}")]
@@ -75,6 +77,14 @@ impl Server {
             address: config.listen,
             source,
         })?;
+        let regions = Regions::new(config.regions.iter().cloned());
+        // Hosted functions live in the default region and `up` works in it, signed or not.
+        if !regions.contains(&config.default_region) {
+            return Err(ServerError::DefaultRegion {
+                region: config.default_region.clone(),
+                regions: regions.list(),
+            });
+        }
         let state = Arc::new(ServiceState::new(
             config.account_id.clone(),
             AccountLimits {
@@ -88,7 +98,9 @@ impl Server {
                     config.access_key_id.clone(),
                     config.secret_access_key.clone(),
                 )
+                .with_regions(regions.clone())
             }),
+            regions,
             quotas: match config.quotas {
                 QuotaSwitch::On => RateQuotas::scaled(config.quota_scale),
                 QuotaSwitch::Off => RateQuotas::off(),

@@ -19,6 +19,8 @@ use sha2::{Digest, Sha256};
 use time::macros::format_description;
 use time::{Duration, OffsetDateTime, PrimitiveDateTime};
 
+use super::regions::Regions;
+
 type HmacSha256 = Hmac<Sha256>;
 
 const ALGORITHM: &str = "AWS4-HMAC-SHA256";
@@ -50,6 +52,9 @@ pub enum AuthError {
     SignatureDoesNotMatch,
     #[error("{0}")]
     InvalidSignature(String),
+    /// The credential scope names a region the service is not in.
+    #[error("Credential should be scoped to a valid region, not '{0}'. ")]
+    InvalidRegion(String),
 }
 
 impl AuthError {
@@ -59,9 +64,9 @@ impl AuthError {
             AuthError::MissingAuthenticationToken => "MissingAuthenticationTokenException",
             AuthError::IncompleteSignature(_) => "IncompleteSignatureException",
             AuthError::UnrecognizedClient => "UnrecognizedClientException",
-            AuthError::SignatureDoesNotMatch | AuthError::InvalidSignature(_) => {
-                "InvalidSignatureException"
-            }
+            AuthError::SignatureDoesNotMatch
+            | AuthError::InvalidSignature(_)
+            | AuthError::InvalidRegion(_) => "InvalidSignatureException",
         }
     }
 
@@ -155,10 +160,12 @@ pub fn credential_scope_region(parts: &Parts) -> Option<String> {
         .map(|auth| auth.region.to_owned())
 }
 
-/// Checks signatures against one configured key pair, for one service.
+/// Checks signatures against one configured key pair, for one service, in the accepted regions.
 pub struct SigV4Verifier {
     access_key_id: String,
     secret_access_key: String,
+    /// The regions a credential scope may name; `None` accepts any.
+    regions: Option<Regions>,
     service: &'static str,
     /// The signing key of the last (date, region), which every request of a day reuses.
     signing_key_cache: Mutex<Option<(String, String, [u8; 32])>>,
@@ -170,9 +177,16 @@ impl SigV4Verifier {
         SigV4Verifier {
             access_key_id: access_key_id.into(),
             secret_access_key: secret_access_key.into(),
+            regions: None,
             service: IVSCHAT_SERVICE,
             signing_key_cache: Mutex::new(None),
         }
+    }
+
+    /// The same, accepting only credential scopes in one of `regions` (any region otherwise).
+    pub fn with_regions(mut self, regions: Regions) -> Self {
+        self.regions = Some(regions);
+        self
     }
 
     /// The same keys, for requests whose credential scope names `service` instead.
@@ -209,6 +223,13 @@ impl SigV4Verifier {
         }
         if auth.access_key_id != self.access_key_id {
             return Err(AuthError::UnrecognizedClient);
+        }
+        if self
+            .regions
+            .as_ref()
+            .is_some_and(|regions| !regions.contains(auth.region))
+        {
+            return Err(AuthError::InvalidRegion(auth.region.to_owned()));
         }
         if auth.service != self.service {
             return Err(AuthError::InvalidSignature(format!(
@@ -488,7 +509,8 @@ mod tests {
             .unwrap_or_else(|_| unreachable!());
         let (parts, ()) = request.into_parts();
         let verifier =
-            SigV4Verifier::new("AKIDEXAMPLE", "wJalrXUtnFEMI/K7MDENG+bPxRfiCYEXAMPLEKEY");
+            SigV4Verifier::new("AKIDEXAMPLE", "wJalrXUtnFEMI/K7MDENG+bPxRfiCYEXAMPLEKEY")
+                .with_regions(Regions::ivs_chat());
         let canonical = canonical_request(&parts, b"", &["host", "x-amz-date"]).unwrap_or_default();
         let scope = "20150830/us-east-1/service/aws4_request";
         let string_to_sign = format!(

@@ -37,12 +37,13 @@ full_match!(
     LOGGING_CONFIGURATION_ARN,
     "arn:aws:ivschat:[a-z0-9-]+:[0-9]+:logging-configuration/[a-zA-Z0-9-]+"
 );
-// DIGEST §1.8: the model's ResourceArn pattern allows one character before '/'; this is the fix.
+// The model's ResourceArn pattern allows one character before '/'; this is the fix.
 full_match!(
     RESOURCE_ARN,
     "arn:aws:ivschat:[a-z0-9-]+:[0-9]+:(room|logging-configuration)/[a-zA-Z0-9-]+"
 );
-// DIGEST §1.10: the model's LambdaArn pattern matches anything; CloudFormation documents this one.
+// The model's LambdaArn pattern matches anything; CloudFormation documents this one
+// (https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-ivschat-room-messagereviewhandler.html).
 full_match!(
     LAMBDA_ARN,
     "arn:aws:lambda:[a-z0-9-]+:[0-9]{12}:function:.+|"
@@ -420,6 +421,17 @@ impl Input {
             }
         }
         ok.then_some(values)
+    }
+
+    /// A required list of strings.
+    pub fn required_string_list(
+        &mut self,
+        name: &str,
+        shape: &StringShape,
+        max_items: usize,
+    ) -> Option<Vec<String>> {
+        self.require_present(name, self.has(name));
+        self.string_list(name, shape, max_items)
     }
 
     /// An optional map of string to string.

@@ -4,12 +4,22 @@
 use super::input::{
     Input, BUCKET_NAME_SHAPE, DELIVERY_STREAM_NAME_SHAPE, LAMBDA_ARN_SHAPE, LOG_GROUP_NAME_SHAPE,
 };
+use super::output::ArnScope;
 use crate::state::{Destination, FallbackResult, MessageReviewHandlerChange};
 
 /// `messageReviewHandler`: `uri` (a Lambda ARN or empty) and `fallbackResult` (default ALLOW).
-pub fn message_review_handler(input: &mut Input) -> Option<MessageReviewHandlerChange> {
+/// The Chat User Guide requires the function to be in the room's account and region
+/// (<https://docs.aws.amazon.com/ivs/latest/ChatUserGuide/chat-message-review-handler.html>);
+/// our reading is that another account or region is a ValidationException on
+/// `messageReviewHandler.uri`.
+pub fn message_review_handler(
+    input: &mut Input,
+    scope: &ArnScope,
+) -> Option<MessageReviewHandlerChange> {
     input.structure("messageReviewHandler", |handler| {
-        let uri = handler.string("uri", &LAMBDA_ARN_SHAPE);
+        let uri = handler
+            .string("uri", &LAMBDA_ARN_SHAPE)
+            .and_then(|uri| same_account_and_region(handler, uri, scope));
         let fallback = handler.enumeration("fallbackResult", &["ALLOW", "DENY"]);
         MessageReviewHandlerChange {
             uri,
@@ -19,6 +29,29 @@ pub fn message_review_handler(input: &mut Input) -> Option<MessageReviewHandlerC
             },
         }
     })
+}
+
+/// `uri` if it is empty (detach) or names a function of the room's account and region;
+/// otherwise the field fails.
+fn same_account_and_region(handler: &mut Input, uri: String, scope: &ArnScope) -> Option<String> {
+    if uri.is_empty() {
+        return Some(uri);
+    }
+    // The pattern has been checked: arn:aws:lambda:REGION:ACCOUNT:function:NAME.
+    let mut fields = uri.split(':').skip(3);
+    let (region, account) = (fields.next(), fields.next());
+    if region == Some(scope.region.as_str()) && account == Some(scope.account_id.as_str()) {
+        return Some(uri);
+    }
+    handler.fail(
+        "uri",
+        Some(&uri),
+        format!(
+            "Member must be the ARN of a Lambda function in the room's account ({}) and region ({})",
+            scope.account_id, scope.region
+        ),
+    );
+    None
 }
 
 /// `destinationConfiguration`: exactly one of `s3`, `cloudWatchLogs`, `firehose`.

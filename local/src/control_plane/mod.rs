@@ -37,7 +37,7 @@ use http::request::Parts;
 use http::{HeaderValue, Request, Response, StatusCode};
 use serde::Serialize;
 
-use crate::auth::{credential_scope_region, SigV4Verifier};
+use crate::auth::{credential_scope_region, AuthError, Regions, SigV4Verifier};
 use crate::quotas::RateQuotas;
 use crate::state::{RegionState, ServiceState, StateError};
 use error::ServiceError;
@@ -118,6 +118,7 @@ impl Context<'_> {
 pub struct ControlPlane {
     pub state: Arc<ServiceState>,
     verifier: Option<SigV4Verifier>,
+    regions: Regions,
     quotas: RateQuotas,
     default_region: String,
     max_body_bytes: usize,
@@ -127,6 +128,8 @@ pub struct ControlPlane {
 /// How the control plane is set up; see `ServeConfig` for the meaning of each.
 pub struct ControlPlaneSettings {
     pub verifier: Option<SigV4Verifier>,
+    /// The regions requests may be scoped to; the verifier checks them too.
+    pub regions: Regions,
     pub quotas: RateQuotas,
     pub default_region: String,
     pub max_body_bytes: usize,
@@ -138,6 +141,7 @@ impl ControlPlane {
         ControlPlane {
             state,
             verifier: settings.verifier,
+            regions: settings.regions,
             quotas: settings.quotas,
             default_region: settings.default_region,
             max_body_bytes: settings.max_body_bytes,
@@ -209,7 +213,15 @@ impl ControlPlane {
     fn dispatch(&self, parts: &Parts, body: &[u8]) -> Result<Reply, ServiceError> {
         let region = match &self.verifier {
             Some(verifier) => verifier.verify(parts, body, time::OffsetDateTime::now_utc())?,
-            None => credential_scope_region(parts).unwrap_or_else(|| self.default_region.clone()),
+            // Unchecked signatures still place resources in their scope's region, which must
+            // be a valid one; the default region was checked at start-up.
+            None => match credential_scope_region(parts) {
+                Some(region) if !self.regions.contains(&region) => {
+                    return Err(AuthError::InvalidRegion(region).into())
+                }
+                Some(region) => region,
+                None => self.default_region.clone(),
+            },
         };
         let route = Route::parse(&parts.method, parts.uri.path())?;
         let account_id = self.state.account_id();

@@ -1,5 +1,5 @@
 //! The resource ARN path label of the three tag operations: validated with the corrected
-//! ResourceArn pattern (DIGEST §1.8), then resolved to a room or a logging configuration.
+//! ResourceArn pattern, then resolved to a room or a logging configuration.
 
 use serde_json::{Map, Value};
 

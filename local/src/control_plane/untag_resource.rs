@@ -1,4 +1,5 @@
-//! UntagResource: `DELETE /tags/{resourceArn}?tagKeys=k1&tagKeys=k2` removes tags by key.
+//! UntagResource: `DELETE /tags/{resourceArn}?tagKeys=k1&tagKeys=k2` removes tags by key;
+//! `tagKeys` is required.
 
 use percent_encoding::percent_decode_str;
 use serde_json::{Map, Value};
@@ -21,10 +22,10 @@ pub fn handle(context: &Context, resource_arn: String, query: &str) -> Result<Re
     if !keys.is_empty() {
         members.insert("tagKeys".into(), Value::Array(keys));
     }
-    // An empty key list (which the model allows) looks on the wire like no `tagKeys` at all,
-    // so a missing list removes nothing.
+    // The model makes `tagKeys` required; an empty list looks on the wire like no `tagKeys`
+    // at all, so both are refused as a missing required member.
     let (mut input, arn) = tagged_resource::input_with_arn(resource_arn, members);
-    let keys = input.string_list("tagKeys", &TAG_KEY, MAX_TAG_KEYS);
+    let keys = input.required_string_list("tagKeys", &TAG_KEY, MAX_TAG_KEYS);
     input.finish()?;
     let resource = tagged_resource::resolve(context, &arn.unwrap_or_default())?;
     context

@@ -12,7 +12,7 @@ pub fn handle(context: &Context, mut input: Input) -> Result<Reply, ServiceError
     let name = input.string("name", &NAME);
     let rate = input.integer("maximumMessageRatePerSecond", 1, 100);
     let length = input.integer("maximumMessageLength", 1, 500);
-    let handler = members::message_review_handler(&mut input);
+    let handler = members::message_review_handler(&mut input, &context.scope);
     let logging = input.string_list(
         "loggingConfigurationIdentifiers",
         &LOGGING_CONFIGURATION_IDENTIFIER,

@@ -14,6 +14,7 @@ use aws_sdk_ivschat::types::{
 use super::template::{
     LocalScope, LoggingConfigurationRef, LoggingDestinationDef, RoomDef, StackTemplate,
 };
+use super::{user_value, EnvironmentOverride};
 use crate::log_subscriptions::{is_supported_pattern, SubscriptionError, SubscriptionFilter};
 use crate::server::RunningServer;
 
@@ -82,23 +83,37 @@ pub async fn create_logging_configurations(
 }
 
 /// Gives the functions the ARNs of the created logging configurations their environment
-/// names. Their processes start at the first invocation, after this.
+/// names, except for the variables the user set with `--function-env` (`user_env`), which
+/// keep the user's value and are returned. Processes start at the first invocation, after
+/// this.
 pub fn pass_logging_configuration_arns(
     server: &RunningServer,
     template: &StackTemplate,
     created: &BTreeMap<String, String>,
-) {
+    user_env: &[(String, String, String)],
+) -> Vec<EnvironmentOverride> {
     let invoker = server.function_invoker();
+    let mut overrides = Vec::new();
     for function in &template.functions {
         let Some(hosted) = invoker.hosted(&function.binary) else {
             continue;
         };
         for (key, logical_id) in &function.logging_configuration_environment {
-            if let Some(arn) = created.get(logical_id) {
-                hosted.set_environment_variable(key, arn);
+            let Some(arn) = created.get(logical_id) else {
+                continue;
+            };
+            match user_value(user_env, &function.binary, key) {
+                Some(user) => overrides.push(EnvironmentOverride {
+                    function: function.binary.clone(),
+                    variable: key.clone(),
+                    stack_value: arn.clone(),
+                    user_value: user.to_owned(),
+                }),
+                None => hosted.set_environment_variable(key, arn),
             }
         }
     }
+    overrides
 }
 
 /// The identifiers to create `room` with: the ARNs of the template's configurations it names

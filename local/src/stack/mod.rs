@@ -125,6 +125,31 @@ pub struct RunningStack {
     pub region: String,
     /// The web console, when `up` serves it.
     pub console: Option<RunningConsole>,
+    /// The functions' variables that `--function-env` set over the stack's values.
+    pub environment_overrides: Vec<EnvironmentOverride>,
+}
+
+/// A function's environment variable that the user's `--function-env` set over the value the
+/// stack (the template, or `up` itself) would have given it.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct EnvironmentOverride {
+    pub function: String,
+    pub variable: String,
+    pub stack_value: String,
+    pub user_value: String,
+}
+
+/// The value the user gave `variable` of `function` with `--function-env` (the last one given).
+fn user_value<'a>(
+    user_env: &'a [(String, String, String)],
+    function: &str,
+    variable: &str,
+) -> Option<&'a str> {
+    user_env
+        .iter()
+        .rev()
+        .find(|(f, k, _)| f == function && k == variable)
+        .map(|(_, _, value)| value.as_str())
 }
 
 /// Brings the stack up.
@@ -186,6 +211,9 @@ pub async fn up_with_console(
     }
 
     let mut serve = serve;
+    // What the user gave with --function-env wins over what the stack would set.
+    let user_env = serve.function_env.clone();
+    let mut environment_overrides = Vec::new();
     for function in &template.functions {
         serve
             .functions
@@ -196,14 +224,23 @@ pub async fn up_with_console(
             function.memory_mb,
         ));
         let mut env = function.environment.clone();
+        env.extend(function.logging_environment.iter().cloned());
         env.push((
             "AWS_ENDPOINT_URL_DYNAMODB".to_owned(),
             moto.endpoint().to_owned(),
         ));
         for (key, value) in env {
-            serve
-                .function_env
-                .push((function.binary.clone(), key, value));
+            match user_value(&user_env, &function.binary, &key) {
+                Some(user) => environment_overrides.push(EnvironmentOverride {
+                    function: function.binary.clone(),
+                    variable: key,
+                    stack_value: value,
+                    user_value: user.to_owned(),
+                }),
+                None => serve
+                    .function_env
+                    .push((function.binary.clone(), key, value)),
+            }
         }
     }
     let server = Server::bind(serve.clone()).await?.spawn();
@@ -232,7 +269,12 @@ pub async fn up_with_console(
     settings.secret_access_key = serve.secret_access_key.clone();
     let ivs = shared::ivs_client::for_endpoint(&settings);
     let logging_configurations = logs::create_logging_configurations(&ivs, &template).await?;
-    logs::pass_logging_configuration_arns(&server, &template, &logging_configurations);
+    environment_overrides.extend(logs::pass_logging_configuration_arns(
+        &server,
+        &template,
+        &logging_configurations,
+        &user_env,
+    ));
     logs::subscribe(&server, &template, &scope)?;
     let mut rooms = BTreeMap::new();
     for room in &template.rooms {
@@ -253,6 +295,7 @@ pub async fn up_with_console(
         rooms,
         region: scope.region.clone(),
         console,
+        environment_overrides,
     };
     write_stack_file(&serve.data_dir, &stack)?;
     Ok(stack)
@@ -285,6 +328,15 @@ impl RunningStack {
         }
         for (logical_id, id) in &self.rooms {
             out.push_str(&format!("  room {logical_id:<21} {id}\n"));
+        }
+        if !self.environment_overrides.is_empty() {
+            out.push_str("\n--function-env over the template:\n");
+            for o in &self.environment_overrides {
+                out.push_str(&format!(
+                    "  {}: {} {:?} -> {:?}\n",
+                    o.function, o.variable, o.stack_value, o.user_value
+                ));
+            }
         }
         if let Some(room) = self.rooms.values().next() {
             out.push_str(&format!(

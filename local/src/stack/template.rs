@@ -107,6 +107,10 @@ pub struct FunctionDef {
     pub timeout_seconds: Option<u64>,
     /// `MemorySize` in MB (the function's, else `Globals.Function`'s), if declared.
     pub memory_mb: Option<u32>,
+    /// The variables Lambda sets from `LoggingConfig` (the function's, merged over
+    /// `Globals.Function`'s): `AWS_LAMBDA_LOG_FORMAT`, and with the JSON format
+    /// `AWS_LAMBDA_LOG_LEVEL` (the application log level, INFO unless given).
+    pub logging_environment: Vec<(String, String)>,
 }
 
 /// An `HttpApi` event of a function.
@@ -324,6 +328,41 @@ impl Resolver<'_> {
             .filter(|r| Self::kind(r) == "AWS::IVSChat::LoggingConfiguration")
             .map(|_| id.to_owned())
     }
+}
+
+/// The variables Lambda's advanced logging controls set in a function's process
+/// (<https://docs.aws.amazon.com/lambda/latest/dg/monitoring-cloudwatchlogs-logformat.html>,
+/// <https://docs.aws.amazon.com/lambda/latest/dg/monitoring-cloudwatchlogs-log-level.html>):
+/// `AWS_LAMBDA_LOG_FORMAT` = `LogFormat`, and, as log-level filtering needs the JSON format,
+/// `AWS_LAMBDA_LOG_LEVEL` = `ApplicationLogLevel` (INFO, Lambda's default, when not given).
+/// `SystemLogLevel` only filters Lambda's own lines, which are not written locally. SAM
+/// merges a function's `LoggingConfig` map over the Globals' one, key by key.
+fn lambda_logging_environment(
+    globals: &Value,
+    own: &Value,
+    resolver: &Resolver<'_>,
+) -> Vec<(String, String)> {
+    let setting = |key: &str| {
+        let value = match &own[key] {
+            Value::Null => &globals[key],
+            value => value,
+        };
+        resolver
+            .choose(value)
+            .and_then(Value::as_str)
+            .map(|text| resolver.resolve(text))
+            .filter(|text| !text.is_empty())
+    };
+    let Some(format) = setting("LogFormat") else {
+        return Vec::new();
+    };
+    let mut environment = Vec::new();
+    if format.eq_ignore_ascii_case("JSON") {
+        let level = setting("ApplicationLogLevel").unwrap_or_else(|| "INFO".to_owned());
+        environment.push(("AWS_LAMBDA_LOG_LEVEL".to_owned(), level));
+    }
+    environment.insert(0, ("AWS_LAMBDA_LOG_FORMAT".to_owned(), format));
+    environment
 }
 
 fn binary_of(resource: &Value) -> Option<String> {
@@ -583,6 +622,11 @@ impl StackTemplate {
                             _ => None,
                         }
                     };
+                    let logging_environment = lambda_logging_environment(
+                        &document["Globals"]["Function"]["LoggingConfig"],
+                        &properties["LoggingConfig"],
+                        &resolver,
+                    );
                     template.functions.push(FunctionDef {
                         logical_id: id.clone(),
                         binary,
@@ -592,6 +636,7 @@ impl StackTemplate {
                         log_subscriptions,
                         timeout_seconds: setting("Timeout"),
                         memory_mb: setting("MemorySize").and_then(|mb| u32::try_from(mb).ok()),
+                        logging_environment,
                     });
                 }
                 "AWS::Serverless::HttpApi" => {
@@ -796,6 +841,14 @@ mod tests {
             Some((Some(60), Some(256)))
         );
         assert_eq!(limits_of("room-janitor"), Some((Some(900), Some(256))));
+        // The Globals' LoggingConfig reaches every function as Lambda's variables.
+        assert_eq!(
+            token.logging_environment,
+            [
+                ("AWS_LAMBDA_LOG_FORMAT".to_owned(), "JSON".to_owned()),
+                ("AWS_LAMBDA_LOG_LEVEL".to_owned(), "INFO".to_owned()),
+            ]
+        );
         let api = template.apis.first().expect("an HTTP API");
         assert_eq!(api.authorizers[0].issuer, "local");
         assert_eq!(
@@ -1113,5 +1166,60 @@ Resources:
         let template =
             StackTemplate::from_document(&document, &overrides, &scope()).expect("valid");
         assert_eq!(template.rooms.len(), 1);
+    }
+
+    #[test]
+    fn logging_config_is_merged_over_the_globals_and_becomes_lambdas_variables() {
+        let function = |name: &str, logging: &str| {
+            format!(
+                "  {name}:\n    Type: AWS::Serverless::Function\n    Metadata:\n      BuildProperties:\n        Binary: {name}\n    Properties:\n      CodeUri: ./\n{logging}"
+            )
+        };
+        let document: Value = serde_saphyr::from_str(&format!(
+            "Parameters:\n  Level:\n    Type: String\n    Default: DEBUG\n\
+             Globals:\n  Function:\n    LoggingConfig:\n      LogFormat: JSON\n      ApplicationLogLevel: WARN\n      SystemLogLevel: WARN\n\
+             Resources:\n{}{}{}",
+            function("inherits", ""),
+            function(
+                "own",
+                "      LoggingConfig:\n        ApplicationLogLevel: !Ref Level\n"
+            ),
+            function("text", "      LoggingConfig:\n        LogFormat: Text\n"),
+        ))
+        .expect("yaml");
+        let template =
+            StackTemplate::from_document(&document, &BTreeMap::new(), &scope()).expect("valid");
+        let environment = |binary: &str| {
+            template
+                .functions
+                .iter()
+                .find(|f| f.binary == binary)
+                .map(|f| f.logging_environment.clone())
+                .unwrap_or_default()
+        };
+        let pair = |k: &str, v: &str| (k.to_owned(), v.to_owned());
+        assert_eq!(
+            environment("inherits"),
+            [
+                pair("AWS_LAMBDA_LOG_FORMAT", "JSON"),
+                pair("AWS_LAMBDA_LOG_LEVEL", "WARN")
+            ]
+        );
+        assert_eq!(
+            environment("own"),
+            [
+                pair("AWS_LAMBDA_LOG_FORMAT", "JSON"),
+                pair("AWS_LAMBDA_LOG_LEVEL", "DEBUG")
+            ]
+        );
+        // Level filtering needs the JSON format.
+        assert_eq!(environment("text"), [pair("AWS_LAMBDA_LOG_FORMAT", "Text")]);
+
+        let without: Value =
+            serde_saphyr::from_str(&format!("Resources:\n{}", function("plain", "")))
+                .expect("yaml");
+        let template =
+            StackTemplate::from_document(&without, &BTreeMap::new(), &scope()).expect("valid");
+        assert!(template.functions[0].logging_environment.is_empty());
     }
 }

@@ -141,6 +141,27 @@ def test_account_id_option_appears_in_arns(spawn_server, make_client):
     assert lc_arn_re(account="210987654321").match(lc["arn"])
 
 
+@pytest.mark.parametrize("region", ["ca-central-1", "xx-nowhere-1"])
+def test_a_region_without_ivs_chat_is_refused_as_aws_does(server, make_client, region):
+    with pytest.raises(ClientError) as excinfo:
+        make_client(server.endpoint, region=region).create_room()
+    error = excinfo.value.response
+    assert error["ResponseMetadata"]["HTTPStatusCode"] == 403
+    assert error["Error"]["Code"] == "InvalidSignatureException"
+    assert error["Error"]["Message"].startswith(
+        f"Credential should be scoped to a valid region, not '{region}'."
+    )
+
+
+def test_regions_option_sets_the_accepted_regions(spawn_server, make_client):
+    srv = spawn_server("--quotas", "off", "--regions", f"ca-central-1,{REGION}", "--default-region", "ca-central-1")
+    room = make_client(srv.endpoint, region="ca-central-1").create_room()
+    assert room_arn_re(region="ca-central-1").match(room["arn"]), room["arn"]
+    with pytest.raises(ClientError) as excinfo:
+        make_client(srv.endpoint, region=OTHER_REGION).list_rooms()
+    assert excinfo.value.response["Error"]["Code"] == "InvalidSignatureException"
+
+
 def test_arns_carry_the_region_of_the_signing_scope(server, make_client):
     c = make_client(server.endpoint, region=OTHER_REGION)
     room = c.create_room()

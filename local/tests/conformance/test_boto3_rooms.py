@@ -10,6 +10,7 @@ from support import (
     ACCOUNT_ID,
     LAMBDA_ARN,
     OTHER_LAMBDA_ARN,
+    OTHER_REGION,
     REGION,
     arn_id,
     assert_recent,
@@ -139,6 +140,9 @@ LONG_LAMBDA = f"arn:aws:lambda:{REGION}:{ACCOUNT_ID}:function:" + "f" * 200
         ({"messageReviewHandler": {"uri": LONG_LAMBDA[:171]}}, "messageReviewHandler.uri"),
         ({"messageReviewHandler": {"uri": f"arn:aws:lambda:{REGION}:1234:function:x"}}, "messageReviewHandler.uri"),
         ({"messageReviewHandler": {"uri": "x" + LAMBDA_ARN}}, "messageReviewHandler.uri"),
+        # The function must be in the room's account and region (Chat User Guide).
+        ({"messageReviewHandler": {"uri": f"arn:aws:lambda:{OTHER_REGION}:{ACCOUNT_ID}:function:x"}}, "messageReviewHandler.uri"),
+        ({"messageReviewHandler": {"uri": f"arn:aws:lambda:{REGION}:210987654321:function:x"}}, "messageReviewHandler.uri"),
         (
             {"messageReviewHandler": {"uri": LAMBDA_ARN, "fallbackResult": "MAYBE"}},
             "messageReviewHandler.fallbackResult",
@@ -166,6 +170,8 @@ LONG_LAMBDA = f"arn:aws:lambda:{REGION}:{ACCOUNT_ID}:function:" + "f" * 200
         "uri-171",
         "uri-short-account",
         "uri-prefixed",
+        "uri-other-region",
+        "uri-other-account",
         "fallback-enum",
         "tags-51",
         "tag-key-129",

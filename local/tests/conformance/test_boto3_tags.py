@@ -66,6 +66,13 @@ def test_tags_may_use_unicode_letters(client, room):
     assert tags_of(client, room["arn"]) == {"clé": "größe", "名前": "値"}
 
 
+def test_untag_resource_requires_tag_keys(client, room):
+    # tagKeys is required; an empty list looks on the wire like none at all.
+    client.tag_resource(resourceArn=room["arn"], tags={"stays": "1"})
+    expect_validation(client, "tagKeys", "untag_resource", resourceArn=room["arn"], tagKeys=[])
+    assert tags_of(client, room["arn"]) == {"stays": "1"}
+
+
 def test_untag_resource_ignores_absent_keys(client, resource):
     client.untag_resource(resourceArn=resource["arn"], tagKeys=["never-set"])
     assert tags_of(client, resource["arn"]) == {"created": "yes"}

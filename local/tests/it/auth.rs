@@ -336,3 +336,117 @@ async fn a_forged_body_is_refused_even_with_the_signed_bodys_hash_header() {
     response.assert_error(403, "InvalidSignatureException");
     assert_eq!(server.state().region("us-west-2").room_count(), 0);
 }
+
+/// The regions of the IVS Chat endpoints, in which a credential scope is accepted by default.
+const IVS_CHAT_REGIONS: [&str; 7] = [
+    "us-east-1",
+    "us-west-2",
+    "ap-south-1",
+    "ap-northeast-1",
+    "ap-northeast-2",
+    "eu-central-1",
+    "eu-west-1",
+];
+
+/// Asserts AWS's answer to a credential scope in a region the service is not in.
+#[track_caller]
+fn assert_invalid_region(response: &crate::support::RawResponse, region: &str) {
+    let body = response.assert_error(403, "InvalidSignatureException");
+    assert_eq!(
+        body["message"],
+        format!("Credential should be scoped to a valid region, not '{region}'. "),
+    );
+}
+
+#[tokio::test]
+async fn a_credential_scope_outside_the_services_regions_is_403_as_aws_answers() {
+    let server = start().await;
+    for region in ["Bad_Region", "xx-nowhere-1", "ca-central-1"] {
+        let signing = Signing {
+            region: region.into(),
+            ..Signing::valid()
+        };
+        let response = send(
+            &server,
+            signed_as(&server, Method::POST, "/CreateRoom", b"{}", &signing),
+        )
+        .await;
+        assert_invalid_region(&response, region);
+        assert_eq!(server.state().region(region).room_count(), 0);
+    }
+    let err = client_with(&server, |settings| settings.region = "sa-east-1".into())
+        .list_rooms()
+        .send()
+        .await
+        .expect_err("IVS Chat has no endpoint in sa-east-1");
+    assert_eq!(err.code(), Some("InvalidSignatureException"));
+    for region in IVS_CHAT_REGIONS {
+        let arn = create_room(&client_with(&server, |settings| {
+            settings.region = region.into()
+        }))
+        .await;
+        assert!(
+            arn.starts_with(&format!("arn:aws:ivschat:{region}:")),
+            "{arn}"
+        );
+    }
+}
+
+#[tokio::test]
+async fn the_accepted_regions_can_be_configured() {
+    let server = start_with(|config| {
+        config.regions = vec!["ca-central-1".into(), "us-west-2".into()];
+        config.default_region = "ca-central-1".into();
+    })
+    .await;
+    let arn = create_room(&client_with(&server, |settings| {
+        settings.region = "ca-central-1".into()
+    }))
+    .await;
+    assert!(arn.starts_with("arn:aws:ivschat:ca-central-1:"), "{arn}");
+    create_room(&client(&server)).await;
+    let signing = Signing {
+        region: "eu-west-1".into(),
+        ..Signing::valid()
+    };
+    let response = send(
+        &server,
+        signed_as(&server, Method::POST, "/ListRooms", b"{}", &signing),
+    )
+    .await;
+    assert_invalid_region(&response, "eu-west-1");
+}
+
+#[tokio::test]
+async fn without_signature_checks_a_scope_outside_the_regions_is_still_refused() {
+    let server = start_with(|config| config.no_verify_signatures = true).await;
+    let signing = Signing {
+        secret_access_key: "anything".into(),
+        region: "Bad_Region".into(),
+        ..Signing::valid()
+    };
+    let response = send(
+        &server,
+        signed_as(&server, Method::POST, "/CreateRoom", b"{}", &signing),
+    )
+    .await;
+    assert_invalid_region(&response, "Bad_Region");
+    assert_eq!(server.state().region("Bad_Region").room_count(), 0);
+}
+
+#[tokio::test]
+async fn a_default_region_outside_the_regions_stops_the_server_from_starting() {
+    for no_verify_signatures in [true, false] {
+        let mut config = ivschat_local::ServeConfig::for_tests();
+        config.no_verify_signatures = no_verify_signatures;
+        config.default_region = "Bad_Region".into();
+        let Err(error) = ivschat_local::Server::bind(config).await else {
+            panic!("the server started in Bad_Region");
+        };
+        let message = error.to_string();
+        assert!(
+            message.contains("Bad_Region") && message.contains("--default-region"),
+            "{message}"
+        );
+    }
+}

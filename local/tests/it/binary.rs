@@ -10,7 +10,7 @@ use tokio::process::{Child, Command};
 const BINARY: &str = env!("CARGO_BIN_EXE_ivschat-local");
 
 /// Every `serve` option and the environment variable that sets it.
-const OPTIONS: [(&str, &str); 12] = [
+const OPTIONS: [(&str, &str); 13] = [
     ("--listen", "IVSCHAT_LOCAL_LISTEN"),
     ("--account-id", "IVSCHAT_LOCAL_ACCOUNT_ID"),
     ("--access-key-id", "IVSCHAT_LOCAL_ACCESS_KEY_ID"),
@@ -20,6 +20,7 @@ const OPTIONS: [(&str, &str); 12] = [
         "IVSCHAT_LOCAL_NO_VERIFY_SIGNATURES",
     ),
     ("--default-region", "IVSCHAT_LOCAL_DEFAULT_REGION"),
+    ("--regions", "IVSCHAT_LOCAL_REGIONS"),
     ("--quotas", "IVSCHAT_LOCAL_QUOTAS"),
     ("--quota-scale", "IVSCHAT_LOCAL_QUOTA_SCALE"),
     ("--max-rooms", "IVSCHAT_LOCAL_MAX_ROOMS"),
@@ -215,4 +216,57 @@ async fn a_port_in_use_is_reported_and_the_binary_fails() {
     let stderr = String::from_utf8_lossy(&output.stderr);
     assert!(stderr.contains(&address), "{stderr}");
     assert!(output.stdout.is_empty());
+}
+
+#[tokio::test]
+async fn a_default_region_where_the_service_is_not_is_refused_at_startup() {
+    let output = command()
+        .args(["serve", "--listen", "127.0.0.1:0", "--no-verify-signatures"])
+        .args(["--default-region", "xx-nowhere-1"])
+        .output()
+        .await
+        .expect("the binary runs");
+    assert!(!output.status.success());
+    let stderr = String::from_utf8_lossy(&output.stderr);
+    assert!(
+        stderr.contains("xx-nowhere-1") && stderr.contains("--regions"),
+        "{stderr}"
+    );
+    assert!(output.stdout.is_empty());
+}
+
+#[tokio::test]
+async fn an_environment_variable_sets_the_accepted_regions() {
+    let mut command = command();
+    command
+        .args(["serve", "--listen", "127.0.0.1:0", "--quotas", "off"])
+        .env("IVSCHAT_LOCAL_REGIONS", "us-west-2,ca-central-1")
+        .env("IVSCHAT_LOCAL_DEFAULT_REGION", "ca-central-1");
+
+    let (mut child, endpoint) = serve(command).await;
+
+    let mut settings = EndpointSettings::local(&endpoint);
+    settings.max_attempts = 1;
+    settings.region = "ca-central-1".into();
+    let room = for_endpoint(&settings)
+        .create_room()
+        .send()
+        .await
+        .expect("ca-central-1 is accepted");
+    assert!(
+        room.arn()
+            .is_some_and(|arn| arn.starts_with("arn:aws:ivschat:ca-central-1:")),
+        "{room:?}"
+    );
+    settings.region = "eu-west-1".into();
+    let error = for_endpoint(&settings)
+        .list_rooms()
+        .send()
+        .await
+        .expect_err("eu-west-1 is not in the list");
+    assert_eq!(
+        aws_sdk_ivschat::error::ProvideErrorMetadata::code(&error),
+        Some("InvalidSignatureException")
+    );
+    child.kill().await.expect("the server stops");
 }

@@ -237,3 +237,88 @@ fn uuid_like() -> String {
             .unwrap_or(0)
     )
 }
+
+/// Log group, bucket and stream names such as `..`, `.` and `a/../../x` are valid in AWS; each
+/// must land in a folder (or file) of its own inside its destination's folder.
+#[tokio::test]
+async fn dot_and_slash_destination_names_stay_in_their_own_folders() {
+    let parent = std::env::temp_dir().join(format!("ivschat-it-odd-names-{}", uuid_like()));
+    let data_dir = parent.join("data");
+    let dir = data_dir.clone();
+    let server = start_with(move |config| config.data_dir = dir).await;
+    let client = client(&server);
+    let log_group = |name: &str| {
+        DestinationConfiguration::CloudWatchLogs(
+            CloudWatchLogsDestinationConfiguration::builder()
+                .log_group_name(name)
+                .build()
+                .expect("cwl"),
+        )
+    };
+    let stream = |name: &str| {
+        DestinationConfiguration::Firehose(
+            FirehoseDestinationConfiguration::builder()
+                .delivery_stream_name(name)
+                .build()
+                .expect("firehose"),
+        )
+    };
+    let bucket = DestinationConfiguration::S3(
+        S3DestinationConfiguration::builder()
+            .bucket_name("...")
+            .build()
+            .expect("s3"),
+    );
+    // A room takes at most three logging configurations.
+    let rooms = [
+        vec![log_group(".."), log_group("."), log_group("a/../../x")],
+        vec![stream(".."), stream("."), bucket],
+    ];
+    let mut room_ids = Vec::new();
+    for destinations in rooms {
+        let mut arns = Vec::new();
+        for destination in destinations {
+            let config = client
+                .create_logging_configuration()
+                .destination_configuration(destination)
+                .send()
+                .await
+                .expect("a valid destination name");
+            arns.push(config.arn().expect("arn").to_owned());
+        }
+        let room = client
+            .create_room()
+            .set_logging_configuration_identifiers(Some(arns))
+            .send()
+            .await
+            .expect("CreateRoom");
+        client
+            .send_event()
+            .room_identifier(room.arn().expect("arn"))
+            .event_name("app:odd")
+            .send()
+            .await
+            .expect("SendEvent");
+        room_ids.push(room.id().expect("id").to_owned());
+    }
+
+    let files = wait_for_records(&parent, 6, 1).await;
+    let stream_file = format!("aws%2FIVSChatLogs%2F1.0%2Froom_{}.ndjson", room_ids[0]);
+    let cloudwatch = data_dir.join("cloudwatch-logs");
+    let expected = [
+        cloudwatch.join("%2E.").join(&stream_file),
+        cloudwatch.join("%2E").join(&stream_file),
+        cloudwatch.join("a%2F..%2F..%2Fx").join(&stream_file),
+        data_dir.join("firehose/%2E..ndjson"),
+        data_dir.join("firehose/%2E.ndjson"),
+    ];
+    for path in &expected {
+        assert!(files.contains(path), "{} not in {files:?}", path.display());
+    }
+    let s3 = data_dir.join("s3/%2E..").join(format!(
+        "AWSLogs/{ACCOUNT}/IVSChatLogs/1.0/{REGION}/room_{}",
+        room_ids[1]
+    ));
+    assert!(files.iter().any(|f| f.starts_with(&s3)), "{files:?}");
+    let _ = std::fs::remove_dir_all(&parent);
+}

@@ -447,3 +447,96 @@ async fn up_refuses_a_filter_pattern_it_cannot_apply() {
     );
     let _ = std::fs::remove_dir_all(&folder);
 }
+
+/// A function as `room-janitor` is declared: a rate in its environment, and the Globals'
+/// `LoggingConfig` (JSON) with its own application log level.
+const OVERRIDE_TEMPLATE: &str = r#"
+AWSTemplateFormatVersion: "2010-09-09"
+Transform: AWS::Serverless-2016-10-31
+Globals:
+  Function:
+    LoggingConfig:
+      LogFormat: JSON
+      ApplicationLogLevel: WARN
+      SystemLogLevel: WARN
+Resources:
+  JanitorFunction:
+    Type: AWS::Serverless::Function
+    Metadata:
+      BuildMethod: rust-cargolambda
+      BuildProperties:
+        Binary: ivschat-local-fixture-function
+    Properties:
+      CodeUri: ./
+      LoggingConfig:
+        ApplicationLogLevel: DEBUG
+      Environment:
+        Variables:
+          JANITOR_DELETE_TPS: "5"
+          KEPT: from-the-template
+"#;
+
+#[tokio::test]
+async fn up_lets_the_users_function_env_win_over_the_template_and_says_so() {
+    let folder = std::env::temp_dir().join(format!("ivschat-up-override-{}", std::process::id()));
+    std::fs::create_dir_all(&folder).expect("a folder");
+    let template = folder.join("template.yaml");
+    std::fs::write(&template, OVERRIDE_TEMPLATE).expect("the template");
+    let mut serve = ServeConfig::for_tests();
+    serve.data_dir = folder.join("data");
+    serve.quota_scale = 10.0;
+    serve.function_env = vec![(
+        "ivschat-local-fixture-function".into(),
+        "JANITOR_DELETE_TPS".into(),
+        "50".into(),
+    )];
+    let config = UpConfig {
+        serve,
+        template,
+        api_listen: "127.0.0.1:0".parse().expect("address"),
+        parameters: Vec::new(),
+        no_build: true,
+        functions_dir: PathBuf::from(FIXTURE).parent().map(PathBuf::from),
+    };
+    let stack = up(config).await.expect("the stack comes up");
+
+    let arn = "arn:aws:lambda:us-east-1:123456789012:function:ivschat-local-fixture-function";
+    let variable = |name: &'static str| {
+        let invoker = stack.server.function_invoker();
+        async move {
+            let payload = bytes::Bytes::from(format!(r#"{{"Content":"echo-env {name}"}}"#));
+            let output = invoker
+                .invoke(arn, payload, std::time::Duration::from_secs(10))
+                .await
+                .expect("the function answers");
+            let answer: Value = serde_json::from_slice(&output).expect("JSON");
+            answer["Content"].as_str().unwrap_or_default().to_owned()
+        }
+    };
+    assert_eq!(
+        variable("JANITOR_DELETE_TPS").await,
+        "50",
+        "the user's value"
+    );
+    assert_eq!(variable("KEPT").await, "from-the-template");
+    // LoggingConfig reaches the process as Lambda's variables.
+    assert_eq!(variable("AWS_LAMBDA_LOG_FORMAT").await, "JSON");
+    assert_eq!(variable("AWS_LAMBDA_LOG_LEVEL").await, "DEBUG");
+
+    assert_eq!(
+        stack.environment_overrides,
+        [ivschat_local::stack::EnvironmentOverride {
+            function: "ivschat-local-fixture-function".into(),
+            variable: "JANITOR_DELETE_TPS".into(),
+            stack_value: "5".into(),
+            user_value: "50".into(),
+        }]
+    );
+    let described = stack.describe();
+    assert!(
+        described.contains(r#"ivschat-local-fixture-function: JANITOR_DELETE_TPS "5" -> "50""#),
+        "{described}"
+    );
+    drop(stack);
+    let _ = std::fs::remove_dir_all(&folder);
+}

@@ -114,6 +114,11 @@ pub async fn create_logging_configuration(client: &Client, bucket_name: &str) ->
     config.arn().expect("a configuration ARN").to_owned()
 }
 
+/// A resource ARN as the `{resourceArn}` label of a tag path (`:` and `/` percent-encoded).
+pub fn encode_label(arn: &str) -> String {
+    arn.replace(':', "%3A").replace('/', "%2F")
+}
+
 /// The id at the end of an ARN.
 pub fn id_of(arn: &str) -> &str {
     arn.rsplit('/').next().unwrap_or_default()

@@ -11,7 +11,11 @@ use aws_sdk_ivschat::operation::untag_resource::UntagResourceError;
 use aws_sdk_ivschat::types::ValidationExceptionReason;
 use aws_sdk_ivschat::Client;
 
-use crate::support::{client, create_logging_configuration, create_room, room_arn, start};
+use http::Method;
+
+use crate::support::{
+    client, create_logging_configuration, create_room, encode_label, room_arn, send, signed, start,
+};
 
 async fn tags_of(client: &Client, arn: &str) -> HashMap<String, String> {
     client
@@ -452,10 +456,11 @@ async fn tag_keys_with_characters_outside_the_aws_tag_set_are_rejected() {
     }
 }
 
-/// The model's `TagKeyList` is `min: 0`, so an SDK may send UntagResource with no keys; on
-/// the wire that is a DELETE without `tagKeys`, which should then remove nothing.
+/// The model makes `tagKeys` required. An empty list (its `TagKeyList` allows one) looks on the
+/// wire like a DELETE without `tagKeys`: both are a ValidationException on `tagKeys`, as the
+/// model's other required members are reported, and remove nothing.
 #[tokio::test]
-async fn untag_resource_with_an_empty_key_list_removes_nothing() {
+async fn untag_resource_without_tag_keys_is_a_validation_exception() {
     let server = start().await;
     let client = client(&server);
     let room = client
@@ -466,13 +471,28 @@ async fn untag_resource_with_an_empty_key_list_removes_nothing() {
         .expect("CreateRoom");
     let arn = room.arn().expect("arn");
 
-    client
+    let err = client
         .untag_resource()
         .resource_arn(arn)
         .set_tag_keys(Some(Vec::new()))
         .send()
         .await
-        .expect("an empty key list is valid (TagKeyList min 0)");
+        .expect_err("tagKeys is required")
+        .into_service_error();
+    let UntagResourceError::ValidationException(e) = err else {
+        panic!("expected ValidationException, got {err:?}")
+    };
+    let fields: Vec<&str> = e.field_list().iter().map(|f| f.name()).collect();
+    assert_eq!(fields, ["tagKeys"]);
+    assert_eq!(
+        e.reason(),
+        &aws_sdk_ivschat::types::ValidationExceptionReason::FieldValidationFailed
+    );
+
+    let path = format!("/tags/{}", encode_label(arn));
+    let response = send(&server, signed(&server, Method::DELETE, &path, b"")).await;
+    let body = response.assert_error(400, "ValidationException");
+    assert_eq!(body["fieldList"][0]["name"], "tagKeys");
 
     assert_eq!(tags_of(&client, arn).await, map(&[("stays", "1")]));
 }

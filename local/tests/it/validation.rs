@@ -180,7 +180,7 @@ async fn review_handler_uri_must_match_the_corrected_lambda_arn_pattern() {
     );
     for good in [
         "arn:aws:lambda:us-west-2:123456789012:function:review",
-        "arn:aws:lambda:eu-central-1:123456789012:function:review:live",
+        "arn:aws:lambda:us-west-2:123456789012:function:review:live",
         ok.as_str(),
     ] {
         client
@@ -326,4 +326,70 @@ async fn logging_configuration_identifiers_must_be_logging_configuration_arns_in
         panic!("expected ValidationException, got {err:?}")
     };
     assert_eq!(e.field_list()[0].name(), "identifier");
+}
+
+/// The Chat User Guide: the review handler must be in the room's account and region.
+#[tokio::test]
+async fn a_review_handler_in_another_account_or_region_is_refused_naming_the_uri() {
+    let server = start().await;
+    let client = client(&server);
+    let elsewhere = [
+        "arn:aws:lambda:eu-central-1:123456789012:function:review",
+        "arn:aws:lambda:us-west-2:210987654321:function:review",
+        "arn:aws:lambda:us-east-1:210987654321:function:review:live",
+    ];
+    for uri in elsewhere {
+        let fields = refused_create_room_fields(
+            &client,
+            client.create_room().message_review_handler(handler(uri)),
+        )
+        .await;
+        assert_eq!(fields, ["messageReviewHandler.uri"], "{uri}");
+    }
+
+    let arn = create_room(&client).await;
+    for uri in elsewhere {
+        let err = client
+            .update_room()
+            .identifier(&arn)
+            .message_review_handler(handler(uri))
+            .send()
+            .await
+            .expect_err("a handler elsewhere")
+            .into_service_error();
+        let UpdateRoomError::ValidationException(e) = err else {
+            panic!("expected ValidationException, got {err:?}")
+        };
+        let field = e.field_list().first().expect("one field");
+        assert_eq!(field.name(), "messageReviewHandler.uri");
+        assert!(
+            field.message().contains("123456789012") && field.message().contains("us-west-2"),
+            "{field:?}"
+        );
+    }
+    let room = client
+        .get_room()
+        .identifier(&arn)
+        .send()
+        .await
+        .expect("GetRoom");
+    assert!(room.message_review_handler().is_none(), "{room:?}");
+
+    // The room's own account and region, and an empty uri (detach), are fine.
+    client
+        .update_room()
+        .identifier(&arn)
+        .message_review_handler(handler(
+            "arn:aws:lambda:us-west-2:123456789012:function:review",
+        ))
+        .send()
+        .await
+        .expect("a handler of the room's account and region");
+    client
+        .update_room()
+        .identifier(&arn)
+        .message_review_handler(handler(""))
+        .send()
+        .await
+        .expect("an empty uri detaches");
 }

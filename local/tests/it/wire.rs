@@ -5,7 +5,7 @@
 use http::Method;
 
 use crate::support::{
-    client, create_room, id_of, room_arn, send, signed, start, start_with, Connection,
+    client, create_room, encode_label, id_of, room_arn, send, signed, start, start_with, Connection,
 };
 
 /// Sends `bad` and then a good ListRooms on the same connection; returns the first answer's body.
@@ -330,9 +330,4 @@ async fn the_tag_path_label_is_percent_decoded_before_use() {
     .await;
     assert_eq!(response.status.as_u16(), 200, "{:?}", response.body);
     assert_eq!(response.json()["tags"]["k"], "v");
-}
-
-/// Percent-encodes an ARN as one path label, as SDKs do (`:` → `%3A`, `/` → `%2F`).
-fn encode_label(arn: &str) -> String {
-    arn.replace(':', "%3A").replace('/', "%2F")
 }
