@@ -3,7 +3,7 @@
 
 use serde_json::json;
 
-use crate::stack::{next_of, say, start, until_closed};
+use crate::stack::{connect, next_of, say, start, until_closed};
 
 #[tokio::test]
 async fn a_room_ban_disconnects_the_user_and_stops_new_tokens_until_lifted() {
@@ -191,6 +191,41 @@ async fn deletions_disconnects_and_events_reach_connected_clients() {
     assert!(events
         .iter()
         .any(|e| e["EventName"] == "aws:DISCONNECT_USER"));
+}
+
+#[tokio::test]
+async fn a_token_fetched_before_a_ban_gets_no_message_into_the_room() {
+    let stack = start(|_| {}).await;
+    let moderator = stack.moderator();
+    // A room reviewed by message-review, which checks every sender against the bans.
+    let room = stack.room(json!({})).await;
+    let early_token = stack.chat_token(&room, "troll", &[]).await;
+    let mut bystander = stack.join(&room, "bystander", &[]).await;
+
+    stack
+        .call(
+            "PUT",
+            &format!("/rooms/{room}/bans/troll"),
+            Some(&moderator),
+            r#"{"reason":"raid"}"#,
+        )
+        .await
+        .expect(200);
+
+    // The token still opens a connection (tokens cannot be revoked)...
+    let mut troll = connect(&early_token).await;
+    say(&mut troll, "I am back").await;
+    // ...but nothing it sends is delivered: the review refuses the banned sender.
+    let refused = next_of(&mut troll, "ERROR").await;
+    assert_eq!(refused["ErrorCode"], 406, "{refused}");
+    let message = refused["ErrorMessage"].as_str().expect("a message");
+    assert!(message.contains("banned"), "{message}");
+    say(&mut bystander, "all quiet").await;
+    let seen = next_of(&mut bystander, "MESSAGE").await;
+    assert_eq!(
+        seen["Content"], "all quiet",
+        "the banned message never arrived: {seen}"
+    );
 }
 
 #[tokio::test]

@@ -179,16 +179,27 @@ impl Stack {
 
     /// A chat connection to `room` as `user` (a token from the chat-token route).
     pub async fn join(&self, room: &str, user: &str, groups: &[&str]) -> Socket {
-        let answer = self
-            .call(
-                "POST",
-                &format!("/rooms/{room}/chat-token"),
-                Some(&self.jwt(user, groups)),
-                "",
-            )
-            .await
-            .expect(200)
-            .json();
+        let answer = self.chat_token(room, user, groups).await;
+        connect(&answer).await
+    }
+
+    /// The chat-token route's answer for `user` in `room`.
+    pub async fn chat_token(&self, room: &str, user: &str, groups: &[&str]) -> Value {
+        self.call(
+            "POST",
+            &format!("/rooms/{room}/chat-token"),
+            Some(&self.jwt(user, groups)),
+            "",
+        )
+        .await
+        .expect(200)
+        .json()
+    }
+}
+
+/// A chat connection with the token of a chat-token `answer`.
+pub async fn connect(answer: &Value) -> Socket {
+    {
         let endpoint = answer["chatEndpoint"].as_str().expect("a chat endpoint");
         let mut request = endpoint.into_client_request().expect("a request");
         request.headers_mut().insert(
