@@ -161,7 +161,8 @@ async fn ban_window(env: &[(&str, String)], store: &DynamoBanStore) {
         let sender = tokio::spawn(async move {
             let mut n = 0u32;
             loop {
-                let frame = json!({"Action": "SEND_MESSAGE", "RequestId": n.to_string(), "Content": "hi"});
+                let frame =
+                    json!({"Action": "SEND_MESSAGE", "RequestId": n.to_string(), "Content": "hi"});
                 if write.send(Message::text(frame.to_string())).await.is_err() {
                     return;
                 }

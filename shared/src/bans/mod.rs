@@ -24,11 +24,11 @@ pub use dynamo::{
     TableSchema, MAX_PAGE_LIMIT, TABLE_NAME_VAR, TABLE_SCHEMA,
 };
 pub use error::{BanStoreError, BanValidationError};
-pub use sender_check::{SenderBanCheck, SenderCheckSettings, SenderStatus};
 pub use model::{
     Ban, BanPage, BanScope, RoomId, UserId, MAX_BANNED_BY_CHARS, MAX_REASON_CHARS,
     MAX_ROOM_ID_CHARS, MAX_USER_ID_CHARS,
 };
+pub use sender_check::{SenderBanCheck, SenderCheckSettings, SenderStatus};
 
 /// Where bans are kept. `now` is the caller's clock: a ban whose expiry is not after `now`
 /// is over, whether or not it is still stored.
