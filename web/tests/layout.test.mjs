@@ -148,7 +148,7 @@ browserTest('on a wide window rooms, chat and moderation sit side by side', asyn
     await mod.locator('#ban-list li[data-user-id="troll"]').waitFor({ timeout: WAIT_MS });
     await mod.locator('#moderation-status').evaluate((node) => { node.textContent = ''; });
     const file = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..', 'screenshot.png');
-    await mod.screenshot({ path: file, clip: { x: 0, y: 0, width: WIDE.width, height: 540 } });
+    await mod.screenshot({ path: file, clip: { x: 0, y: 0, width: WIDE.width, height: 760 } });
     await mod.getByRole('button', { name: 'Unban troll' }).click();
     console.log(`wrote ${file}`);
   }
