@@ -1,19 +1,29 @@
-//! The library every ivschat-serverless function uses. For now: the IVS Chat client, built
-//! once at cold start, with the endpoint override that points it at the local service.
-//! The moderation engine reviews chat messages; `review` is the message-review handler's
-//! contract with IVS Chat. Later issues add configuration, domain types
-//! and error mapping.
+//! The library every ivschat-serverless function uses. Its layers, from the bottom:
+//!
+//! - [`ids`]: user and room ids, IVS Chat resource ids and ARNs (knows nothing else);
+//! - [`aws`]: the SDK configuration loaded once per cold start, the IVS Chat and DynamoDB
+//!   clients, DynamoDB's batch calls;
+//! - [`bans`] (the ban store), [`history`] (chat history), [`janitor`] (the room janitor),
+//!   [`room_tags`] (the tags the stack reads and writes);
+//! - [`http_api`]: what the HTTP functions share (the caller, the one error type, `serve`),
+//!   and the routes' domains: [`chat_tokens`] (room admission and tokens), [`admin_api`],
+//!   [`moderation_api`].
+//!
+//! Beside them, [`moderation`] is the moderation engine and [`review`] the message-review
+//! handler's contract with IVS Chat.
 
 pub mod admin_api;
+pub mod aws;
 pub mod bans;
 pub mod chat_tokens;
-mod dynamo_batch;
-mod dynamo_schema;
 pub mod history;
 pub mod http_api;
-pub mod ivs_client;
+pub mod ids;
 pub mod janitor;
 pub mod moderation;
 pub mod moderation_api;
 pub mod review;
 pub mod room_tags;
+
+/// The IVS Chat client's builders under their older name; the same as [`aws::ivs`].
+pub use aws::ivs as ivs_client;

@@ -10,7 +10,7 @@ use shared::admin_api::{AdminApi, AdminConfig};
 async fn main() -> Result<(), Error> {
     lambda_http::tracing::init_default_subscriber();
     let config = AdminConfig::from_env()?;
-    let api = AdminApi::new(shared::ivs_client::from_env().await, config);
+    let api = AdminApi::new(shared::aws::ivs::from_env().await, config);
     let api = &api;
     run(service_fn(move |request: Request| async move {
         Ok::<_, Error>(router::handle(api, request).await)

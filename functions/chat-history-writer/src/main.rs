@@ -12,7 +12,7 @@ async fn main() -> Result<(), Error> {
     lambda_runtime::tracing::init_default_subscriber();
     let config = HistoryConfig::from_env()?;
     let store = HistoryStore::new(
-        shared::bans::client_from_env().await,
+        shared::aws::dynamo::client_from_env().await,
         config.table_name.clone(),
     );
     let (store, config) = (&store, &config);

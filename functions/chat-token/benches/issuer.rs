@@ -4,7 +4,6 @@
 //!
 //! Run: `cargo bench -p chat-token --bench issuer` (needs moto: `MOTO_SERVER` or `.venv`).
 
-use std::path::PathBuf;
 use std::sync::Arc;
 use std::time::{Duration, Instant};
 
@@ -19,7 +18,8 @@ use ivschat_local::identity::{generate_key_pem, TokenRequest};
 use ivschat_local::{ServeConfig, Server};
 use moto::MotoServer;
 use shared::bans::{create_table, DynamoBanStore};
-use shared::chat_tokens::{Caller, ChatTokenConfig, SignedIn, TokenAsk, TokenIssuer};
+use shared::chat_tokens::{Caller, ChatTokenConfig, RoomGate, SignedIn, TokenAsk, TokenIssuer};
+use shared::ids::ResourceNames;
 use shared::ivs_client::{self, EndpointSettings};
 
 const FUNCTION_ARN: &str = "arn:aws:lambda:us-east-1:123456789012:function:chat-token";
@@ -48,19 +48,13 @@ async fn main() {
     create_table(&dynamo, "bans").await.expect("the bans table");
 
     let mut config = ServeConfig::for_tests();
-    config.functions = vec![(
-        "chat-token".into(),
-        PathBuf::from(env!("CARGO_BIN_EXE_chat-token")),
-    )];
-    config.function_env = vec![
-        ("chat-token".into(), "BANS_TABLE_NAME".into(), "bans".into()),
-        (
-            "chat-token".into(),
-            "AWS_ENDPOINT_URL_DYNAMODB".into(),
-            moto.endpoint().into(),
-        ),
-        ("chat-token".into(), "RUST_LOG".into(), "warn".into()),
-    ];
+    config.functions = vec![ivschat_local::FunctionSpec::new(
+        "chat-token",
+        env!("CARGO_BIN_EXE_chat-token"),
+    )
+    .env("BANS_TABLE_NAME", "bans")
+    .env("AWS_ENDPOINT_URL_DYNAMODB", moto.endpoint())
+    .env("RUST_LOG", "warn")];
     let server = Server::bind(config).await.expect("bind").spawn();
     let mut settings = EndpointSettings::local(server.endpoint_url());
     settings.region = "us-east-1".into();
@@ -71,9 +65,13 @@ async fn main() {
     // 1. The issuer in process: own time = total − waits for IVS Chat and DynamoDB.
     let issuer = TokenIssuer::new(
         ivs.clone(),
-        DynamoBanStore::new(dynamo, "bans").expect("a store"),
-        ChatTokenConfig::for_tests(),
+        RoomGate::new(
+            ivs.clone(),
+            DynamoBanStore::new(dynamo, "bans").expect("a store"),
+            ChatTokenConfig::for_tests(),
+        ),
     );
+    let names = ResourceNames::of_function(FUNCTION_ARN).expect("a function ARN");
     let caller = Caller::SignedIn(SignedIn {
         user_id: "alice".into(),
         groups: vec!["subscribers".into()],
@@ -86,7 +84,7 @@ async fn main() {
         let started = Instant::now();
         let token = issuer
             .issue(
-                FUNCTION_ARN,
+                &names,
                 &room_id,
                 &caller,
                 &TokenAsk::default(),

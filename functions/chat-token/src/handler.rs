@@ -1,13 +1,41 @@
 //! The handler: an API Gateway request for a room's chat token in, a JSON answer out. Every
-//! refusal has its status and a message; failures of other services answer 500 with the
-//! request id only. Tokens, JWTs and attributes are never logged.
+//! refusal has its status and a message (`shared::http_api::serve` answers and logs it);
+//! failures of other services answer 500 with the request id only. Tokens, JWTs and
+//! attributes are never logged.
 
 use lambda_http::{Body, Request, Response};
 use serde::Deserialize;
 use serde_json::json;
 use shared::bans::BanStore;
-use shared::chat_tokens::{Caller, Capability, IssueError, TokenAsk, TokenIssuer};
-use shared::http_api::ApiRequest;
+use shared::chat_tokens::{Capability, TokenAsk, TokenIssuer};
+use shared::http_api::{serve, ApiError, ApiRequest, RouteAction, Routes};
+use shared::ids::ResourceNames;
+
+/// The token routes.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Action {
+    /// `POST /rooms/{roomId}/chat-token`: a signed-in caller (the gateway checked the JWT).
+    ChatToken,
+    /// `POST /rooms/{roomId}/viewer-token`: anyone, view-only where the room allows it.
+    ViewerToken,
+}
+
+impl RouteAction for Action {
+    fn of_route(route_key: &str) -> Option<Self> {
+        match route_key {
+            "POST /rooms/{roomId}/chat-token" => Some(Action::ChatToken),
+            "POST /rooms/{roomId}/viewer-token" => Some(Action::ViewerToken),
+            _ => None,
+        }
+    }
+
+    fn name(self) -> &'static str {
+        match self {
+            Action::ChatToken => "CreateChatToken",
+            Action::ViewerToken => "CreateViewerToken",
+        }
+    }
+}
 
 /// The optional request body.
 #[derive(Debug, Default, Deserialize)]
@@ -18,10 +46,10 @@ struct TokenRequestBody {
 }
 
 /// What the request asks, or why it cannot be read.
-fn ask_of(request: &ApiRequest) -> Result<TokenAsk, IssueError> {
+fn ask_of(request: &ApiRequest) -> Result<TokenAsk, ApiError> {
     let body: TokenRequestBody = request
         .body()
-        .map_err(|error| IssueError::BadRequest(error.to_string()))?;
+        .map_err(|error| ApiError::BadRequest(error.to_string()))?;
     let capabilities = match body.capabilities {
         None => None,
         Some(names) => Some(
@@ -29,7 +57,7 @@ fn ask_of(request: &ApiRequest) -> Result<TokenAsk, IssueError> {
                 .iter()
                 .map(|name| {
                     Capability::parse(name).ok_or_else(|| {
-                        IssueError::BadRequest(format!(
+                        ApiError::BadRequest(format!(
                             "unknown capability {name}; use SEND_MESSAGE, DELETE_MESSAGE or DISCONNECT_USER"
                         ))
                     })
@@ -48,78 +76,60 @@ pub(crate) async fn handle<B: BanStore>(
     issuer: &TokenIssuer<B>,
     request: Request,
 ) -> Response<Body> {
+    let access = &issuer.config().access;
+    let request = &ApiRequest::new(request, access);
+    let routes = Routes {
+        access,
+        permission: None,
+        audit_target: None,
+    };
+    serve(request, routes, |_: Action| issue(issuer, request)).await
+}
+
+/// Issues the token the request asks for (both routes alike: who the caller is decides).
+async fn issue<B: BanStore>(
+    issuer: &TokenIssuer<B>,
+    request: &ApiRequest,
+) -> Result<Response<Body>, ApiError> {
     let started = std::time::Instant::now();
-    let request = ApiRequest::new(request, &issuer.config().access);
-    let request_id = request.request_id.clone();
-    let caller = request.caller.clone();
     let room_id = request.optional_path("roomId").unwrap_or_default();
-    let function_arn = request.function_arn.clone();
-    let outcome = match ask_of(&request) {
-        Ok(ask) => {
-            issuer
-                .issue(
-                    &function_arn,
-                    &room_id,
-                    &caller,
-                    &ask,
-                    time::OffsetDateTime::now_utc(),
-                )
-                .await
-        }
-        Err(error) => Err(error),
-    };
-    let user = match &caller {
-        Caller::SignedIn(user) => user.user_id.as_str(),
-        Caller::Anonymous => "(anonymous)",
-    };
-    match outcome {
-        Ok(token) => {
-            let capabilities: Vec<&str> = token.capabilities.iter().map(|c| c.as_str()).collect();
-            let own_us = started
-                .elapsed()
-                .saturating_sub(token.remote_time)
-                .as_micros() as u64;
-            log_issued(&Issued {
-                request_id: &request_id,
-                room_id: &room_id,
-                user,
-                issued_to: &token.user_id,
-                role: token.role.as_str(),
-                capabilities: &capabilities,
-                own_us,
-            });
-            shared::http_api::json(
-                200,
-                &json!({
-                    "token": token.token,
-                    "tokenExpirationTime": token.token_expiration_time,
-                    "sessionExpirationTime": token.session_expiration_time,
-                    "chatEndpoint": token.chat_endpoint,
-                    "userId": token.user_id,
-                    "role": token.role.as_str(),
-                    "capabilities": capabilities,
-                }),
-            )
-        }
-        Err(error) => {
-            match &error {
-                IssueError::Internal(detail) => {
-                    tracing::error!(request_id, room_id, user, detail, "chat token failed")
-                }
-                refusal => {
-                    tracing::info!(
-                        request_id,
-                        room_id,
-                        user,
-                        status = refusal.status(),
-                        code = refusal.code(),
-                        "chat token refused"
-                    )
-                }
-            }
-            error.response(&request_id)
-        }
-    }
+    let ask = ask_of(request)?;
+    let names = ResourceNames::of_function(&request.function_arn)?;
+    let token = issuer
+        .issue(
+            &names,
+            &room_id,
+            &request.caller,
+            &ask,
+            time::OffsetDateTime::now_utc(),
+        )
+        .await?;
+    let capabilities: Vec<&str> = token.capabilities.iter().map(|c| c.as_str()).collect();
+    let own_us = started
+        .elapsed()
+        .saturating_sub(token.remote_time)
+        .as_micros() as u64;
+    log_issued(&Issued {
+        request_id: &request.request_id,
+        room_id: &room_id,
+        user: request.actor(),
+        issued_to: &token.user_id,
+        role: token.role.as_str(),
+        capabilities: &capabilities,
+        own_us,
+    });
+    Ok(shared::http_api::json(
+        200,
+        &json!({
+            "token": token.token,
+            "tokenExpirationTime": token.token_expiration_time,
+            "sessionExpirationTime": token.session_expiration_time,
+            "chatEndpoint": token.chat_endpoint,
+            "userId": token.user_id,
+            "role": token.role.as_str(),
+            "capabilities": capabilities,
+        }),
+    ))
 }
 
 /// What the log line of an issued token says.

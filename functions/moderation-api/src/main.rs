@@ -1,5 +1,6 @@
-//! The moderation-api Lambda: wiring only. Builds the IVS Chat client and the ban store once at
-//! cold start, then answers the moderation routes of the HTTP API.
+//! The moderation-api Lambda: wiring only. Loads the SDK configuration and builds the IVS Chat
+//! client and the ban store once at cold start, then answers the moderation routes of the HTTP
+//! API.
 
 mod router;
 
@@ -12,9 +13,10 @@ use shared::moderation_api::ModerationApi;
 async fn main() -> Result<(), Error> {
     lambda_http::tracing::init_default_subscriber();
     let access = AccessConfig::from_lookup(|name| std::env::var(name).ok());
+    let sdk = shared::aws::load_from_env().await;
     let api = ModerationApi::new(
-        shared::ivs_client::from_env().await,
-        DynamoBanStore::from_env().await?,
+        shared::aws::ivs::client(&sdk),
+        DynamoBanStore::from_env(&sdk)?,
     );
     let (api, access) = (&api, &access);
     run(service_fn(move |request: Request| async move {

@@ -1,12 +1,15 @@
-//! The moderation routes: each route key to its action, the moderator check, the call into
-//! `shared::moderation_api`, and the answer's status. Every request is audited.
+//! The moderation routes: each route key to its action, the call into
+//! `shared::moderation_api`, and the answer's status; `shared::http_api::serve` checks that the
+//! caller is a moderator (or an admin), shapes errors and audits every request.
 
 use lambda_http::{Body, Request, Response};
 use serde::Deserialize;
 use serde_json::json;
-use shared::admin_api::ResourceNames;
 use shared::bans::BanStore;
-use shared::http_api::{json, no_content, serve, AccessConfig, ApiError, ApiRequest, Permission};
+use shared::http_api::{
+    json, no_content, serve, AccessConfig, ApiError, ApiRequest, Permission, RouteAction, Routes,
+};
+use shared::ids::ResourceNames;
 use shared::moderation_api::ModerationApi;
 use time::OffsetDateTime;
 
@@ -24,39 +27,68 @@ pub(crate) async fn handle<B: BanStore>(
     request: Request,
 ) -> Response<Body> {
     let request = &ApiRequest::new(request, access);
-    serve(
-        request,
+    let routes = Routes {
         access,
-        Permission::Moderate,
-        action_of,
-        "messageId",
-        |name, moderator| async move { run(api, request, name, &moderator).await },
-    )
-    .await
+        permission: Some(Permission::Moderate),
+        audit_target: Some("messageId"),
+    };
+    serve(request, routes, |action| run(api, request, action)).await
 }
 
-/// The action a route key names.
-fn action_of(route_key: &str) -> Option<&'static str> {
-    Some(match route_key {
-        "DELETE /rooms/{roomId}/messages/{messageId}" => "DeleteMessage",
-        "POST /rooms/{roomId}/users/{userId}/disconnect" => "DisconnectUser",
-        "POST /rooms/{roomId}/events" => "SendEvent",
-        "GET /rooms/{roomId}/bans" => "ListRoomBans",
-        "PUT /rooms/{roomId}/bans/{userId}" => "BanUserFromRoom",
-        "DELETE /rooms/{roomId}/bans/{userId}" => "UnbanUserFromRoom",
-        "GET /bans" => "ListGlobalBans",
-        "PUT /bans/{userId}" => "BanUserGlobally",
-        "DELETE /bans/{userId}" => "UnbanUserGlobally",
-        _ => return None,
-    })
+/// The moderation routes, one per route key of the template.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Action {
+    DeleteMessage,
+    DisconnectUser,
+    SendEvent,
+    ListRoomBans,
+    BanUserFromRoom,
+    UnbanUserFromRoom,
+    ListGlobalBans,
+    BanUserGlobally,
+    UnbanUserGlobally,
+}
+
+impl RouteAction for Action {
+    fn of_route(route_key: &str) -> Option<Self> {
+        use Action::*;
+        Some(match route_key {
+            "DELETE /rooms/{roomId}/messages/{messageId}" => DeleteMessage,
+            "POST /rooms/{roomId}/users/{userId}/disconnect" => DisconnectUser,
+            "POST /rooms/{roomId}/events" => SendEvent,
+            "GET /rooms/{roomId}/bans" => ListRoomBans,
+            "PUT /rooms/{roomId}/bans/{userId}" => BanUserFromRoom,
+            "DELETE /rooms/{roomId}/bans/{userId}" => UnbanUserFromRoom,
+            "GET /bans" => ListGlobalBans,
+            "PUT /bans/{userId}" => BanUserGlobally,
+            "DELETE /bans/{userId}" => UnbanUserGlobally,
+            _ => return None,
+        })
+    }
+
+    fn name(self) -> &'static str {
+        use Action::*;
+        match self {
+            DeleteMessage => "DeleteMessage",
+            DisconnectUser => "DisconnectUser",
+            SendEvent => "SendEvent",
+            ListRoomBans => "ListRoomBans",
+            BanUserFromRoom => "BanUserFromRoom",
+            UnbanUserFromRoom => "UnbanUserFromRoom",
+            ListGlobalBans => "ListGlobalBans",
+            BanUserGlobally => "BanUserGlobally",
+            UnbanUserGlobally => "UnbanUserGlobally",
+        }
+    }
 }
 
 async fn run<B: BanStore>(
     api: &ModerationApi<B>,
     request: &ApiRequest,
-    action: &str,
-    moderator: &str,
+    action: Action,
 ) -> Result<Response<Body>, ApiError> {
+    // `serve` has let only a signed-in moderator this far.
+    let moderator = request.actor();
     let now = OffsetDateTime::now_utc();
     let names = ResourceNames::of_function(&request.function_arn)?;
     let names = &names;
@@ -70,7 +102,7 @@ async fn run<B: BanStore>(
             .map(|n| n.map(|n| n as u32))
     };
     Ok(match action {
-        "DeleteMessage" => {
+        Action::DeleteMessage => {
             let id = api
                 .delete_message(
                     names,
@@ -81,32 +113,73 @@ async fn run<B: BanStore>(
                 .await?;
             json(200, &json!({ "id": id }))
         }
-        "DisconnectUser" => {
+        Action::DisconnectUser => {
             let body: DisconnectBody = request.body()?;
             api.disconnect_user(names, &required_room()?, &user()?, body.reason)
                 .await?;
             no_content()
         }
-        "SendEvent" => {
+        Action::SendEvent => {
             let id = api
                 .send_event(names, &required_room()?, request.body()?)
                 .await?;
             json(200, &json!({ "id": id }))
         }
-        "ListRoomBans" | "ListGlobalBans" => json(
+        Action::ListRoomBans | Action::ListGlobalBans => json(
             200,
             &api.list_bans(room, max_results()?, request.query("nextToken"), now)
                 .await?,
         ),
-        "BanUserFromRoom" | "BanUserGlobally" => json(
+        Action::BanUserFromRoom | Action::BanUserGlobally => json(
             200,
             &api.ban(names, room, &user()?, request.body()?, moderator, now)
                 .await?,
         ),
-        "UnbanUserFromRoom" | "UnbanUserGlobally" => {
+        Action::UnbanUserFromRoom | Action::UnbanUserGlobally => {
             api.unban(room, &user()?).await?;
             no_content()
         }
-        other => return Err(ApiError::Internal(format!("action {other} has no handler"))),
     })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn every_action_has_its_route_in_the_template() {
+        let keys = route_keys(include_str!("../../../template.yaml"));
+        for action in [
+            Action::DeleteMessage,
+            Action::DisconnectUser,
+            Action::SendEvent,
+            Action::ListRoomBans,
+            Action::BanUserFromRoom,
+            Action::UnbanUserFromRoom,
+            Action::ListGlobalBans,
+            Action::BanUserGlobally,
+            Action::UnbanUserGlobally,
+        ] {
+            assert!(
+                keys.iter().any(|key| Action::of_route(key) == Some(action)),
+                "no route of the template is {}",
+                action.name()
+            );
+        }
+        assert_eq!(Action::of_route("POST /rooms"), None);
+    }
+
+    /// `METHOD /path` of every `HttpApi` event of the template.
+    fn route_keys(template: &str) -> Vec<String> {
+        let mut keys = Vec::new();
+        let mut path = None;
+        for line in template.lines().map(str::trim) {
+            if let Some(p) = line.strip_prefix("Path: ") {
+                path = Some(p.to_owned());
+            } else if let (Some(method), Some(p)) = (line.strip_prefix("Method: "), path.take()) {
+                keys.push(format!("{method} {p}"));
+            }
+        }
+        keys
+    }
 }

@@ -10,7 +10,7 @@ use shared::janitor::{JanitorConfig, SdkChatApi};
 async fn main() -> Result<(), Error> {
     lambda_runtime::tracing::init_default_subscriber();
     let config = JanitorConfig::from_env()?;
-    let api = SdkChatApi::new(&shared::ivs_client::from_env().await);
+    let api = SdkChatApi::new(&shared::aws::ivs::from_env().await);
     tracing::info!(
         stack_name = %config.policy.stack_name,
         idle_ttl_hours = config.policy.idle_ttl.map(|ttl| ttl.as_secs() / 3600),

@@ -15,8 +15,10 @@ use super::tags::check_user_tags;
 use super::views::{
     logging_configuration_view, room_view, LoggingConfigurationView, Page, RoomView,
 };
-use super::{validate_id, AdminApi, ResourceNames};
+use super::AdminApi;
+use crate::http_api::validate_id;
 use crate::http_api::ApiError;
+use crate::ids::ResourceNames;
 use crate::room_tags;
 
 /// Where chat records go: exactly one of the three.

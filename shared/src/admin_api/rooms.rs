@@ -13,8 +13,10 @@ use time::OffsetDateTime;
 
 use super::tags::check_user_tags;
 use super::views::{room_view, Page, RoomSummaryView, RoomView};
-use super::{validate_id, AdminApi, ResourceNames};
+use super::AdminApi;
+use crate::http_api::validate_id;
 use crate::http_api::ApiError;
+use crate::ids::ResourceNames;
 use crate::room_tags;
 
 /// A room's settings, as `POST /rooms` and `PATCH /rooms/{roomId}` take them. Absent fields

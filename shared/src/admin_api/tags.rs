@@ -6,8 +6,10 @@ use std::collections::HashMap;
 
 use serde::Deserialize;
 
-use super::{validate_id, AdminApi, ResourceNames};
+use super::AdminApi;
+use crate::http_api::validate_id;
 use crate::http_api::ApiError;
+use crate::ids::ResourceNames;
 use crate::room_tags;
 
 /// `POST /rooms/{roomId}/tags`.

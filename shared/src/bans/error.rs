@@ -3,20 +3,15 @@
 
 use time::OffsetDateTime;
 
-use super::model::{MAX_BANNED_BY_CHARS, MAX_REASON_CHARS, MAX_USER_ID_CHARS};
+use super::model::{MAX_BANNED_BY_CHARS, MAX_REASON_CHARS};
+use crate::ids::IdError;
 
 /// Why a ban, an id or a listing request is not acceptable.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
 pub enum BanValidationError {
-    #[error("user id is empty")]
-    EmptyUserId,
-    #[error("user id has {chars} characters, at most {MAX_USER_ID_CHARS} are allowed")]
-    UserIdTooLong { chars: usize },
-    #[error("room id `{room_id}` {problem}")]
-    InvalidRoomId {
-        room_id: String,
-        problem: &'static str,
-    },
+    /// A user id or room id that is not one.
+    #[error(transparent)]
+    Id(#[from] IdError),
     #[error("reason has {chars} characters, at most {MAX_REASON_CHARS} are allowed")]
     ReasonTooLong { chars: usize },
     #[error("banned_by is empty")]

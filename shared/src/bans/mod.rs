@@ -9,7 +9,6 @@
 
 mod dynamo;
 
-pub(crate) use dynamo::sdk_error as dynamo_errors;
 mod error;
 mod model;
 mod sender_check;
@@ -19,15 +18,16 @@ use std::future::Future;
 
 use time::OffsetDateTime;
 
+// The DynamoDB client's builders, here too for the callers that build a ban store by hand.
+pub use crate::aws::dynamo::{client_for_endpoint, client_from_env};
+// Ids are defined in `crate::ids`; the ban store's callers find them here too.
+pub use crate::ids::{RoomId, UserId, MAX_ROOM_ID_CHARS, MAX_USER_ID_CHARS};
 pub use dynamo::{
-    client_for_endpoint, client_from_env, create_table, table_name_from_lookup, DynamoBanStore,
-    TableSchema, MAX_PAGE_LIMIT, TABLE_NAME_VAR, TABLE_SCHEMA,
+    create_table, table_name_from_lookup, DynamoBanStore, TableSchema, MAX_PAGE_LIMIT,
+    TABLE_NAME_VAR, TABLE_SCHEMA,
 };
 pub use error::{BanStoreError, BanValidationError};
-pub use model::{
-    Ban, BanPage, BanScope, RoomId, UserId, MAX_BANNED_BY_CHARS, MAX_REASON_CHARS,
-    MAX_ROOM_ID_CHARS, MAX_USER_ID_CHARS,
-};
+pub use model::{Ban, BanPage, BanScope, MAX_BANNED_BY_CHARS, MAX_REASON_CHARS};
 pub use sender_check::{SenderBanCheck, SenderCheckSettings, SenderStatus};
 
 /// Where bans are kept. `now` is the caller's clock: a ban whose expiry is not after `now`

@@ -6,98 +6,12 @@ use std::fmt;
 use time::{Duration, OffsetDateTime, UtcOffset};
 
 use super::error::BanValidationError;
+use crate::ids::{RoomId, UserId};
 
-/// Longest user id, in characters (the `userId` limit of IVS Chat's CreateChatToken).
-pub const MAX_USER_ID_CHARS: usize = 128;
-/// Longest room id, in characters. IVS room ids are 12 alphanumerics; the room part of a
-/// room ARN is accepted up to this length.
-pub const MAX_ROOM_ID_CHARS: usize = 128;
 /// Longest ban reason, in characters.
 pub const MAX_REASON_CHARS: usize = 500;
 /// Longest `banned_by` (a moderator's user id or principal), in characters.
 pub const MAX_BANNED_BY_CHARS: usize = 256;
-
-/// A chat user's id as IVS Chat knows it (`userId` of CreateChatToken): 1 to 128 characters.
-#[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
-pub struct UserId(String);
-
-impl UserId {
-    pub fn new(id: impl Into<String>) -> Result<Self, BanValidationError> {
-        let id = id.into();
-        let chars = id.chars().count();
-        if chars == 0 {
-            return Err(BanValidationError::EmptyUserId);
-        }
-        if chars > MAX_USER_ID_CHARS {
-            return Err(BanValidationError::UserIdTooLong { chars });
-        }
-        Ok(UserId(id))
-    }
-
-    pub fn as_str(&self) -> &str {
-        &self.0
-    }
-}
-
-impl fmt::Display for UserId {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str(&self.0)
-    }
-}
-
-/// An IVS Chat room id (the last part of its ARN, e.g. `g1H2I3j4k5L6`): 1 to 128 ASCII
-/// letters, digits, `-` or `_`.
-#[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
-pub struct RoomId(String);
-
-impl RoomId {
-    pub fn new(id: impl Into<String>) -> Result<Self, BanValidationError> {
-        let id = id.into();
-        let problem = if id.is_empty() {
-            Some("is empty")
-        } else if id.len() > MAX_ROOM_ID_CHARS {
-            Some("is longer than 128 characters")
-        } else if !id
-            .bytes()
-            .all(|b| b.is_ascii_alphanumeric() || b == b'-' || b == b'_')
-        {
-            Some("may only hold ASCII letters, digits, `-` and `_`")
-        } else {
-            None
-        };
-        match problem {
-            Some(problem) => Err(BanValidationError::InvalidRoomId {
-                room_id: id,
-                problem,
-            }),
-            None => Ok(RoomId(id)),
-        }
-    }
-
-    /// The room id of a room ARN (`arn:aws:ivschat:REGION:ACCOUNT:room/ID`), or of a bare id.
-    pub fn from_identifier(identifier: &str) -> Result<Self, BanValidationError> {
-        match identifier.strip_prefix("arn:") {
-            Some(rest) => match rest.split_once(":room/") {
-                Some((_, id)) => RoomId::new(id),
-                None => Err(BanValidationError::InvalidRoomId {
-                    room_id: identifier.to_owned(),
-                    problem: "is an ARN but not a room ARN",
-                }),
-            },
-            None => RoomId::new(identifier),
-        }
-    }
-
-    pub fn as_str(&self) -> &str {
-        &self.0
-    }
-}
-
-impl fmt::Display for RoomId {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str(&self.0)
-    }
-}
 
 /// Where a ban applies: every room, or one room.
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
@@ -338,22 +252,5 @@ mod tests {
         .expect("valid ban");
         assert!(ban.is_active_at(datetime!(2030-01-01 10:59:59 UTC)));
         assert!(!ban.is_active_at(datetime!(2030-01-01 11:00:00 UTC)));
-    }
-
-    #[test]
-    fn room_id_comes_from_a_room_arn_or_a_bare_id() {
-        let arn = "arn:aws:ivschat:us-west-2:123456789012:room/g1H2I3j4k5L6";
-        assert_eq!(
-            RoomId::from_identifier(arn).expect("room ARN").as_str(),
-            "g1H2I3j4k5L6"
-        );
-        assert_eq!(
-            RoomId::from_identifier("lobby").expect("bare id").as_str(),
-            "lobby"
-        );
-        assert!(
-            RoomId::from_identifier("arn:aws:ivschat:us-west-2:1:logging-configuration/x").is_err()
-        );
-        assert!(RoomId::new("ROOM#x").is_err());
     }
 }

@@ -15,8 +15,9 @@ use std::time::{Duration, Instant};
 
 use time::OffsetDateTime;
 
-use super::model::{Ban, RoomId, UserId};
+use super::model::Ban;
 use super::BanStore;
+use crate::ids::{RoomId, UserId};
 
 /// Senders remembered at most; past this, answers older than `max_age` are forgotten first.
 const MAX_REMEMBERED: usize = 50_000;

@@ -4,8 +4,7 @@
 use std::collections::HashMap;
 
 use super::config::ChatTokenConfig;
-use super::error::IssueError;
-use crate::http_api::Caller;
+use crate::http_api::{ApiError, Caller};
 use crate::room_tags;
 
 /// A chat token capability (IVS Chat `ChatTokenCapability`).
@@ -88,13 +87,13 @@ impl Role {
 }
 
 /// The capabilities to grant: the role's, or the asked ones if they are all the role's.
-pub fn grant(role: Role, asked: Option<&[Capability]>) -> Result<Vec<Capability>, IssueError> {
+pub fn grant(role: Role, asked: Option<&[Capability]>) -> Result<Vec<Capability>, ApiError> {
     let allowed = role.capabilities();
     let Some(asked) = asked else {
         return Ok(allowed.to_vec());
     };
     if let Some(extra) = asked.iter().find(|c| !allowed.contains(c)) {
-        return Err(IssueError::Forbidden(format!(
+        return Err(ApiError::Forbidden(format!(
             "a {} may not have the {} capability",
             role.as_str(),
             extra.as_str()
@@ -135,15 +134,15 @@ impl RoomAccess {
     }
 
     /// Whether the caller may join; moderators may join every room.
-    pub fn admit(&self, caller: &Caller, role: Role) -> Result<(), IssueError> {
+    pub fn admit(&self, caller: &Caller, role: Role) -> Result<(), ApiError> {
         match caller {
             Caller::Anonymous if self.anonymous_view => Ok(()),
-            Caller::Anonymous => Err(IssueError::SignInRequired),
+            Caller::Anonymous => Err(ApiError::SignInRequired),
             Caller::SignedIn(_) if role == Role::Moderator => Ok(()),
             Caller::SignedIn(user) => match &self.member_groups {
                 None => Ok(()),
                 Some(groups) if user.groups.iter().any(|g| groups.contains(g)) => Ok(()),
-                Some(_) => Err(IssueError::Forbidden(
+                Some(_) => Err(ApiError::Forbidden(
                     "this room is for members only".to_owned(),
                 )),
             },
@@ -186,7 +185,7 @@ mod tests {
         );
         assert!(matches!(
             grant(Role::User, Some(&[Capability::DeleteMessage])),
-            Err(IssueError::Forbidden(_))
+            Err(ApiError::Forbidden(_))
         ));
         assert!(grant(Role::Viewer, Some(&[])).expect("none").is_empty());
     }
@@ -208,7 +207,7 @@ mod tests {
             .is_ok());
         assert!(matches!(
             access.admit(&Caller::Anonymous, Role::Viewer),
-            Err(IssueError::SignInRequired)
+            Err(ApiError::SignInRequired)
         ));
     }
 

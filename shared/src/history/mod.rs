@@ -1,23 +1,25 @@
 //! Chat history: what a late joiner sees first and what a replay shows, built on IVS Chat's
 //! chat logging. IVS Chat writes every delivered message and event of a room to its logging
 //! configuration's CloudWatch Logs group; the group's subscription sends batches of those
-//! records to the chat-history-writer function ([`awslogs`] decodes them, [`record`] reads
-//! each record, [`writer`] applies the batch to the [`store`]); the chat-history routes read
-//! the store back ([`reader`]) in the chat SDK's message shape.
+//! records to the chat-history-writer function ([`awslogs`] decodes them, `record` reads
+//! each record, [`ingest`] applies the batch to the [`HistoryStore`]); the chat-history
+//! routes read the store back ([`HistoryReader`]) in the chat SDK's message shape.
 //!
 //! Denied messages are never delivered, so never logged and never in the history; masked
 //! messages are logged as delivered, masked; a deleted message is removed; messages of a user
 //! banned from the room (or from every room) are left out of every read while the ban lasts.
 
 pub mod awslogs;
-pub mod config;
-pub mod reader;
-pub mod record;
-pub mod store;
-pub mod writer;
+mod config;
+mod reader;
+mod record;
+mod store;
+mod writer;
 
 pub use config::HistoryConfig;
-pub use reader::{HistoryQuery, HistoryReader, DEFAULT_LATEST, MAX_LATEST};
+pub use reader::{
+    HistoryAnswer, HistoryQuery, HistoryReader, QueryError, ReadError, DEFAULT_LATEST, MAX_LATEST,
+};
 pub use store::{
     create_table, HistoryPage, HistoryStore, PutSummary, StoredMessage, MAX_PAGE_LIMIT,
 };

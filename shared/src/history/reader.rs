@@ -9,7 +9,8 @@ use time::OffsetDateTime;
 
 use super::store::{HistoryStore, StoredMessage};
 use super::HistoryError;
-use crate::bans::{BanStore, BanStoreError, RoomId, UserId};
+use crate::bans::{BanStore, BanStoreError};
+use crate::ids::{RoomId, UserId};
 
 /// Messages "latest" returns when the caller does not say.
 pub const DEFAULT_LATEST: u32 = 50;

@@ -39,8 +39,8 @@ use time::{Duration, OffsetDateTime, UtcOffset};
 
 use super::record::ChatMessage;
 use super::HistoryError;
-use crate::bans::dynamo_errors::{classify, Failure};
-use crate::dynamo_batch::{self, still_unprocessed, BatchFailure, Retries};
+use crate::aws::dynamo::{classify, Failure};
+use crate::aws::dynamo_batch::{self, still_unprocessed, BatchFailure, Retries};
 
 /// The index that orders a room's messages by send time.
 pub const SEND_TIME_INDEX: &str = "bySendTime";
@@ -495,7 +495,7 @@ impl HistoryStore {
 /// `bySendTime` index, on-demand billing, TTL on `expiresAt`), for tests, benchmarks and
 /// tools; fails if it exists.
 pub async fn create_table(client: &Client, table_name: &str) -> Result<(), HistoryError> {
-    use crate::dynamo_schema::{enable_ttl, key, string_attribute, TtlFailure, UPDATE_TTL};
+    use crate::aws::dynamo_schema::{enable_ttl, key, string_attribute, TtlFailure, UPDATE_TTL};
     use aws_sdk_dynamodb::types::{
         BillingMode, KeyType, LocalSecondaryIndex, Projection, ProjectionType,
     };

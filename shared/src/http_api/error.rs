@@ -1,10 +1,11 @@
 //! Every failure of an HTTP API call, and the one place that gives each its status, its code
-//! and what the caller is told. IVS Chat and ban-store failures are mapped here too, so every
-//! route answers the same failure the same way.
+//! and what the caller is told. IVS Chat, ban-store and identifier failures are mapped here
+//! too, so every route of every function answers the same failure the same way.
 
 use aws_sdk_ivschat::error::{ProvideErrorMetadata, SdkError};
 
 use crate::bans::BanStoreError;
+use crate::ids::{check_resource_id, IdError};
 
 /// Why a call did not succeed.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
@@ -14,12 +15,28 @@ pub enum ApiError {
     /// body as a whole).
     #[error("{field}: {message}")]
     Invalid { field: String, message: String },
+    /// Invalid input to the token routes, answered `bad_request` without a `field`, as the
+    /// chat clients of those routes know it.
+    #[error("{0}")]
+    BadRequest(String),
     #[error("sign in first")]
     Unauthorized,
+    /// The room admits signed-in callers only, and the caller is anonymous.
+    #[error("sign in to join this room")]
+    SignInRequired,
     #[error("{0}")]
     Forbidden(String),
+    /// A ban keeps the caller out of the room; the answer carries `bannedUntil`.
+    #[error("you are banned from this room")]
+    Banned {
+        /// RFC 3339 end of the ban; `None` is permanent.
+        until: Option<String>,
+    },
     #[error("{0}")]
     NotFound(String),
+    /// The room a caller asks to join (or read) does not exist.
+    #[error("room {0} does not exist")]
+    RoomNotFound(String),
     #[error("{0}")]
     Conflict(String),
     /// An IVS Chat account limit (rooms, logging configurations) is reached.
@@ -43,10 +60,10 @@ impl ApiError {
     /// The HTTP status of the answer.
     pub fn status(&self) -> u16 {
         match self {
-            ApiError::Invalid { .. } => 400,
-            ApiError::Unauthorized => 401,
-            ApiError::Forbidden(_) => 403,
-            ApiError::NotFound(_) => 404,
+            ApiError::Invalid { .. } | ApiError::BadRequest(_) => 400,
+            ApiError::Unauthorized | ApiError::SignInRequired => 401,
+            ApiError::Forbidden(_) | ApiError::Banned { .. } => 403,
+            ApiError::NotFound(_) | ApiError::RoomNotFound(_) => 404,
             ApiError::Conflict(_) | ApiError::QuotaExceeded(_) => 409,
             ApiError::Throttled { .. } => 429,
             ApiError::Internal(_) => 500,
@@ -57,9 +74,13 @@ impl ApiError {
     pub fn code(&self) -> &'static str {
         match self {
             ApiError::Invalid { .. } => "invalid_request",
+            ApiError::BadRequest(_) => "bad_request",
             ApiError::Unauthorized => "unauthorized",
+            ApiError::SignInRequired => "sign_in_required",
             ApiError::Forbidden(_) => "forbidden",
+            ApiError::Banned { .. } => "banned",
             ApiError::NotFound(_) => "not_found",
+            ApiError::RoomNotFound(_) => "room_not_found",
             ApiError::Conflict(_) => "conflict",
             ApiError::QuotaExceeded(_) => "quota_exceeded",
             ApiError::Throttled { .. } => "throttled",
@@ -123,6 +144,26 @@ impl ApiError {
     }
 }
 
+/// Checks that `id`, the path parameter `field`, is an IVS Chat resource id (12 letters and
+/// digits), before any call to IVS Chat.
+pub fn validate_id(field: &str, id: &str) -> Result<(), ApiError> {
+    check_resource_id(id).map_err(|error| ApiError::invalid(field, error.to_string()))
+}
+
+/// An id that is not one is the caller's 400, naming the field; a function ARN the resources'
+/// names cannot be derived from is ours.
+impl From<IdError> for ApiError {
+    fn from(error: IdError) -> Self {
+        let field = match &error {
+            IdError::EmptyUserId | IdError::UserIdTooLong { .. } => "userId",
+            IdError::InvalidRoomId { .. } => "roomId",
+            IdError::NotAResourceId => "id",
+            IdError::NotAFunctionArn { .. } => return ApiError::Internal(error.to_string()),
+        };
+        ApiError::invalid(field, error.to_string())
+    }
+}
+
 /// The first field a restJson1 `ValidationException` body names (`fieldList[0].name`).
 fn first_invalid_field(body: &[u8]) -> Option<String> {
     let body: serde_json::Value = serde_json::from_slice(body).ok()?;
@@ -139,8 +180,7 @@ impl From<BanStoreError> for ApiError {
             BanStoreError::Invalid(invalid) => {
                 use crate::bans::BanValidationError as V;
                 let field = match &invalid {
-                    V::EmptyUserId | V::UserIdTooLong { .. } => "userId",
-                    V::InvalidRoomId { .. } => "roomId",
+                    V::Id(id) => return ApiError::from(id.clone()),
                     V::ReasonTooLong { .. } => "reason",
                     V::EmptyBannedBy | V::BannedByTooLong { .. } => "sub",
                     V::ExpiryNotInFuture { .. } | V::DurationOutOfRange => "durationMinutes",
@@ -165,8 +205,12 @@ mod tests {
     fn every_kind_has_its_status_and_internal_details_stay_inside() {
         assert_eq!(ApiError::invalid("name", "too long").status(), 400);
         assert_eq!(ApiError::Unauthorized.status(), 401);
+        assert_eq!(ApiError::BadRequest("x".into()).status(), 400);
+        assert_eq!(ApiError::SignInRequired.status(), 401);
         assert_eq!(ApiError::Forbidden("x".into()).status(), 403);
+        assert_eq!(ApiError::Banned { until: None }.status(), 403);
         assert_eq!(ApiError::NotFound("x".into()).status(), 404);
+        assert_eq!(ApiError::RoomNotFound("x".into()).status(), 404);
         assert_eq!(ApiError::Conflict("x".into()).status(), 409);
         assert_eq!(ApiError::QuotaExceeded("x".into()).status(), 409);
         assert_eq!(
@@ -182,6 +226,23 @@ mod tests {
         assert_eq!(
             ApiError::invalid("name", "too long").public_message(),
             "name: too long"
+        );
+    }
+
+    #[test]
+    fn ids_are_checked_and_name_their_field() {
+        assert!(validate_id("roomId", "abcdEFGH1234").is_ok());
+        for bad in ["", "abc", "abcdEFGH123!", "abcdEFGH12345"] {
+            let error = validate_id("roomId", bad).expect_err(bad);
+            assert_eq!(error.status(), 400, "{bad}");
+            assert!(
+                matches!(&error, ApiError::Invalid { field, .. } if field == "roomId"),
+                "{error:?}"
+            );
+        }
+        assert_eq!(
+            ApiError::from(IdError::NotAFunctionArn { arn: "x".into() }).status(),
+            500
         );
     }
 

@@ -1,7 +1,8 @@
 //! What our API Gateway functions share: the caller from the JWT authorizer's claims, the
-//! groups that authorize administration and moderation, requests read strictly, errors mapped
-//! to statuses in one place, JSON answers, and the audit log. A function's router names the
-//! action of each route and calls [`finish`] with its outcome.
+//! groups that authorize administration and moderation, requests read strictly, the one error
+//! type and its answers, JSON answers, and the audit log. Every HTTP function answers through
+//! [`serve`]: its routes are an enum of actions ([`RouteAction`]) parsed once from the route
+//! key, and [`serve`] checks the caller, runs the action, logs and shapes the outcome.
 
 mod access;
 mod audit;
@@ -13,69 +14,89 @@ mod response;
 pub use access::{AccessConfig, ClaimNames, Permission};
 pub use audit::AuditEntry;
 pub use caller::{parse_groups, Caller, SignedIn};
-pub use error::ApiError;
+pub use error::{validate_id, ApiError};
 pub use request::{parse_body, ApiRequest, MAX_BODY_BYTES};
 pub use response::{error as error_response, json, no_content};
 
 use lambda_http::{Body, Response};
 
-/// An action of a route, for the audit log: its name and what it was done to.
+/// The actions of one function's routes, one per route key.
+pub trait RouteAction: Copy {
+    /// The action of `route_key` (`METHOD /path/{param}`), `None` for a route this function
+    /// does not serve.
+    fn of_route(route_key: &str) -> Option<Self>;
+    /// Its name in logs and the audit line, e.g. `CreateRoom`.
+    fn name(self) -> &'static str;
+}
+
+/// What [`serve`] checks and records for a function's routes.
+#[derive(Debug, Clone, Copy)]
+pub struct Routes<'a> {
+    pub access: &'a AccessConfig,
+    /// What the caller must be allowed; `None` lets any caller in, signed in or not (the
+    /// token and history routes decide by room admission).
+    pub permission: Option<Permission>,
+    /// `Some(parameter)`: every request writes an audit line naming the path's `roomId`,
+    /// `userId` and, as the target, `parameter`; `None`: no audit line.
+    pub audit_target: Option<&'a str>,
+}
+
+/// What an audit line says of a request: its action and what it was done to.
 #[derive(Debug, Clone, Default)]
-pub struct Action {
-    pub name: &'static str,
-    pub room_id: Option<String>,
-    pub user_id: Option<String>,
-    pub target: Option<String>,
+struct Audited {
+    name: &'static str,
+    room_id: Option<String>,
+    user_id: Option<String>,
+    target: Option<String>,
 }
 
-impl Action {
-    pub fn named(name: &'static str) -> Self {
-        Action {
-            name,
-            ..Action::default()
-        }
-    }
-}
-
-/// Serves one request of a router: the action its route key names (`actions`, 404 for none),
-/// the caller checked for `permission`, `run` with the action's name and the caller's user id,
-/// and the answer shaped and audited by [`finish`]. The audit names the path's `roomId`, `userId`
-/// and, as the target, `target_parameter`.
-pub async fn serve<F, Fut>(
-    request: &ApiRequest,
-    access: &AccessConfig,
-    permission: Permission,
-    actions: fn(&str) -> Option<&'static str>,
-    target_parameter: &str,
-    run: F,
-) -> Response<Body>
+/// Serves one request: the action its route key names (404 for a route the function does not
+/// serve), the caller checked for the routes' permission, `run` with the action, and the
+/// answer: JSON or 204 on success, the one error shape of [`ApiError`] on failure (internal
+/// details logged at error level, refusals at info), audited when the routes are.
+pub async fn serve<A, F, Fut>(request: &ApiRequest, routes: Routes<'_>, run: F) -> Response<Body>
 where
-    F: FnOnce(&'static str, String) -> Fut,
+    A: RouteAction,
+    F: FnOnce(A) -> Fut,
     Fut: std::future::Future<Output = Result<Response<Body>, ApiError>>,
 {
-    let Some(name) = actions(&request.route_key) else {
+    let audited = routes.audit_target.is_some();
+    let Some(action) = A::of_route(&request.route_key) else {
         let unknown = ApiError::NotFound(format!("no route {}", request.route_key));
-        return finish(request, Action::named("Unknown"), Err(unknown), true);
+        let audit = Audited {
+            name: "Unknown",
+            ..Audited::default()
+        };
+        return finish(request, audit, Err(unknown), audited);
     };
-    let action = Action {
-        name,
+    let audit = Audited {
+        name: action.name(),
         room_id: request.optional_path("roomId"),
         user_id: request.optional_path("userId"),
-        target: request.optional_path(target_parameter),
+        target: routes
+            .audit_target
+            .and_then(|parameter| request.optional_path(parameter)),
     };
-    let outcome = match access.authorize(&request.caller, permission) {
-        Ok(user) => run(name, user.user_id.clone()).await,
+    let allowed = match routes.permission {
+        None => Ok(()),
+        Some(permission) => routes
+            .access
+            .authorize(&request.caller, permission)
+            .map(|_| ()),
+    };
+    let outcome = match allowed {
+        Ok(()) => run(action).await,
         Err(refused) => Err(refused),
     };
-    finish(request, action, outcome, true)
+    finish(request, audit, outcome, audited)
 }
 
-/// Shapes the answer of `action` on `request`: logs failures (internal details at error
-/// level, refusals at info), writes the audit line when `audited`, and answers the error shape
-/// for failures.
-pub fn finish(
+/// Shapes the answer of `audit`'s action on `request`: logs failures (internal details at
+/// error level, refusals at info), writes the audit line when `audited`, and answers the
+/// error shape for failures.
+fn finish(
     request: &ApiRequest,
-    action: Action,
+    audit: Audited,
     outcome: Result<Response<Body>, ApiError>,
     audited: bool,
 ) -> Response<Body> {
@@ -87,7 +108,8 @@ pub fn finish(
                     tracing::error!(
                         request_id = request.request_id.as_str(),
                         route = request.route_key.as_str(),
-                        action = action.name,
+                        action = audit.name,
+                        actor = request.actor(),
                         detail,
                         "request failed"
                     )
@@ -96,7 +118,8 @@ pub fn finish(
                     tracing::info!(
                         request_id = request.request_id.as_str(),
                         route = request.route_key.as_str(),
-                        action = action.name,
+                        action = audit.name,
+                        actor = request.actor(),
                         status = refusal.status(),
                         code = refusal.code(),
                         "request refused"
@@ -109,13 +132,13 @@ pub fn finish(
     if audited {
         let mut entry = AuditEntry::new(
             request.actor(),
-            action.name,
+            audit.name,
             &request.request_id,
             time::OffsetDateTime::now_utc(),
         );
-        entry.room_id = action.room_id;
-        entry.user_id = action.user_id;
-        entry.target = action.target;
+        entry.room_id = audit.room_id;
+        entry.user_id = audit.user_id;
+        entry.target = audit.target;
         entry.status = response.status().as_u16();
         entry.result = result;
         entry.write();
@@ -187,10 +210,10 @@ mod tests {
         let request = sample_request();
         assert_eq!(request.route_key, "POST /rooms");
         assert_eq!(request.actor(), "carol");
-        let action = Action {
+        let action = Audited {
             name: "CreateRoom",
             room_id: Some("abcdEFGH1234".into()),
-            ..Action::default()
+            ..Audited::default()
         };
         let (response, lines) = audit_lines(|| {
             finish(
@@ -222,7 +245,10 @@ mod tests {
         let (response, _) = audit_lines(|| {
             finish(
                 &request,
-                Action::named("CreateRoom"),
+                Audited {
+                    name: "CreateRoom",
+                    ..Audited::default()
+                },
                 Err(ApiError::Internal("dynamodb at 10.1.2.3 refused".into())),
                 true,
             )

@@ -1,6 +1,6 @@
 //! The answers of the HTTP API: JSON bodies, 204 for actions with nothing to say, and the one
-//! error shape (`message`, `code`, `requestId`, and `field` for invalid input) with
-//! `Retry-After` when throttled.
+//! error shape (`message`, `code`, `requestId`, `field` for invalid input, `bannedUntil` for a
+//! ban) with `Retry-After` when throttled.
 
 use lambda_http::http::{header, HeaderValue, StatusCode};
 use lambda_http::{Body, Response};
@@ -35,8 +35,10 @@ pub fn error(error: &ApiError, request_id: &str) -> Response<Body> {
         "code": error.code(),
         "requestId": request_id,
     });
-    if let ApiError::Invalid { field, .. } = error {
-        body["field"] = json!(field);
+    match error {
+        ApiError::Invalid { field, .. } => body["field"] = json!(field),
+        ApiError::Banned { until } => body["bannedUntil"] = json!(until),
+        _ => {}
     }
     let mut response = json(error.status(), &body);
     if let ApiError::Throttled {
@@ -77,6 +79,23 @@ mod tests {
                 .and_then(|v| v.to_str().ok()),
             Some("2")
         );
+
+        let answer = error(
+            &ApiError::Banned {
+                until: Some("2030-01-01T00:00:00Z".into()),
+            },
+            "req-4",
+        );
+        assert_eq!(answer.status(), 403);
+        let body: serde_json::Value = serde_json::from_slice(answer.body().as_ref()).expect("json");
+        assert_eq!(body["code"], "banned");
+        assert_eq!(body["bannedUntil"], "2030-01-01T00:00:00Z");
+        assert_eq!(body["message"], "you are banned from this room");
+        let permanent = error(&ApiError::Banned { until: None }, "req-5");
+        let body: serde_json::Value =
+            serde_json::from_slice(permanent.body().as_ref()).expect("json");
+        assert!(body["bannedUntil"].is_null(), "{body}");
+        assert!(body.get("bannedUntil").is_some(), "{body}");
 
         let answer = error(&ApiError::Internal("secret detail".into()), "req-3");
         assert!(!String::from_utf8_lossy(answer.body().as_ref()).contains("secret"));

@@ -31,11 +31,6 @@ impl RateLimiter {
         }
     }
 
-    /// The time between two calls.
-    pub fn interval(&self) -> Duration {
-        self.interval
-    }
-
     /// Reserves the next free slot, if it starts no later than `latest`, and returns it.
     /// A slot after `latest` is not reserved, so the caller can give up without wasting it.
     pub fn reserve(&self, now: Instant, latest: Instant) -> Option<Instant> {

@@ -1,18 +1,19 @@
-//! The room janitor (issue 5): finds the rooms this stack created that are stale (expired, or
+//! The room janitor: finds the rooms this stack created that are stale (expired, or
 //! idle past a TTL) and deletes them within IVS Chat's rate quotas, never touching a room the
 //! stack did not create, a retained room, or one whose tags it cannot read.
 //!
-//! [`policy`] is the pure staleness decision, [`sweep`] the run (paging, rate limiters,
-//! bounded concurrency, retries, deadline), [`summary`] what a run reports (and its metrics),
-//! [`config`] the settings read from the environment. The sweep talks to IVS Chat through the
-//! [`ChatApi`] trait, implemented for the SDK client by [`SdkChatApi`].
+//! Inside: `policy` is the pure staleness decision ([`Policy`]), `sweep` the run (paging, rate
+//! limiters, bounded concurrency, retries, deadline: [`sweep()`]), `summary` what a run
+//! reports and its metrics ([`Summary`]), `config` the settings read from the environment
+//! ([`JanitorConfig`]). The sweep talks to IVS Chat through the [`ChatApi`] trait, implemented
+//! for the SDK client by [`SdkChatApi`].
 //!
 //! ```no_run
 //! # async fn example() -> Result<(), Box<dyn std::error::Error>> {
 //! use shared::janitor::{sweep, JanitorConfig, Run, SdkChatApi};
 //!
 //! let config = JanitorConfig::from_env()?;
-//! let api = SdkChatApi::new(&shared::ivs_client::from_env().await);
+//! let api = SdkChatApi::new(&shared::aws::ivs::from_env().await);
 //! let run = Run {
 //!     dry_run: true,
 //!     now: time::OffsetDateTime::now_utc(),
@@ -24,14 +25,14 @@
 //! # }
 //! ```
 
-pub mod api;
-pub mod config;
-pub mod limiter;
-pub mod policy;
-pub mod retry;
-pub mod sdk;
-pub mod summary;
-pub mod sweep;
+mod api;
+mod config;
+mod limiter;
+mod policy;
+mod retry;
+mod sdk;
+mod summary;
+mod sweep;
 
 pub use api::{
     ApiError, ChatApi, ErrorKind, ListRooms, LoggingConfigurationSummary, Operation, Page,

@@ -127,9 +127,9 @@ pub struct Summary {
     /// ThrottlingException answers among them.
     pub throttled: u64,
     pub duration_ms: u64,
-    /// Managed rooms and logging configurations with unreadable tags (at most [`MAX_LISTED`]).
+    /// Managed rooms and logging configurations with unreadable tags (at most 100).
     pub malformed: Vec<Malformed>,
-    /// Failed deletions and checks (at most [`MAX_LISTED`]).
+    /// Failed deletions and checks (at most 100).
     pub failures: Vec<Failure>,
 }
 

@@ -8,9 +8,11 @@ use time::OffsetDateTime;
 use super::chat::check_reason;
 use super::views::{BanListView, BanView, BannedView};
 use super::{ModerationApi, DISCONNECT_CONCURRENCY};
-use crate::admin_api::{validate_id, ResourceNames};
-use crate::bans::{Ban, BanScope, BanStore, RoomId, UserId, MAX_PAGE_LIMIT};
+use crate::bans::{Ban, BanScope, BanStore, MAX_PAGE_LIMIT};
+use crate::http_api::validate_id;
 use crate::http_api::ApiError;
+use crate::ids::ResourceNames;
+use crate::ids::{RoomId, UserId};
 
 /// The longest ban with an end: ten years, in minutes. Longer is permanent (omit the duration).
 pub const MAX_BAN_MINUTES: u64 = 10 * 366 * 24 * 60;

@@ -5,9 +5,10 @@ use std::collections::HashMap;
 use serde::Deserialize;
 
 use super::ModerationApi;
-use crate::admin_api::{validate_id, ResourceNames};
 use crate::bans::BanStore;
+use crate::http_api::validate_id;
 use crate::http_api::ApiError;
+use crate::ids::ResourceNames;
 
 /// The longest reason IVS Chat takes for DeleteMessage and DisconnectUser.
 pub const MAX_REASON_CHARS: usize = 256;

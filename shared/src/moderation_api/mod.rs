@@ -11,8 +11,8 @@ pub use bans::{BanBody, MAX_BAN_MINUTES};
 pub use chat::{EventBody, MAX_EVENT_ATTRIBUTES_BYTES, MAX_REASON_CHARS};
 pub use views::{BanListView, BanView, BannedView};
 
+use crate::aws::ivs::Client;
 use crate::bans::BanStore;
-use crate::ivs_client::Client;
 
 /// How many rooms a global ban disconnects in parallel (DisconnectUser allows 100 TPS).
 pub const DISCONNECT_CONCURRENCY: usize = 8;

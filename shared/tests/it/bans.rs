@@ -12,6 +12,7 @@ use shared::bans::{
     create_table, table_name_from_lookup, Ban, BanScope, BanStore, BanStoreError,
     BanValidationError, DynamoBanStore, RoomId, UserId, MAX_PAGE_LIMIT,
 };
+use shared::ids::IdError;
 use shared::ivs_client::EndpointSettings;
 use time::{Duration, OffsetDateTime};
 
@@ -587,10 +588,10 @@ async fn page_size_out_of_range_is_refused() {
 #[test]
 fn new_bans_and_ids_are_validated() {
     let now = now();
-    assert_eq!(UserId::new(""), Err(BanValidationError::EmptyUserId));
+    assert_eq!(UserId::new(""), Err(IdError::EmptyUserId));
     assert_eq!(
         UserId::new("x".repeat(129)),
-        Err(BanValidationError::UserIdTooLong { chars: 129 })
+        Err(IdError::UserIdTooLong { chars: 129 })
     );
     assert!(
         UserId::new("é".repeat(128)).is_ok(),
@@ -600,7 +601,7 @@ fn new_bans_and_ids_are_validated() {
         assert!(
             matches!(
                 RoomId::new(bad_room),
-                Err(BanValidationError::InvalidRoomId { .. })
+                Err(IdError::InvalidRoomId { .. })
             ),
             "{bad_room:?}"
         );

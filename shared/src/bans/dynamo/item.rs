@@ -6,7 +6,8 @@ use aws_sdk_dynamodb::types::AttributeValue;
 use time::OffsetDateTime;
 
 use super::table::{parse_scope_key, scope_key, TABLE_SCHEMA};
-use crate::bans::model::{Ban, BanScope, UserId};
+use crate::bans::model::{Ban, BanScope};
+use crate::ids::UserId;
 
 pub(crate) type Item = HashMap<String, AttributeValue>;
 
@@ -110,7 +111,7 @@ fn time(item: &Item, name: &str) -> Result<OffsetDateTime, String> {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::bans::model::RoomId;
+    use crate::ids::RoomId;
     use time::macros::datetime;
 
     #[test]

@@ -20,22 +20,22 @@
 
 mod item;
 mod page_token;
-pub(crate) mod sdk_error;
+mod sdk_error;
 mod table;
 
 use std::collections::HashSet;
 use std::time::Duration;
 
-use aws_config::BehaviorVersion;
 use aws_sdk_dynamodb::types::{AttributeValue, KeysAndAttributes, ReturnValue};
 use aws_sdk_dynamodb::Client;
 use time::OffsetDateTime;
 
 use super::error::{BanStoreError, BanValidationError};
-use super::model::{Ban, BanPage, BanScope, RoomId, UserId};
+use super::model::{Ban, BanPage, BanScope};
 use super::BanStore;
-use crate::dynamo_batch::{self, still_unprocessed, BatchFailure, Retries};
-use crate::ivs_client::EndpointSettings;
+use crate::aws::dynamo_batch::{self, still_unprocessed, BatchFailure, Retries};
+use crate::aws::{dynamo, EndpointSettings, SdkConfig};
+use crate::ids::{RoomId, UserId};
 
 pub use table::{create_table, TableSchema, TABLE_SCHEMA};
 
@@ -68,11 +68,11 @@ impl DynamoBanStore {
         Ok(DynamoBanStore { client, table })
     }
 
-    /// The store a Lambda uses: the table from `BANS_TABLE_NAME`, the client from the
-    /// environment the standard way (`AWS_ENDPOINT_URL_DYNAMODB` points it at, e.g., moto).
-    pub async fn from_env() -> Result<Self, BanStoreError> {
+    /// The store a Lambda uses: the table from `BANS_TABLE_NAME`, the client from the cold
+    /// start's SDK configuration (`AWS_ENDPOINT_URL_DYNAMODB` points it at, e.g., moto).
+    pub fn from_env(sdk: &SdkConfig) -> Result<Self, BanStoreError> {
         let table = table_name_from_lookup(|name| std::env::var(name).ok())?;
-        DynamoBanStore::new(client_from_env().await, table)
+        DynamoBanStore::new(dynamo::client(sdk), table)
     }
 
     /// A store on an explicit endpoint with static credentials, touching no environment.
@@ -80,7 +80,7 @@ impl DynamoBanStore {
         settings: &EndpointSettings,
         table_name: impl Into<String>,
     ) -> Result<Self, BanStoreError> {
-        DynamoBanStore::new(client_for_endpoint(settings), table_name)
+        DynamoBanStore::new(dynamo::client_for_endpoint(settings), table_name)
     }
 
     pub fn table_name(&self) -> &str {
@@ -139,18 +139,6 @@ pub fn table_name_from_lookup(
         })?;
     check_table_name(&name).map_err(|e| BanStoreError::Config(format!("{TABLE_NAME_VAR}: {e}")))?;
     Ok(name)
-}
-
-/// A DynamoDB client configured from the environment (region, credentials, retries, and
-/// `AWS_ENDPOINT_URL_DYNAMODB` or `AWS_ENDPOINT_URL`).
-pub async fn client_from_env() -> Client {
-    let sdk_config = aws_config::defaults(BehaviorVersion::latest()).load().await;
-    Client::new(&sdk_config)
-}
-
-/// A DynamoDB client for an explicit endpoint, region and static key pair.
-pub fn client_for_endpoint(settings: &EndpointSettings) -> Client {
-    Client::new(&settings.sdk_config())
 }
 
 /// DynamoDB's rule for table names: 3 to 255 of `a-z A-Z 0-9 _ - .`.

@@ -8,7 +8,7 @@ use base64::Engine as _;
 use serde::{Deserialize, Serialize};
 
 use crate::bans::error::BanValidationError;
-use crate::bans::model::UserId;
+use crate::ids::UserId;
 
 /// Tokens longer than this are refused before decoding.
 const MAX_TOKEN_CHARS: usize = 1024;

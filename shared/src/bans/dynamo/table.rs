@@ -8,9 +8,10 @@ use aws_sdk_dynamodb::types::{BillingMode, KeyType, SseSpecification};
 use aws_sdk_dynamodb::Client;
 
 use super::sdk_error;
+use crate::aws::dynamo_schema::{enable_ttl, key, string_attribute, TtlFailure, UPDATE_TTL};
 use crate::bans::error::BanStoreError;
-use crate::bans::model::{BanScope, RoomId};
-use crate::dynamo_schema::{enable_ttl, key, string_attribute, TtlFailure, UPDATE_TTL};
+use crate::bans::model::BanScope;
+use crate::ids::RoomId;
 
 /// The names of the table's key and TTL attributes.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]

@@ -1,21 +1,12 @@
-//! Building the Amazon IVS Chat control-plane client: from the environment (as a Lambda does
-//! at cold start), or for an explicit endpoint such as the local service.
+//! Where and as whom to reach an AWS endpoint explicitly (the local service, moto), touching
+//! no environment: the SDK configuration tests, benchmarks and the local stack build clients
+//! from.
 
 use aws_config::{BehaviorVersion, Region, SdkConfig};
 use aws_credential_types::provider::SharedCredentialsProvider;
 use aws_credential_types::Credentials;
 
-pub use aws_sdk_ivschat::Client;
-
-/// A client configured from the environment the standard way (region, credentials, retries).
-/// `AWS_ENDPOINT_URL_IVSCHAT` (or `AWS_ENDPOINT_URL`) points it at another endpoint, such as
-/// `ivschat-local`; the SDK reads those variables itself.
-pub async fn from_env() -> Client {
-    let sdk_config = aws_config::defaults(BehaviorVersion::latest()).load().await;
-    Client::new(&sdk_config)
-}
-
-/// Where and as whom to reach an IVS Chat endpoint explicitly.
+/// An explicit endpoint, region and static key pair.
 #[derive(Clone, Debug)]
 pub struct EndpointSettings {
     /// `http://HOST:PORT` of the service.
@@ -39,9 +30,7 @@ impl EndpointSettings {
             max_attempts: 3,
         }
     }
-}
 
-impl EndpointSettings {
     /// The SDK configuration for these settings, touching no environment: any AWS SDK client
     /// built from it talks to `endpoint_url` as the given key pair.
     pub fn sdk_config(&self) -> SdkConfig {
@@ -63,9 +52,4 @@ impl EndpointSettings {
             )
             .build()
     }
-}
-
-/// A client for an explicit endpoint, region and static key pair, touching no environment.
-pub fn for_endpoint(settings: &EndpointSettings) -> Client {
-    Client::new(&settings.sdk_config())
 }
