@@ -48,12 +48,13 @@ use std::sync::{Arc, OnceLock};
 use std::time::{Duration, Instant};
 
 use aws_sdk_ivschat::types::{ChatTokenCapability, FallbackResult, MessageReviewHandler};
+use aws_sdk_ivschat::Client;
 use futures_util::{SinkExt, StreamExt};
 use http::header::SEC_WEBSOCKET_PROTOCOL;
 use http::HeaderValue;
+use ivschat_testkit::Endpoint;
 use serde::Deserialize;
 use serde_json::json;
-use shared::ivs_client::{for_endpoint, Client, EndpointSettings};
 use tokio::net::TcpStream;
 use tokio::sync::watch;
 use tokio_tungstenite::tungstenite::client::IntoClientRequest;
@@ -587,7 +588,7 @@ async fn run_once(
     options: &Options,
 ) -> Result<RunResult, BoxError> {
     let address = server.address;
-    let client = for_endpoint(&EndpointSettings::local(format!("http://{address}")));
+    let client = Endpoint::local(format!("http://{address}")).ivschat();
     let messages = options.messages();
 
     // 1. The room and the tokens.

@@ -1,9 +1,12 @@
 //! Typed configuration of `ivschat-local serve`, parsed once from flags and environment variables.
 
 use std::net::SocketAddr;
+use std::path::PathBuf;
 use std::time::Duration;
 
 use clap::{Args, ValueEnum};
+
+pub use crate::lambda::FunctionSpec;
 
 /// Whether AWS's per-operation TPS limits are enforced.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, ValueEnum)]
@@ -98,30 +101,19 @@ pub struct ServeConfig {
     #[arg(long, env = "IVSCHAT_LOCAL_LAMBDA_ENDPOINT")]
     pub lambda_endpoint: Option<String>,
 
-    /// Host a Lambda function: `NAME=PATH` of its binary (built with `lambda_runtime`, like
-    /// `cargo lambda build` makes). Repeatable. The review handler ARN
-    /// `arn:aws:lambda:REGION:ACCOUNT:function:NAME` and the Invoke API reach it.
-    #[arg(long = "function", env = "IVSCHAT_LOCAL_FUNCTIONS", value_delimiter = ',', value_parser = parse_function)]
-    pub functions: Vec<(String, std::path::PathBuf)>,
-
-    /// Environment of a hosted function: `NAME:KEY=VALUE`. Repeatable. The value is taken as
-    /// written, commas and newlines included (a JSON policy, say); the environment variable
-    /// holds one entry.
-    #[arg(long = "function-env", env = "IVSCHAT_LOCAL_FUNCTION_ENV", value_parser = parse_function_env)]
-    pub function_env: Vec<(String, String, String)>,
-
-    /// Timeout of every hosted function, in seconds (Lambda's default is 3).
+    /// Timeout of a hosted function that sets none, in seconds (Lambda's default is 3); also
+    /// bounds a CloudWatch Logs subscription's delivery (plus 5 s).
     #[arg(long, env = "IVSCHAT_LOCAL_FUNCTION_TIMEOUT_SECONDS", default_value = "3", value_parser = clap::value_parser!(u64).range(1..=900))]
     pub function_timeout_seconds: u64,
 
-    /// Memory size reported to hosted functions, in MB.
+    /// Memory size reported to a hosted function that sets none, in MB.
     #[arg(long, env = "IVSCHAT_LOCAL_FUNCTION_MEMORY_MB", default_value = "128", value_parser = clap::value_parser!(u32).range(128..=10240))]
     pub function_memory_mb: u32,
 
     /// Directory where chat logs land (S3, CloudWatch Logs and Firehose stand-ins); created
     /// when the first record is written.
     #[arg(long, env = "IVSCHAT_LOCAL_DATA_DIR", default_value = ".ivschat-local")]
-    pub data_dir: std::path::PathBuf,
+    pub data_dir: PathBuf,
 
     /// CloudWatch Logs subscription filters (`ivschat-local up`) deliver a log stream's
     /// batch of events once it is this old, in milliseconds; failed deliveries are retried
@@ -139,10 +131,10 @@ pub struct ServeConfig {
     #[arg(long, env = "IVSCHAT_LOCAL_MAX_BODY_BYTES", default_value = "262144")]
     pub max_body_bytes: usize,
 
-    /// Per-function timeout (seconds) and memory (MB) over the defaults above: what
-    /// `ivschat-local up` reads from the template's `Timeout` and `MemorySize`.
+    /// The functions hosted as child processes (`--function` and `--function-env` on the
+    /// command line, the template's in `ivschat-local up`).
     #[arg(skip)]
-    pub function_limits: Vec<(String, Option<u64>, Option<u32>)>,
+    pub functions: Vec<FunctionSpec>,
 }
 
 impl ServeConfig {
@@ -168,11 +160,9 @@ impl ServeConfig {
             max_chat_frame_bytes: 65_536,
             lambda_endpoint: None,
             functions: Vec::new(),
-            function_env: Vec::new(),
             function_timeout_seconds: 3,
             function_memory_mb: 128,
             log_subscription_interval_ms: 100,
-            function_limits: Vec::new(),
             data_dir: std::env::temp_dir().join(format!("ivschat-local-{}", uuid::Uuid::new_v4())),
         }
     }
@@ -187,37 +177,63 @@ impl ServeConfig {
 }
 
 impl ServeConfig {
-    /// A function's timeout and memory: from `function_limits` where given, else the defaults.
-    fn limits_of(&self, name: &str) -> (Duration, u32) {
-        let (timeout, memory) = self
-            .function_limits
-            .iter()
-            .find(|(function, _, _)| function == name)
-            .map_or((None, None), |(_, timeout, memory)| (*timeout, *memory));
-        (
-            Duration::from_secs(timeout.unwrap_or(self.function_timeout_seconds)),
-            memory.unwrap_or(self.function_memory_mb),
-        )
+    /// These settings hosting `function` too (test and benchmark set-up).
+    pub fn with_function(mut self, function: FunctionSpec) -> Self {
+        self.functions.push(function);
+        self
     }
 
-    /// The hosted functions, each with its own environment.
-    pub fn function_specs(&self) -> Vec<crate::lambda::FunctionSpec> {
+    /// A function spec for `name` at `executable` with this configuration's default timeout
+    /// and memory size.
+    pub fn function(
+        &self,
+        name: impl Into<String>,
+        executable: impl Into<PathBuf>,
+    ) -> FunctionSpec {
+        FunctionSpec::new(name, executable)
+            .timeout(Duration::from_secs(self.function_timeout_seconds))
+            .memory_mb(self.function_memory_mb)
+    }
+}
+
+/// One `--function-env NAME:KEY=VALUE`: a variable for the hosted function `NAME`.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct FunctionEnv {
+    pub function: String,
+    pub key: String,
+    pub value: String,
+}
+
+/// The hosted functions as the command line gives them: binaries by name, and variables by
+/// function name (for `up`, also over what the template gives its functions).
+#[derive(Clone, Debug, Default, Args)]
+pub struct FunctionArgs {
+    /// Host a Lambda function: `NAME=PATH` of its binary (built with `lambda_runtime`, like
+    /// `cargo lambda build` makes). Repeatable. The review handler ARN
+    /// `arn:aws:lambda:REGION:ACCOUNT:function:NAME` and the Invoke API reach it.
+    #[arg(long = "function", env = "IVSCHAT_LOCAL_FUNCTIONS", value_delimiter = ',', value_parser = parse_function)]
+    pub functions: Vec<(String, PathBuf)>,
+
+    /// Environment of a hosted function: `NAME:KEY=VALUE`. Repeatable. The value is taken as
+    /// written, commas and newlines included (a JSON policy, say); the environment variable
+    /// holds one entry.
+    #[arg(long = "function-env", env = "IVSCHAT_LOCAL_FUNCTION_ENV", value_parser = parse_function_env)]
+    pub function_env: Vec<FunctionEnv>,
+}
+
+impl FunctionArgs {
+    /// The `--function`s, each with its `--function-env` variables and `config`'s default
+    /// timeout and memory size.
+    pub fn specs(&self, config: &ServeConfig) -> Vec<FunctionSpec> {
         self.functions
             .iter()
             .map(|(name, executable)| {
-                let (timeout, memory_mb) = self.limits_of(name);
-                crate::lambda::FunctionSpec {
-                    name: name.clone(),
-                    executable: executable.clone(),
-                    environment: self
-                        .function_env
-                        .iter()
-                        .filter(|(function, _, _)| function == name)
-                        .map(|(_, key, value)| (key.clone(), value.clone()))
-                        .collect(),
-                    timeout,
-                    memory_mb,
-                }
+                self.function_env
+                    .iter()
+                    .filter(|entry| &entry.function == name)
+                    .fold(config.function(name, executable), |spec, entry| {
+                        spec.env(&entry.key, &entry.value)
+                    })
             })
             .collect()
     }
@@ -230,7 +246,7 @@ fn is_function_name(name: &str) -> bool {
             .all(|b| b.is_ascii_alphanumeric() || b == b'-' || b == b'_')
 }
 
-fn parse_function(value: &str) -> Result<(String, std::path::PathBuf), String> {
+fn parse_function(value: &str) -> Result<(String, PathBuf), String> {
     match value.split_once('=') {
         Some((name, path)) if is_function_name(name) && !path.is_empty() => {
             Ok((name.to_owned(), path.into()))
@@ -239,16 +255,18 @@ fn parse_function(value: &str) -> Result<(String, std::path::PathBuf), String> {
     }
 }
 
-fn parse_function_env(value: &str) -> Result<(String, String, String), String> {
+fn parse_function_env(value: &str) -> Result<FunctionEnv, String> {
     let parsed = value.split_once(':').and_then(|(name, assignment)| {
         assignment
             .split_once('=')
             .map(|(key, value)| (name, key, value))
     });
     match parsed {
-        Some((name, key, value)) if is_function_name(name) && !key.is_empty() => {
-            Ok((name.to_owned(), key.to_owned(), value.to_owned()))
-        }
+        Some((name, key, value)) if is_function_name(name) && !key.is_empty() => Ok(FunctionEnv {
+            function: name.to_owned(),
+            key: key.to_owned(),
+            value: value.to_owned(),
+        }),
         _ => Err("expected NAME:KEY=VALUE".into()),
     }
 }
@@ -285,6 +303,8 @@ mod tests {
     struct Wrapper {
         #[command(flatten)]
         config: ServeConfig,
+        #[command(flatten)]
+        functions: FunctionArgs,
     }
 
     #[test]
@@ -306,22 +326,18 @@ mod tests {
             format!("review:MODERATION_POLICY_JSON={policy}"),
             "--function-env".to_owned(),
             "review:REVIEW_FAIL_MODE=deny".to_owned(),
+            "--function".to_owned(),
+            "review=/bin/review".to_owned(),
+            "--function-timeout-seconds".to_owned(),
+            "7".to_owned(),
         ])
         .expect("parses");
         assert_eq!(
-            parsed.config.function_env,
-            vec![
-                (
-                    "review".to_owned(),
-                    "MODERATION_POLICY_JSON".to_owned(),
-                    policy.to_owned()
-                ),
-                (
-                    "review".to_owned(),
-                    "REVIEW_FAIL_MODE".to_owned(),
-                    "deny".to_owned()
-                ),
-            ]
+            parsed.functions.specs(&parsed.config),
+            vec![FunctionSpec::new("review", "/bin/review")
+                .env("MODERATION_POLICY_JSON", policy)
+                .env("REVIEW_FAIL_MODE", "deny")
+                .timeout(Duration::from_secs(7))]
         );
     }
 }

@@ -28,4 +28,5 @@ pub mod stack;
 pub mod state;
 
 pub use config::ServeConfig;
+pub use lambda::FunctionSpec;
 pub use server::{RunningServer, Server};

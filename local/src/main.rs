@@ -3,6 +3,7 @@
 use std::process::ExitCode;
 
 use clap::{Args, Parser, Subcommand};
+use ivschat_local::config::FunctionArgs;
 use ivschat_local::console::{Console, ConsoleOptions};
 use ivschat_local::stack::{dev_token, up_with_console, DevTokenConfig, UpConfig};
 use ivschat_local::{ServeConfig, Server};
@@ -18,12 +19,21 @@ struct Cli {
 #[derive(Subcommand)]
 enum Command {
     /// Serve the IVS Chat control plane (restJson1 over HTTP, SigV4-checked).
-    Serve(Box<ServeConfig>),
+    Serve(Box<ServeCommand>),
     /// Run the whole project from template.yaml: functions, HTTP API, local JWT issuer,
     /// DynamoDB (moto), rooms.
     Up(Box<UpCommand>),
     /// Print a JWT of the local issuer that the running stack's HTTP API accepts.
     DevToken(DevTokenConfig),
+}
+
+/// The options of `serve`: the service's, and the functions it hosts.
+#[derive(Args)]
+struct ServeCommand {
+    #[command(flatten)]
+    serve: ServeConfig,
+    #[command(flatten)]
+    hosted: FunctionArgs,
 }
 
 /// The options of `up`: the stack's, and the web console's.
@@ -46,7 +56,11 @@ async fn main() -> ExitCode {
         .with_writer(std::io::stderr)
         .init();
     match cli.command {
-        Command::Serve(config) => serve(*config).await,
+        Command::Serve(command) => {
+            let ServeCommand { mut serve, hosted } = *command;
+            serve.functions = hosted.specs(&serve);
+            self::serve(serve).await
+        }
         Command::Up(config) => run_stack(*config).await,
         Command::DevToken(config) => match dev_token(&config) {
             Ok(token) => {

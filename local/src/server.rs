@@ -117,7 +117,7 @@ impl Server {
             service_url: format!("http://{address}"),
         };
         let mut hosted = Vec::new();
-        for spec in config.function_specs() {
+        for spec in config.functions.iter().cloned() {
             let name = spec.name.clone();
             let function = HostedFunction::start(spec, host_settings.clone())
                 .await

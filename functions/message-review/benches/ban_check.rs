@@ -13,16 +13,16 @@
 //! Run: `cargo bench -p message-review --bench ban_check` (needs `MOTO_SERVER` or the
 //! stack's moto, as the tests do).
 
-use std::path::PathBuf;
 use std::time::{Duration, Instant};
 
 use aws_sdk_ivschat::types::{ChatTokenCapability, FallbackResult, MessageReviewHandler};
 use futures_util::{SinkExt, StreamExt};
-use ivschat_local::{RunningServer, ServeConfig, Server};
+use ivschat_local::RunningServer;
+use ivschat_testkit::service;
 use moto::MotoServer;
 use serde_json::{json, Value};
 use shared::bans::{create_table, Ban, BanScope, BanStore, DynamoBanStore, RoomId, UserId};
-use shared::ivs_client::{self, EndpointSettings};
+use shared::ivs_client::EndpointSettings;
 use tokio_tungstenite::tungstenite::client::IntoClientRequest;
 use tokio_tungstenite::tungstenite::http::HeaderValue;
 use tokio_tungstenite::tungstenite::Message;
@@ -37,27 +37,15 @@ struct Stack {
     server: RunningServer,
     handler_arn: String,
     room: String,
-    client: ivs_client::Client,
+    client: aws_sdk_ivschat::Client,
 }
 
 async fn start(env: &[(&str, String)]) -> Stack {
-    let mut config = ServeConfig::for_tests();
-    config.functions = vec![(
-        FUNCTION.to_owned(),
-        PathBuf::from(env!("CARGO_BIN_EXE_message-review")),
-    )];
-    config.function_env = env
-        .iter()
-        .map(|(k, v)| (FUNCTION.to_owned(), (*k).to_owned(), v.clone()))
-        .collect();
-    let account = config.account_id.clone();
-    let server = Server::bind(config).await.expect("bind").spawn();
-    let settings = EndpointSettings::local(server.endpoint_url());
-    let handler_arn = format!(
-        "arn:aws:lambda:{}:{account}:function:{FUNCTION}",
-        settings.region
-    );
-    let client = ivs_client::for_endpoint(&settings);
+    let function = service::function(FUNCTION, env!("CARGO_BIN_EXE_message-review"))
+        .envs(env.iter().map(|(k, v)| (*k, v.clone())));
+    let server = service::start_hosting([function], |_| {}).await;
+    let handler_arn = service::function_arn(service::REGION, FUNCTION);
+    let client = ivschat_testkit::Endpoint::local(server.endpoint_url()).ivschat();
     let room = client
         .create_room()
         .name("bench")

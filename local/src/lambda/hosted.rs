@@ -10,7 +10,6 @@
 
 use std::collections::{HashMap, VecDeque};
 use std::net::SocketAddr;
-use std::path::PathBuf;
 use std::process::Stdio;
 use std::sync::Arc;
 use std::time::{Duration, SystemTime, UNIX_EPOCH};
@@ -27,17 +26,7 @@ use tokio::process::{Child, Command};
 use tokio::sync::{oneshot, Notify};
 
 use super::invoke::InvokeError;
-
-/// How to run one function.
-#[derive(Clone, Debug, PartialEq, Eq)]
-pub struct FunctionSpec {
-    pub name: String,
-    pub executable: PathBuf,
-    /// Extra environment, applied after (and so over) the Lambda-reserved variables.
-    pub environment: Vec<(String, String)>,
-    pub timeout: Duration,
-    pub memory_mb: u32,
-}
+use super::spec::FunctionSpec;
 
 /// Lambda-like settings shared by every hosted function.
 #[derive(Clone, Debug)]

@@ -5,6 +5,8 @@
 mod hosted;
 mod invoke;
 pub mod invoke_api;
+mod spec;
 
-pub use hosted::{FunctionSpec, HostSettings, HostedFunction};
+pub use hosted::{HostSettings, HostedFunction};
 pub use invoke::{function_name, FunctionInvoker, InvokeError};
+pub use spec::FunctionSpec;

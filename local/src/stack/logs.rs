@@ -36,7 +36,7 @@ pub enum LoggingError {
 
 /// Creates the template's logging configurations; their ARNs by logical id.
 pub async fn create_logging_configurations(
-    ivs: &shared::ivs_client::Client,
+    ivs: &aws_sdk_ivschat::Client,
     template: &StackTemplate,
 ) -> Result<BTreeMap<String, String>, LoggingError> {
     let mut created = BTreeMap::new();
@@ -90,7 +90,7 @@ pub fn pass_logging_configuration_arns(
     server: &RunningServer,
     template: &StackTemplate,
     created: &BTreeMap<String, String>,
-    user_env: &[(String, String, String)],
+    user_env: &[crate::config::FunctionEnv],
 ) -> Vec<EnvironmentOverride> {
     let invoker = server.function_invoker();
     let mut overrides = Vec::new();

@@ -4,6 +4,7 @@
 //! issuer), creates the template's logging configurations and rooms, puts its functions'
 //! CloudWatch Logs subscriptions on the chat log, and prints every URL a user needs.
 
+mod clients;
 mod indexes;
 pub mod logs;
 pub mod template;
@@ -21,7 +22,7 @@ use http::Method;
 use moto::MotoServer;
 use serde_json::json;
 
-use crate::config::ServeConfig;
+use crate::config::{FunctionArgs, FunctionEnv, ServeConfig};
 use crate::console::{Console, ConsoleDocument, RunningConsole};
 use crate::gateway::{
     CorsConfig, HttpApi, HttpApiConfig, JwtAuthorizerConfig, LocalIssuerKey, RouteAuthorization,
@@ -43,6 +44,11 @@ const MOTO_REQUIREMENT: &str = "moto[server]==5.2.5";
 pub struct UpConfig {
     #[command(flatten)]
     pub serve: ServeConfig,
+
+    /// Functions to host besides the template's, and variables over what the stack gives
+    /// a function (`--function-env` wins, and `up` says so).
+    #[command(flatten)]
+    pub hosted: FunctionArgs,
 
     /// The SAM template to run.
     #[arg(long, env = "IVSCHAT_LOCAL_TEMPLATE", default_value = "template.yaml")]
@@ -140,16 +146,12 @@ pub struct EnvironmentOverride {
 }
 
 /// The value the user gave `variable` of `function` with `--function-env` (the last one given).
-fn user_value<'a>(
-    user_env: &'a [(String, String, String)],
-    function: &str,
-    variable: &str,
-) -> Option<&'a str> {
+fn user_value<'a>(user_env: &'a [FunctionEnv], function: &str, variable: &str) -> Option<&'a str> {
     user_env
         .iter()
         .rev()
-        .find(|(f, k, _)| f == function && k == variable)
-        .map(|(_, _, value)| value.as_str())
+        .find(|entry| entry.function == function && entry.key == variable)
+        .map(|entry| entry.value.as_str())
 }
 
 /// Brings the stack up.
@@ -203,26 +205,29 @@ pub async fn up_with_console(
     eprintln!("starting the local DynamoDB (moto)...");
     let moto = MotoServer::start_with(&moto_executable(&serve.data_dir)?)
         .map_err(|e| StackError::Moto(e.to_string()))?;
-    let mut dynamo_settings = shared::ivs_client::EndpointSettings::local(moto.endpoint());
-    dynamo_settings.region = scope.region.clone();
-    let dynamo = shared::bans::client_for_endpoint(&dynamo_settings);
+    let dynamo = clients::dynamodb(&clients::Endpoint {
+        url: moto.endpoint().to_owned(),
+        region: scope.region.clone(),
+        access_key_id: "test".to_owned(),
+        secret_access_key: "test".to_owned(),
+    });
     for table in &template.tables {
         create_table(&dynamo, table).await?;
     }
 
     let mut serve = serve;
+    serve.functions.extend(config.hosted.specs(&serve));
     // What the user gave with --function-env wins over what the stack would set.
-    let user_env = serve.function_env.clone();
+    let user_env = &config.hosted.function_env;
     let mut environment_overrides = Vec::new();
     for function in &template.functions {
-        serve
-            .functions
-            .push((function.binary.clone(), target.join(&function.binary)));
-        serve.function_limits.push((
-            function.binary.clone(),
-            function.timeout_seconds,
-            function.memory_mb,
-        ));
+        let mut spec = serve.function(&function.binary, target.join(&function.binary));
+        if let Some(timeout) = function.timeout_seconds {
+            spec = spec.timeout(Duration::from_secs(timeout));
+        }
+        if let Some(memory_mb) = function.memory_mb {
+            spec = spec.memory_mb(memory_mb);
+        }
         let mut env = function.environment.clone();
         env.extend(function.logging_environment.iter().cloned());
         env.push((
@@ -230,18 +235,21 @@ pub async fn up_with_console(
             moto.endpoint().to_owned(),
         ));
         for (key, value) in env {
-            match user_value(&user_env, &function.binary, &key) {
+            match user_value(user_env, &function.binary, &key) {
                 Some(user) => environment_overrides.push(EnvironmentOverride {
                     function: function.binary.clone(),
                     variable: key,
                     stack_value: value,
                     user_value: user.to_owned(),
                 }),
-                None => serve
-                    .function_env
-                    .push((function.binary.clone(), key, value)),
+                None => spec = spec.env(key, value),
             }
         }
+        // The user's variables come after the stack's, as before: the last one set wins.
+        for entry in user_env.iter().filter(|e| e.function == function.binary) {
+            spec = spec.env(&entry.key, &entry.value);
+        }
+        serve.functions.push(spec);
     }
     let server = Server::bind(serve.clone()).await?.spawn();
 
@@ -263,17 +271,18 @@ pub async fn up_with_console(
     })?
     .spawn();
 
-    let mut settings = shared::ivs_client::EndpointSettings::local(server.endpoint_url());
-    settings.region = scope.region.clone();
-    settings.access_key_id = serve.access_key_id.clone();
-    settings.secret_access_key = serve.secret_access_key.clone();
-    let ivs = shared::ivs_client::for_endpoint(&settings);
+    let ivs = clients::ivschat(&clients::Endpoint {
+        url: server.endpoint_url(),
+        region: scope.region.clone(),
+        access_key_id: serve.access_key_id.clone(),
+        secret_access_key: serve.secret_access_key.clone(),
+    });
     let logging_configurations = logs::create_logging_configurations(&ivs, &template).await?;
     environment_overrides.extend(logs::pass_logging_configuration_arns(
         &server,
         &template,
         &logging_configurations,
-        &user_env,
+        user_env,
     ));
     logs::subscribe(&server, &template, &scope)?;
     let mut rooms = BTreeMap::new();
@@ -530,7 +539,7 @@ fn api_config(template: &StackTemplate, scope: &LocalScope) -> HttpApiConfig {
 }
 
 async fn create_room(
-    ivs: &shared::ivs_client::Client,
+    ivs: &aws_sdk_ivschat::Client,
     room: &template::RoomDef,
     logging_configurations: &BTreeMap<String, String>,
 ) -> Result<String, StackError> {
@@ -553,8 +562,6 @@ async fn create_room(
     for (key, value) in &room.tags {
         request = request.tags(key, value);
     }
-    // The local demo room welcomes anonymous viewers, so the console works before signing in.
-    request = request.tags(shared::room_tags::ANONYMOUS_VIEW, "true");
     let logging = logs::room_logging_configurations(room, logging_configurations);
     request =
         request.set_logging_configuration_identifiers((!logging.is_empty()).then_some(logging));

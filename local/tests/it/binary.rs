@@ -3,7 +3,6 @@
 
 use std::process::Stdio;
 
-use shared::ivs_client::{for_endpoint, EndpointSettings};
 use tokio::io::{AsyncBufReadExt, BufReader};
 use tokio::process::{Child, Command};
 
@@ -74,9 +73,9 @@ async fn serve(mut command: Command) -> (Child, String) {
 }
 
 fn sdk_client(endpoint: &str) -> aws_sdk_ivschat::Client {
-    let mut settings = EndpointSettings::local(endpoint);
-    settings.max_attempts = 1;
-    for_endpoint(&settings)
+    ivschat_testkit::Endpoint::local(endpoint)
+        .without_retries()
+        .ivschat()
 }
 
 #[tokio::test]
@@ -139,10 +138,11 @@ async fn an_environment_variable_switches_signature_checks_off() {
 
     let (mut child, endpoint) = serve(command).await;
 
-    let mut settings = EndpointSettings::local(&endpoint);
+    let mut settings = ivschat_testkit::Endpoint::local(&endpoint);
     settings.max_attempts = 1;
     settings.secret_access_key = "not-the-secret".into();
-    for_endpoint(&settings)
+    settings
+        .ivschat()
         .list_rooms()
         .send()
         .await
@@ -161,10 +161,11 @@ async fn a_boolean_environment_variable_of_1_switches_signature_checks_off() {
 
     let (mut child, endpoint) = serve(command).await;
 
-    let mut settings = EndpointSettings::local(&endpoint);
+    let mut settings = ivschat_testkit::Endpoint::local(&endpoint);
     settings.max_attempts = 1;
     settings.secret_access_key = "not-the-secret".into();
-    for_endpoint(&settings)
+    settings
+        .ivschat()
         .list_rooms()
         .send()
         .await
@@ -245,10 +246,11 @@ async fn an_environment_variable_sets_the_accepted_regions() {
 
     let (mut child, endpoint) = serve(command).await;
 
-    let mut settings = EndpointSettings::local(&endpoint);
+    let mut settings = ivschat_testkit::Endpoint::local(&endpoint);
     settings.max_attempts = 1;
     settings.region = "ca-central-1".into();
-    let room = for_endpoint(&settings)
+    let room = settings
+        .ivschat()
         .create_room()
         .send()
         .await
@@ -259,7 +261,8 @@ async fn an_environment_variable_sets_the_accepted_regions() {
         "{room:?}"
     );
     settings.region = "eu-west-1".into();
-    let error = for_endpoint(&settings)
+    let error = settings
+        .ivschat()
         .list_rooms()
         .send()
         .await

@@ -3,7 +3,6 @@
 //! gateway's own error answers.
 
 use std::net::SocketAddr;
-use std::path::PathBuf;
 use std::sync::OnceLock;
 use std::time::Duration;
 
@@ -108,7 +107,7 @@ fn request(
 
 async fn start(tweak: impl FnOnce(&mut HttpApiConfig)) -> Stack {
     let server = start_with(|config| {
-        config.functions = vec![("fixture".into(), PathBuf::from(FIXTURE))];
+        config.functions = vec![ivschat_local::FunctionSpec::new("fixture", FIXTURE)];
     })
     .await;
     let mut config = HttpApiConfig {

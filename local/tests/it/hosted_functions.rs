@@ -8,7 +8,6 @@
 //! with attribute `reviewed-by: <pid>`, which tells which process ran an invocation.
 
 use std::net::SocketAddr;
-use std::path::PathBuf;
 use std::process::Stdio;
 use std::time::{Duration, SystemTime};
 
@@ -21,7 +20,7 @@ use bytes::Bytes;
 use http::{HeaderValue, Method, Request, StatusCode};
 use http_body_util::{BodyExt, Full};
 use hyper_util::rt::TokioIo;
-use ivschat_local::{RunningServer, ServeConfig};
+use ivschat_local::{FunctionSpec, RunningServer, ServeConfig};
 use serde_json::{json, Value};
 use tokio::io::{AsyncBufReadExt, BufReader};
 use tokio::net::TcpStream;
@@ -50,7 +49,7 @@ pub(crate) fn function_arn() -> String {
 /// A server hosting the fixture as `review`, with the test defaults changed by `tweak`.
 pub(crate) async fn start_hosting(tweak: impl FnOnce(&mut ServeConfig)) -> RunningServer {
     start_with(|config| {
-        config.functions = vec![(FUNCTION.into(), PathBuf::from(FIXTURE))];
+        config.functions = vec![FunctionSpec::new(FUNCTION, FIXTURE)];
         tweak(config);
     })
     .await
@@ -254,7 +253,7 @@ async fn a_crash_fails_the_invocation_with_runtime_exit_error_and_the_next_runs_
 
 #[tokio::test]
 async fn a_timed_out_invocation_fails_with_sandbox_timedout_and_the_next_runs_on_a_new_process() {
-    let server = start_hosting(|config| config.function_timeout_seconds = 1).await;
+    let server = start_hosting(|config| config.functions[0].timeout = Duration::from_secs(1)).await;
     let before = running_pid(&server).await;
 
     let body = assert_function_error(&invoke(&server, "sleep 1500").await);
@@ -272,7 +271,7 @@ async fn a_timed_out_invocation_fails_with_sandbox_timedout_and_the_next_runs_on
 #[tokio::test]
 async fn a_function_that_exits_during_init_fails_each_invocation_instead_of_hanging() {
     let server = start_hosting(|config| {
-        config.function_env = vec![(FUNCTION.into(), "FIXTURE_FAIL_INIT".into(), "1".into())];
+        config.functions[0] = config.functions[0].clone().env("FIXTURE_FAIL_INIT", "1");
     })
     .await;
 
@@ -434,10 +433,7 @@ async fn an_unknown_invocation_type_is_refused() {
 #[tokio::test]
 async fn per_function_environment_reaches_the_process() {
     let server = start_hosting(|config| {
-        config.function_env = vec![
-            (FUNCTION.into(), "GREETING".into(), "hello there".into()),
-            ("other".into(), "NOT_MINE".into(), "x".into()),
-        ];
+        config.functions[0] = config.functions[0].clone().env("GREETING", "hello there");
     })
     .await;
 

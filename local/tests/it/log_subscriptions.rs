@@ -36,15 +36,9 @@ async fn start_subscribed(interval_ms: u64, failures: usize) -> (RunningServer, 
     let server = start_with(move |config| {
         config.data_dir = dir.join("data");
         config.log_subscription_interval_ms = interval_ms;
-        config.functions = vec![(FUNCTION.into(), PathBuf::from(FIXTURE))];
-        config.function_env = vec![
-            (FUNCTION.into(), "FIXTURE_AWSLOGS_FILE".into(), recorded),
-            (
-                FUNCTION.into(),
-                "FIXTURE_AWSLOGS_FAILURES".into(),
-                failures.to_string(),
-            ),
-        ];
+        config.functions = vec![ivschat_local::FunctionSpec::new(FUNCTION, FIXTURE)
+            .env("FIXTURE_AWSLOGS_FILE", recorded)
+            .env("FIXTURE_AWSLOGS_FAILURES", failures.to_string())];
     })
     .await;
     server

@@ -4,6 +4,7 @@
 
 use std::path::PathBuf;
 
+use ivschat_local::config::{FunctionArgs, FunctionEnv};
 use ivschat_local::stack::{dev_token, up, DevTokenConfig, UpConfig};
 use ivschat_local::ServeConfig;
 use serde_json::Value;
@@ -90,6 +91,7 @@ async fn up_runs_a_template_with_its_function_api_table_and_room() {
     serve.data_dir = folder.join("data");
     let config = UpConfig {
         serve,
+        hosted: FunctionArgs::default(),
         template,
         api_listen: "127.0.0.1:0".parse().expect("address"),
         parameters: vec![("Greeting".into(), "bonjour".into())],
@@ -157,16 +159,16 @@ async fn up_runs_a_template_with_its_function_api_table_and_room() {
     }
 
     // The table exists in the stack's moto.
-    let mut settings = shared::ivs_client::EndpointSettings::local(stack.moto.endpoint());
-    settings.region = "us-east-1".into();
-    let dynamo = shared::bans::client_for_endpoint(&settings);
+    let dynamo = ivschat_testkit::Endpoint::local(stack.moto.endpoint())
+        .in_region("us-east-1")
+        .dynamodb();
     let tables = dynamo.list_tables().send().await.expect("ListTables");
     assert!(tables.table_names().contains(&"ThingsTable".to_owned()));
 
     // The room has the function as its review handler.
-    let mut settings = shared::ivs_client::EndpointSettings::local(stack.server.endpoint_url());
-    settings.region = "us-east-1".into();
-    let ivs = shared::ivs_client::for_endpoint(&settings);
+    let ivs = ivschat_testkit::Endpoint::local(stack.server.endpoint_url())
+        .in_region("us-east-1")
+        .ivschat();
     let stored = ivs
         .get_room()
         .identifier(format!(
@@ -294,6 +296,7 @@ fn history_config(folder: &std::path::Path, parameters: Vec<(String, String)>) -
     serve.log_subscription_interval_ms = 50;
     UpConfig {
         serve,
+        hosted: FunctionArgs::default(),
         template,
         api_listen: "127.0.0.1:0".parse().expect("address"),
         parameters,
@@ -314,9 +317,9 @@ async fn up_wires_the_chat_log_to_the_subscribed_function_as_in_aws() {
     let room = stack.rooms.get("Lobby").expect("the room").clone();
 
     // The room has the logging configuration the template creates.
-    let mut settings = shared::ivs_client::EndpointSettings::local(stack.server.endpoint_url());
-    settings.region = "us-east-1".into();
-    let ivs = shared::ivs_client::for_endpoint(&settings);
+    let ivs = ivschat_testkit::Endpoint::local(stack.server.endpoint_url())
+        .in_region("us-east-1")
+        .ivschat();
     let room_arn = format!("arn:aws:ivschat:us-east-1:123456789012:room/{room}");
     let stored = ivs
         .get_room()
@@ -360,9 +363,9 @@ async fn up_wires_the_chat_log_to_the_subscribed_function_as_in_aws() {
     );
 
     // The table has its local and global secondary indexes in moto.
-    let mut settings = shared::ivs_client::EndpointSettings::local(stack.moto.endpoint());
-    settings.region = "us-east-1".into();
-    let dynamo = shared::bans::client_for_endpoint(&settings);
+    let dynamo = ivschat_testkit::Endpoint::local(stack.moto.endpoint())
+        .in_region("us-east-1")
+        .dynamodb();
     let table = dynamo
         .describe_table()
         .table_name("HistoryTable")
@@ -485,13 +488,16 @@ async fn up_lets_the_users_function_env_win_over_the_template_and_says_so() {
     let mut serve = ServeConfig::for_tests();
     serve.data_dir = folder.join("data");
     serve.quota_scale = 10.0;
-    serve.function_env = vec![(
-        "ivschat-local-fixture-function".into(),
-        "JANITOR_DELETE_TPS".into(),
-        "50".into(),
-    )];
     let config = UpConfig {
         serve,
+        hosted: FunctionArgs {
+            functions: Vec::new(),
+            function_env: vec![FunctionEnv {
+                function: "ivschat-local-fixture-function".into(),
+                key: "JANITOR_DELETE_TPS".into(),
+                value: "50".into(),
+            }],
+        },
         template,
         api_listen: "127.0.0.1:0".parse().expect("address"),
         parameters: Vec::new(),

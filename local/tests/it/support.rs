@@ -17,43 +17,18 @@ use http::{HeaderMap, Method, Request, StatusCode};
 use http_body_util::{BodyExt, Full};
 use hyper::client::conn::http1::SendRequest;
 use hyper_util::rt::TokioIo;
-use ivschat_local::{RunningServer, ServeConfig, Server};
+use ivschat_local::RunningServer;
+use ivschat_testkit::Endpoint;
 use serde_json::Value;
-use shared::ivs_client::{for_endpoint, EndpointSettings};
 use tokio::net::TcpStream;
 
-/// The region the SDK client signs for; every ARN it sees carries it.
-pub const REGION: &str = "us-west-2";
-/// The account of `ServeConfig::for_tests()`.
-pub const ACCOUNT: &str = "123456789012";
-
-/// Starts a server with the test defaults (quotas off, signatures checked).
-pub async fn start() -> RunningServer {
-    start_with(|_| {}).await
-}
-
-/// Starts a server with the test defaults changed by `tweak`.
-pub async fn start_with(tweak: impl FnOnce(&mut ServeConfig)) -> RunningServer {
-    let mut config = ServeConfig::for_tests();
-    tweak(&mut config);
-    Server::bind(config)
-        .await
-        .expect("the server binds a loopback port")
-        .spawn()
-}
-
-/// The SDK client for `server`, region us-west-2, credentials test/test, no retries (so a
-/// throttled or failed call shows as it is).
-pub fn client(server: &RunningServer) -> Client {
-    client_with(server, |_| {})
-}
+pub use ivschat_testkit::service::{client, create_room, start, start_with, ACCOUNT, REGION};
 
 /// The SDK client for `server` with its settings changed by `tweak`.
-pub fn client_with(server: &RunningServer, tweak: impl FnOnce(&mut EndpointSettings)) -> Client {
-    let mut settings = EndpointSettings::local(server.endpoint_url());
-    settings.max_attempts = 1;
-    tweak(&mut settings);
-    for_endpoint(&settings)
+pub fn client_with(server: &RunningServer, tweak: impl FnOnce(&mut Endpoint)) -> Client {
+    let mut endpoint = ivschat_testkit::service::endpoint(server);
+    tweak(&mut endpoint);
+    endpoint.ivschat()
 }
 
 /// A room ARN of the test account and region.
@@ -84,12 +59,6 @@ pub fn s3(bucket_name: &str) -> DestinationConfiguration {
             .build()
             .expect("bucket name is set"),
     )
-}
-
-/// Creates a room with default settings and returns its ARN.
-pub async fn create_room(client: &Client) -> String {
-    let room = client.create_room().send().await.expect("CreateRoom");
-    room.arn().expect("a room ARN").to_owned()
 }
 
 /// Creates a room with a name and returns its ARN.

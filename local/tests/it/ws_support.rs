@@ -1,31 +1,23 @@
-//! Helpers for the WebSocket messaging tests: chat tokens from the real SDK, connections that
-//! offer the token as the subprotocol, the JSON requests a client publishes, and reading
-//! frames with a generous timeout (only there so that a broken server cannot hang the suite).
-
-use std::time::Duration;
+//! Helpers for the WebSocket messaging tests: the test kit's chat clients aimed at a running
+//! server, the requests a client publishes, and the assertions on the frames it gets.
 
 use aws_sdk_ivschat::types::ChatTokenCapability;
 use aws_sdk_ivschat::Client;
-use futures_util::{SinkExt, StreamExt};
-use http::header::SEC_WEBSOCKET_PROTOCOL;
-use http::{HeaderValue, StatusCode};
+use futures_util::StreamExt;
+use http::StatusCode;
 use ivschat_local::RunningServer;
 use serde_json::{json, Value};
 use time::format_description::well_known::Rfc3339;
 use time::OffsetDateTime;
-use tokio::net::TcpStream;
-use tokio_tungstenite::tungstenite::client::IntoClientRequest;
 use tokio_tungstenite::tungstenite::handshake::client::Response;
 use tokio_tungstenite::tungstenite::{Error, Message};
-use tokio_tungstenite::{connect_async, MaybeTlsStream, WebSocketStream};
+
+pub use ivschat_testkit::chat::{
+    next_frame, next_message, next_of_type, send, send_message, send_message_with_attributes,
+    send_text, Socket, WAIT,
+};
 
 use crate::support::assert_id;
-
-/// How long to wait for something that should happen at once; never a measured quantity.
-pub const WAIT: Duration = Duration::from_secs(5);
-
-/// A chat connection.
-pub type Socket = WebSocketStream<MaybeTlsStream<TcpStream>>;
 
 /// Every capability a chat token can grant.
 pub const ALL_CAPABILITIES: &[ChatTokenCapability] = &[
@@ -47,7 +39,7 @@ pub async fn chat_token(
     user_id: &str,
     capabilities: &[ChatTokenCapability],
 ) -> String {
-    chat_token_with_attributes(client, room, user_id, capabilities, &[]).await
+    ivschat_testkit::chat::chat_token(client, room, user_id, capabilities, &[]).await
 }
 
 /// A chat token from CreateChatToken that also carries `attributes`.
@@ -58,18 +50,7 @@ pub async fn chat_token_with_attributes(
     capabilities: &[ChatTokenCapability],
     attributes: &[(&str, &str)],
 ) -> String {
-    let mut request = client
-        .create_chat_token()
-        .room_identifier(room)
-        .user_id(user_id);
-    for capability in capabilities {
-        request = request.capabilities(capability.clone());
-    }
-    for (key, value) in attributes {
-        request = request.attributes(*key, *value);
-    }
-    let token = request.send().await.expect("CreateChatToken");
-    token.token().expect("a token").to_owned()
+    ivschat_testkit::chat::chat_token(client, room, user_id, capabilities, attributes).await
 }
 
 /// Opens a WebSocket to `path` on the server, offering `token` (when given) as the
@@ -79,25 +60,17 @@ pub async fn try_connect(
     path: &str,
     token: Option<&str>,
 ) -> Result<(Socket, Response), Error> {
-    let mut request = format!("ws://{}{path}", server.local_addr())
-        .into_client_request()
-        .expect("a valid WebSocket URL");
-    if let Some(token) = token {
-        request.headers_mut().insert(
-            SEC_WEBSOCKET_PROTOCOL,
-            HeaderValue::from_str(token).expect("a token is a valid header value"),
-        );
-    }
-    tokio::time::timeout(WAIT, connect_async(request))
-        .await
-        .expect("the handshake finishes")
+    ivschat_testkit::chat::try_connect(&format!("ws://{}{path}", server.local_addr()), token).await
 }
 
 /// Connects with `token` at the root path; panics when the handshake fails.
 pub async fn connect(server: &RunningServer, token: &str) -> Socket {
     match try_connect(server, "/", Some(token)).await {
         Ok((socket, _)) => socket,
-        Err(error) => panic!("the handshake failed: {}", describe(&error)),
+        Err(error) => panic!(
+            "the handshake failed: {}",
+            ivschat_testkit::chat::describe(&error)
+        ),
     }
 }
 
@@ -122,49 +95,6 @@ pub async fn join(
     connect(server, &token).await
 }
 
-fn describe(error: &Error) -> String {
-    match error {
-        Error::Http(response) => format!(
-            "HTTP {} {:?}",
-            response.status(),
-            response
-                .body()
-                .as_deref()
-                .map(String::from_utf8_lossy)
-                .unwrap_or_default()
-        ),
-        other => other.to_string(),
-    }
-}
-
-/// Sends a JSON request as a text frame.
-pub async fn send(socket: &mut Socket, request: &Value) {
-    send_text(socket, &request.to_string()).await;
-}
-
-/// Sends a text frame as written.
-pub async fn send_text(socket: &mut Socket, text: &str) {
-    tokio::time::timeout(WAIT, socket.send(Message::text(text)))
-        .await
-        .expect("the frame is sent in time")
-        .expect("the frame is sent");
-}
-
-/// A `SEND_MESSAGE` request without attributes.
-pub fn send_message(request_id: &str, content: &str) -> Value {
-    json!({"Action": "SEND_MESSAGE", "RequestId": request_id, "Content": content})
-}
-
-/// A `SEND_MESSAGE` request with attributes.
-pub fn send_message_with_attributes(request_id: &str, content: &str, attributes: Value) -> Value {
-    json!({
-        "Action": "SEND_MESSAGE",
-        "RequestId": request_id,
-        "Content": content,
-        "Attributes": attributes,
-    })
-}
-
 /// A `DELETE_MESSAGE` request.
 pub fn delete_message(request_id: &str, id: &str, reason: Option<&str>) -> Value {
     let mut request = json!({"Action": "DELETE_MESSAGE", "RequestId": request_id, "Id": id});
@@ -182,37 +112,6 @@ pub fn disconnect_user(request_id: &str, user_id: &str, reason: Option<&str>) ->
         request["Reason"] = json!(reason);
     }
     request
-}
-
-/// The next message from the server other than ping and pong; panics when none comes.
-pub async fn next_message(socket: &mut Socket) -> Message {
-    loop {
-        let next = tokio::time::timeout(WAIT, socket.next())
-            .await
-            .expect("the server sends something within the wait");
-        match next {
-            Some(Ok(Message::Ping(_) | Message::Pong(_))) => {}
-            Some(Ok(message)) => return message,
-            Some(Err(error)) => panic!("the connection failed: {error}"),
-            None => panic!("the connection ended"),
-        }
-    }
-}
-
-/// The next frame, parsed as JSON; panics on a close or anything that is not a JSON text frame.
-pub async fn next_frame(socket: &mut Socket) -> Value {
-    match next_message(socket).await {
-        Message::Text(text) => serde_json::from_str(text.as_str())
-            .unwrap_or_else(|error| panic!("frame is not JSON ({error}): {text}")),
-        other => panic!("expected a JSON text frame, got {other:?}"),
-    }
-}
-
-/// The next frame, which must be of this `Type`.
-pub async fn next_of_type(socket: &mut Socket, kind: &str) -> Value {
-    let frame = next_frame(socket).await;
-    assert_eq!(frame["Type"], kind, "unexpected frame {frame}");
-    frame
 }
 
 /// Expects a close frame next; returns its code and reason, and checks the connection ends.

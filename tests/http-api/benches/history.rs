@@ -16,7 +16,7 @@
 //! `cargo bench -p http-api-tests --bench history` (`HISTORY_BENCH_MESSAGES` and
 //! `HISTORY_BENCH_READS` change the sizes).
 
-#[allow(dead_code)]
+#[allow(dead_code, unused_imports)]
 #[path = "../tests/it/stack.rs"]
 mod stack;
 

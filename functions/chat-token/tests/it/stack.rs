@@ -2,36 +2,28 @@
 //! chat-token function, and the local HTTP API with its two routes and the JWT authorizer.
 
 use std::collections::HashMap;
-use std::path::PathBuf;
 use std::sync::OnceLock;
 use std::time::Duration;
 
 use aws_sdk_ivschat::Client;
-use futures_util::StreamExt;
 use http::{Method, Request};
 use ivschat_local::gateway::{
     HttpApi, HttpApiConfig, JwtAuthorizerConfig, LocalIssuerKey, RouteAuthorization, RouteConfig,
     RunningHttpApi, LOCAL_ISSUER,
 };
 use ivschat_local::identity::{generate_key_pem, TokenRequest};
-use ivschat_local::{RunningServer, ServeConfig, Server};
+use ivschat_local::{FunctionSpec, RunningServer, ServeConfig, Server};
+use ivschat_testkit::http::Http;
+use ivschat_testkit::Endpoint;
 use moto::MotoServer;
 use serde_json::Value;
 use shared::bans::{create_table, DynamoBanStore};
-use shared::ivs_client::{self, EndpointSettings};
-use tokio::net::TcpStream;
-use tokio_tungstenite::tungstenite::client::IntoClientRequest;
-use tokio_tungstenite::tungstenite::http::HeaderValue;
-use tokio_tungstenite::tungstenite::Message;
-use tokio_tungstenite::{connect_async, MaybeTlsStream, WebSocketStream};
+
+pub use ivschat_testkit::chat::{next_frame, Socket};
+pub use ivschat_testkit::http::Answer;
 
 pub const FUNCTION: &str = "chat-token";
 pub const AUDIENCE: &str = "chat-console";
-/// How long to wait for something that should happen at once; never a measured quantity.
-pub const WAIT: Duration = Duration::from_secs(10);
-
-pub type Socket = WebSocketStream<MaybeTlsStream<TcpStream>>;
-
 fn key_pem() -> &'static str {
     static KEY: OnceLock<String> = OnceLock::new();
     KEY.get_or_init(|| generate_key_pem().expect("an RSA key"))
@@ -43,51 +35,7 @@ pub struct Stack {
     /// The control-plane client, as an operator would use it.
     pub ivs: Client,
     pub bans: DynamoBanStore,
-    http: reqwest_like::Http,
-}
-
-/// A minimal HTTP/1.1 client over hyper for the API's JSON answers.
-mod reqwest_like {
-    use bytes::Bytes;
-    use http::Request;
-    use http_body_util::{BodyExt, Full};
-    use hyper_util::client::legacy::connect::HttpConnector;
-    use hyper_util::client::legacy::Client;
-    use hyper_util::rt::TokioExecutor;
-
-    pub struct Http(Client<HttpConnector, Full<Bytes>>);
-
-    pub struct Answer {
-        pub status: u16,
-        pub headers: http::HeaderMap,
-        pub body: Bytes,
-    }
-
-    impl Http {
-        pub fn new() -> Self {
-            Http(Client::builder(TokioExecutor::new()).build(HttpConnector::new()))
-        }
-
-        pub async fn send(&self, request: Request<Full<Bytes>>) -> Answer {
-            let response = self.0.request(request).await.expect("the API answers");
-            let (parts, body) = response.into_parts();
-            Answer {
-                status: parts.status.as_u16(),
-                headers: parts.headers,
-                body: body.collect().await.expect("a body").to_bytes(),
-            }
-        }
-    }
-}
-
-pub use reqwest_like::Answer;
-
-impl Answer {
-    #[track_caller]
-    pub fn json(&self) -> Value {
-        serde_json::from_slice(&self.body)
-            .unwrap_or_else(|e| panic!("not JSON ({e}): {}", String::from_utf8_lossy(&self.body)))
-    }
+    http: Http,
 }
 
 /// Starts the stack; `env` adds to the function's environment and `tweak` changes the local
@@ -95,30 +43,20 @@ impl Answer {
 pub async fn start(env: &[(&str, &str)], tweak: impl FnOnce(&mut ServeConfig)) -> Stack {
     let moto = MotoServer::shared();
     let table = format!("bans-{}", uuid_like());
-    let mut dynamo_settings = EndpointSettings::local(moto.endpoint());
     // The table lives in the function's region (moto keeps regions apart, as AWS does).
-    dynamo_settings.region = ServeConfig::for_tests().default_region;
-    let dynamo = shared::bans::client_for_endpoint(&dynamo_settings);
+    let dynamo = Endpoint::local(moto.endpoint())
+        .in_region(ServeConfig::for_tests().default_region)
+        .dynamodb();
     create_table(&dynamo, &table).await.expect("the bans table");
     let bans = DynamoBanStore::new(dynamo, table.clone()).expect("a store");
 
     let mut config = ServeConfig::for_tests();
-    config.functions = vec![(
-        FUNCTION.to_owned(),
-        PathBuf::from(env!("CARGO_BIN_EXE_chat-token")),
-    )];
-    let mut function_env = vec![
-        ("BANS_TABLE_NAME".to_owned(), table),
-        (
-            "AWS_ENDPOINT_URL_DYNAMODB".to_owned(),
-            moto.endpoint().to_owned(),
-        ),
+    config.functions = vec![
+        FunctionSpec::new(FUNCTION, env!("CARGO_BIN_EXE_chat-token"))
+            .env("BANS_TABLE_NAME", table)
+            .env("AWS_ENDPOINT_URL_DYNAMODB", moto.endpoint())
+            .envs(env.iter().copied()),
     ];
-    function_env.extend(env.iter().map(|(k, v)| ((*k).to_owned(), (*v).to_owned())));
-    config.function_env = function_env
-        .into_iter()
-        .map(|(k, v)| (FUNCTION.to_owned(), k, v))
-        .collect();
     tweak(&mut config);
     let function_arn = format!(
         "arn:aws:lambda:{}:{}:function:{FUNCTION}",
@@ -165,17 +103,17 @@ pub async fn start(env: &[(&str, &str)], tweak: impl FnOnce(&mut ServeConfig)) -
     .await
     .expect("the API binds")
     .spawn();
-    let mut settings = EndpointSettings::local(server.endpoint_url());
-    settings.max_attempts = 1;
     // Rooms live where the function does: its account and region.
-    settings.region = function_region;
-    let ivs = ivs_client::for_endpoint(&settings);
+    let ivs = Endpoint::local(server.endpoint_url())
+        .in_region(function_region)
+        .without_retries()
+        .ivschat();
     Stack {
         server,
         api,
         ivs,
         bans,
-        http: reqwest_like::Http::new(),
+        http: Http::default(),
     }
 }
 
@@ -261,25 +199,6 @@ impl Stack {
             self.server.endpoint_url().replacen("http", "ws", 1),
             "the chat endpoint is the local service's"
         );
-        let mut request = endpoint.into_client_request().expect("a request");
-        request.headers_mut().insert(
-            "Sec-WebSocket-Protocol",
-            HeaderValue::from_str(answer["token"].as_str().expect("a token")).expect("header"),
-        );
-        connect_async(request).await.expect("the handshake").0
-    }
-}
-
-/// The next text frame, as JSON.
-pub async fn next_frame(socket: &mut Socket) -> Value {
-    loop {
-        let message = tokio::time::timeout(WAIT, socket.next())
-            .await
-            .expect("a frame in time")
-            .expect("the connection stays open")
-            .expect("a readable frame");
-        if let Message::Text(text) = message {
-            return serde_json::from_str(&text).expect("a JSON frame");
-        }
+        ivschat_testkit::chat::connect_with(answer).await
     }
 }

@@ -2,25 +2,15 @@
 //! ones rewritten (with the rules attribute), denied ones refused with ERROR 406 to the sender
 //! only. The room's fallback is DENY, so a message delivered proves the function answered.
 
-use std::path::PathBuf;
 use std::time::Duration;
 
 use aws_sdk_ivschat::types::{ChatTokenCapability, FallbackResult, MessageReviewHandler};
-use futures_util::{SinkExt, StreamExt};
-use ivschat_local::{RunningServer, ServeConfig, Server};
+use aws_sdk_ivschat::Client;
+use ivschat_local::RunningServer;
+use ivschat_testkit::chat::{self, next_frame, send_message_with_attributes, Socket};
+use ivschat_testkit::service::{self, function_arn, REGION};
 use serde_json::{json, Value};
-use shared::ivs_client::{self, Client, EndpointSettings};
-use tokio::net::TcpStream;
-use tokio_tungstenite::tungstenite::client::IntoClientRequest;
-use tokio_tungstenite::tungstenite::http::HeaderValue;
-use tokio_tungstenite::tungstenite::Message;
-use tokio_tungstenite::{connect_async, MaybeTlsStream, WebSocketStream};
 
-type Socket = WebSocketStream<MaybeTlsStream<TcpStream>>;
-
-/// How long to wait for a frame that should come at once; only there so a broken server
-/// cannot hang the suite.
-const WAIT: Duration = Duration::from_secs(10);
 const FUNCTION: &str = "message-review";
 
 struct Stack {
@@ -31,23 +21,12 @@ struct Stack {
 }
 
 async fn start(function_env: &[(&str, &str)]) -> Stack {
-    let mut config = ServeConfig::for_tests();
-    config.functions = vec![(
-        FUNCTION.to_owned(),
-        PathBuf::from(env!("CARGO_BIN_EXE_message-review")),
-    )];
-    config.function_env = function_env
-        .iter()
-        .map(|(k, v)| (FUNCTION.to_owned(), (*k).to_owned(), (*v).to_owned()))
-        .collect();
-    let account = config.account_id.clone();
-    let server = Server::bind(config).await.expect("bind").spawn();
-    let settings = EndpointSettings::local(server.endpoint_url());
-    let handler_arn = format!(
-        "arn:aws:lambda:{}:{account}:function:{FUNCTION}",
-        settings.region
-    );
-    let client = ivs_client::for_endpoint(&settings);
+    let function = service::function(FUNCTION, env!("CARGO_BIN_EXE_message-review"))
+        .envs(function_env.iter().copied());
+    let server = service::start_hosting([function], |_| {}).await;
+    let account = server.state().account_id().to_owned();
+    let handler_arn = function_arn(REGION, FUNCTION);
+    let client = ivschat_testkit::Endpoint::local(server.endpoint_url()).ivschat();
     let handler = MessageReviewHandler::builder()
         .uri(handler_arn)
         .fallback_result(FallbackResult::Deny)
@@ -85,49 +64,14 @@ fn handler_arn_for_warm_up(account: &str) -> String {
 }
 
 async fn join(stack: &Stack, user_id: &str) -> Socket {
-    let token = stack
-        .client
-        .create_chat_token()
-        .room_identifier(&stack.room)
-        .user_id(user_id)
-        .capabilities(ChatTokenCapability::SendMessage)
-        .send()
-        .await
-        .expect("CreateChatToken");
-    let url = stack.server.endpoint_url().replacen("http", "ws", 1);
-    let mut request = url.into_client_request().expect("request");
-    request.headers_mut().insert(
-        "Sec-WebSocket-Protocol",
-        HeaderValue::from_str(token.token().expect("token")).expect("header"),
-    );
-    let (socket, _) = connect_async(request).await.expect("handshake");
-    socket
+    let chat_url = stack.server.endpoint_url().replacen("http", "ws", 1);
+    let send = [ChatTokenCapability::SendMessage];
+    chat::join(&chat_url, &stack.client, &stack.room, user_id, &send).await
 }
 
 async fn send(socket: &mut Socket, request_id: &str, content: &str) {
-    let frame = json!({
-        "Action": "SEND_MESSAGE",
-        "RequestId": request_id,
-        "Content": content,
-        "Attributes": { "emote": "wave" }
-    });
-    socket
-        .send(Message::text(frame.to_string()))
-        .await
-        .expect("send");
-}
-
-async fn next_frame(socket: &mut Socket) -> Value {
-    loop {
-        let message = tokio::time::timeout(WAIT, socket.next())
-            .await
-            .expect("a frame in time")
-            .expect("the connection stays open")
-            .expect("a readable frame");
-        if let Message::Text(text) = message {
-            return serde_json::from_str(&text).expect("a JSON frame");
-        }
-    }
+    let request = send_message_with_attributes(request_id, content, json!({ "emote": "wave" }));
+    chat::send(socket, &request).await;
 }
 
 #[tokio::test]
@@ -241,9 +185,11 @@ async fn a_sender_banned_after_getting_a_token_gets_no_message_into_the_room() {
     use shared::bans::{create_table, Ban, BanScope, BanStore, DynamoBanStore, RoomId, UserId};
 
     let moto = moto::MotoServer::shared();
-    let bans =
-        DynamoBanStore::for_endpoint(&EndpointSettings::local(moto.endpoint()), "review-bans")
-            .expect("table name");
+    let bans = DynamoBanStore::for_endpoint(
+        &shared::ivs_client::EndpointSettings::local(moto.endpoint()),
+        "review-bans",
+    )
+    .expect("table name");
     create_table(bans.client(), bans.table_name())
         .await
         .expect("CreateTable");

@@ -2,7 +2,6 @@
 //! configuration from the environment, its deadline from the Runtime API), invoked through
 //! the Lambda Invoke API (SigV4-signed, as Lambda requires) with the sample events.
 
-use std::path::PathBuf;
 use std::time::Duration;
 
 use bytes::Bytes;
@@ -29,14 +28,10 @@ async fn start_hosting(env: &[(&str, &str)]) -> RunningServer {
     config.quotas = ivschat_local::config::QuotaSwitch::On;
     config.quota_scale = 10.0;
     config.function_timeout_seconds = 60;
-    config.functions = vec![(
-        FUNCTION.to_owned(),
-        PathBuf::from(env!("CARGO_BIN_EXE_room-janitor")),
-    )];
-    config.function_env = env
-        .iter()
-        .map(|(k, v)| (FUNCTION.to_owned(), (*k).to_owned(), (*v).to_owned()))
-        .collect();
+    let function = config
+        .function(FUNCTION, env!("CARGO_BIN_EXE_room-janitor"))
+        .envs(env.iter().copied());
+    config.functions = vec![function];
     Server::bind(config).await.expect("bind").spawn()
 }
 

@@ -10,16 +10,15 @@ use ivschat_local::config::QuotaSwitch;
 use ivschat_local::state::{
     Destination, NewLoggingConfiguration, NewRoom, RegionState, ServiceState,
 };
-use ivschat_local::{RunningServer, ServeConfig, Server};
-use shared::ivs_client::{self, EndpointSettings};
+use ivschat_local::RunningServer;
 use shared::janitor::{JanitorConfig, Run, SdkChatApi};
 use shared::room_tags::{EXPIRES_AT, LAST_ACTIVE, MANAGED_BY, RETAIN};
 use time::format_description::well_known::Rfc3339;
 use time::OffsetDateTime;
 use tokio::time::Instant;
 
-/// The region the SDK client of `EndpointSettings::local` signs for.
-pub const REGION: &str = "us-west-2";
+/// The region the control-plane client of the test kit signs for.
+pub use ivschat_testkit::service::REGION;
 /// The managed-by value of the stack under test.
 pub const STACK: &str = "it-stack";
 /// Generous time for a run that should finish; only there so a broken sweep cannot hang.
@@ -27,25 +26,19 @@ pub const AMPLE: Duration = Duration::from_secs(300);
 
 /// Starts the service with quotas at AWS's values times `scale`, or off.
 pub async fn start(quota_scale: Option<f64>) -> RunningServer {
-    let mut config = ServeConfig::for_tests();
-    match quota_scale {
+    ivschat_testkit::service::start_with(|config| match quota_scale {
         Some(scale) => {
             config.quotas = QuotaSwitch::On;
             config.quota_scale = scale;
         }
         None => config.quotas = QuotaSwitch::Off,
-    }
-    Server::bind(config)
-        .await
-        .expect("the server binds a loopback port")
-        .spawn()
+    })
+    .await
 }
 
 /// The janitor's IVS Chat API for `server`, over HTTP with the real SDK client.
 pub fn api(server: &RunningServer) -> SdkChatApi {
-    SdkChatApi::new(&ivs_client::for_endpoint(&EndpointSettings::local(
-        server.endpoint_url(),
-    )))
+    SdkChatApi::new(&ivschat_testkit::Endpoint::local(server.endpoint_url()).ivschat())
 }
 
 /// The janitor's settings for tests: this stack, a 7-day idle TTL, the given rate for every

@@ -428,13 +428,18 @@ async fn every_failure_maps_to_its_status_and_names_the_field() {
 
 #[tokio::test]
 async fn control_plane_throttling_is_429_with_retry_after() {
-    let stack = start(|serve| {
+    let stack = crate::stack::start_up(|config| {
         // GetRoom at 5 TPS × 0.2 = 1 per second, and no SDK retries in the function.
-        serve.quotas = ivschat_local::config::QuotaSwitch::On;
-        serve.quota_scale = 0.2;
-        serve
+        config.serve.quotas = ivschat_local::config::QuotaSwitch::On;
+        config.serve.quota_scale = 0.2;
+        config
+            .hosted
             .function_env
-            .push(("admin-api".into(), "AWS_MAX_ATTEMPTS".into(), "1".into()));
+            .push(ivschat_local::config::FunctionEnv {
+                function: "admin-api".into(),
+                key: "AWS_MAX_ATTEMPTS".into(),
+                value: "1".into(),
+            });
     })
     .await;
     let admin = stack.admin();
