@@ -8,8 +8,7 @@
 use std::sync::OnceLock;
 
 use libfuzzer_sys::fuzz_target;
-use shared::moderation::Moderator;
-use shared::review::{FailMode, ReviewRequest, ReviewResult, Reviewer};
+use ivschat_moderation::{FailMode, Moderator, ReviewRequest, ReviewResult, Reviewer};
 
 fn reviewer() -> &'static Reviewer {
     static REVIEWER: OnceLock<Reviewer> = OnceLock::new();

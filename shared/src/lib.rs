@@ -9,8 +9,8 @@
 //!   and the routes' domains: [`chat_tokens`] (room admission and tokens), [`admin_api`],
 //!   [`moderation_api`].
 //!
-//! Beside them, [`moderation`] is the moderation engine and [`review`] the message-review
-//! handler's contract with IVS Chat.
+//! The moderation engine and the review contract are their own crate, `ivschat-moderation`,
+//! free of the AWS SDK.
 
 pub mod admin_api;
 pub mod aws;
@@ -20,9 +20,7 @@ pub mod history;
 pub mod http_api;
 pub mod ids;
 pub mod janitor;
-pub mod moderation;
 pub mod moderation_api;
-pub mod review;
 pub mod room_tags;
 
 /// The IVS Chat client's builders under their older name; the same as [`aws::ivs`].

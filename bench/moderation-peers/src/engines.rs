@@ -2,17 +2,16 @@
 //! baseline, each reduced to "does this line hold profanity".
 
 use aho_corasick::{AhoCorasick, AhoCorasickBuilder};
+use ivschat_moderation::{Moderator, PolicyError, RoomRef, RuleKind};
 use rustrict::CensorStr;
 use serde::Deserialize;
-use shared::moderation::{Moderator, PolicyError, RoomRef, RuleKind};
 
 /// The room every line is reviewed in; the built-in policy has no per-room overrides.
 const ROOM_ARN: &str = "arn:aws:ivschat:us-east-1:123456789012:room/abcdEFGH1234";
 
 /// Our built-in word list and policy, read here for the naive baseline's terms.
-const BUILTIN_EN_JSON: &str = include_str!("../../../shared/data/moderation/en-profanity.json");
-const DEFAULT_POLICY_JSON: &str =
-    include_str!("../../../shared/data/moderation/default-policy.json");
+const BUILTIN_EN_JSON: &str = include_str!("../../../moderation/data/en-profanity.json");
+const DEFAULT_POLICY_JSON: &str = include_str!("../../../moderation/data/default-policy.json");
 
 /// The version of `rustrict` in the lock file, found by the build script.
 const RUSTRICT_VERSION: &str = env!("MODERATION_PEERS_RUSTRICT_VERSION");

@@ -9,12 +9,12 @@ use std::process::ExitCode;
 use std::time::Duration;
 
 use clap::Parser;
+use ivschat_moderation::PolicyError;
 use moderation_peers::corpus::{self, Form, Line, Set, Spec};
 use moderation_peers::engines::{Filter, Naive, NaiveError, Ours, Rustrict};
 use moderation_peers::peers::Runner;
 use moderation_peers::report::{self, Run};
 use moderation_peers::timing::{self, Timing};
-use shared::moderation::PolicyError;
 
 /// Compare the moderation engine with other profanity filters on one labelled chat corpus.
 #[derive(Debug, Parser)]

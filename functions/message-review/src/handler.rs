@@ -2,12 +2,12 @@
 //! decided and why (never the message text). A sender the ban store keeps out of the room is
 //! refused before the moderation engine runs.
 
+use ivschat_moderation::{
+    FailMode, InvocationPayload, Outcome, OutcomeKind, ReviewRequest, ReviewResponse, Reviewer,
+    RoomRef,
+};
 use lambda_runtime::LambdaEvent;
 use shared::bans::{BanStore, RoomId, SenderBanCheck, SenderStatus, UserId};
-use shared::moderation::RoomRef;
-use shared::review::{
-    FailMode, InvocationPayload, Outcome, OutcomeKind, ReviewRequest, ReviewResponse, Reviewer,
-};
 use time::format_description::well_known::Rfc3339;
 
 /// The rules attribute of a reply refusing a banned sender.
@@ -107,10 +107,10 @@ fn log(reviewer: &Reviewer, outcome: &Outcome, request_id: &str) {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use ivschat_moderation::review::{REASON_ATTRIBUTE, RULES_ATTRIBUTE};
+    use ivschat_moderation::{Moderator, ReviewResult};
     use lambda_runtime::Context;
     use shared::bans::DynamoBanStore;
-    use shared::moderation::Moderator;
-    use shared::review::{ReviewResult, REASON_ATTRIBUTE, RULES_ATTRIBUTE};
 
     /// No ban check: these tests are about the reply; the ban check is tested against a real
     /// store in `tests/it`.

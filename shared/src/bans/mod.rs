@@ -5,13 +5,15 @@
 //! that covers the room ban and the global ban); the moderation API bans with
 //! [`BanStore::put`], unbans with [`BanStore::remove`] and pages through a scope's bans with
 //! [`BanStore::list`]. The review function asks [`SenderBanCheck`] about every message's
-//! sender, so a user banned after getting a token cannot chat with it.
+//! sender, so a user banned after getting a token cannot chat with it; [`SenderCheckConfig`]
+//! reads that check's settings from the environment.
 
 mod dynamo;
 
 mod error;
 mod model;
 mod sender_check;
+mod sender_check_config;
 
 use std::collections::HashSet;
 use std::future::Future;
@@ -29,6 +31,9 @@ pub use dynamo::{
 pub use error::{BanStoreError, BanValidationError};
 pub use model::{Ban, BanPage, BanScope, MAX_BANNED_BY_CHARS, MAX_REASON_CHARS};
 pub use sender_check::{SenderBanCheck, SenderCheckSettings, SenderStatus};
+pub use sender_check_config::{
+    SenderCheckConfig, SenderCheckConfigError, BAN_CHECK_MAX_AGE_VAR, BAN_CHECK_TIMEOUT_VAR,
+};
 
 /// Where bans are kept. `now` is the caller's clock: a ban whose expiry is not after `now`
 /// is over, whether or not it is still stored.

@@ -2,8 +2,4 @@
 
 mod bans;
 mod history;
-mod moderation_policy;
-mod moderation_properties;
-mod moderation_review;
-mod review_contract;
 mod sender_ban_check;

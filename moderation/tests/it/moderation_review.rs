@@ -1,6 +1,6 @@
 //! The moderation engine through its public API: every rule and every evasion form.
 
-use shared::moderation::{DenyReason, Moderator, PolicySet, RoomRef, RuleKind, Verdict};
+use ivschat_moderation::{DenyReason, Moderator, PolicySet, RoomRef, RuleKind, Verdict};
 
 fn builtin() -> Moderator {
     Moderator::builtin().expect("the built-in policy compiles")

@@ -2,7 +2,7 @@
 
 use linkify::{LinkFinder, LinkKind};
 
-use super::policy::LinkPolicy;
+use crate::policy::LinkPolicy;
 
 /// A link or address found in the original message, as a byte range.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]

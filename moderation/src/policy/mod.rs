@@ -1,13 +1,18 @@
 //! The typed moderation policy: what a policy file may say, its defaults, loading and validation.
+//!
+//! A policy file (JSON or YAML) is a [`PolicySet`]: a default [`Policy`] and overrides for some
+//! rooms. Every field has a default, so `{}` is a valid file; unknown fields are refused.
+
+mod error;
 
 use std::path::{Path, PathBuf};
 
 use serde::Deserialize;
 
-use super::error::PolicyError;
+pub use error::PolicyError;
 
 /// The built-in policy, used when no policy file is configured.
-const DEFAULT_POLICY_JSON: &str = include_str!("../../data/moderation/default-policy.json");
+const DEFAULT_POLICY_JSON: &str = include_str!("../../data/default-policy.json");
 
 /// A policy file: the policy for every room, and optional overrides for some rooms.
 #[derive(Debug, Clone, PartialEq, Deserialize)]
@@ -55,7 +60,7 @@ pub struct Blocklists {
     pub allow: Vec<String>,
 }
 
-/// The embedded English list (`data/moderation/en-profanity.json`, severities 1 to 4).
+/// The embedded English list (`data/en-profanity.json`, severities 1 to 4).
 #[derive(Debug, Clone, PartialEq, Deserialize)]
 #[serde(deny_unknown_fields, default)]
 pub struct BuiltinList {
@@ -258,7 +263,7 @@ impl Default for LongToken {
 }
 
 impl PolicySet {
-    /// The policy embedded in the crate (`data/moderation/default-policy.json`).
+    /// The policy embedded in the crate (`data/default-policy.json`).
     pub fn builtin() -> Self {
         // The embedded file is checked by a unit test; a broken one falls back to code defaults
         // rather than failing every cold start.
@@ -504,7 +509,7 @@ fn check_term(field: &str, term: &str) -> Result<(), PolicyError> {
             format!("{term:?} contains `*`, the mask character; list each form instead"),
         ));
     }
-    if super::normalize::folded_weight(term) < 2 {
+    if crate::engine::normalize::folded_weight(term) < 2 {
         return Err(PolicyError::invalid(
             field,
             format!("{term:?} has fewer than two letters or digits once normalized"),

@@ -1,4 +1,14 @@
 //! The compiled moderator: picks the room's policy and runs every rule over one message.
+//!
+//! The rules live in the submodules, one job each: [`normalize`] folds text for matching,
+//! [`lexicon`] finds blocked terms, [`links`] and [`pii`] find links, addresses and phone
+//! numbers, [`spam`] judges and rewrites the message's shape.
+
+mod lexicon;
+mod links;
+pub(crate) mod normalize;
+mod pii;
+mod spam;
 
 use std::borrow::Cow;
 use std::cell::RefCell;
@@ -7,15 +17,13 @@ use std::sync::Arc;
 
 use linkify::LinkFinder;
 
-use super::decision::{Decision, DenyReason, FiredRule, RuleKind, Verdict};
-use super::error::PolicyError;
-use super::lexicon::{Hit, Lexicon, LexiconScratch};
-use super::links::{self, DomainClass, Found};
-use super::normalize::Folded;
-use super::pii;
-use super::policy::{ContentAction, Policy, PolicySet, SpamAction, TermAction};
-use super::rooms::{RoomRef, RoomSelector};
-use super::spam::{self, Rewrite};
+use crate::decision::{Decision, DenyReason, FiredRule, RuleKind, Verdict};
+use crate::policy::{ContentAction, Policy, PolicyError, PolicySet, SpamAction, TermAction};
+use crate::rooms::{RoomRef, RoomSelector};
+use lexicon::{Hit, Lexicon, LexiconScratch};
+use links::{DomainClass, Found};
+use normalize::Folded;
+use spam::Rewrite;
 
 /// Passes after the first that a rewritten message may take to become stable; each pass masks
 /// more characters or shortens the text, so this bound is never reached by real messages.

@@ -10,7 +10,7 @@
 //! walk it character by character, for the cases the stretches do not cover; both ways give
 //! the same results.
 
-use super::policy::{SpamAction, SpamPolicy};
+use crate::policy::{SpamAction, SpamPolicy};
 
 /// What the spam rules found.
 #[derive(Debug, Default, Clone, Copy, PartialEq, Eq)]
@@ -574,7 +574,7 @@ fn push_shown(out: &mut String, shown: char, lowercase: bool) {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::moderation::policy::SpamPolicy;
+    use crate::policy::SpamPolicy;
     use proptest::prelude::*;
 
     #[test]

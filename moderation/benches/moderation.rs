@@ -1,6 +1,6 @@
 //! Moderation engine throughput and latency.
 //!
-//! `cargo bench -p ivschat-shared --bench moderation` prints, before criterion's own figures:
+//! `cargo bench -p ivschat-moderation --bench moderation` prints, before criterion's own figures:
 //! messages per second on a generated chat-like corpus (51-character lines on average, a tenth
 //! with profanity in some evasion form), and p50/p99/max per message for 500-character
 //! messages under a policy with a 10,000-term custom list.
@@ -9,7 +9,8 @@ use std::hint::black_box;
 use std::time::{Duration, Instant};
 
 use criterion::{criterion_group, Criterion, Throughput};
-use shared::moderation::{Moderator, Policy, PolicySet, RoomRef, TermAction, TermList};
+use ivschat_moderation::policy::{MatchMode, TermAction, TermList};
+use ivschat_moderation::{Moderator, Policy, PolicySet, RoomRef};
 
 const ROOM: RoomRef<'static> = RoomRef {
     id: "bench",
@@ -140,7 +141,7 @@ fn big_list_moderator() -> Moderator {
     policy.blocklists.lists.push(TermList {
         name: "custom-10k".into(),
         action: TermAction::Mask,
-        mode: shared::moderation::MatchMode::Word,
+        mode: MatchMode::Word,
         terms,
         terms_file: None,
     });

@@ -1,11 +1,10 @@
-//! The review function's configuration, read once from the environment at cold start.
+//! The reviewer's configuration (which policy, what to answer when review fails), read once
+//! from the environment at cold start.
 
 use std::path::PathBuf;
 use std::str::FromStr;
-use std::time::Duration;
 
-use crate::bans::{SenderCheckSettings, TABLE_NAME_VAR};
-use crate::moderation::{Moderator, Policy, PolicyError, PolicySet};
+use crate::{Moderator, Policy, PolicyError, PolicySet};
 
 /// Environment variable naming a policy file (`.json`, `.yaml` or `.yml`).
 pub const POLICY_PATH_VAR: &str = "MODERATION_POLICY_PATH";
@@ -13,19 +12,6 @@ pub const POLICY_PATH_VAR: &str = "MODERATION_POLICY_PATH";
 pub const POLICY_JSON_VAR: &str = "MODERATION_POLICY_JSON";
 /// Environment variable choosing what an internal failure answers: `allow` or `deny`.
 pub const FAIL_MODE_VAR: &str = "REVIEW_FAIL_MODE";
-
-/// Environment variable: how long, in milliseconds, the answer of the ban check is trusted
-/// (the longest a new ban takes to stop a sender's messages). Default 2000; 0 reads the
-/// store for every message.
-pub const BAN_CHECK_MAX_AGE_VAR: &str = "BAN_CHECK_MAX_AGE_MS";
-/// Environment variable: how long, in milliseconds, one read of the ban store may take
-/// before the last known answer is used. Default 100, at most 150 (IVS gives review 200 ms).
-pub const BAN_CHECK_TIMEOUT_VAR: &str = "BAN_CHECK_TIMEOUT_MS";
-
-/// Longest allowed ban-check read: leaves the engine and the runtime most of IVS's 200 ms.
-const MAX_BAN_CHECK_TIMEOUT_MS: u64 = 150;
-/// Longest allowed trust in a ban-check answer.
-const MAX_BAN_CHECK_MAX_AGE_MS: u64 = 60_000;
 
 /// What the reviewer answers when it cannot review a message (an unreadable request or an
 /// internal failure): ALLOW delivers the message unchanged, DENY refuses it. The default is
@@ -52,40 +38,26 @@ impl FromStr for FailMode {
 /// Where the moderation policy comes from.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum PolicySource {
+    /// The policy embedded in the crate ([`PolicySet::builtin`]).
     Builtin,
+    /// A policy file (`MODERATION_POLICY_PATH`).
     File(PathBuf),
+    /// A JSON policy given inline (`MODERATION_POLICY_JSON`).
     InlineJson(String),
 }
 
-/// The ban check of the review function: on when the bans table is named.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct BanCheckConfig {
-    /// The bans table (`BANS_TABLE_NAME`).
-    pub table: String,
-    pub settings: SenderCheckSettings,
-}
-
-/// The review function's settings.
+/// The reviewer's settings.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct ReviewConfig {
     pub policy: PolicySource,
     pub fail_mode: FailMode,
-    /// `None` when `BANS_TABLE_NAME` is not set: senders are not checked against bans.
-    pub bans: Option<BanCheckConfig>,
 }
 
-/// Why the review function cannot start; each names the variable to fix.
+/// Why the reviewer's settings cannot be used; each names the variable to fix.
 #[derive(Debug, thiserror::Error)]
 pub enum ConfigError {
     #[error("{FAIL_MODE_VAR} must be `allow` or `deny`, not `{0}`")]
     FailMode(String),
-    #[error("{var} must be a whole number of milliseconds from {min} to {max}, not `{value}`")]
-    Millis {
-        var: &'static str,
-        value: String,
-        min: u64,
-        max: u64,
-    },
     #[error("{var}: {source}")]
     Policy {
         var: &'static str,
@@ -113,47 +85,7 @@ impl ReviewConfig {
             Some(text) => text.parse()?,
             None => FailMode::default(),
         };
-        let millis = |var: &'static str, default: Duration, min: u64, max: u64| match get(var) {
-            None => Ok(default),
-            Some(text) => text
-                .trim()
-                .parse::<u64>()
-                .ok()
-                .filter(|ms| (min..=max).contains(ms))
-                .map(Duration::from_millis)
-                .ok_or(ConfigError::Millis {
-                    var,
-                    value: text,
-                    min,
-                    max,
-                }),
-        };
-        let defaults = SenderCheckSettings::default();
-        let bans = match get(TABLE_NAME_VAR) {
-            None => None,
-            Some(table) => Some(BanCheckConfig {
-                table,
-                settings: SenderCheckSettings {
-                    max_age: millis(
-                        BAN_CHECK_MAX_AGE_VAR,
-                        defaults.max_age,
-                        0,
-                        MAX_BAN_CHECK_MAX_AGE_MS,
-                    )?,
-                    read_timeout: millis(
-                        BAN_CHECK_TIMEOUT_VAR,
-                        defaults.read_timeout,
-                        1,
-                        MAX_BAN_CHECK_TIMEOUT_MS,
-                    )?,
-                },
-            }),
-        };
-        Ok(Self {
-            policy,
-            fail_mode,
-            bans,
-        })
+        Ok(Self { policy, fail_mode })
     }
 
     /// Where the policy comes from, for the start-up log line (inline JSON is not repeated).
@@ -207,36 +139,6 @@ mod tests {
         let config = config(&[]).expect("defaults");
         assert_eq!(config.policy, PolicySource::Builtin);
         assert_eq!(config.fail_mode, FailMode::Allow);
-    }
-
-    #[test]
-    fn the_ban_check_is_on_with_a_table_and_its_times_are_bounded() {
-        assert_eq!(config(&[]).expect("defaults").bans, None);
-        let bans = config(&[(TABLE_NAME_VAR, "Bans")])
-            .expect("bans")
-            .bans
-            .expect("on");
-        assert_eq!(bans.table, "Bans");
-        assert_eq!(bans.settings, SenderCheckSettings::default());
-        let bans = config(&[
-            (TABLE_NAME_VAR, "Bans"),
-            (BAN_CHECK_MAX_AGE_VAR, "0"),
-            (BAN_CHECK_TIMEOUT_VAR, "50"),
-        ])
-        .expect("bans")
-        .bans
-        .expect("on");
-        assert_eq!(bans.settings.max_age, Duration::ZERO);
-        assert_eq!(bans.settings.read_timeout, Duration::from_millis(50));
-        for (var, value) in [
-            (BAN_CHECK_TIMEOUT_VAR, "500"),
-            (BAN_CHECK_TIMEOUT_VAR, "0"),
-            (BAN_CHECK_MAX_AGE_VAR, "-1"),
-            (BAN_CHECK_MAX_AGE_VAR, "soon"),
-        ] {
-            let error = config(&[(TABLE_NAME_VAR, "Bans"), (var, value)]).expect_err(value);
-            assert!(error.to_string().contains(var), "{error}");
-        }
     }
 
     #[test]

@@ -1,7 +1,7 @@
 //! Properties of every review: no panic, valid text out, never longer, idempotent.
 
+use ivschat_moderation::{Moderator, RoomRef};
 use proptest::prelude::*;
-use shared::moderation::{Moderator, RoomRef};
 use std::sync::OnceLock;
 
 fn moderator() -> &'static Moderator {

@@ -5,12 +5,12 @@
 use std::collections::BTreeMap;
 use std::sync::OnceLock;
 
-use proptest::prelude::*;
-use shared::moderation::{Moderator, PolicySet};
-use shared::review::{
+use ivschat_moderation::review::{
     attributes_bytes, FailMode, ReviewRequest, ReviewResponse, ReviewResult, ReviewSender,
     Reviewer, MAX_ATTRIBUTES_BYTES, MAX_CONTENT_CHARS, REASON_ATTRIBUTE, RULES_ATTRIBUTE,
 };
+use ivschat_moderation::{Moderator, PolicySet};
+use proptest::prelude::*;
 
 const ROOM: &str = "arn:aws:ivschat:us-east-1:123456789012:room/abcdEFGH1234";
 

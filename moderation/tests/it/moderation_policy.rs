@@ -2,7 +2,8 @@
 
 use std::path::PathBuf;
 
-use shared::moderation::{Moderator, PolicyError, PolicySet, RoomRef, TermAction};
+use ivschat_moderation::policy::TermAction;
+use ivschat_moderation::{Moderator, PolicyError, PolicySet, RoomRef};
 
 fn temp_dir(name: &str) -> PathBuf {
     let dir =

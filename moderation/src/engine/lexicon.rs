@@ -14,11 +14,11 @@ use aho_corasick::dfa::DFA;
 use aho_corasick::{Anchored, MatchKind};
 use serde::Deserialize;
 
-use super::error::PolicyError;
 use super::normalize::Folded;
-use super::policy::{Blocklists, MatchMode, TermAction};
+use crate::policy::PolicyError;
+use crate::policy::{Blocklists, MatchMode, TermAction};
 
-const BUILTIN_EN_JSON: &str = include_str!("../../data/moderation/en-profanity.json");
+const BUILTIN_EN_JSON: &str = include_str!("../../data/en-profanity.json");
 /// The list name reported for hits from the built-in English list.
 pub(crate) const BUILTIN_EN_NAME: &str = "builtin-en";
 
@@ -457,7 +457,7 @@ fn spelled_word(f: &Folded, input: &str, s: usize, e: usize) -> (usize, usize) {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::moderation::policy::{BuiltinList, TermList};
+    use crate::policy::{BuiltinList, TermList};
     use aho_corasick::AhoCorasick;
     use proptest::prelude::*;
 

@@ -10,7 +10,7 @@ use super::contract::{
     attributes_bytes, Attributes, ContractViolation, InvocationPayload, ReviewRequest,
     ReviewResponse, ReviewResult, MAX_ATTRIBUTES_BYTES, MAX_CONTENT_CHARS, REASON_ATTRIBUTE,
 };
-use crate::moderation::{Decision, Moderator, RoomRef};
+use crate::{Decision, Moderator, RoomRef};
 
 /// The reply attribute that names the rules that fired, comma-separated (for example
 /// `blocklist.mask:builtin-en,pii.email.mask`). Set only when a rule fired; a value sent by
@@ -337,7 +337,7 @@ fn reply(request: &ReviewRequest, decision: &Decision<'_>) -> Outcome {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::moderation::PolicySet;
+    use crate::PolicySet;
 
     const ROOM: &str = "arn:aws:ivschat:us-east-1:123456789012:room/abcdEFGH1234";
 
