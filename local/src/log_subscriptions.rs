@@ -19,8 +19,9 @@
 //!   when the filter is put rather than applied wrongly.
 //! - Log groups are not per region here, like the chat-log files they stand for.
 //!
-//! The base64 is standard and padded, as AWS sends it (`aws_lambda_events` refuses it
-//! unpadded).
+//! The base64 is standard and padded, as AWS sends it. `aws_lambda_events` requires the
+//! padding when it reads an event (its own serializer writes the data without padding, which
+//! it then cannot read back), so a function built on it reads these events as AWS's.
 
 use std::collections::HashMap;
 use std::io::Write;

@@ -3,6 +3,7 @@
 
 use std::time::{Duration, SystemTime};
 
+use aws_lambda_events::event::cloudwatch_events::CloudWatchEvent;
 use lambda_runtime::{Context, Diagnostic, LambdaEvent};
 use serde::Deserialize;
 use serde_json::Value;
@@ -39,15 +40,10 @@ impl MetricsSink for Stdout {
     }
 }
 
-/// The members of an EventBridge event envelope the janitor reads (LAMBDA-LOCAL §5).
-#[derive(Debug, Deserialize)]
-struct EventBridgeEnvelope {
-    #[serde(rename = "detail-type")]
-    detail_type: String,
-    source: String,
-    #[serde(default)]
-    resources: Vec<String>,
-}
+/// The event an EventBridge schedule delivers, in the envelope EventBridge kept from
+/// CloudWatch Events (<https://docs.aws.amazon.com/eventbridge/latest/userguide/eb-run-lambda-schedule.html>);
+/// a schedule's `detail` is `{}`, and is not needed.
+type ScheduledEvent = CloudWatchEvent<Value>;
 
 /// A manual invocation: `{}` runs as configured, `{"dryRun": true}` asks for a dry run.
 /// Unknown members are refused, so that a misspelt `dryrun` cannot turn into a real run.
@@ -114,12 +110,16 @@ pub(crate) fn parse_trigger(payload: &Value) -> Result<Trigger, HandlerError> {
         .as_object()
         .is_some_and(|object| object.contains_key("detail-type") || object.contains_key("source"));
     if is_eventbridge {
-        let event: EventBridgeEnvelope = serde_json::from_value(payload.clone())
+        let event: ScheduledEvent = serde_json::from_value(payload.clone())
             .map_err(|e| HandlerError::BadEvent(format!("an unreadable EventBridge event: {e}")))?;
-        if event.detail_type != SCHEDULED_DETAIL_TYPE || event.source != SCHEDULED_SOURCE {
+        let (detail_type, source) = (
+            event.detail_type.unwrap_or_default(),
+            event.source.unwrap_or_default(),
+        );
+        if detail_type != SCHEDULED_DETAIL_TYPE || source != SCHEDULED_SOURCE {
             return Err(HandlerError::BadEvent(format!(
                 "an EventBridge event of type {:?} from {:?}",
-                event.detail_type, event.source
+                detail_type, source
             )));
         }
         return Ok(Trigger::Schedule {

@@ -2,6 +2,10 @@
 //! `{"awslogs":{"data":"<base64 of gzip of JSON>"}}`, the JSON being one batch of log events
 //! of one log stream. Decoding is bounded (a batch inflates to at most [`MAX_INFLATED_BYTES`]),
 //! and the encoder is here too, for tests, benchmarks and the local stack's fixtures.
+//!
+//! `aws_lambda_events::cloudwatch_logs::LogsEvent` reads the same events (the writer's tests
+//! check it on the sample events), but inflates without a bound: a small event could expand
+//! to gigabytes. So the writer decodes with this one.
 
 use std::io::{Read, Write};
 
@@ -16,9 +20,9 @@ use serde::{Deserialize, Serialize};
 /// beyond that is not a delivery.
 pub const MAX_INFLATED_BYTES: u64 = 8 * 1024 * 1024;
 
-/// The Lambda event.
+/// The Lambda event. Members AWS may add beside `awslogs` are ignored, so that a new one
+/// cannot fail every delivery.
 #[derive(Debug, Clone, Deserialize, Serialize)]
-#[serde(deny_unknown_fields)]
 pub struct LogsEvent {
     pub awslogs: AwsLogs,
 }
