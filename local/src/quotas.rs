@@ -1,27 +1,17 @@
-//! Request-rate quotas: AWS's per-operation TPS limits for IVS Chat, per region, as token
-//! buckets that refill continuously, optionally scaled or switched off.
+//! Request-rate quotas: per-operation TPS limits, per region, as token buckets that refill
+//! continuously, optionally scaled or switched off. What is limited (the control plane's
+//! operations) says its own limit through [`Quota`].
 
 use std::collections::HashMap;
+use std::hash::Hash;
 use std::time::Instant;
 
 use parking_lot::Mutex;
 
-use crate::control_plane::Operation;
-
-/// The transactions-per-second quota AWS documents for an operation.
-pub fn aws_tps_limit(operation: Operation) -> u32 {
-    use Operation::*;
-    match operation {
-        CreateChatToken => 200,
-        DeleteMessage | DisconnectUser | SendEvent => 100,
-        CreateRoom | DeleteRoom | GetRoom | ListRooms | UpdateRoom => 5,
-        CreateLoggingConfiguration
-        | DeleteLoggingConfiguration
-        | GetLoggingConfiguration
-        | ListLoggingConfigurations
-        | UpdateLoggingConfiguration => 3,
-        ListTagsForResource | TagResource | UntagResource => 10,
-    }
+/// Something with a request-rate quota of its own, e.g. an API operation.
+pub trait Quota: Copy + Eq + Hash {
+    /// The transactions-per-second limit, before scaling.
+    fn tps_limit(self) -> u32;
 }
 
 /// A refused request: the quota it hit.
@@ -64,12 +54,12 @@ impl TokenBucket {
 }
 
 /// Per-(region, operation) token buckets with a capacity of one second's worth of requests.
-pub struct RateQuotas {
+pub struct RateQuotas<K> {
     scale: Option<f64>,
-    buckets: Mutex<HashMap<(String, Operation), TokenBucket>>,
+    buckets: Mutex<HashMap<(String, K), TokenBucket>>,
 }
 
-impl RateQuotas {
+impl<K: Quota> RateQuotas<K> {
     /// Quotas at AWS's limits times `scale`.
     pub fn scaled(scale: f64) -> Self {
         RateQuotas {
@@ -87,22 +77,17 @@ impl RateQuotas {
     }
 
     /// The limit in force for an operation, if quotas are on.
-    pub fn limit(&self, operation: Operation) -> Option<f64> {
+    pub fn limit(&self, operation: K) -> Option<f64> {
         self.scale
-            .map(|scale| (f64::from(aws_tps_limit(operation)) * scale).max(0.001))
+            .map(|scale| (f64::from(operation.tps_limit()) * scale).max(0.001))
     }
 
     /// Takes one request from the operation's bucket in `region`, or says it is throttled.
-    pub fn acquire(&self, region: &str, operation: Operation) -> Result<(), Throttled> {
+    pub fn acquire(&self, region: &str, operation: K) -> Result<(), Throttled> {
         self.acquire_at(region, operation, Instant::now())
     }
 
-    fn acquire_at(
-        &self,
-        region: &str,
-        operation: Operation,
-        now: Instant,
-    ) -> Result<(), Throttled> {
+    fn acquire_at(&self, region: &str, operation: K, now: Instant) -> Result<(), Throttled> {
         let Some(rate) = self.limit(operation) else {
             return Ok(());
         };
@@ -125,37 +110,51 @@ mod tests {
     use super::*;
     use std::time::Duration;
 
+    /// Operations at 5 TPS, as IVS Chat's room operations are.
+    #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+    enum Operation {
+        Create,
+        Get,
+        Delete,
+    }
+
+    impl Quota for Operation {
+        fn tps_limit(self) -> u32 {
+            5
+        }
+    }
+
     #[test]
     fn burst_of_one_second_then_throttled_then_refilled() {
         let quotas = RateQuotas::scaled(1.0);
         let start = Instant::now();
         for _ in 0..5 {
             assert_eq!(
-                quotas.acquire_at("us-west-2", Operation::CreateRoom, start),
+                quotas.acquire_at("us-west-2", Operation::Create, start),
                 Ok(())
             );
         }
         assert_eq!(
-            quotas.acquire_at("us-west-2", Operation::CreateRoom, start),
+            quotas.acquire_at("us-west-2", Operation::Create, start),
             Err(Throttled { limit: 5 })
         );
         // Other regions and operations have buckets of their own.
         assert_eq!(
-            quotas.acquire_at("eu-west-1", Operation::CreateRoom, start),
+            quotas.acquire_at("eu-west-1", Operation::Create, start),
             Ok(())
         );
         assert_eq!(
-            quotas.acquire_at("us-west-2", Operation::GetRoom, start),
+            quotas.acquire_at("us-west-2", Operation::Get, start),
             Ok(())
         );
         // 200 ms refill one request at 5 TPS.
         let later = start + Duration::from_millis(200);
         assert_eq!(
-            quotas.acquire_at("us-west-2", Operation::CreateRoom, later),
+            quotas.acquire_at("us-west-2", Operation::Create, later),
             Ok(())
         );
         assert!(quotas
-            .acquire_at("us-west-2", Operation::CreateRoom, later)
+            .acquire_at("us-west-2", Operation::Create, later)
             .is_err());
     }
 
@@ -164,15 +163,15 @@ mod tests {
         let quotas = RateQuotas::scaled(10.0);
         let now = Instant::now();
         for _ in 0..50 {
-            assert!(quotas.acquire_at("r", Operation::DeleteRoom, now).is_ok());
+            assert!(quotas.acquire_at("r", Operation::Delete, now).is_ok());
         }
         assert_eq!(
-            quotas.acquire_at("r", Operation::DeleteRoom, now),
+            quotas.acquire_at("r", Operation::Delete, now),
             Err(Throttled { limit: 50 })
         );
-        let off = RateQuotas::off();
+        let off = RateQuotas::<Operation>::off();
         for _ in 0..10_000 {
-            assert!(off.acquire_at("r", Operation::DeleteRoom, now).is_ok());
+            assert!(off.acquire_at("r", Operation::Delete, now).is_ok());
         }
     }
 }

@@ -119,7 +119,7 @@ pub struct ControlPlane {
     pub state: Arc<ServiceState>,
     verifier: Option<SigV4Verifier>,
     regions: Regions,
-    quotas: RateQuotas,
+    quotas: RateQuotas<Operation>,
     default_region: String,
     max_body_bytes: usize,
     token_lifetime: Duration,
@@ -130,7 +130,7 @@ pub struct ControlPlaneSettings {
     pub verifier: Option<SigV4Verifier>,
     /// The regions requests may be scoped to; the verifier checks them too.
     pub regions: Regions,
-    pub quotas: RateQuotas,
+    pub quotas: RateQuotas<Operation>,
     pub default_region: String,
     pub max_body_bytes: usize,
     pub token_lifetime: Duration,

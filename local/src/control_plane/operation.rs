@@ -30,6 +30,23 @@ pub enum Operation {
 }
 
 impl Operation {
+    /// The transactions-per-second quota AWS documents for the operation
+    /// (<https://docs.aws.amazon.com/ivs/latest/ChatUserGuide/service-quotas.html>).
+    pub fn tps_limit(self) -> u32 {
+        use Operation::*;
+        match self {
+            CreateChatToken => 200,
+            DeleteMessage | DisconnectUser | SendEvent => 100,
+            CreateRoom | DeleteRoom | GetRoom | ListRooms | UpdateRoom => 5,
+            CreateLoggingConfiguration
+            | DeleteLoggingConfiguration
+            | GetLoggingConfiguration
+            | ListLoggingConfigurations
+            | UpdateLoggingConfiguration => 3,
+            ListTagsForResource | TagResource | UntagResource => 10,
+        }
+    }
+
     /// Every operation, in the model's order.
     pub const ALL: [Operation; 17] = [
         Operation::CreateChatToken,
@@ -124,6 +141,12 @@ impl Route {
                 resource_arn: None,
             })
             .ok_or_else(unknown)
+    }
+}
+
+impl crate::quotas::Quota for Operation {
+    fn tps_limit(self) -> u32 {
+        Operation::tps_limit(self)
     }
 }
 
