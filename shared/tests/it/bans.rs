@@ -599,10 +599,7 @@ fn new_bans_and_ids_are_validated() {
     );
     for bad_room in ["", "ROOM#x", "lobby 2", &"r".repeat(129)] {
         assert!(
-            matches!(
-                RoomId::new(bad_room),
-                Err(IdError::InvalidRoomId { .. })
-            ),
+            matches!(RoomId::new(bad_room), Err(IdError::InvalidRoomId { .. })),
             "{bad_room:?}"
         );
     }
