@@ -134,7 +134,8 @@ pub struct Summary {
 }
 
 impl Summary {
-    /// The summary as one CloudWatch Embedded Metric Format object (LAMBDA-LOCAL §6): the
+    /// The summary as one CloudWatch Embedded Metric Format object
+    /// ([specification](https://docs.aws.amazon.com/AmazonCloudWatch/latest/monitoring/CloudWatch_Embedded_Metric_Format_Specification.html)): the
     /// counts as metrics in `namespace`, by stack name and mode (`delete` or `dry-run`), the
     /// summary's scalar fields as properties. Print it as one line on stdout.
     pub fn to_emf(&self, namespace: &str, timestamp_ms: u64) -> Value {
