@@ -89,3 +89,11 @@ pub use review::{
     Reviewer,
 };
 pub use rooms::RoomRef;
+
+/// The folded form of `text` (case, accents, look-alikes, leetspeak and spelling-out undone),
+/// runs of a letter written out in full: the form the word dictionaries in `data/` are stored
+/// in. For the tools that build them; not needed to moderate text.
+#[doc(hidden)]
+pub fn folded_key(text: &str) -> String {
+    engine::normalize::folded_key(text)
+}

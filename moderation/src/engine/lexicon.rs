@@ -14,6 +14,7 @@ use aho_corasick::dfa::DFA;
 use aho_corasick::{Anchored, MatchKind};
 use serde::Deserialize;
 
+use super::dictionary;
 use super::normalize::Folded;
 use crate::policy::PolicyError;
 use crate::policy::{Blocklists, MatchMode, TermAction};
@@ -100,6 +101,8 @@ struct Found {
 #[derive(Debug)]
 pub(crate) struct Lexicon {
     automaton: Option<DFA>,
+    /// The dictionaries that say which longer words are ordinary words.
+    langs: Vec<usize>,
     entries: Vec<Vec<Entry>>,
     pub(crate) list_names: Vec<Arc<str>>,
 }
@@ -157,7 +160,11 @@ impl Lexicon {
                 .map_err(|e| PolicyError::Matcher(format!("built-in English list: {e}")))?;
             list_names.push(Arc::from(BUILTIN_EN_NAME));
             for entry in &builtin {
-                if entry.severity < b.builtin_en.min_severity {
+                let mild = entry
+                    .tags
+                    .iter()
+                    .any(|t| b.builtin_en.mild_tags.contains(t));
+                if entry.severity < b.builtin_en.min_severity && !mild {
                     continue;
                 }
                 let by_severity = b
@@ -228,6 +235,9 @@ impl Lexicon {
         };
         Ok(Self {
             automaton,
+            langs: dictionary::languages()
+                .filter_map(dictionary::language)
+                .collect(),
             entries: builder.entries,
             list_names,
         })
@@ -312,6 +322,14 @@ impl Lexicon {
                         },
                         MatchMode::Substring => (e, spelled_word(f, input, s, e), 0, usize::MAX),
                     };
+                    let term = Term {
+                        s,
+                        e: found.e,
+                        runs: &entry.runs,
+                    };
+                    if action == TermAction::Mask && self.innocent(input, f, term, mode, e) {
+                        continue;
+                    }
                     let hit = Hit {
                         start: f.start(masked.0),
                         end: f.end(masked.1 - 1),
@@ -323,6 +341,168 @@ impl Lexicon {
             }
         }
     }
+}
+
+/// A term found at folded bytes `s..e`, spelled with the runs `runs`.
+#[derive(Clone, Copy)]
+struct Term<'r> {
+    s: usize,
+    e: usize,
+    runs: &'r [u16],
+}
+
+impl Lexicon {
+    /// Whether a term found inside a longer word, or as a capitalised word in a name, is an
+    /// innocent use of it: the word is an ordinary word of a shipped language (`cumin`,
+    /// `Scunthorpe`), or a name (`Matsushita`, `Dick Van Dyke`). A compound of the term with
+    /// ordinary words (`bullshit`, `motherfucker`) or an inflection of it (`fucking`,
+    /// `cumming`) never is. `end` is where the match's word ends (after a suffix).
+    fn innocent(&self, input: &str, f: &Folded, t: Term<'_>, mode: MatchMode, end: usize) -> bool {
+        let text = f.text();
+        let (ts, te) = (token_start(text, t.s), token_end(text, t.e));
+        // A spelled-out word (`f.u.c.k`) is never an ordinary word.
+        if (ts + 1..te).any(|k| f.joint(input, k).is_some()) {
+            return false;
+        }
+        if ts == t.s && te == t.e {
+            return mode == MatchMode::Word && self.in_name(input, f, ts, te);
+        }
+        if mode == MatchMode::Word && (ts != t.s || end != te) {
+            return false;
+        }
+        let mut term = String::new();
+        let mut stretched = false;
+        for (k, &need) in (t.s..t.e).zip(t.runs) {
+            let b = text.get(k).copied().unwrap_or(b' ');
+            push_run(&mut term, b, need);
+            stretched |= k + 1 < t.e && f.run(k) != need;
+        }
+        let prefix = expand(f, ts, t.s);
+        let mut suffix = String::new();
+        if let (Some(&last), Some(&need)) = (text.get(t.e - 1), t.runs.last()) {
+            push_run(&mut suffix, last, f.run(t.e - 1).saturating_sub(need));
+        }
+        suffix.push_str(&expand(f, t.e, te));
+        let word = format!("{prefix}{term}{suffix}");
+        let known = dictionary::best_rank(&self.langs, &word).is_some();
+        match mode {
+            // Only a suffix follows: an ordinary word unless it is an inflection.
+            MatchMode::Word => known && !inflection(&term, &suffix, false),
+            MatchMode::Substring => {
+                let is_word = |w: &str| {
+                    w.len() >= 2
+                        && dictionary::best_rank(&self.langs, w)
+                            .is_some_and(|r| r <= COMPOUND_PART_RANK)
+                };
+                let compound = !stretched
+                    && (prefix.is_empty() || is_word(&prefix))
+                    && (suffix.is_empty() || inflection(&term, &suffix, true) || is_word(&suffix));
+                !compound && (known || capitalised(input, f, ts, te))
+            }
+        }
+    }
+
+    /// Whether the whole word at folded `ts..te` is part of a name: capitalised, with a
+    /// capitalised neighbour that is not one of the language's most frequent words (`Van` in
+    /// `Dick Van Dyke`, not `You` in `You Dick`).
+    fn in_name(&self, input: &str, f: &Folded, ts: usize, te: usize) -> bool {
+        if !capitalised(input, f, ts, te) {
+            return false;
+        }
+        let text = f.text();
+        let name_like = |from: usize, to: usize| {
+            from < to
+                && capitalised(input, f, from, to)
+                && (from + 1..to).all(|k| f.joint(input, k).is_none())
+                && dictionary::best_rank(&self.langs, &expand(f, from, to))
+                    .is_none_or(|r| r > FUNCTION_WORD_RANK)
+        };
+        let before = ts
+            .checked_sub(1)
+            .is_some_and(|gap| name_like(token_start(text, gap), gap));
+        before || (te < text.len() && name_like(te + 1, token_end(text, te + 1)))
+    }
+}
+
+/// Words this frequent or more are a language's function words and commonest words (`you`,
+/// `the`, `my`): a capitalised one beside a term does not make it a name.
+const FUNCTION_WORD_RANK: u32 = 200;
+
+/// The least frequent a word may be and still count as a part of a compound with a term
+/// (`dip` in `dipshit`, `storm` in `shitstorm`); rarer fragments (`matsu`) are not words.
+const COMPOUND_PART_RANK: u32 = 20_000;
+
+/// Endings that make an inflection of a word-mode term, as `SUFFIXES`.
+const INFLECTIONS: &[&str] = &["s", "es", "ed", "er", "ers", "ing", "ings", "in", "z"];
+/// Endings that also make a word from a term in a compound (`shitty`, `bitchy`).
+const DERIVATIONS: &[&str] = &["y", "ie", "ies", "iest", "ier", "ish"];
+
+/// Whether `suffix` after `term` inflects it (`fucking`, `asses`, `cumming`) and, with
+/// `derived`, derives a word from it (`shitty`). A term ending in a consonant, a short vowel
+/// and a consonant doubles its last letter before an ending that starts with a vowel, as
+/// English spelling does: `cumming` is `cum` inflected, `cumin` is not.
+fn inflection(term: &str, suffix: &str, derived: bool) -> bool {
+    let ok = |s: &str| INFLECTIONS.contains(&s) || (derived && DERIVATIONS.contains(&s));
+    let b = term.as_bytes();
+    let vowel = |c: u8| b"aeiou".contains(&c);
+    let cvc = match b {
+        [.., x, v, c] => !vowel(*x) && vowel(*v) && !vowel(*c) && !b"wxy".contains(c),
+        _ => false,
+    };
+    if !cvc {
+        return ok(suffix);
+    }
+    let last = b.last().copied().unwrap_or(0);
+    match suffix.as_bytes().split_first() {
+        // Doubled before a vowel (`cumming`, `shitty`), or a consonant ending (`cums`).
+        Some((&first, rest)) if !vowel(first) => {
+            let rest = std::str::from_utf8(rest).unwrap_or_default();
+            (first == last && ok(rest)) || ok(suffix)
+        }
+        _ => suffix.is_empty(),
+    }
+}
+
+/// Appends byte `b` (an ASCII letter, or a byte of a longer character) `run` times, at most 4.
+fn push_run(out: &mut String, b: u8, run: u16) {
+    if b.is_ascii() {
+        for _ in 0..run.min(4) {
+            out.push(char::from(b));
+        }
+    }
+}
+
+/// Folded bytes `from..to` with their runs written out, as the dictionaries spell words.
+fn expand(f: &Folded, from: usize, to: usize) -> String {
+    let text = f.text();
+    let mut raw = Vec::with_capacity(to.saturating_sub(from));
+    for k in from..to {
+        let b = text.get(k).copied().unwrap_or(b' ');
+        let times = if b.is_ascii_alphanumeric() {
+            f.run(k).min(4)
+        } else {
+            1
+        };
+        for _ in 0..times {
+            raw.push(b);
+        }
+    }
+    String::from_utf8(raw).unwrap_or_default()
+}
+
+/// Whether the original text behind folded `from..to` is one word written with a capital
+/// and then small letters only (`Matsushita`), as names are: not shouted, not disguised.
+fn capitalised(input: &str, f: &Folded, from: usize, to: usize) -> bool {
+    if from >= to {
+        return false;
+    }
+    let word = input
+        .get(f.start(from) as usize..f.end(to - 1) as usize)
+        .unwrap_or_default();
+    let mut chars = word.chars();
+    chars.next().is_some_and(char::is_uppercase)
+        && word.chars().count() >= 2
+        && chars.all(char::is_lowercase)
 }
 
 /// Walks `text` through the DFA and appends where each match state is entered: the end of
@@ -561,6 +741,34 @@ mod tests {
         assert_eq!(hits(&lex, "f.u.c.k, I forgot"), ["f.u.c.k"]);
         assert_eq!(hits(&lex, "f.u.c.k y.o.u"), ["f.u.c.k"]);
         assert_eq!(hits(&lex, "motherfucker"), ["fuck"]);
+    }
+
+    #[test]
+    fn inflections_follow_english_spelling() {
+        assert!(inflection("fuck", "ing", false));
+        assert!(inflection("fuck", "in", false));
+        assert!(inflection("cum", "ming", false));
+        assert!(inflection("cum", "s", false));
+        assert!(!inflection("cum", "in", false));
+        assert!(inflection("shit", "ty", true));
+        assert!(!inflection("shit", "ty", false));
+        assert!(!inflection("shit", "a", true));
+    }
+
+    #[test]
+    fn terms_inside_ordinary_words_and_names_pass() {
+        let lex = lexicon(&["shit", "cunt"], MatchMode::Substring, &[]);
+        assert!(hits(&lex, "Matsushita and Scunthorpe").is_empty());
+        assert_eq!(hits(&lex, "bullshit"), ["shit"]);
+        assert_eq!(hits(&lex, "shitty"), ["shitt"]);
+        assert_eq!(hits(&lex, "matsushita"), ["shit"]);
+        assert_eq!(hits(&lex, "xshitx"), ["shit"]);
+        let lex = lexicon(&["cum", "dick"], MatchMode::Word, &[]);
+        assert!(hits(&lex, "a pinch of cumin").is_empty());
+        assert_eq!(hits(&lex, "cumming"), ["cumming"]);
+        assert!(hits(&lex, "Dick Van Dyke sings").is_empty());
+        assert_eq!(hits(&lex, "You Dick"), ["Dick"]);
+        assert_eq!(hits(&lex, "you dick van"), ["dick"]);
     }
 
     #[test]

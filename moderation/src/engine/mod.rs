@@ -4,6 +4,7 @@
 //! [`lexicon`] finds blocked terms, [`links`] and [`pii`] find links, addresses and phone
 //! numbers, [`spam`] judges and rewrites the message's shape.
 
+mod dictionary;
 mod lexicon;
 mod links;
 pub(crate) mod normalize;

@@ -208,6 +208,20 @@ pub(crate) fn folded_weight(term: &str) -> usize {
         .sum()
 }
 
+/// The folded form of `text` with every run written out in full (`cumming`, not `cuming`):
+/// how the word dictionaries store their words, and how a token is looked up in them.
+pub(crate) fn folded_key(text: &str) -> String {
+    let mut f = Folded::default();
+    f.fold(text);
+    let mut out = Vec::with_capacity(f.text().len());
+    for (i, &b) in f.text().iter().enumerate() {
+        for _ in 0..f.run(i) {
+            out.push(b);
+        }
+    }
+    String::from_utf8(out).unwrap_or_default()
+}
+
 /// `fold_ascii`'s look-ahead for lone symbols: the next real token after a position (one
 /// that a letter or a digit starts, or a symbol that begins a word) and whether it is one
 /// character with no mask before it. One scan serves every lone symbol before that token, so

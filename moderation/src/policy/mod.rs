@@ -73,6 +73,9 @@ pub struct BuiltinList {
     /// Entries with one of these tags (`racial`, `lgbtq`, `sexual`, `shock`, `religious`,
     /// `general`) and severity 3 or more deny the message.
     pub deny_tags: Vec<String>,
+    /// Entries with one of these tags are used from severity 1, whatever `min_severity`
+    /// says: the mild sexual words (`ass`, `snatch`, `boob`) are insults in chat.
+    pub mild_tags: Vec<String>,
 }
 
 impl Default for BuiltinList {
@@ -82,6 +85,7 @@ impl Default for BuiltinList {
             min_severity: 2,
             deny_from_severity: None,
             deny_tags: vec!["racial".to_owned()],
+            mild_tags: vec!["sexual".to_owned()],
         }
     }
 }
@@ -401,10 +405,16 @@ impl Policy {
             sev("deny_from_severity", d)?;
         }
         const TAGS: [&str; 6] = ["racial", "lgbtq", "sexual", "shock", "religious", "general"];
-        for (j, tag) in b.deny_tags.iter().enumerate() {
+        let tags = b
+            .deny_tags
+            .iter()
+            .map(|t| ("deny_tags", t))
+            .enumerate()
+            .chain(b.mild_tags.iter().map(|t| ("mild_tags", t)).enumerate());
+        for (j, (field, tag)) in tags {
             if !TAGS.contains(&tag.as_str()) {
                 return Err(PolicyError::invalid(
-                    format!("{at}.blocklists.builtin_en.deny_tags[{j}]"),
+                    format!("{at}.blocklists.builtin_en.{field}[{j}]"),
                     format!("is {tag:?}; use one of {}", TAGS.join(", ")),
                 ));
             }

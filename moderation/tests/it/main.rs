@@ -1,6 +1,7 @@
 //! Integration tests of the moderation crate, one binary with a module per concern: policy
 //! files, the engine's decisions, its properties over generated text, and the review contract.
 
+mod frequent_words;
 mod moderation_policy;
 mod moderation_properties;
 mod moderation_review;

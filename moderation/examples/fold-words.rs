@@ -1,0 +1,23 @@
+//! Folds a word list for the engine's dictionaries: reads words from standard input, most
+//! frequent first, and prints `word<TAB>rank` sorted by folded word, one a line, keeping the
+//! best rank of words that fold alike. Used by `scripts/moderation-dictionaries`.
+
+use std::collections::BTreeMap;
+use std::io::{self, BufRead, Write};
+
+fn main() -> io::Result<()> {
+    let mut best: BTreeMap<String, usize> = BTreeMap::new();
+    for (rank, line) in io::stdin().lock().lines().enumerate() {
+        let key = ivschat_moderation::folded_key(line?.trim());
+        // One token only: a word the fold splits (`aujourd'hui`) is two words already.
+        if key.is_empty() || key.contains(' ') {
+            continue;
+        }
+        best.entry(key).or_insert(rank + 1);
+    }
+    let mut out = io::BufWriter::new(io::stdout().lock());
+    for (word, rank) in best {
+        writeln!(out, "{word}\t{rank}")?;
+    }
+    out.flush()
+}

@@ -1,0 +1,124 @@
+//! The frequent words of each shipped language, embedded from `data/dictionaries/`: what the
+//! lexicon asks before blocking a term found inside a longer word (`cumin`, `Scunthorpe`), so
+//! that ordinary words pass because they are words of the language, not because someone
+//! listed them.
+//!
+//! Each file holds `word<TAB>rank` lines sorted by word, the words folded as the engine folds
+//! text with runs written out (`scripts/moderation-dictionaries` builds them from wordfreq).
+//! A file is indexed the first time it is asked about: one pass for the line starts, then
+//! binary search.
+
+use std::sync::OnceLock;
+
+/// A language's words, from its embedded file.
+struct Words {
+    text: &'static str,
+    index: OnceLock<Vec<u32>>,
+}
+
+macro_rules! words {
+    ($($lang:literal),* $(,)?) => {
+        /// Languages that ship a dictionary, and its text.
+        const FILES: &[(&str, &str)] = &[
+            $(($lang, include_str!(concat!("../../data/dictionaries/", $lang, ".tsv"))),)*
+        ];
+    };
+}
+
+words!("en");
+
+static WORDS: [Words; FILES.len()] = {
+    let mut i = 0;
+    // `Words` is not `Copy` (its `OnceLock`), so the array is built one element at a time.
+    let mut out = [const {
+        Words {
+            text: "",
+            index: OnceLock::new(),
+        }
+    }; FILES.len()];
+    while i < FILES.len() {
+        out[i].text = FILES[i].1;
+        i += 1;
+    }
+    out
+};
+
+impl Words {
+    fn index(&self) -> &[u32] {
+        self.index.get_or_init(|| {
+            let mut starts = vec![0u32];
+            for (i, b) in self.text.bytes().enumerate() {
+                if b == b'\n' && i + 1 < self.text.len() {
+                    starts.push(i as u32 + 1);
+                }
+            }
+            starts
+        })
+    }
+
+    /// The line starting at byte `start`: its word and its rank.
+    fn line(&self, start: u32) -> (&'static str, u32) {
+        let rest = self.text.get(start as usize..).unwrap_or_default();
+        let line = rest.split('\n').next().unwrap_or_default();
+        let (word, rank) = line.split_once('\t').unwrap_or((line, ""));
+        (word, rank.parse().unwrap_or(u32::MAX))
+    }
+
+    fn rank(&self, word: &str) -> Option<u32> {
+        let index = self.index();
+        index
+            .binary_search_by(|&start| self.line(start).0.cmp(word))
+            .ok()
+            .and_then(|i| index.get(i))
+            .map(|&start| self.line(start).1)
+    }
+}
+
+/// The index of a shipped language's dictionary, if it has one.
+pub(crate) fn language(lang: &str) -> Option<usize> {
+    FILES.iter().position(|(l, _)| *l == lang)
+}
+
+/// The codes of the languages that ship a dictionary.
+pub(crate) fn languages() -> impl Iterator<Item = &'static str> {
+    FILES.iter().map(|(l, _)| *l)
+}
+
+/// The frequency rank (1 for the most frequent) of a folded word in dictionary `lang`, or
+/// `None` when it is not among that language's frequent words.
+pub(crate) fn rank(lang: usize, word: &str) -> Option<u32> {
+    WORDS.get(lang)?.rank(word)
+}
+
+/// The best rank of a folded word over the dictionaries `langs`.
+pub(crate) fn best_rank(langs: &[usize], word: &str) -> Option<u32> {
+    langs.iter().filter_map(|&l| rank(l, word)).min()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn frequent_words_have_ranks_and_others_none() {
+        let en = language("en").expect("English ships a dictionary");
+        assert!(rank(en, "the").is_some_and(|r| r < 10));
+        assert!(rank(en, "cumin").is_some());
+        assert_eq!(rank(en, "xqzzyv"), None);
+        assert_eq!(rank(en, ""), None);
+    }
+
+    #[test]
+    fn every_file_is_sorted_and_folded() {
+        for (i, (lang, _)) in FILES.iter().enumerate() {
+            let words = &WORDS[i];
+            let mut last = "";
+            for &start in words.index() {
+                let (word, rank) = words.line(start);
+                assert!(word > last, "{lang}: {word} after {last}");
+                assert!(rank < u32::MAX, "{lang}: {word} has no rank");
+                last = word;
+            }
+        }
+    }
+}
