@@ -7,7 +7,7 @@
 //!   [`room_tags`] (the tags the stack reads and writes);
 //! - [`http_api`]: what the HTTP functions share (the caller, the one error type, `serve`),
 //!   and the routes' domains: [`chat_tokens`] (room admission and tokens), [`admin_api`],
-//!   [`moderation_api`].
+//!   [`moderation_api`], and [`room_moderation`] (a room's live settings, slow mode, strikes).
 //!
 //! The moderation engine and the review contract are their own crate, `ivschat-moderation`,
 //! free of the AWS SDK.
@@ -21,6 +21,7 @@ pub mod http_api;
 pub mod ids;
 pub mod janitor;
 pub mod moderation_api;
+pub mod room_moderation;
 pub mod room_tags;
 
 /// The IVS Chat client's builders under their older name; the same as [`aws::ivs`].

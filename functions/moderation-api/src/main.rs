@@ -1,6 +1,6 @@
 //! The moderation-api Lambda: wiring only. Loads the SDK configuration and builds the IVS Chat
-//! client and the ban store once at cold start, then answers the moderation routes of the HTTP
-//! API.
+//! client, the ban store and the room moderation table once at cold start, then answers the
+//! moderation routes of the HTTP API.
 
 mod router;
 
@@ -8,6 +8,7 @@ use lambda_http::{run, service_fn, Error, Request};
 use shared::bans::DynamoBanStore;
 use shared::http_api::AccessConfig;
 use shared::moderation_api::ModerationApi;
+use shared::room_moderation::RoomModerationStore;
 
 #[tokio::main]
 async fn main() -> Result<(), Error> {
@@ -17,7 +18,8 @@ async fn main() -> Result<(), Error> {
     let api = ModerationApi::new(
         shared::aws::ivs::client(&sdk),
         DynamoBanStore::from_env(&sdk)?,
-    );
+    )
+    .with_room_moderation(RoomModerationStore::from_env(&sdk)?);
     let (api, access) = (&api, &access);
     run(service_fn(move |request: Request| async move {
         Ok::<_, Error>(router::handle(api, access, request).await)

@@ -10,7 +10,7 @@ use shared::http_api::{
     json, no_content, serve, AccessConfig, ApiError, ApiRequest, Permission, RouteAction, Routes,
 };
 use shared::ids::ResourceNames;
-use shared::moderation_api::ModerationApi;
+use shared::moderation_api::{ModerationApi, MAX_SETTINGS_BODY_BYTES};
 use time::OffsetDateTime;
 
 /// `POST /rooms/{roomId}/users/{userId}/disconnect`.
@@ -47,6 +47,8 @@ enum Action {
     ListGlobalBans,
     BanUserGlobally,
     UnbanUserGlobally,
+    GetRoomModeration,
+    PutRoomModeration,
 }
 
 impl RouteAction for Action {
@@ -62,6 +64,8 @@ impl RouteAction for Action {
             "GET /bans" => ListGlobalBans,
             "PUT /bans/{userId}" => BanUserGlobally,
             "DELETE /bans/{userId}" => UnbanUserGlobally,
+            "GET /rooms/{roomId}/moderation" => GetRoomModeration,
+            "PUT /rooms/{roomId}/moderation" => PutRoomModeration,
             _ => return None,
         })
     }
@@ -78,6 +82,8 @@ impl RouteAction for Action {
             ListGlobalBans => "ListGlobalBans",
             BanUserGlobally => "BanUserGlobally",
             UnbanUserGlobally => "UnbanUserGlobally",
+            GetRoomModeration => "GetRoomModeration",
+            PutRoomModeration => "PutRoomModeration",
         }
     }
 }
@@ -139,6 +145,24 @@ async fn run<B: BanStore>(
             api.unban(room, &user()?).await?;
             no_content()
         }
+        Action::GetRoomModeration => json(200, &api.room_settings(&required_room()?).await?),
+        Action::PutRoomModeration => {
+            let body = request.body_up_to(MAX_SETTINGS_BODY_BYTES)?;
+            let saved = api
+                .put_room_settings(&required_room()?, body, moderator, now)
+                .await?;
+            // The audit line says who changed what; this one says which version it became.
+            tracing::info!(
+                target: "audit",
+                room_id = saved.room_id.as_str(),
+                version = saved.version,
+                updated_by = moderator,
+                blocked_terms = saved.settings.blocked_terms.len(),
+                slow_mode_seconds = saved.settings.slow_mode_seconds,
+                "room moderation settings saved"
+            );
+            json(200, &saved)
+        }
     })
 }
 
@@ -159,6 +183,8 @@ mod tests {
             Action::ListGlobalBans,
             Action::BanUserGlobally,
             Action::UnbanUserGlobally,
+            Action::GetRoomModeration,
+            Action::PutRoomModeration,
         ] {
             assert!(
                 keys.iter().any(|key| Action::of_route(key) == Some(action)),

@@ -144,22 +144,35 @@ impl ApiRequest {
     /// The body as `T`; an empty body reads as `{}`. Unknown fields, wrong types and bodies
     /// over [`MAX_BODY_BYTES`] are 400 naming the field.
     pub fn body<T: DeserializeOwned>(&self) -> Result<T, ApiError> {
+        self.body_up_to(MAX_BODY_BYTES)
+    }
+
+    /// [`ApiRequest::body`] for a route that takes bodies up to `max_bytes`.
+    pub fn body_up_to<T: DeserializeOwned>(&self, max_bytes: usize) -> Result<T, ApiError> {
         let bytes: &[u8] = match self.request.body() {
             Body::Empty => b"",
             Body::Text(text) => text.as_bytes(),
             Body::Binary(bytes) => bytes,
             _ => b"",
         };
-        parse_body(bytes)
+        parse_body_up_to(bytes, max_bytes)
     }
 }
 
 /// Reads `bytes` as the JSON object `T` (see [`ApiRequest::body`]).
 pub fn parse_body<T: DeserializeOwned>(bytes: &[u8]) -> Result<T, ApiError> {
-    if bytes.len() > MAX_BODY_BYTES {
+    parse_body_up_to(bytes, MAX_BODY_BYTES)
+}
+
+/// [`parse_body`] with a size limit of `max_bytes`.
+pub fn parse_body_up_to<T: DeserializeOwned>(
+    bytes: &[u8],
+    max_bytes: usize,
+) -> Result<T, ApiError> {
+    if bytes.len() > max_bytes {
         return Err(ApiError::invalid(
             "body",
-            format!("is larger than {MAX_BODY_BYTES} bytes"),
+            format!("is larger than {max_bytes} bytes"),
         ));
     }
     let bytes = if bytes.iter().all(u8::is_ascii_whitespace) {

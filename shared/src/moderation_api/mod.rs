@@ -2,17 +2,21 @@
 //! event to a room, and ban (room or global, for a time or for good), unban and list bans.
 //! A ban is written to the ban store (so the token issuer refuses the user) and then ends the
 //! user's live sessions at once: in the room, or in every room of the account for a global ban.
+//! A room's live moderation settings are read and replaced here too.
 
 mod bans;
 mod chat;
+mod settings;
 mod views;
 
 pub use bans::{BanBody, MAX_BAN_MINUTES};
 pub use chat::{EventBody, MAX_EVENT_ATTRIBUTES_BYTES, MAX_REASON_CHARS};
+pub use settings::{RoomModerationView, MAX_SETTINGS_BODY_BYTES};
 pub use views::{BanListView, BanView, BannedView};
 
 use crate::aws::ivs::Client;
 use crate::bans::BanStore;
+use crate::room_moderation::RoomModerationStore;
 
 /// How many rooms a global ban disconnects in parallel (DisconnectUser allows 100 TPS).
 pub const DISCONNECT_CONCURRENCY: usize = 8;
@@ -22,10 +26,21 @@ pub const DISCONNECT_CONCURRENCY: usize = 8;
 pub struct ModerationApi<B> {
     ivs: Client,
     bans: B,
+    room_moderation: Option<RoomModerationStore>,
 }
 
 impl<B: BanStore> ModerationApi<B> {
     pub fn new(ivs: Client, bans: B) -> Self {
-        ModerationApi { ivs, bans }
+        ModerationApi {
+            ivs,
+            bans,
+            room_moderation: None,
+        }
+    }
+
+    /// With the room moderation table (the settings routes need it).
+    pub fn with_room_moderation(mut self, store: RoomModerationStore) -> Self {
+        self.room_moderation = Some(store);
+        self
     }
 }

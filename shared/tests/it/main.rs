@@ -2,4 +2,5 @@
 
 mod bans;
 mod history;
+mod room_moderation;
 mod sender_ban_check;

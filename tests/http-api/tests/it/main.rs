@@ -9,5 +9,6 @@ mod admin;
 mod history;
 mod moderation;
 mod openapi;
+mod room_moderation;
 mod sample_events;
 mod stack;

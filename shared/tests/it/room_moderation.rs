@@ -1,0 +1,186 @@
+//! The room moderation table against a real moto server (DynamoDB): versioned settings with
+//! conditional writes, slow mode and strike counts exact across concurrent callers.
+
+use shared::bans::{client_for_endpoint, RoomId, UserId};
+use shared::ivs_client::EndpointSettings;
+use shared::room_moderation::{
+    create_table, BlockedTerm, RoomModerationSettings, RoomModerationStore, SlowMode, StoreError,
+    TermRule,
+};
+use time::{Duration, OffsetDateTime};
+
+use moto::MotoServer;
+
+async fn store(test: &str) -> RoomModerationStore {
+    let client = client_for_endpoint(&EndpointSettings::local(MotoServer::shared().endpoint()));
+    let table = format!("room-moderation-{test}");
+    create_table(&client, &table)
+        .await
+        .expect("CreateTable on moto");
+    RoomModerationStore::new(client, table)
+}
+
+fn room() -> RoomId {
+    RoomId::new("abcdEFGH1234").expect("room id")
+}
+
+fn user(id: &str) -> UserId {
+    UserId::new(id).expect("user id")
+}
+
+fn with_term(term: &str) -> RoomModerationSettings {
+    RoomModerationSettings {
+        blocked_terms: vec![BlockedTerm {
+            term: term.to_owned(),
+            action: TermRule::Hold,
+        }],
+        ..RoomModerationSettings::default()
+    }
+}
+
+#[tokio::test]
+async fn settings_are_versioned_and_a_stale_edit_is_refused() {
+    let store = store("versions").await;
+    let now = OffsetDateTime::now_utc();
+    assert_eq!(store.settings(&room()).await.expect("read"), None);
+
+    let first = store
+        .put_settings(&room(), &with_term("spoiler"), Some(0), "mod-1", now)
+        .await
+        .expect("first save");
+    assert_eq!(first.version, 1);
+    assert_eq!(first.updated_by, "mod-1");
+    assert_eq!(
+        store.settings(&room()).await.expect("read"),
+        Some(first.clone())
+    );
+
+    // Two moderators edit version 1; the second save is refused, naming the version now.
+    let second = store
+        .put_settings(&room(), &with_term("rosebud"), Some(1), "mod-2", now)
+        .await
+        .expect("based on the latest");
+    assert_eq!(second.version, 2);
+    let stale = store
+        .put_settings(&room(), &with_term("other"), Some(1), "mod-3", now)
+        .await
+        .expect_err("based on an old version");
+    assert!(
+        matches!(stale, StoreError::VersionConflict { current: 2 }),
+        "{stale:?}"
+    );
+    let again = store
+        .put_settings(&room(), &with_term("x"), Some(0), "mod-3", now)
+        .await
+        .expect_err("the room has settings already");
+    assert!(matches!(again, StoreError::VersionConflict { current: 2 }));
+
+    // Without a version the last writer wins, and the version still counts up.
+    let last = store
+        .put_settings(&room(), &with_term("last"), None, "admin", now)
+        .await
+        .expect("last writer wins");
+    assert_eq!(last.version, 3);
+    assert_eq!(last.settings.blocked_terms[0].term, "last");
+}
+
+#[tokio::test]
+async fn slow_mode_lets_one_message_through_per_window_and_says_when_the_next_may_go() {
+    let store = store("slow").await;
+    let t0 = OffsetDateTime::now_utc();
+    assert_eq!(
+        store
+            .claim_slow_mode(&room(), &user("alice"), t0, 10)
+            .await
+            .expect("first"),
+        SlowMode::Clear
+    );
+    let wait = store
+        .claim_slow_mode(&room(), &user("alice"), t0 + Duration::seconds(3), 10)
+        .await
+        .expect("second");
+    match wait {
+        SlowMode::Wait { until } => {
+            let off = (until - (t0 + Duration::seconds(10)))
+                .whole_milliseconds()
+                .abs();
+            assert!(
+                off <= 1,
+                "until {until}, expected {}",
+                t0 + Duration::seconds(10)
+            );
+        }
+        SlowMode::Clear => panic!("a message 3 s after the last one goes through slow mode 10 s"),
+    }
+    // Another user is not slowed by alice.
+    assert_eq!(
+        store
+            .claim_slow_mode(&room(), &user("bob"), t0, 10)
+            .await
+            .expect("bob"),
+        SlowMode::Clear
+    );
+    assert_eq!(
+        store
+            .claim_slow_mode(&room(), &user("alice"), t0 + Duration::seconds(10), 10)
+            .await
+            .expect("after the window"),
+        SlowMode::Clear
+    );
+}
+
+#[tokio::test]
+async fn concurrent_senders_get_exactly_one_message_through_slow_mode() {
+    let store = store("slow-race").await;
+    let now = OffsetDateTime::now_utc();
+    let (room, carol) = (room(), user("carol"));
+    let attempts = (0..8).map(|_| store.claim_slow_mode(&room, &carol, now, 30));
+    let results = futures_util::future::join_all(attempts).await;
+    let clear = results
+        .iter()
+        .filter(|r| matches!(r, Ok(SlowMode::Clear)))
+        .count();
+    assert_eq!(clear, 1, "{results:?}");
+}
+
+#[tokio::test]
+async fn strikes_count_per_user_and_window() {
+    let store = store("strikes").await;
+    let now = OffsetDateTime::now_utc();
+    let mut counts = Vec::new();
+    for _ in 0..3 {
+        counts.push(
+            store
+                .add_strike(&room(), &user("troll"), now, 10)
+                .await
+                .expect("strike"),
+        );
+    }
+    assert_eq!(counts, [1, 2, 3]);
+    assert_eq!(
+        store
+            .add_strike(&room(), &user("other"), now, 10)
+            .await
+            .expect("other"),
+        1
+    );
+    let later = now + Duration::minutes(10);
+    assert_eq!(
+        store
+            .add_strike(&room(), &user("troll"), later, 10)
+            .await
+            .expect("next window"),
+        1
+    );
+}
+
+#[tokio::test]
+async fn an_unreachable_table_is_a_service_error_naming_it() {
+    // A port nothing listens on: a real failure, no fake.
+    let mut settings = EndpointSettings::local("http://127.0.0.1:9");
+    settings.max_attempts = 1;
+    let store = RoomModerationStore::new(client_for_endpoint(&settings), "nowhere");
+    let error = store.settings(&room()).await.expect_err("no server");
+    assert!(matches!(error, StoreError::Service { .. }), "{error:?}");
+    assert!(error.to_string().contains("nowhere"), "{error}");
+}
