@@ -48,13 +48,13 @@ async fn main() {
     create_table(&dynamo, "bans").await.expect("the bans table");
 
     let mut config = ServeConfig::for_tests();
-    config.functions = vec![ivschat_local::FunctionSpec::new(
-        "chat-token",
-        env!("CARGO_BIN_EXE_chat-token"),
-    )
-    .env("BANS_TABLE_NAME", "bans")
-    .env("AWS_ENDPOINT_URL_DYNAMODB", moto.endpoint())
-    .env("RUST_LOG", "warn")];
+    config.functions =
+        vec![
+            ivschat_local::FunctionSpec::new("chat-token", env!("CARGO_BIN_EXE_chat-token"))
+                .env("BANS_TABLE_NAME", "bans")
+                .env("AWS_ENDPOINT_URL_DYNAMODB", moto.endpoint())
+                .env("RUST_LOG", "warn"),
+        ];
     let server = Server::bind(config).await.expect("bind").spawn();
     let mut settings = EndpointSettings::local(server.endpoint_url());
     settings.region = "us-east-1".into();
