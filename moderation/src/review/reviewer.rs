@@ -89,6 +89,12 @@ impl Reviewer {
         self.fail_mode
     }
 
+    /// The moderation engine this reviewer runs (to derive other policies from, such as a
+    /// room's own rules on top of it).
+    pub fn moderator(&self) -> &Moderator {
+        &self.moderator
+    }
+
     /// Reviews a raw request body. Never panics and always returns a valid reply.
     pub fn review_payload(&self, payload: &[u8]) -> Outcome {
         match serde_json::from_slice::<ReviewRequest>(payload) {
