@@ -123,8 +123,21 @@ struct Builder {
 }
 
 impl Builder {
+    /// Adds a term as folding reads it and, when it has Cyrillic or Greek letters, as it
+    /// reads them disguised in a word of Latin letters (`xуй`).
     fn add(&mut self, term: &str, meaning: Meaning) {
         self.folded.fold(term);
+        self.add_folded(meaning.clone());
+        if term.chars().any(|c| matches!(c as u32, 0x0370..=0x052F)) {
+            let native = self.folded.text().to_vec();
+            self.folded.fold_lookalikes_as_latin(term);
+            if self.folded.text() != native.as_slice() {
+                self.add_folded(meaning);
+            }
+        }
+    }
+
+    fn add_folded(&mut self, meaning: Meaning) {
         let text = self.folded.text();
         if text.is_empty() {
             return;

@@ -9,6 +9,7 @@ mod lexicon;
 mod links;
 pub(crate) mod normalize;
 mod pii;
+mod script;
 mod spam;
 
 use std::borrow::Cow;

@@ -22,6 +22,8 @@
 
 use unicode_normalization::char::{decompose_compatible, is_combining_mark};
 
+use super::script::{self, Route};
+
 /// Folded text plus its map back to the original. Reused between messages: `fold` replaces
 /// what it held. The buffers only grow, so a message of a length seen before costs no
 /// allocation and no clearing; the first `len` entries of each are the folded message.
@@ -34,6 +36,9 @@ pub(crate) struct Folded {
     /// `fold_unicode`'s first pass: token bytes with the original bytes behind each.
     raw: Vec<RawByte>,
     tokens: Vec<RawToken>,
+    /// Cyrillic and Greek letters always through the confusables table: how a Cyrillic
+    /// term is compiled a second time, to catch it written in Latin look-alikes.
+    lookalikes_as_latin: bool,
 }
 
 /// What a folded byte stands for: the original bytes `start..end`, and how many equal
@@ -70,7 +75,7 @@ struct RawToken {
 /// Characters that render as nothing and so can hide inside a word.
 fn is_invisible(c: char) -> bool {
     matches!(c as u32,
-        0x00AD | 0x034F | 0x061C | 0x115F | 0x1160 | 0x17B4 | 0x17B5 | 0x180B..=0x180F
+        0x00AD | 0x034F | 0x061C | 0x0640 | 0x115F | 0x1160 | 0x17B4 | 0x17B5 | 0x180B..=0x180F
         | 0x200B..=0x200F | 0x202A..=0x202E | 0x2060..=0x206F | 0x2800 | 0x3164
         | 0xFE00..=0xFE0F | 0xFEFF | 0xFFA0 | 0xFFF0..=0xFFF8 | 0x1D173..=0x1D17A
         | 0xE0000..=0xE0FFF)
@@ -424,6 +429,14 @@ impl Folded {
         }
     }
 
+    /// Folds `input` with every Cyrillic and Greek letter read as the Latin letter it looks
+    /// like, disguise or not: the second form a Cyrillic term is compiled in.
+    pub(crate) fn fold_lookalikes_as_latin(&mut self, input: &str) {
+        self.lookalikes_as_latin = true;
+        self.fold(input);
+        self.lookalikes_as_latin = false;
+    }
+
     /// A writer over buffers with room for `cap` folded bytes; `len` is set from it after.
     fn out(&mut self, cap: usize) -> Out<'_> {
         if self.text.len() < cap {
@@ -547,6 +560,12 @@ impl Folded {
                 self.separate(&mut st, false);
                 continue;
             }
+            if let Some(t) = script::spelled(c) {
+                for x in t.chars() {
+                    self.fold_plain(&mut st, x, s, e);
+                }
+                continue;
+            }
             // Compatibility decomposition of one character is at most 18 characters.
             let mut parts = ['\0'; 18];
             let mut n = 0;
@@ -557,7 +576,13 @@ impl Folded {
                 }
             });
             for &d in &parts[..n] {
-                if is_combining_mark(d) || is_invisible(d) {
+                if is_invisible(d) {
+                    continue;
+                }
+                if is_combining_mark(d) {
+                    if let Some(m) = script::kept_mark(d) {
+                        self.fold_letter(&mut st, m, s, e);
+                    }
                     continue;
                 }
                 if d.is_ascii() {
@@ -566,6 +591,27 @@ impl Folded {
                 }
                 if is_pictograph(d) {
                     self.separate(&mut st, false);
+                    continue;
+                }
+                let confusable = match script::route(d) {
+                    Route::Confusable => true,
+                    Route::LookAlike => {
+                        if self.lookalikes_as_latin {
+                            true
+                        } else {
+                            if i >= st.word_end {
+                                (st.disguised, st.word_end) = script::disguised_word(input, i);
+                            }
+                            st.disguised
+                        }
+                    }
+                    Route::Native => {
+                        script::native(d, &mut |x| self.fold_plain(&mut st, x, s, e));
+                        continue;
+                    }
+                };
+                if !confusable {
+                    self.fold_plain(&mut st, d, s, e);
                     continue;
                 }
                 if let Some(x) = stroke_as_l(d) {
@@ -651,6 +697,14 @@ impl Folded {
         }
     }
 
+    /// A character that is part of a word whatever its class (a kept vowel sign or virama).
+    fn fold_letter(&mut self, st: &mut FoldState, x: char, s: u32, e: u32) {
+        let mut buf = [0u8; 4];
+        for &b in x.encode_utf8(&mut buf).as_bytes() {
+            self.push(st, b, s, e, true);
+        }
+    }
+
     fn push(&mut self, st: &mut FoldState, b: u8, s: u32, e: u32, letter: bool) {
         if !st.in_token {
             st.in_token = true;
@@ -706,9 +760,12 @@ impl Folded {
     fn finish(&mut self) {
         let raw = std::mem::take(&mut self.raw);
         let mut tokens = std::mem::take(&mut self.tokens);
+        // One character of the message, whatever it folded to (`시` is two jamo).
         let single_at = |t: &RawToken| {
             let token = raw.get(t.from as usize..t.to as usize).unwrap_or_default();
-            token.iter().filter(|r| r.byte & 0xC0 != 0x80).count() == 1
+            token
+                .first()
+                .is_some_and(|f| token.iter().all(|r| r.start == f.start))
         };
         if tokens.iter().any(|t| t.lone_symbol) {
             // From the last token back: whether the next real token is one character with no
@@ -760,6 +817,10 @@ impl Folded {
 
 #[derive(Debug, Default)]
 struct FoldState {
+    /// The end of the last word whose Cyrillic or Greek letters were judged, and whether
+    /// it is a disguise (see `script::disguised_word`).
+    word_end: usize,
+    disguised: bool,
     in_token: bool,
     token: RawToken,
     hard_break: bool,
@@ -810,6 +871,59 @@ mod tests {
         assert_eq!(fold("fu\u{0441}k f\u{043E}\u{043E}l"), "fuck fol");
         assert_eq!(fold("\u{0443}es"), "yes");
         assert_eq!(fold("\u{0430}ss"), "as");
+    }
+
+    #[test]
+    fn ordinary_cyrillic_and_greek_words_stay_in_their_script() {
+        assert_eq!(fold("БЛЯТЬ блять"), "блять блять");
+        assert_eq!(fold("ёлка й"), "елка и");
+        assert_eq!(fold("Καλημέρα"), "καλημερα");
+        // Look-alikes only, one of them a letter Russian does not use: a disguise.
+        assert_eq!(fold("\u{0430}\u{0455}\u{0455}"), "as");
+    }
+
+    #[test]
+    fn german_and_turkish_letters_fold_as_their_language_reads_them() {
+        assert_eq!(fold("Scheiße SCHEISSE"), "scheise scheise");
+        assert_eq!(fold("İstanbul ıslak"), "istanbul islak");
+    }
+
+    #[test]
+    fn hangul_syllables_jamo_and_spaced_syllables_read_alike() {
+        let word = fold("시발");
+        assert_eq!(fold("ㅅㅣㅂㅏㄹ"), word);
+        assert_eq!(fold("시 발"), word);
+        assert_eq!(fold("ｼ"), fold("シ"));
+        assert_eq!(word.chars().count(), 5);
+    }
+
+    #[test]
+    fn kana_folds_to_hiragana_and_keeps_voicing() {
+        assert_eq!(fold("バカ"), fold("ばか"));
+        assert_eq!(fold("ﾊﾞｶ"), fold("ばか"));
+        assert_ne!(fold("ばか"), fold("はか"));
+    }
+
+    #[test]
+    fn traditional_chinese_folds_to_simplified() {
+        assert_eq!(fold("幹你娘"), "干你娘");
+        assert_eq!(fold("他媽的"), "他妈的");
+        assert_eq!(fold("干你娘"), "干你娘");
+    }
+
+    #[test]
+    fn arabic_tatweel_and_vowel_marks_vanish() {
+        assert_eq!(fold("كــــلب"), "كلب");
+        assert_eq!(fold("كَلْب"), "كلب");
+        assert_eq!(fold("أحمق"), fold("احمق"));
+        assert_eq!(fold("قحبة"), fold("قحبه"));
+    }
+
+    #[test]
+    fn devanagari_keeps_vowel_signs_and_drops_nukta() {
+        assert_eq!(fold("चूतिया"), "चूतिया");
+        assert_eq!(fold("ज़"), fold("ज"));
+        assert_eq!(fold("माँ"), fold("मां"));
     }
 
     #[test]
@@ -975,6 +1089,28 @@ mod tests {
                 folded_by(|f| f.fold_ascii(text.as_bytes())),
                 folded_by(|f| f.fold_unicode(&text))
             );
+        }
+
+        #[test]
+        fn every_script_folds_without_panic_and_idempotently(
+            // Words of two characters or more: single characters join into the word beside
+            // them, and a word of two scripts is judged as one (see `script`).
+            text in prop::collection::vec(prop_oneof![
+                "[a-zA-Z0-9]{2,6}",
+                "[а-яА-ЯёЁіїєґ]{2,6}",
+                "[α-ωΑ-Ω]{2,6}",
+                "[ا-ي]{2,6}[ـًٌٍَُِّْ]{0,2}",
+                "[क-ह][ऀ-ॿ]{1,5}",
+                "[가-힣ㄱ-ㅣ]{2,6}",
+                "[ぁ-ゖァ-ヺｦ-ﾝ]{2,6}",
+                "[一-龥]{2,6}",
+                "[a-zà-öø-ÿßẞİıĞğŞş]{2,6}",
+                "[Ａ-Ｚａ-ｚ]{2,6}",
+            ], 0..8).prop_map(|v| v.join(" "))
+        ) {
+            // Runs written out: a collapsed run read again would be a shorter word.
+            let once = folded_key(&text);
+            prop_assert_eq!(folded_key(&once), once.clone(), "{:?}", text);
         }
 
         #[test]
