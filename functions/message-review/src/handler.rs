@@ -1,6 +1,7 @@
 //! The handler: one review request in, one valid reply out, and one log line saying what was
 //! decided and why (never the message text). A sender the ban store keeps out of the room is
-//! refused before the moderation engine runs.
+//! refused before the moderation engine runs; the room's live rules (read at the same time as
+//! the bans) are applied on top of the stack's policy, with slow mode and strikes.
 
 use ivschat_moderation::{
     FailMode, InvocationPayload, Outcome, OutcomeKind, ReviewRequest, ReviewResponse, Reviewer,
@@ -8,6 +9,7 @@ use ivschat_moderation::{
 };
 use lambda_runtime::LambdaEvent;
 use shared::bans::{BanStore, RoomId, SenderBanCheck, SenderStatus, UserId};
+use shared::room_moderation::RoomGuard;
 use time::format_description::well_known::Rfc3339;
 
 /// The rules attribute of a reply refusing a banned sender.
@@ -21,25 +23,25 @@ pub(crate) const BAN_UNKNOWN_RULE: &str = "ban.unknown";
 pub(crate) async fn review<S: BanStore>(
     reviewer: &Reviewer,
     bans: Option<&SenderBanCheck<S>>,
+    guard: Option<&RoomGuard<S>>,
     event: LambdaEvent<InvocationPayload>,
 ) -> ReviewResponse {
     let request_id = event.context.request_id.as_str();
     let outcome = match reviewer.read(&event.payload) {
         Err(unreadable) => *unreadable,
-        Ok(request) => match bans {
-            Some(bans) => checked(reviewer, bans, &request, request_id).await,
-            None => reviewer.review(&request),
-        },
+        Ok(request) if bans.is_none() && guard.is_none() => reviewer.review(&request),
+        Ok(request) => checked(reviewer, bans, guard, &request, request_id).await,
     };
     log(reviewer, &outcome, request_id);
     outcome.response
 }
 
 /// The review of a request whose sender is first checked against the room's and the global
-/// bans.
+/// bans, under the room's live rules when it has some.
 async fn checked<S: BanStore>(
     reviewer: &Reviewer,
-    bans: &SenderBanCheck<S>,
+    bans: Option<&SenderBanCheck<S>>,
+    guard: Option<&RoomGuard<S>>,
     request: &ReviewRequest,
     request_id: &str,
 ) -> Outcome {
@@ -47,14 +49,38 @@ async fn checked<S: BanStore>(
         RoomId::from_identifier(&request.room_arn),
         UserId::new(request.sender.user_id.as_str()),
     ) else {
-        // No room or no sender that a ban could name: nothing to check.
+        // No room or no sender that a ban or a room rule could name: nothing to check.
         return reviewer.review(request);
     };
-    match bans
-        .status(&room, &user, time::OffsetDateTime::now_utc())
-        .await
-    {
-        SenderStatus::Clear => reviewer.review(request),
+    let now = time::OffsetDateTime::now_utc();
+    // Both reads at once: each is bounded, and together they stay within one bound.
+    let ban = async {
+        match bans {
+            Some(bans) => bans.status(&room, &user, now).await,
+            None => SenderStatus::Clear,
+        }
+    };
+    let rules = async {
+        match guard {
+            // Boxed, as the ban check's read: the store's futures are deep.
+            Some(guard) => Box::pin(guard.rules(reviewer, &room, &request.room_arn)).await,
+            None => None,
+        }
+    };
+    let (status, rules) = tokio::join!(ban, rules);
+    let engine = || async {
+        match guard {
+            Some(guard) => {
+                let guarded =
+                    Box::pin(guard.review(reviewer, rules.as_deref(), request, &room, &user, now))
+                        .await;
+                guarded.outcome
+            }
+            None => reviewer.review(request),
+        }
+    };
+    match status {
+        SenderStatus::Clear => engine().await,
         SenderStatus::Banned(ban) => {
             let reason = match ban.expires_at().and_then(|t| t.format(&Rfc3339).ok()) {
                 Some(until) => format!("You are banned from this room until {until}."),
@@ -71,7 +97,7 @@ async fn checked<S: BanStore>(
                 "sender's bans unknown; the fail mode decides"
             );
             match reviewer.fail_mode() {
-                FailMode::Allow => reviewer.review(request),
+                FailMode::Allow => engine().await,
                 FailMode::Deny => {
                     reviewer.refuse(request, "Message could not be reviewed.", BAN_UNKNOWN_RULE)
                 }
@@ -115,6 +141,7 @@ mod tests {
     /// No ban check: these tests are about the reply; the ban check is tested against a real
     /// store in `tests/it`.
     const NO_BANS: Option<&SenderBanCheck<DynamoBanStore>> = None;
+    const NO_ROOM_RULES: Option<&RoomGuard<DynamoBanStore>> = None;
 
     fn reviewer() -> Reviewer {
         Reviewer::new(
@@ -142,6 +169,7 @@ mod tests {
         review(
             &reviewer(),
             NO_BANS,
+            NO_ROOM_RULES,
             LambdaEvent::new(payload, Context::default()),
         )
         .await

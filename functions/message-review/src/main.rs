@@ -1,37 +1,59 @@
 //! The message-review Lambda: wiring only. Reads the configuration and compiles the moderation
-//! policy once at cold start, opens the ban store when one is configured, then reviews every
-//! message IVS Chat sends. The review is the moderation crate's; `shared` only brings the ban
-//! store.
+//! policy once at cold start, opens the ban store and the room moderation table when they are
+//! configured, then reviews every message IVS Chat sends. The review is the moderation
+//! crate's; `shared` brings the ban store and the room's live rules.
 
 mod handler;
 
 use ivschat_moderation::{InvocationPayload, ReviewConfig, Reviewer};
 use lambda_runtime::{run, service_fn, Error, LambdaEvent};
-use shared::bans::{client_from_env, DynamoBanStore, SenderBanCheck, SenderCheckConfig};
+use shared::bans::{DynamoBanStore, SenderBanCheck, SenderCheckConfig};
+use shared::room_moderation::{GuardConfig, RoomGuard, RoomModerationStore, RoomRulesCache};
 
 #[tokio::main(flavor = "current_thread")]
 async fn main() -> Result<(), Error> {
     lambda_runtime::tracing::init_default_subscriber();
     let config = ReviewConfig::from_env()?;
     let ban_check = SenderCheckConfig::from_env()?;
+    let room_rules = GuardConfig::from_env()?;
     let reviewer = Reviewer::new(config.moderator()?, config.fail_mode);
+    let sdk = shared::aws::load_from_env().await;
+    let dynamodb = shared::aws::dynamo::client(&sdk);
     let bans = match &ban_check {
         Some(bans) => Some(SenderBanCheck::new(
-            DynamoBanStore::new(client_from_env().await, bans.table.as_str())?,
+            DynamoBanStore::new(dynamodb.clone(), bans.table.as_str())?,
             bans.settings,
         )),
         None => None,
     };
+    // Timeouts are room bans: live room rules need the ban table too.
+    let guard = match (&room_rules, &ban_check) {
+        (Some(rules), Some(bans)) => Some(RoomGuard::new(
+            RoomRulesCache::new(
+                RoomModerationStore::new(dynamodb.clone(), rules.table.as_str()),
+                config.fail_mode,
+                rules.cache,
+            ),
+            DynamoBanStore::new(dynamodb.clone(), bans.table.as_str())?,
+            shared::aws::ivs::client(&sdk),
+            rules.state_timeout,
+        )),
+        _ => None,
+    };
+    if let Some(guard) = &guard {
+        guard.warm_up().await;
+    }
     tracing::info!(
         fail_mode = ?config.fail_mode,
         policy = %config.policy_label(),
         ban_check = ?ban_check,
+        room_rules = ?room_rules,
         "message review ready"
     );
-    let (reviewer, bans) = (&reviewer, bans.as_ref());
+    let (reviewer, bans, guard) = (&reviewer, bans.as_ref(), guard.as_ref());
     run(service_fn(
         move |event: LambdaEvent<InvocationPayload>| async move {
-            Ok::<_, Error>(handler::review(reviewer, bans, event).await)
+            Ok::<_, Error>(handler::review(reviewer, bans, guard, event).await)
         },
     ))
     .await

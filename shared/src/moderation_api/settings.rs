@@ -10,7 +10,7 @@ use crate::bans::BanStore;
 use crate::http_api::{validate_id, ApiError};
 use crate::ids::RoomId;
 use crate::room_moderation::{
-    RoomModerationSettings, RoomModerationStore, SettingsBody, StoredSettings,
+    check_terms, RoomModerationSettings, RoomModerationStore, SettingsBody, StoredSettings,
 };
 
 /// The largest settings document the API takes: 1,000 terms of up to 100 characters each.
@@ -81,6 +81,7 @@ impl<B: BanStore> ModerationApi<B> {
         let room = room_of(room_id)?;
         let (settings, expected) = body.into_parts();
         settings.validate()?;
+        check_terms(&settings)?;
         let stored = self
             .room_moderation()?
             .put_settings(&room, &settings, expected, updated_by, now)

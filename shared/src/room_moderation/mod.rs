@@ -6,11 +6,22 @@
 //! The moderation API reads and replaces the settings; the review function reads them (cached
 //! for a few seconds per room) and applies them on top of the stack's policy.
 
+mod cache;
+mod config;
 mod error;
+mod guard;
+mod rules;
 mod settings;
 mod store;
 
+pub use cache::{CacheSettings, RoomRulesCache, UNREADABLE_LOG};
+pub use config::{GuardConfig, GuardConfigError, MAX_AGE_VAR, READ_TIMEOUT_VAR, STATE_TIMEOUT_VAR};
 pub use error::StoreError;
+pub use guard::{Guarded, RoomGuard, SLOW_MODE_RULE, TIMEOUT_BANNED_BY, TIMEOUT_RULE};
+pub use rules::{
+    check_terms, room_policy, RoomReview, RoomRules, DENY_LIST, HOLD_LIST, HOLD_REASON, HOLD_RULE,
+    MASK_LIST,
+};
 pub use settings::{
     BlockedTerm, CategoryLevels, LinkRule, RoomModerationSettings, SettingsBody, SettingsError,
     StrikeRule, TermRule, DEFAULT_HELD_MESSAGE_MINUTES, MAX_MINUTES, MAX_SLOW_MODE_SECONDS,
