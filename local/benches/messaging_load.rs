@@ -22,6 +22,7 @@
 //! the function's `reviewed-by` attribute). The summary gives the latency the review adds.
 //!
 //! ```text
+//! cargo build --release -p ivschat-local-fixture-function   # for the review run
 //! cargo bench -p ivschat-local --bench messaging_load
 //! cargo bench -p ivschat-local --bench messaging_load -- --clients 500 --seconds 5 --only plain
 //! ```
@@ -63,7 +64,9 @@ use tokio_tungstenite::tungstenite::Message;
 use tokio_tungstenite::{connect_async_with_config, MaybeTlsStream, WebSocketStream};
 
 const SERVER_BINARY: &str = env!("CARGO_BIN_EXE_ivschat-local");
-const FIXTURE_FUNCTION: &str = env!("CARGO_BIN_EXE_ivschat-local-fixture-function");
+/// The fixture function's binary, a package of its own (`local/fixture-function`): cargo
+/// builds it beside this benchmark only when asked.
+const FIXTURE_FUNCTION: &str = "ivschat-local-fixture-function";
 const READY_PREFIX: &str = "ivschat-local listening on http://";
 /// The room's `maximumMessageRatePerSecond`: the highest IVS allows.
 const ROOM_RATE: u32 = 100;
@@ -195,9 +198,17 @@ impl ServerProcess {
             "600",
         ]);
         if run == Run::Review {
+            let fixture = ivschat_testkit::stack::binaries_dir().join(FIXTURE_FUNCTION);
+            if !fixture.is_file() {
+                return Err(format!(
+                    "no fixture function at {}: build it first with \
+                     `cargo build --release -p {FIXTURE_FUNCTION}`",
+                    fixture.display()
+                ));
+            }
             command
                 .arg("--function")
-                .arg(format!("{FUNCTION}={FIXTURE_FUNCTION}"));
+                .arg(format!("{FUNCTION}={}", fixture.display()));
         }
         // Settings from the environment would change what is measured.
         for (name, _) in std::env::vars() {

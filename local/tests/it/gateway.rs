@@ -17,9 +17,8 @@ use ivschat_local::identity::{generate_key_pem, LocalIssuer, TokenRequest};
 use ivschat_local::RunningServer;
 use serde_json::{json, Value};
 
-use crate::support::{start_with, Connection, RawResponse, ACCOUNT};
+use crate::support::{fixture_function, start_with, Connection, RawResponse, ACCOUNT};
 
-const FIXTURE: &str = env!("CARGO_BIN_EXE_ivschat-local-fixture-function");
 const AUDIENCE: &str = "local-console";
 
 /// One signing key per test run: RSA key generation is the slow part.
@@ -107,7 +106,10 @@ fn request(
 
 async fn start(tweak: impl FnOnce(&mut HttpApiConfig)) -> Stack {
     let server = start_with(|config| {
-        config.functions = vec![ivschat_local::FunctionSpec::new("fixture", FIXTURE)];
+        config.functions = vec![ivschat_local::FunctionSpec::new(
+            "fixture",
+            fixture_function(),
+        )];
     })
     .await;
     let mut config = HttpApiConfig {

@@ -26,14 +26,15 @@ use tokio::io::{AsyncBufReadExt, BufReader};
 use tokio::net::TcpStream;
 use tokio::process::{Child, Command};
 
-use crate::support::{client, send, signed_as, start_with, RawResponse, Signing, ACCOUNT, REGION};
+use crate::support::{
+    client, fixture_function, send, signed_as, start_with, RawResponse, Signing, ACCOUNT, REGION,
+};
 use crate::ws_support::{
     assert_error, assert_next_message_is, join, next_frame, next_of_type, say, send as ws_send,
     send_message_with_attributes, SEND, VIEW_ONLY,
 };
 
 /// The fixture function binary.
-const FIXTURE: &str = env!("CARGO_BIN_EXE_ivschat-local-fixture-function");
 /// The service binary.
 const BINARY: &str = env!("CARGO_BIN_EXE_ivschat-local");
 /// The name the fixture is hosted under.
@@ -49,7 +50,7 @@ pub(crate) fn function_arn() -> String {
 /// A server hosting the fixture as `review`, with the test defaults changed by `tweak`.
 pub(crate) async fn start_hosting(tweak: impl FnOnce(&mut ServeConfig)) -> RunningServer {
     start_with(|config| {
-        config.functions = vec![FunctionSpec::new(FUNCTION, FIXTURE)];
+        config.functions = vec![FunctionSpec::new(FUNCTION, fixture_function())];
         tweak(config);
     })
     .await
@@ -845,7 +846,7 @@ async fn send_to(address: SocketAddr, request: Request<Full<Bytes>>) -> RawRespo
 
 #[tokio::test]
 async fn serve_with_a_function_flag_hosts_it_for_aws_lambda_invoke() {
-    let function = format!("{FUNCTION}={FIXTURE}");
+    let function = format!("{FUNCTION}={}", fixture_function().display());
     let (mut child, address) = serve(&["--function", &function]).await;
 
     let response = send_to(

@@ -13,10 +13,9 @@ use ivschat_local::log_subscriptions::SubscriptionFilter;
 use ivschat_local::RunningServer;
 use serde_json::Value;
 
-use crate::support::{client, start_with, ACCOUNT, REGION};
+use crate::support::{client, fixture_function, start_with, ACCOUNT, REGION};
 use crate::ws_support::{join, say, SEND};
 
-const FIXTURE: &str = env!("CARGO_BIN_EXE_ivschat-local-fixture-function");
 /// The name the fixture is hosted under.
 const FUNCTION: &str = "history";
 const LOG_GROUP: &str = "/ivschat/test/chat";
@@ -36,9 +35,11 @@ async fn start_subscribed(interval_ms: u64, failures: usize) -> (RunningServer, 
     let server = start_with(move |config| {
         config.data_dir = dir.join("data");
         config.log_subscription_interval_ms = interval_ms;
-        config.functions = vec![ivschat_local::FunctionSpec::new(FUNCTION, FIXTURE)
-            .env("FIXTURE_AWSLOGS_FILE", recorded)
-            .env("FIXTURE_AWSLOGS_FAILURES", failures.to_string())];
+        config.functions = vec![
+            ivschat_local::FunctionSpec::new(FUNCTION, fixture_function())
+                .env("FIXTURE_AWSLOGS_FILE", recorded)
+                .env("FIXTURE_AWSLOGS_FAILURES", failures.to_string()),
+        ];
     })
     .await;
     server

@@ -9,7 +9,7 @@ use ivschat_local::stack::{dev_token, up, DevTokenConfig, UpConfig};
 use ivschat_local::ServeConfig;
 use serde_json::Value;
 
-const FIXTURE: &str = env!("CARGO_BIN_EXE_ivschat-local-fixture-function");
+use crate::support::fixture_function;
 
 const TEMPLATE: &str = r#"
 AWSTemplateFormatVersion: "2010-09-09"
@@ -96,7 +96,7 @@ async fn up_runs_a_template_with_its_function_api_table_and_room() {
         api_listen: "127.0.0.1:0".parse().expect("address"),
         parameters: vec![("Greeting".into(), "bonjour".into())],
         no_build: true,
-        functions_dir: PathBuf::from(FIXTURE).parent().map(PathBuf::from),
+        functions_dir: fixture_function().parent().map(PathBuf::from),
     };
     let stack = up(config).await.expect("the stack comes up");
     let room = stack.rooms.get("Lobby").expect("the room").clone();
@@ -301,7 +301,7 @@ fn history_config(folder: &std::path::Path, parameters: Vec<(String, String)>) -
         api_listen: "127.0.0.1:0".parse().expect("address"),
         parameters,
         no_build: true,
-        functions_dir: PathBuf::from(FIXTURE).parent().map(PathBuf::from),
+        functions_dir: fixture_function().parent().map(PathBuf::from),
     }
 }
 
@@ -502,7 +502,7 @@ async fn up_lets_the_users_function_env_win_over_the_template_and_says_so() {
         api_listen: "127.0.0.1:0".parse().expect("address"),
         parameters: Vec::new(),
         no_build: true,
-        functions_dir: PathBuf::from(FIXTURE).parent().map(PathBuf::from),
+        functions_dir: fixture_function().parent().map(PathBuf::from),
     };
     let stack = up(config).await.expect("the stack comes up");
 

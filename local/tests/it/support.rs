@@ -2,6 +2,7 @@
 //! the real SDK client for it, and send raw (optionally SigV4-signed) HTTP requests.
 
 use std::net::SocketAddr;
+use std::path::PathBuf;
 use std::time::{Duration, SystemTime};
 
 use aws_credential_types::Credentials;
@@ -23,6 +24,20 @@ use serde_json::Value;
 use tokio::net::TcpStream;
 
 pub use ivschat_testkit::service::{client, create_room, start, start_with, ACCOUNT, REGION};
+
+/// The fixture function's binary (the package `ivschat-local-fixture-function`), where cargo
+/// puts it beside this test's; panics, saying how to build it, when it is not there.
+pub fn fixture_function() -> PathBuf {
+    const NAME: &str = "ivschat-local-fixture-function";
+    let path = ivschat_testkit::stack::binaries_dir().join(NAME);
+    assert!(
+        path.is_file(),
+        "no fixture function at {}: build it first with `cargo build -p {NAME}` (or \
+         `cargo build --workspace --bins`, as scripts/test does)",
+        path.display()
+    );
+    path
+}
 
 /// The SDK client for `server` with its settings changed by `tweak`.
 pub fn client_with(server: &RunningServer, tweak: impl FnOnce(&mut Endpoint)) -> Client {
