@@ -5,11 +5,11 @@
 use aws_sdk_ivschat::types::ChatTokenCapability;
 use serde_json::json;
 
-use crate::support::{assert_id, client, create_room, start};
-use crate::ws_support::{
+use crate::messaging::support::{
     assert_error, assert_next_message_is, assert_send_time, delete_message, disconnect_user, join,
     next_close, next_frame, next_of_type, say, send, ALL_CAPABILITIES, SEND, VIEW_ONLY,
 };
+use crate::support::{assert_id, client, create_room, start};
 
 const DELETER: &[ChatTokenCapability] = &[ChatTokenCapability::DeleteMessage];
 const DISCONNECTER: &[ChatTokenCapability] = &[ChatTokenCapability::DisconnectUser];

@@ -26,12 +26,12 @@ use tokio::io::{AsyncBufReadExt, BufReader};
 use tokio::net::TcpStream;
 use tokio::process::{Child, Command};
 
-use crate::support::{
-    client, fixture_function, send, signed_as, start_with, RawResponse, Signing, ACCOUNT, REGION,
-};
-use crate::ws_support::{
+use crate::messaging::support::{
     assert_error, assert_next_message_is, join, next_frame, next_of_type, say, send as ws_send,
     send_message_with_attributes, SEND, VIEW_ONLY,
+};
+use crate::support::{
+    client, fixture_function, send, signed_as, start_with, RawResponse, Signing, ACCOUNT, REGION,
 };
 
 /// The fixture function binary.

@@ -13,8 +13,8 @@ use ivschat_local::log_subscriptions::SubscriptionFilter;
 use ivschat_local::RunningServer;
 use serde_json::Value;
 
+use crate::messaging::support::{join, say, SEND};
 use crate::support::{client, fixture_function, start_with, ACCOUNT, REGION};
-use crate::ws_support::{join, say, SEND};
 
 /// The name the fixture is hosted under.
 const FUNCTION: &str = "history";

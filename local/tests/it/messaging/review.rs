@@ -10,12 +10,12 @@ use aws_sdk_ivschat::Client;
 use ivschat_local::RunningServer;
 use serde_json::{json, Value};
 
-use crate::fake_lambda::{Answer, FakeLambda};
-use crate::support::{assert_id, client, create_room, start, start_with, ACCOUNT, REGION};
-use crate::ws_support::{
+use crate::lambda::fake_lambda::{Answer, FakeLambda};
+use crate::messaging::support::{
     assert_error, assert_next_message_is, chat_token_with_attributes, connect, join, next_frame,
     next_of_type, say, send, send_message, send_message_with_attributes, SEND, VIEW_ONLY,
 };
+use crate::support::{assert_id, client, create_room, start, start_with, ACCOUNT, REGION};
 
 const FUNCTION: &str = "chat-review";
 

@@ -12,11 +12,11 @@ use http_body_util::Full;
 use ivschat_local::RunningServer;
 use serde_json::json;
 
-use crate::hosted_functions::{
+use crate::lambda::hosted_functions::{
     assert_result, call, function_arn, invoke_request, lambda_signing, start_hosting, FUNCTION,
 };
+use crate::messaging::support::{assert_error, join, next_frame, send, send_message, SEND};
 use crate::support::{client, signed_as, start_with, unsigned, RawResponse, Signing};
-use crate::ws_support::{assert_error, join, next_frame, send, send_message, SEND};
 
 const PATH: &str = "/2015-03-31/functions/review/invocations";
 

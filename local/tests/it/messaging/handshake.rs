@@ -9,10 +9,10 @@ use http::StatusCode;
 use ivschat_local::state::{Capability, ChatTokenGrant};
 use time::OffsetDateTime;
 
-use crate::support::{client, create_room, id_of, start, start_with, REGION};
-use crate::ws_support::{
+use crate::messaging::support::{
     assert_error, chat_token, connect, next_close, next_of_type, refused, say, try_connect, SEND,
 };
+use crate::support::{client, create_room, id_of, start, start_with, REGION};
 
 #[tokio::test]
 async fn handshake_echoes_the_chat_token_as_the_subprotocol_and_the_session_works() {

@@ -8,12 +8,12 @@ use aws_sdk_ivschat::Client;
 use serde_json::{json, Value};
 use tokio_tungstenite::tungstenite::Message;
 
-use crate::support::{assert_id, client, create_room, start};
-use crate::ws_support::{
+use crate::messaging::support::{
     assert_error, assert_next_message_is, assert_send_time, chat_token_with_attributes, connect,
     join, next_frame, next_of_type, say, send, send_message, send_message_with_attributes,
     send_text, SEND, VIEW_ONLY,
 };
+use crate::support::{assert_id, client, create_room, start};
 
 /// Creates a room with these limits and returns its ARN.
 async fn room_with_limits(client: &Client, maximum_length: i32, maximum_rate: i32) -> String {

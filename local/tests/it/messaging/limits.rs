@@ -5,12 +5,12 @@
 
 use serde_json::{json, Value};
 
-use crate::fake_lambda::{Answer, FakeLambda};
-use crate::support::{client, create_room, start, start_with, ACCOUNT, REGION};
-use crate::ws_support::{
+use crate::lambda::fake_lambda::{Answer, FakeLambda};
+use crate::messaging::support::{
     assert_error, assert_next_message_is, join, next_close, next_frame, say, send,
     send_message_with_attributes, send_text, SEND, VIEW_ONLY,
 };
+use crate::support::{client, create_room, start, start_with, ACCOUNT, REGION};
 use aws_sdk_ivschat::types::{FallbackResult, MessageReviewHandler};
 
 /// Attributes of exactly `bytes` bytes in all: one key `k` and a value of `bytes - 1` `x`.

@@ -5,11 +5,11 @@
 
 use serde_json::json;
 
-use crate::support::{client, create_room, start};
-use crate::ws_support::{
+use crate::messaging::support::{
     assert_next_message_is, assert_send_time, join, next_close, next_frame, next_of_type, say,
     send, send_message, SEND, VIEW_ONLY,
 };
+use crate::support::{client, create_room, start};
 
 #[tokio::test]
 async fn send_event_reaches_every_connection_with_the_returned_id_and_an_empty_request_id() {
