@@ -1,5 +1,5 @@
 //! A Lambda function for testing the local service's function hosting: a message-review
-//! handler (DIGEST §3) whose behaviour the message content chooses.
+//! handler whose behaviour the message content chooses.
 //!
 //! - `deny ...` → DENY with `Reason: "fixture says no"`;
 //! - `rewrite ...` → ALLOW with the content in upper case and attribute `rewritten: "yes"`;

@@ -1,8 +1,9 @@
-//! The JWT authorizer (LAMBDA-LOCAL §3.4): takes the token from the identity header (bare or
-//! `Bearer`), checks its RSA signature against the issuer's JWKS (discovered through
-//! `{issuer}/.well-known/openid-configuration`, cached), then `iss`, `aud` (or `client_id` when
-//! `aud` is absent), `exp`, `nbf`, `iat` and the route's scopes, and hands the claims on as
-//! API Gateway does: every value a string, arrays as `[a b]`.
+//! The JWT authorizer
+//! (<https://docs.aws.amazon.com/apigateway/latest/developerguide/http-api-jwt-authorizer.html>):
+//! takes the token from the identity header (bare or `Bearer`), checks its RSA signature against
+//! the issuer's JWKS (discovered through `{issuer}/.well-known/openid-configuration`, cached),
+//! then `iss`, `aud` (or `client_id` when `aud` is absent), `exp`, `nbf`, `iat` and the route's
+//! scopes, and hands the claims on as API Gateway does: every value a string, arrays as `[a b]`.
 
 use std::collections::BTreeMap;
 use std::sync::Arc;

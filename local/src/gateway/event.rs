@@ -1,6 +1,7 @@
-//! The request event of an HTTP API route integration, payload format 2.0 (LAMBDA-LOCAL §3.1):
+//! The request event of an HTTP API route integration, payload format 2.0:
 //! lower-case headers with repeats comma-joined, cookies split out, the query both raw and
-//! parsed, path parameters, the JWT claims as strings, and the body as text or base64.
+//! parsed, path parameters, the JWT claims as strings, and the body as text or base64
+//! (<https://docs.aws.amazon.com/apigateway/latest/developerguide/http-api-develop-integrations-lambda.html>).
 
 use std::collections::BTreeMap;
 use std::net::SocketAddr;

@@ -1,5 +1,6 @@
-//! Turns what a function returned into the HTTP response API Gateway sends (LAMBDA-LOCAL §3.3):
-//! the structured form with `statusCode`, or the shortcut where any other JSON is the body.
+//! Turns what a function returned into the HTTP response API Gateway sends:
+//! the structured form with `statusCode`, or the shortcut where any other JSON is the body
+//! (<https://docs.aws.amazon.com/apigateway/latest/developerguide/http-api-develop-integrations-lambda.html>).
 
 use base64::Engine;
 use bytes::Bytes;

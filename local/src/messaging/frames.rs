@@ -1,5 +1,6 @@
-//! The messaging API's JSON frames (DIGEST §2): requests a client publishes (SEND_MESSAGE,
-//! DELETE_MESSAGE, DISCONNECT_USER) and the MESSAGE, EVENT and ERROR frames it receives.
+//! The messaging API's JSON frames: requests a client publishes (SEND_MESSAGE,
+//! DELETE_MESSAGE, DISCONNECT_USER) and the MESSAGE, EVENT and ERROR frames it receives
+//! (<https://docs.aws.amazon.com/ivs/latest/chatmsgapireference/chat-messaging-api.html>).
 
 use std::collections::BTreeMap;
 

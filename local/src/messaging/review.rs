@@ -1,7 +1,8 @@
-//! Message review as IVS does it (DIGEST §3): the room's handler function gets each message
-//! with the documented payload and 200 ms to answer; ALLOW delivers the returned content and
+//! Message review as IVS does it: the room's handler function gets each message with the
+//! documented payload and 200 ms to answer; ALLOW delivers the returned content and
 //! attributes, DENY refuses the message, and a timeout, an error or an invalid answer lets the
-//! room's `fallbackResult` decide.
+//! room's `fallbackResult` decide
+//! (<https://docs.aws.amazon.com/ivs/latest/ChatUserGuide/chat-message-review-handler.html>).
 
 use std::collections::BTreeMap;
 use std::time::Duration;

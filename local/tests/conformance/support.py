@@ -1,8 +1,9 @@
 """Shared constants and assertion helpers for the ivschat-local conformance suite.
 
 Everything here encodes the wire contract of Amazon IVS Chat as described by the
-botocore service model (shared/ivschat/model/service-2.json) and the project's
-DIGEST (sections 1 and 5). Tests import from this module; fixtures live in
+botocore service model (shared/ivschat/model/service-2.json) and the IVS Chat
+documentation (https://docs.aws.amazon.com/ivs/latest/ChatAPIReference/Welcome.html and
+https://docs.aws.amazon.com/ivs/latest/ChatUserGuide/service-quotas.html). Tests import from this module; fixtures live in
 conftest.py.
 """
 

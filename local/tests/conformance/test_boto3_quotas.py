@@ -1,4 +1,5 @@
-"""Service quotas (DIGEST section 5): per-operation TPS limits surfacing as
+"""Service quotas
+(https://docs.aws.amazon.com/ivs/latest/ChatUserGuide/service-quotas.html): per-operation TPS limits surfacing as
 ThrottlingException (429) and resource-count limits surfacing as
 ServiceQuotaExceededException (402). Every test runs a private server; the
 clients make a single attempt, so a throttled call is not retried."""

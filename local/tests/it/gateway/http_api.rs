@@ -1,4 +1,4 @@
-//! The local HTTP API (LAMBDA-LOCAL §3): routes to the hosted fixture function, the v2 event it
+//! The local HTTP API: routes to the hosted fixture function, the v2 event it
 //! receives, response mapping, the JWT authorizer against the local issuer, CORS, and the
 //! gateway's own error answers.
 

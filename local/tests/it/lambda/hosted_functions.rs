@@ -1,7 +1,7 @@
-//! Functions hosted by the service (LAMBDA-LOCAL §1, §2, §8): the fixture function, a real
+//! Functions hosted by the service: the fixture function, a real
 //! `lambda_runtime` binary, runs as a child process behind its own Runtime API. Driven here
 //! through the Invoke API on the service's listener (raw HTTP/1.1), as the review handler of
-//! rooms over WebSocket (DIGEST §3), and through the real `ivschat-local serve --function`.
+//! rooms over WebSocket, and through the real `ivschat-local serve --function`.
 //!
 //! The fixture's behaviour is chosen by the `Content` of its payload: `deny`, `rewrite`,
 //! `sleep N`, `fail`, `panic`, `crash`, `echo-env NAME`, anything else allows and answers

@@ -1,4 +1,4 @@
-//! Control-plane calls that reach chat clients (DIGEST §2.3, §2.5): SendEvent, DeleteMessage
+//! Control-plane calls that reach chat clients: SendEvent, DeleteMessage
 //! and DisconnectUser become EVENT frames with the API's returned `id` and an empty
 //! `RequestId`; DisconnectUser and DeleteRoom close connections with 1000; nothing crosses
 //! from one room to another.

@@ -1,6 +1,6 @@
-//! The WebSocket handshake (DIGEST §2.1): the chat token travels as the subprotocol and is
+//! The WebSocket handshake: the chat token travels as the subprotocol and is
 //! echoed back; missing, unknown, used and expired tokens are refused with HTTP 401, a token
-//! whose room is gone with 404; any path works. Also the end of a session (§2.5).
+//! whose room is gone with 404; any path works. Also the end of a session.
 
 use std::time::Duration;
 

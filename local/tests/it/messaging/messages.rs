@@ -1,4 +1,4 @@
-//! SEND_MESSAGE over WebSocket (DIGEST §2.2–2.5): the MESSAGE frame every connection gets,
+//! SEND_MESSAGE over WebSocket: the MESSAGE frame every connection gets,
 //! the capability check (403), the room's length (400, in code points) and rate (429)
 //! limits, and malformed requests (400) that leave the connection open.
 

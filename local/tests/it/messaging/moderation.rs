@@ -1,4 +1,4 @@
-//! Moderation over WebSocket (DIGEST §2.2, §2.3, §2.5): DELETE_MESSAGE sends the
+//! Moderation over WebSocket: DELETE_MESSAGE sends the
 //! `aws:DELETE_MESSAGE` EVENT to the room, DISCONNECT_USER sends `aws:DISCONNECT_USER` and
 //! then closes every connection of that user with 1000; both need their capability (403).
 

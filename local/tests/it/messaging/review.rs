@@ -1,4 +1,4 @@
-//! Message review (DIGEST §3): a room's handler function is invoked through a Lambda Invoke
+//! Message review: a room's handler function is invoked through a Lambda Invoke
 //! API look-alike with the documented payload; ALLOW delivers the returned content and
 //! attributes, DENY refuses the message with ERROR 406 and its reason, and a timeout, a
 //! function error, an invalid answer or a missing endpoint let `fallbackResult` decide.
