@@ -40,9 +40,6 @@ async fn main() -> Result<(), Error> {
         )),
         _ => None,
     };
-    if let Some(guard) = &guard {
-        guard.warm_up().await;
-    }
     tracing::info!(
         fail_mode = ?config.fail_mode,
         policy = %config.policy_label(),

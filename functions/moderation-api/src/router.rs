@@ -49,6 +49,9 @@ enum Action {
     UnbanUserGlobally,
     GetRoomModeration,
     PutRoomModeration,
+    ListHeldMessages,
+    ApproveHeldMessage,
+    RejectHeldMessage,
 }
 
 impl RouteAction for Action {
@@ -66,6 +69,9 @@ impl RouteAction for Action {
             "DELETE /bans/{userId}" => UnbanUserGlobally,
             "GET /rooms/{roomId}/moderation" => GetRoomModeration,
             "PUT /rooms/{roomId}/moderation" => PutRoomModeration,
+            "GET /rooms/{roomId}/held-messages" => ListHeldMessages,
+            "POST /rooms/{roomId}/held-messages/{heldMessageId}/approve" => ApproveHeldMessage,
+            "POST /rooms/{roomId}/held-messages/{heldMessageId}/reject" => RejectHeldMessage,
             _ => return None,
         })
     }
@@ -84,6 +90,9 @@ impl RouteAction for Action {
             UnbanUserGlobally => "UnbanUserGlobally",
             GetRoomModeration => "GetRoomModeration",
             PutRoomModeration => "PutRoomModeration",
+            ListHeldMessages => "ListHeldMessages",
+            ApproveHeldMessage => "ApproveHeldMessage",
+            RejectHeldMessage => "RejectHeldMessage",
         }
     }
 }
@@ -163,6 +172,35 @@ async fn run<B: BanStore>(
             );
             json(200, &saved)
         }
+        Action::ListHeldMessages => json(
+            200,
+            &api.held_messages(
+                &required_room()?,
+                max_results()?,
+                request.query("nextToken"),
+                now,
+            )
+            .await?,
+        ),
+        Action::ApproveHeldMessage | Action::RejectHeldMessage => {
+            let (room, id) = (required_room()?, request.path("heldMessageId")?);
+            let decided = if action == Action::ApproveHeldMessage {
+                api.approve_held(names, &room, &id, moderator, now).await?
+            } else {
+                api.reject_held(&room, &id, moderator, now).await?
+            };
+            // The audit line names the room and the caller; this one the message and outcome.
+            tracing::info!(
+                target: "audit",
+                room_id = room.as_str(),
+                held_message_id = id.as_str(),
+                status = decided.status,
+                decided_by = decided.decided_by.as_str(),
+                event_id = decided.event_id.as_deref(),
+                "held message decided"
+            );
+            json(200, &decided)
+        }
     })
 }
 
@@ -185,6 +223,9 @@ mod tests {
             Action::UnbanUserGlobally,
             Action::GetRoomModeration,
             Action::PutRoomModeration,
+            Action::ListHeldMessages,
+            Action::ApproveHeldMessage,
+            Action::RejectHeldMessage,
         ] {
             assert!(
                 keys.iter().any(|key| Action::of_route(key) == Some(action)),

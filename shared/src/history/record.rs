@@ -11,13 +11,18 @@
 //!
 //! The payload is exactly the frame clients receive. A deletion is the `EVENT` named
 //! `aws:DELETE_MESSAGE` whose attributes name the message (`MessageId`, or its older twin
-//! `MessageID`). Every other event (custom events, `aws:DISCONNECT_USER`) is not history.
+//! `MessageID`). A held message a moderator approved is delivered as the event
+//! `ivschat-serverless:approved-message` and kept as the message it was (content and sender
+//! from the event's attributes, the event's id and send time). Every other event (custom
+//! events, `aws:DISCONNECT_USER`) is not history.
 
 use std::collections::BTreeMap;
 
 use serde::Deserialize;
 use time::format_description::well_known::Rfc3339;
 use time::OffsetDateTime;
+
+use crate::room_moderation::{APPROVED_EVENT, SENDER_PREFIX};
 
 /// The event IVS Chat sends and logs when a message is deleted.
 pub const DELETE_MESSAGE_EVENT: &str = "aws:DELETE_MESSAGE";
@@ -129,6 +134,34 @@ fn parse_time(text: &str, field: &'static str) -> Result<OffsetDateTime, RecordE
     })
 }
 
+/// The message an approved held message's event delivered.
+fn approved_message(payload: RawPayload) -> Result<HistoryRecord, RecordError> {
+    let id = checked_id(payload.id, "payload.Id")?;
+    let mut attributes = payload.attributes.unwrap_or_default();
+    let content = attributes.remove("Content").unwrap_or_default();
+    let sender_user_id = required(attributes.remove("UserId"), "payload.Attributes.UserId")?;
+    let held_id = attributes.remove("MessageId").unwrap_or_default();
+    let send_time = required(payload.send_time, "payload.SendTime")?;
+    let sent_at = parse_time(&send_time, "payload.SendTime")?;
+    let sender_attributes = attributes
+        .iter()
+        .filter_map(|(k, v)| Some((k.strip_prefix(SENDER_PREFIX)?.to_owned(), v.clone())))
+        .collect();
+    Ok(HistoryRecord::Message(ChatMessage {
+        id,
+        request_id: String::new(),
+        content,
+        attributes: BTreeMap::from([(APPROVED_ATTRIBUTE.to_owned(), held_id)]),
+        send_time,
+        sent_at,
+        sender_user_id,
+        sender_attributes,
+    }))
+}
+
+/// The attribute of an approved message in the history: the held message's id.
+pub const APPROVED_ATTRIBUTE: &str = "moderation.approved";
+
 /// Reads one record (a log event's message).
 pub fn parse_record(text: &str) -> Result<HistoryRecord, RecordError> {
     let raw: RawRecord =
@@ -164,6 +197,9 @@ pub fn parse_record(text: &str) -> Result<HistoryRecord, RecordError> {
                 sender_attributes: sender.attributes.unwrap_or_default(),
             }))
         }
+        "EVENT" if payload.event_name.as_deref() == Some(APPROVED_EVENT) => {
+            approved_message(payload)
+        }
         "EVENT" => {
             if payload.event_name.as_deref() != Some(DELETE_MESSAGE_EVENT) {
                 return Ok(HistoryRecord::Ignored);
@@ -188,6 +224,19 @@ mod tests {
     use super::*;
 
     const MESSAGE: &str = r#"{"event_timestamp":"2023-01-05T14:33:32.894Z","type":"MESSAGE","payload":{"Type":"MESSAGE","Id":"WhO6MW6iRdS5","RequestId":"r1","Attributes":{"k":"v"},"Content":"bbiab!","SendTime":"2023-01-05T14:33:32.894089757Z","Sender":{"UserId":"alice","Attributes":{"displayName":"Alice"}}},"version":"1.0"}"#;
+
+    #[test]
+    fn an_approved_held_message_reads_as_the_message_it_was() {
+        let record = r#"{"event_timestamp":"2023-01-05T14:33:33.000Z","type":"EVENT","payload":{"Type":"EVENT","Id":"EvT1234abcde","RequestId":"","EventName":"ivschat-serverless:approved-message","Attributes":{"Content":"free giveaway","UserId":"alice","MessageId":"1700000000000abc","Sender.displayName":"Alice"},"SendTime":"2023-01-05T14:33:33.1Z"},"version":"1.0"}"#;
+        let HistoryRecord::Message(message) = parse_record(record).expect("reads") else {
+            panic!("not a message");
+        };
+        assert_eq!(message.id, "EvT1234abcde");
+        assert_eq!(message.content, "free giveaway");
+        assert_eq!(message.sender_user_id, "alice");
+        assert_eq!(message.sender_attributes["displayName"], "Alice");
+        assert_eq!(message.attributes[APPROVED_ATTRIBUTE], "1700000000000abc");
+    }
 
     #[test]
     fn a_message_record_reads_whole() {

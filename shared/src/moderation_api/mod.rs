@@ -6,11 +6,13 @@
 
 mod bans;
 mod chat;
+mod held;
 mod settings;
 mod views;
 
 pub use bans::{BanBody, MAX_BAN_MINUTES};
 pub use chat::{EventBody, MAX_EVENT_ATTRIBUTES_BYTES, MAX_REASON_CHARS};
+pub use held::{DecisionView, HeldMessageView, HeldPageView, HeldSenderView};
 pub use settings::{RoomModerationView, MAX_SETTINGS_BODY_BYTES};
 pub use views::{BanListView, BanView, BannedView};
 

@@ -56,7 +56,7 @@ fn room_of(room_id: &str) -> Result<RoomId, ApiError> {
 }
 
 impl<B: BanStore> ModerationApi<B> {
-    fn room_moderation(&self) -> Result<&RoomModerationStore, ApiError> {
+    pub(super) fn room_moderation(&self) -> Result<&RoomModerationStore, ApiError> {
         self.room_moderation.as_ref().ok_or_else(|| {
             ApiError::Internal("the room moderation table is not configured".to_owned())
         })

@@ -71,6 +71,7 @@ impl GuardConfig {
                 // At most 5 s: a change must take effect within 5 s everywhere.
                 max_age: millis(&lookup, MAX_AGE_VAR, 2000, 0..=5000)?,
                 read_timeout: millis(&lookup, READ_TIMEOUT_VAR, 100, 1..=150)?,
+                compile_wait: CacheSettings::default().compile_wait,
             },
             state_timeout: millis(&lookup, STATE_TIMEOUT_VAR, 40, 1..=100)?,
         }))

@@ -1,9 +1,9 @@
 //! What the review function does with a room's live rules around the engine: the room's
 //! engine (or the stack's alone), then slow mode for a message about to be delivered, and a
 //! strike for a refused one, which times the sender out (a room ban with an end, and a
-//! disconnect) at the room's limit. Every DynamoDB write is bounded in time; when the table
-//! does not answer, the message is reviewed without that rule and an error is logged, so the
-//! store never blocks chat.
+//! disconnect) at the room's limit; a held message is stored for the moderators. Every
+//! DynamoDB write is bounded in time; when the table does not answer, the message is reviewed
+//! without that rule and an error is logged, so the store never blocks chat.
 
 use std::sync::Arc;
 use std::time::Duration;
@@ -12,6 +12,7 @@ use ivschat_moderation::{Outcome, OutcomeKind, ReviewRequest, Reviewer};
 use time::OffsetDateTime;
 
 use super::cache::RoomRulesCache;
+use super::held::{held_id, HeldMessage, HeldStatus};
 use super::rules::{RoomReview, RoomRules};
 use super::store::SlowMode;
 use crate::aws::ivs::Client as IvsClient;
@@ -55,11 +56,6 @@ impl<B: BanStore> RoomGuard<B> {
         }
     }
 
-    /// Opens the table's connection at cold start (see [`RoomRulesCache::warm_up`]).
-    pub async fn warm_up(&self) {
-        self.cache.warm_up().await;
-    }
-
     /// The room's compiled rules on top of the stack's (see [`RoomRulesCache::rules`]).
     pub async fn rules(
         &self,
@@ -89,12 +85,36 @@ impl<B: BanStore> RoomGuard<B> {
             };
         };
         let mut outcome = match rules.review(request) {
-            RoomReview::Held { outcome, rules } => {
+            RoomReview::Held {
+                outcome,
+                rules: fired,
+            } => {
+                let held = HeldMessage {
+                    id: held_id(now, &request.message_id),
+                    room_id: room.as_str().to_owned(),
+                    message_id: request.message_id.clone(),
+                    content: request.content.clone(),
+                    attributes: request.attributes.clone(),
+                    sender_user_id: user.as_str().to_owned(),
+                    sender_attributes: request.sender.attributes.clone(),
+                    rules: fired.clone(),
+                    held_at: now,
+                    expires_at: now
+                        + time::Duration::minutes(i64::from(rules.settings.held_message_minutes)),
+                    status: HeldStatus::Held,
+                    decided_by: None,
+                    decided_at: None,
+                    event_id: None,
+                };
+                // Not stored in time: the sender is still told it awaits a moderator, and the
+                // error (alarmed) says the message is lost.
+                self.bounded("hold", room, self.cache.store().hold(room, &held))
+                    .await;
                 return Guarded {
                     outcome,
-                    held: Some(rules),
+                    held: Some(fired),
                     timed_out: None,
-                }
+                };
             }
             RoomReview::Reviewed(outcome) => outcome,
         };
@@ -208,17 +228,8 @@ impl<B: BanStore> RoomGuard<B> {
             time::Duration::minutes(i64::from(minutes)),
         )
         .ok()?;
-        match tokio::time::timeout(self.state_timeout, self.bans.put(&ban)).await {
-            Ok(Ok(())) => {}
-            Ok(Err(error)) => {
-                tracing::error!(room_id = room.as_str(), detail = %error, "timeout not stored");
-                return None;
-            }
-            Err(_) => {
-                tracing::error!(room_id = room.as_str(), "timeout not stored in time");
-                return None;
-            }
-        }
+        // Both at once, each bounded: the ban keeps new tokens and messages out, the
+        // disconnect ends the sessions and tells the user why.
         let disconnect = self
             .ivs
             .disconnect_user()
@@ -226,17 +237,36 @@ impl<B: BanStore> RoomGuard<B> {
             .user_id(user.as_str())
             .reason(reason.chars().take(256).collect::<String>())
             .send();
-        match tokio::time::timeout(self.state_timeout, disconnect).await {
+        let (stored, disconnected) = tokio::join!(
+            tokio::time::timeout(self.state_timeout, self.bans.put(&ban)),
+            tokio::time::timeout(self.state_timeout, disconnect)
+        );
+        match disconnected {
             Ok(Ok(_)) => {}
             Ok(Err(error)) => tracing::warn!(
                 room_id = room.as_str(),
                 detail = %aws_smithy_types::error::display::DisplayErrorContext(&error),
-                "timed out, disconnect failed (the ban holds)"
+                "timeout: disconnect failed"
             ),
             Err(_) => tracing::warn!(
                 room_id = room.as_str(),
-                "timed out, disconnect unanswered in time (the ban holds)"
+                "timeout: disconnect unanswered in time"
             ),
+        }
+        match stored {
+            Ok(Ok(())) => {}
+            Ok(Err(error)) => {
+                // The strike count stays at the limit: the next refusal tries again.
+                tracing::error!(room_id = room.as_str(), detail = %error, "room moderation state unwritable; timeout ban not stored");
+                return None;
+            }
+            Err(_) => {
+                tracing::error!(
+                    room_id = room.as_str(),
+                    "room moderation state unwritable; timeout ban not stored in time"
+                );
+                return None;
+            }
         }
         tracing::info!(
             room_id = room.as_str(),

@@ -10,6 +10,7 @@ mod cache;
 mod config;
 mod error;
 mod guard;
+mod held;
 mod rules;
 mod settings;
 mod store;
@@ -18,6 +19,10 @@ pub use cache::{CacheSettings, RoomRulesCache, UNREADABLE_LOG};
 pub use config::{GuardConfig, GuardConfigError, MAX_AGE_VAR, READ_TIMEOUT_VAR, STATE_TIMEOUT_VAR};
 pub use error::StoreError;
 pub use guard::{Guarded, RoomGuard, SLOW_MODE_RULE, TIMEOUT_BANNED_BY, TIMEOUT_RULE};
+pub use held::{
+    held_id, is_held_id, EventTooLarge, HeldMessage, HeldPage, HeldStatus, APPROVED_EVENT,
+    MAX_EVENT_ATTRIBUTES_BYTES, SENDER_PREFIX,
+};
 pub use rules::{
     check_terms, room_policy, RoomReview, RoomRules, DENY_LIST, HOLD_LIST, HOLD_REASON, HOLD_RULE,
     MASK_LIST,

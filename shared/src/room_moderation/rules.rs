@@ -215,8 +215,19 @@ impl RoomRules {
         settings: RoomModerationSettings,
         version: u64,
     ) -> Result<RoomRules, PolicyError> {
+        Self::compile_on(stack.policy_for(room), fail_mode, settings, version)
+    }
+
+    /// Compiles `settings` on top of `base`, the stack's policy for the room (owned inputs,
+    /// so it can run on another thread).
+    pub fn compile_on(
+        base: &Policy,
+        fail_mode: FailMode,
+        settings: RoomModerationSettings,
+        version: u64,
+    ) -> Result<RoomRules, PolicyError> {
         let started = Instant::now();
-        let policy = room_policy(stack.policy_for(room), &settings);
+        let policy = room_policy(base, &settings);
         let hold = hold_policy(&policy, &settings)
             .map(|p| Moderator::new(&single(p)))
             .transpose()?;

@@ -7,6 +7,7 @@
 //! | `ROOM#<roomId>` | `SETTINGS` | `document` (S, the settings as JSON), `version` (N), `updatedAt` (S, RFC 3339), `updatedBy` (S) |
 //! | `ROOM#<roomId>` | `SLOW#<userId>` | `lastAt` (N, epoch milliseconds of the last delivered message), `expiresAt` |
 //! | `ROOM#<roomId>` | `STRIKES#<userId>#<window>` | `count` (N), `expiresAt` |
+//! | `ROOM#<roomId>` | `HELD#<id>` | a held message (see `held`): content, sender, rules, `status`, `expiresAt` |
 //!
 //! `expiresAt` (epoch seconds) is the table's TTL attribute. Settings are replaced with one
 //! `UpdateItem` that adds 1 to `version` (conditional on the version the edit was based on,
@@ -36,12 +37,12 @@ use crate::ids::{RoomId, UserId};
 /// Environment variable naming the room moderation table.
 pub const TABLE_NAME_VAR: &str = "ROOM_MODERATION_TABLE_NAME";
 
-const PK: &str = "pk";
-const SK: &str = "sk";
-const TTL: &str = "expiresAt";
+pub(super) const PK: &str = "pk";
+pub(super) const SK: &str = "sk";
+pub(super) const TTL: &str = "expiresAt";
 const SETTINGS_SK: &str = "SETTINGS";
 
-type Item = HashMap<String, AttributeValue>;
+pub(super) type Item = HashMap<String, AttributeValue>;
 
 /// A room's settings as stored, with their version and who saved them last.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -65,8 +66,8 @@ pub enum SlowMode {
 /// The room moderation table. Cheap to clone (the client is shared).
 #[derive(Debug, Clone)]
 pub struct RoomModerationStore {
-    client: Client,
-    table: String,
+    pub(super) client: Client,
+    pub(super) table: String,
 }
 
 /// The table name from [`TABLE_NAME_VAR`] read through `lookup`.
@@ -83,18 +84,18 @@ pub fn table_name_from_lookup(
         })
 }
 
-fn room_key(room: &RoomId) -> String {
+pub(super) fn room_key(room: &RoomId) -> String {
     format!("ROOM#{room}")
 }
 
-fn key_of(room: &RoomId, sort: String) -> Item {
+pub(super) fn key_of(room: &RoomId, sort: String) -> Item {
     HashMap::from([
         (PK.to_owned(), AttributeValue::S(room_key(room))),
         (SK.to_owned(), AttributeValue::S(sort)),
     ])
 }
 
-fn number(value: impl ToString) -> AttributeValue {
+pub(super) fn number(value: impl ToString) -> AttributeValue {
     AttributeValue::N(value.to_string())
 }
 
@@ -124,7 +125,7 @@ impl RoomModerationStore {
         &self.table
     }
 
-    fn failed<E, R>(&self, operation: &'static str, error: &SdkError<E, R>) -> StoreError
+    pub(super) fn failed<E, R>(&self, operation: &'static str, error: &SdkError<E, R>) -> StoreError
     where
         E: ProvideErrorMetadata + std::error::Error + 'static,
         R: std::fmt::Debug,
@@ -144,7 +145,7 @@ impl RoomModerationStore {
         }
     }
 
-    fn corrupt(&self, problem: impl Into<String>) -> StoreError {
+    pub(super) fn corrupt(&self, problem: impl Into<String>) -> StoreError {
         StoreError::CorruptItem {
             table: self.table.clone(),
             problem: problem.into(),

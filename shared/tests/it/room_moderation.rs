@@ -219,6 +219,7 @@ async fn a_room_keeps_its_last_known_rules_when_the_table_goes_away() {
     let settings = CacheSettings {
         max_age: StdDuration::ZERO,
         read_timeout: StdDuration::from_millis(100),
+        compile_wait: StdDuration::from_secs(10),
     };
     let cache = RoomRulesCache::new(store, FailMode::Allow, settings);
     let stack = Moderator::builtin().expect("built-in");

@@ -14,7 +14,7 @@ use crate::stack::{next_of, repository, say, start, start_with, Stack, WAIT};
 
 /// Polls the latest history of `room` as `jwt` until `done` holds (the chat log reaches the
 /// history within the subscription's delivery interval); answers the last body.
-async fn history_until(
+pub(crate) async fn history_until(
     stack: &Stack,
     room: &str,
     jwt: &str,
