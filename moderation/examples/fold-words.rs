@@ -1,11 +1,22 @@
 //! Folds a word list for the engine's dictionaries: reads words from standard input, most
 //! frequent first, and prints `word<TAB>rank` sorted by folded word, one a line, keeping the
 //! best rank of words that fold alike. Used by `scripts/moderation-dictionaries`.
+//!
+//! With `--keys`, prints each line's folded form instead, in input order (runs written out,
+//! tokens separated by one space): how `scripts/moderation-lexicons` compares terms with
+//! words.
 
 use std::collections::BTreeMap;
 use std::io::{self, BufRead, Write};
 
 fn main() -> io::Result<()> {
+    if std::env::args().nth(1).as_deref() == Some("--keys") {
+        let mut out = io::BufWriter::new(io::stdout().lock());
+        for line in io::stdin().lock().lines() {
+            writeln!(out, "{}", ivschat_moderation::folded_key(line?.trim()))?;
+        }
+        return out.flush();
+    }
     let mut best: BTreeMap<String, usize> = BTreeMap::new();
     for (rank, line) in io::stdin().lock().lines().enumerate() {
         let key = ivschat_moderation::folded_key(line?.trim());

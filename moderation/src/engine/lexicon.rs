@@ -15,6 +15,7 @@ use aho_corasick::{Anchored, MatchKind};
 use serde::Deserialize;
 
 use super::dictionary;
+use super::languages::{self, LangSet};
 use super::normalize::Folded;
 use crate::policy::PolicyError;
 use crate::policy::{Blocklists, MatchMode, TermAction};
@@ -33,10 +34,10 @@ const MAX_SUFFIX: usize = 4;
 
 /// One-letter words that may stand just before a spelled-out word, and so start the run of
 /// single characters it is joined into (`such a d i c k`, `u r a b.i.t.c.h`).
-const WORDS_BEFORE: &[u8] = b"aiouyr";
+const WORDS_BEFORE: &[u8] = b"aeiouyr";
 /// One-letter words that may stand just after one and end its run (`d i c k, I forgot`,
 /// `f u c k u`).
-const WORDS_AFTER: &[u8] = b"aiu";
+const WORDS_AFTER: &[u8] = b"aeiouy";
 
 #[derive(Debug, Deserialize)]
 struct BuiltinEntry {
@@ -57,6 +58,12 @@ enum Meaning {
         list: u16,
         action: TermAction,
         mode: MatchMode,
+        /// From a built-in lexicon of a language other than English: no name or dictionary
+        /// exemption (those know English), and `clash` applies.
+        lang: Option<LangSet>,
+        /// The other enabled languages the term is an ordinary word of: blocked only when
+        /// the message's function words point to `lang` more than to any of them.
+        clash: LangSet,
     },
     Allow,
 }
@@ -126,6 +133,17 @@ impl Builder {
     /// Adds a term as folding reads it and, when it has Cyrillic or Greek letters, as it
     /// reads them disguised in a word of Latin letters (`xуй`).
     fn add(&mut self, term: &str, meaning: Meaning) {
+        self.add_forms(term, meaning.clone());
+        // A phrase spelled out letter by letter has no gaps between its words
+        // (`h.i.j.o.d.e.p.u.t.a`, `o t u z b i r c i`): it is a term in that form too.
+        self.folded.fold(term);
+        if self.folded.text().contains(&b' ') {
+            let joined: String = term.chars().filter(|c| c.is_alphanumeric()).collect();
+            self.add_forms(&joined, meaning);
+        }
+    }
+
+    fn add_forms(&mut self, term: &str, meaning: Meaning) {
         self.folded.fold(term);
         self.add_folded(meaning.clone());
         if term.chars().any(|c| matches!(c as u32, 0x0370..=0x052F)) {
@@ -168,7 +186,15 @@ impl Lexicon {
             index: HashMap::new(),
         };
         let mut list_names: Vec<Arc<str>> = Vec::new();
-        if b.builtin_en.enabled {
+        let enabled: LangSet = match &b.languages {
+            None => LangSet::MAX,
+            Some(langs) => langs
+                .iter()
+                .filter_map(|l| languages::bit(l))
+                .fold(0, |s, b| s | b),
+        };
+        let english = languages::bit("en").is_some_and(|en| enabled & en != 0);
+        if b.builtin_en.enabled && english {
             let builtin: Vec<BuiltinEntry> = serde_json::from_str(BUILTIN_EN_JSON)
                 .map_err(|e| PolicyError::Matcher(format!("built-in English list: {e}")))?;
             list_names.push(Arc::from(BUILTIN_EN_NAME));
@@ -203,12 +229,46 @@ impl Lexicon {
                             list: 0,
                             action,
                             mode: MatchMode::Word,
+                            lang: None,
+                            clash: 0,
                         },
                     );
                 }
                 for exception in &entry.exceptions {
                     builder.add(&exception.replace('*', &entry.id), Meaning::Allow);
                 }
+            }
+        }
+        for lang in languages::SHIPPED {
+            let Some(own) = languages::bit(lang).filter(|b| enabled & b != 0) else {
+                continue;
+            };
+            let mut terms = languages::lexicon(lang).peekable();
+            if terms.peek().is_none() {
+                continue;
+            }
+            let id = u16::try_from(list_names.len())
+                .map_err(|_| PolicyError::invalid("blocklists.lists", "has too many lists"))?;
+            list_names.push(Arc::from(format!("builtin-{lang}")));
+            let mode = if languages::in_word(lang) {
+                MatchMode::Substring
+            } else {
+                MatchMode::Word
+            };
+            for word in languages::hiding_words(lang) {
+                builder.add(word, Meaning::Allow);
+            }
+            for t in terms {
+                builder.add(
+                    t.term,
+                    Meaning::Block {
+                        list: id,
+                        action: TermAction::Mask,
+                        mode,
+                        lang: Some(own),
+                        clash: t.clash & enabled & !own,
+                    },
+                );
             }
         }
         for list in &b.lists {
@@ -222,6 +282,8 @@ impl Lexicon {
                         list: id,
                         action: list.action,
                         mode: list.mode,
+                        lang: None,
+                        clash: 0,
                     },
                 );
             }
@@ -318,7 +380,13 @@ impl Lexicon {
             }
             match entry.meaning {
                 Meaning::Allow => allows.push((s, e)),
-                Meaning::Block { list, action, mode } => {
+                Meaning::Block {
+                    list,
+                    action,
+                    mode,
+                    lang,
+                    clash,
+                } => {
                     // A word match covers its ending too (`asses`, not `ass`); a match in a
                     // spelled-out word covers the whole word (`m.o.t.h.e.r.f.u.c.k.e.r`).
                     let text = f.text();
@@ -340,7 +408,18 @@ impl Lexicon {
                         e: found.e,
                         runs: &entry.runs,
                     };
-                    if action == TermAction::Mask && self.innocent(input, f, term, mode, e) {
+                    if let Some(own) = lang {
+                        if clash != 0 && !written_in(f, own, clash, s, found.e) {
+                            continue;
+                        }
+                        let (ts, te) = (token_start(text, s), token_end(text, e));
+                        let word = input
+                            .get(f.start(ts) as usize..f.end(te.max(ts + 1) - 1) as usize)
+                            .unwrap_or_default();
+                        if mode == MatchMode::Word && languages::innocent_spelling(own, word) {
+                            continue;
+                        }
+                    } else if action == TermAction::Mask && self.innocent(input, f, term, mode, e) {
                         continue;
                     }
                     let hit = Hit {
@@ -435,6 +514,40 @@ impl Lexicon {
             .is_some_and(|gap| name_like(token_start(text, gap), gap));
         before || (te < text.len() && name_like(te + 1, token_end(text, te + 1)))
     }
+}
+
+/// Whether the rest of the message, the term at folded `s..e` aside, points to language
+/// `own` more often than to any language of `others`: the message is written in the
+/// language of the term found there. Each word counts for the languages it is a function
+/// word of, and for the language its script belongs to (kana for Japanese, Hangul for
+/// Korean, Han alone for Chinese, Cyrillic for Russian, Arabic, Devanagari).
+fn written_in(f: &Folded, own: LangSet, others: LangSet, s: usize, e: usize) -> bool {
+    let text = f.text();
+    let (mut mine, mut theirs) = (0u32, [0u32; languages::SHIPPED.len()]);
+    let mut count = |from: usize, to: usize| {
+        if from >= to {
+            return;
+        }
+        let word = expand(f, from, to);
+        let langs = languages::function_word(&word) | languages::script_of(&word);
+        mine += u32::from(langs & own != 0);
+        for (i, n) in theirs.iter_mut().enumerate() {
+            *n += u32::from(langs & others & (1 << i) != 0);
+        }
+    };
+    let mut from = 0;
+    while from < text.len() {
+        let to = token_end(text, from);
+        if to <= s || from >= e {
+            count(from, to);
+        } else {
+            // The term's own word: what stands before and after the term in it.
+            count(from, s);
+            count(e, to);
+        }
+        from = to + 1;
+    }
+    theirs.iter().all(|&n| mine > n)
 }
 
 /// Words this frequent or more are a language's function words and commonest words (`you`,
@@ -656,6 +769,7 @@ mod tests {
 
     fn lexicon(terms: &[&str], mode: MatchMode, allow: &[&str]) -> Lexicon {
         let b = Blocklists {
+            languages: Some(Vec::new()),
             builtin_en: BuiltinList {
                 enabled: false,
                 ..BuiltinList::default()

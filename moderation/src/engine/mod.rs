@@ -5,6 +5,7 @@
 //! numbers, [`spam`] judges and rewrites the message's shape.
 
 mod dictionary;
+pub(crate) mod languages;
 mod lexicon;
 mod links;
 pub(crate) mod normalize;

@@ -541,6 +541,18 @@ impl Folded {
         for (i, c) in input.char_indices() {
             let s = i as u32;
             let e = (i + c.len_utf8()) as u32;
+            if st.after_wide
+                && (c.is_whitespace() || c.is_ascii_punctuation())
+                && script::bridges_wide(input, i)
+            {
+                // Chinese and Japanese put no spaces between words: separators between
+                // two of their characters spell a word out (`他 妈 的`, `ア.ナ.ル`).
+                continue;
+            }
+            if !is_invisible(c) && !is_combining_mark(c) && !matches!(c, '\u{FF9E}' | '\u{FF9F}') {
+                // Set again below when `c` is Han or kana.
+                st.after_wide = false;
+            }
             if c.is_ascii() {
                 let b = c as u8;
                 match b {
@@ -607,6 +619,7 @@ impl Folded {
                     }
                     Route::Native => {
                         script::native(d, &mut |x| self.fold_plain(&mut st, x, s, e));
+                        st.after_wide = script::wide(d);
                         continue;
                     }
                 };
@@ -784,6 +797,7 @@ impl Folded {
         // At most every raw byte, and a gap before every token but the first.
         let mut out = self.out(raw.len() + tokens.len());
         let mut prev_single = false;
+        let mut prev_ascii = false;
         let mut first = true;
         let mut pending_break = false;
         for t in &tokens {
@@ -795,7 +809,10 @@ impl Folded {
                 pending_break = hard_break;
                 continue;
             }
-            let joined = prev_single && single && !hard_break;
+            // Single characters of one kind join: Latin letters with Latin letters, others
+            // with others (`и` beside `e b a l o` is the Russian word for and).
+            let ascii = token.first().is_some_and(|r| r.byte.is_ascii());
+            let joined = prev_single && single && !hard_break && ascii == prev_ascii;
             if !first && !joined {
                 // The space stands for the gap between the tokens.
                 out.gap(token.first().map_or(0, |r| r.start));
@@ -806,6 +823,7 @@ impl Folded {
                 out.byte(b, r.start, r.end);
             }
             prev_single = single;
+            prev_ascii = ascii;
             first = false;
             pending_break = false;
         }
@@ -821,6 +839,8 @@ struct FoldState {
     /// it is a disguise (see `script::disguised_word`).
     word_end: usize,
     disguised: bool,
+    /// The last letter folded was Han or kana.
+    after_wide: bool,
     in_token: bool,
     token: RawToken,
     hard_break: bool,

@@ -253,6 +253,31 @@ pub(super) fn spelled(c: char) -> Option<&'static str> {
     }
 }
 
+/// Han and kana, full- and half-width: the characters of scripts written without spaces.
+pub(super) fn wide(c: char) -> bool {
+    matches!(c as u32,
+        0x3040..=0x30FF | 0x31F0..=0x31FF | 0xFF66..=0xFF9F | 0x3400..=0x4DBF | 0x4E00..=0x9FFF
+        | 0xF900..=0xFAFF | 0x20000..=0x3FFFF)
+}
+
+/// Whether the separator at byte `at` of `input` starts a short run (at most three
+/// separators) that a Han or kana character ends.
+pub(super) fn bridges_wide(input: &str, at: usize) -> bool {
+    let rest = input.get(at..).unwrap_or_default();
+    let mut seps = 0;
+    for c in rest.chars() {
+        if c.is_whitespace() || c.is_ascii_punctuation() {
+            seps += 1;
+            if seps > 3 {
+                return false;
+            }
+        } else if !matches!(c, '\u{200B}'..='\u{200D}' | '\u{2060}' | '\u{FEFF}') {
+            return wide(c);
+        }
+    }
+    false
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

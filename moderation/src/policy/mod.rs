@@ -53,6 +53,12 @@ pub struct Policy {
 #[derive(Debug, Clone, Default, PartialEq, Deserialize)]
 #[serde(deny_unknown_fields, default)]
 pub struct Blocklists {
+    /// The languages whose built-in lexicons apply, as codes (`en`, `es`, `pt`, `fr`, `de`,
+    /// `it`, `ru`, `tr`, `ar`, `hi`, `ja`, `ko`, `zh`). Absent: every shipped language. `en`
+    /// stands for `builtin_en`. A term that is an ordinary word of another listed language
+    /// (`con`) is blocked only in a message whose other words are of its own language; with
+    /// that other language left out, always.
+    pub languages: Option<Vec<String>>,
     pub builtin_en: BuiltinList,
     pub lists: Vec<TermList>,
     /// Innocent words that contain blocked ones (`scunthorpe`); a blocked match lying wholly
@@ -416,6 +422,17 @@ impl Policy {
                 return Err(PolicyError::invalid(
                     format!("{at}.blocklists.builtin_en.{field}[{j}]"),
                     format!("is {tag:?}; use one of {}", TAGS.join(", ")),
+                ));
+            }
+        }
+        for (j, lang) in self.blocklists.languages.iter().flatten().enumerate() {
+            if crate::engine::languages::bit(lang).is_none() {
+                return Err(PolicyError::invalid(
+                    format!("{at}.blocklists.languages[{j}]"),
+                    format!(
+                        "is {lang:?}; use one of {}",
+                        crate::engine::languages::SHIPPED.join(", ")
+                    ),
                 ));
             }
         }
