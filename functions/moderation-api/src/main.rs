@@ -6,6 +6,7 @@ mod router;
 
 use lambda_http::{run, service_fn, Error, Request};
 use shared::bans::DynamoBanStore;
+use shared::history::HistoryStore;
 use shared::http_api::AccessConfig;
 use shared::moderation_api::ModerationApi;
 use shared::room_moderation::RoomModerationStore;
@@ -20,6 +21,14 @@ async fn main() -> Result<(), Error> {
         DynamoBanStore::from_env(&sdk)?,
     )
     .with_room_moderation(RoomModerationStore::from_env(&sdk)?);
+    // Without chat history, a ban cannot find the user's recent messages to remove.
+    let api = match std::env::var("HISTORY_TABLE_NAME") {
+        Ok(table) if !table.trim().is_empty() => api.with_history(HistoryStore::new(
+            shared::aws::dynamo::client(&sdk),
+            table.trim(),
+        )),
+        _ => api,
+    };
     let (api, access) = (&api, &access);
     run(service_fn(move |request: Request| async move {
         Ok::<_, Error>(router::handle(api, access, request).await)

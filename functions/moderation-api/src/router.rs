@@ -52,6 +52,7 @@ enum Action {
     ListHeldMessages,
     ApproveHeldMessage,
     RejectHeldMessage,
+    TimeOutUser,
 }
 
 impl RouteAction for Action {
@@ -72,6 +73,7 @@ impl RouteAction for Action {
             "GET /rooms/{roomId}/held-messages" => ListHeldMessages,
             "POST /rooms/{roomId}/held-messages/{heldMessageId}/approve" => ApproveHeldMessage,
             "POST /rooms/{roomId}/held-messages/{heldMessageId}/reject" => RejectHeldMessage,
+            "POST /rooms/{roomId}/users/{userId}/timeout" => TimeOutUser,
             _ => return None,
         })
     }
@@ -93,6 +95,7 @@ impl RouteAction for Action {
             ListHeldMessages => "ListHeldMessages",
             ApproveHeldMessage => "ApproveHeldMessage",
             RejectHeldMessage => "RejectHeldMessage",
+            TimeOutUser => "TimeOutUser",
         }
     }
 }
@@ -182,6 +185,18 @@ async fn run<B: BanStore>(
             )
             .await?,
         ),
+        Action::TimeOutUser => json(
+            200,
+            &api.time_out(
+                names,
+                &required_room()?,
+                &user()?,
+                request.body()?,
+                moderator,
+                now,
+            )
+            .await?,
+        ),
         Action::ApproveHeldMessage | Action::RejectHeldMessage => {
             let (room, id) = (required_room()?, request.path("heldMessageId")?);
             let decided = if action == Action::ApproveHeldMessage {
@@ -226,6 +241,7 @@ mod tests {
             Action::ListHeldMessages,
             Action::ApproveHeldMessage,
             Action::RejectHeldMessage,
+            Action::TimeOutUser,
         ] {
             assert!(
                 keys.iter().any(|key| Action::of_route(key) == Some(action)),

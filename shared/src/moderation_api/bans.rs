@@ -17,6 +17,13 @@ use crate::ids::{RoomId, UserId};
 /// The longest ban with an end: ten years, in minutes. Longer is permanent (omit the duration).
 pub const MAX_BAN_MINUTES: u64 = 10 * 366 * 24 * 60;
 
+/// The longest look back of `removeRecentMessagesMinutes`: a day.
+pub const MAX_REMOVE_MINUTES: u32 = 1440;
+/// Most messages one ban removes.
+const MAX_REMOVED: usize = 1000;
+/// The timeouts the timeout route offers, in minutes.
+pub const TIMEOUT_MINUTES: [u64; 3] = [1, 5, 10];
+
 /// `PUT /rooms/{roomId}/bans/{userId}` and `PUT /bans/{userId}`.
 #[derive(Debug, Clone, Default, Deserialize)]
 #[serde(rename_all = "camelCase", deny_unknown_fields)]
@@ -24,6 +31,31 @@ pub struct BanBody {
     pub reason: Option<String>,
     /// Absent: permanent.
     pub duration_minutes: Option<u64>,
+    /// Room bans only: also delete the user's messages of the last this many minutes.
+    pub remove_recent_messages_minutes: Option<u32>,
+}
+
+/// `POST /rooms/{roomId}/users/{userId}/timeout`.
+#[derive(Debug, Clone, Deserialize)]
+#[serde(rename_all = "camelCase", deny_unknown_fields)]
+pub struct TimeoutBody {
+    /// 1, 5 or 10.
+    pub minutes: u64,
+    pub reason: Option<String>,
+}
+
+impl TimeoutBody {
+    /// The room ban a timeout is.
+    pub fn into_ban(self) -> Result<BanBody, ApiError> {
+        if !TIMEOUT_MINUTES.contains(&self.minutes) {
+            return Err(ApiError::invalid("minutes", "must be 1, 5 or 10"));
+        }
+        Ok(BanBody {
+            reason: self.reason,
+            duration_minutes: Some(self.minutes),
+            remove_recent_messages_minutes: None,
+        })
+    }
 }
 
 /// The scope of a ban route: a room (checked) or global.
@@ -58,6 +90,28 @@ impl<B: BanStore> ModerationApi<B> {
         let scope = scope_of(room_id)?;
         let user = user_of(user_id)?;
         check_reason(body.reason.as_deref())?;
+        let remove_minutes = match (body.remove_recent_messages_minutes, &scope) {
+            (None, _) => None,
+            (Some(_), BanScope::Global) => {
+                return Err(ApiError::invalid(
+                    "removeRecentMessagesMinutes",
+                    "is for room bans only",
+                ))
+            }
+            (Some(m), BanScope::Room(_)) if (1..=MAX_REMOVE_MINUTES).contains(&m) => Some(m),
+            (Some(_), BanScope::Room(_)) => {
+                return Err(ApiError::invalid(
+                    "removeRecentMessagesMinutes",
+                    format!("must be from 1 to {MAX_REMOVE_MINUTES}"),
+                ))
+            }
+        };
+        if remove_minutes.is_some() && self.history.is_none() {
+            return Err(ApiError::invalid(
+                "removeRecentMessagesMinutes",
+                "this stack keeps no chat history to find the messages in",
+            ));
+        }
         let reason = body.reason.unwrap_or_default();
         let ban = match body.duration_minutes {
             None => Ban::new(scope.clone(), user.clone(), reason, banned_by, now, None),
@@ -107,11 +161,99 @@ impl<B: BanStore> ModerationApi<B> {
                     .await?
             }
         };
+        let removed = match (&scope, remove_minutes) {
+            (BanScope::Room(room), Some(minutes)) => {
+                Some(self.remove_recent(names, room, &user, minutes, now).await?)
+            }
+            _ => None,
+        };
         Ok(BannedView {
             ban: BanView::from(&ban),
             disconnected_rooms,
             disconnect_failed_rooms,
+            removed_messages: removed.as_ref().map(|(done, _)| *done),
+            remove_failed_messages: removed.map(|(_, failed)| failed),
         })
+    }
+
+    /// Deletes `user`'s messages of the last `minutes` in `room`, found in the chat history
+    /// (which follows live chat by the chat log's delivery delay, about 10 s in AWS), a few at
+    /// a time; answers how many were deleted and the ids that failed.
+    async fn remove_recent(
+        &self,
+        names: &ResourceNames,
+        room: &RoomId,
+        user: &UserId,
+        minutes: u32,
+        now: OffsetDateTime,
+    ) -> Result<(usize, Vec<String>), ApiError> {
+        let Some(history) = &self.history else {
+            return Ok((0, Vec::new()));
+        };
+        let from = now - time::Duration::minutes(i64::from(minutes));
+        let mut ids = Vec::new();
+        let mut token: Option<String> = None;
+        loop {
+            let page = history
+                .range(room.as_str(), from, now, 100, token.as_deref(), now)
+                .await
+                .map_err(|e| ApiError::Internal(format!("reading the history: {e}")))?;
+            ids.extend(
+                page.messages
+                    .into_iter()
+                    .filter(|m| m.sender.user_id == user.as_str())
+                    .map(|m| m.id),
+            );
+            match page.next_token {
+                Some(next) if ids.len() < MAX_REMOVED => token = Some(next),
+                _ => break,
+            }
+        }
+        ids.truncate(MAX_REMOVED);
+        let room_arn = names.room(room.as_str());
+        let outcomes: Vec<(String, bool)> = stream::iter(ids)
+            .map(|id| {
+                let room_arn = room_arn.clone();
+                async move {
+                    let deleted = self
+                        .ivs
+                        .delete_message()
+                        .room_identifier(room_arn)
+                        .id(&id)
+                        .reason("removed with the sender's ban")
+                        .send()
+                        .await;
+                    if let Err(error) = &deleted {
+                        let error = ApiError::from_ivs("DeleteMessage", error);
+                        tracing::warn!(message_id = %id, %error, "ban: message not removed");
+                    }
+                    (id, deleted.is_ok())
+                }
+            })
+            .buffer_unordered(DISCONNECT_CONCURRENCY)
+            .collect()
+            .await;
+        let failed: Vec<String> = outcomes
+            .iter()
+            .filter(|(_, ok)| !ok)
+            .map(|(id, _)| id.clone())
+            .collect();
+        Ok((outcomes.len() - failed.len(), failed))
+    }
+
+    /// `POST /rooms/{roomId}/users/{userId}/timeout`: a room ban of 1, 5 or 10 minutes.
+    pub async fn time_out(
+        &self,
+        names: &ResourceNames,
+        room_id: &str,
+        user_id: &str,
+        body: TimeoutBody,
+        banned_by: &str,
+        now: OffsetDateTime,
+    ) -> Result<BannedView, ApiError> {
+        let ban = body.into_ban()?;
+        self.ban(names, Some(room_id), user_id, ban, banned_by, now)
+            .await
     }
 
     /// DisconnectUser in every room of the account, [`DISCONNECT_CONCURRENCY`] at a time.

@@ -10,7 +10,7 @@ mod held;
 mod settings;
 mod views;
 
-pub use bans::{BanBody, MAX_BAN_MINUTES};
+pub use bans::{BanBody, TimeoutBody, MAX_BAN_MINUTES, MAX_REMOVE_MINUTES, TIMEOUT_MINUTES};
 pub use chat::{EventBody, MAX_EVENT_ATTRIBUTES_BYTES, MAX_REASON_CHARS};
 pub use held::{DecisionView, HeldMessageView, HeldPageView, HeldSenderView};
 pub use settings::{RoomModerationView, MAX_SETTINGS_BODY_BYTES};
@@ -18,6 +18,7 @@ pub use views::{BanListView, BanView, BannedView};
 
 use crate::aws::ivs::Client;
 use crate::bans::BanStore;
+use crate::history::HistoryStore;
 use crate::room_moderation::RoomModerationStore;
 
 /// How many rooms a global ban disconnects in parallel (DisconnectUser allows 100 TPS).
@@ -29,6 +30,7 @@ pub struct ModerationApi<B> {
     ivs: Client,
     bans: B,
     room_moderation: Option<RoomModerationStore>,
+    history: Option<HistoryStore>,
 }
 
 impl<B: BanStore> ModerationApi<B> {
@@ -37,7 +39,14 @@ impl<B: BanStore> ModerationApi<B> {
             ivs,
             bans,
             room_moderation: None,
+            history: None,
         }
+    }
+
+    /// With the chat history (a ban's `removeRecentMessagesMinutes` finds messages there).
+    pub fn with_history(mut self, store: HistoryStore) -> Self {
+        self.history = Some(store);
+        self
     }
 
     /// With the room moderation table (the settings routes need it).

@@ -33,6 +33,12 @@ pub struct BannedView {
     /// Rooms whose DisconnectUser call failed (the ban holds; those sessions end when their
     /// tokens do, and no new token is issued).
     pub disconnect_failed_rooms: Vec<String>,
+    /// With `removeRecentMessagesMinutes`: the user's messages deleted.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub removed_messages: Option<usize>,
+    /// With `removeRecentMessagesMinutes`: ids whose deletion failed.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub remove_failed_messages: Option<Vec<String>>,
 }
 
 /// A page of bans.

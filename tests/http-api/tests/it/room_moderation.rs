@@ -6,6 +6,7 @@ use std::time::{Duration, Instant};
 
 use ivschat_testkit::chat;
 use serde_json::{json, Value};
+use time::format_description::well_known::Rfc3339;
 
 use crate::history::history_until;
 use crate::stack::{say, start, Socket, Stack};
@@ -493,4 +494,94 @@ async fn held_messages_wait_for_a_moderator_and_an_approval_delivers_once_into_t
     assert_eq!(approved_in_history.len(), 1, "{history:?}");
     assert_eq!(approved_in_history[0]["sender"]["userId"], "alice");
     assert!(!history.iter().any(|m| m["content"] == "another giveaway"));
+}
+
+#[tokio::test]
+async fn moderators_time_users_out_for_one_five_or_ten_minutes() {
+    let stack = start(|_| {}).await;
+    let moderator = stack.moderator();
+    let room = stack.room(json!({ "messageReviewHandler": null })).await;
+    let mut troll = stack.join(&room, "troll", &[]).await;
+    let path = format!("/rooms/{room}/users/troll/timeout");
+    stack
+        .call("POST", &path, Some(&moderator), r#"{"minutes": 3}"#)
+        .await
+        .expect_error(400, "invalid_request", Some("minutes"));
+    let banned = stack
+        .call(
+            "POST",
+            &path,
+            Some(&moderator),
+            r#"{"minutes": 5, "reason": "cool off"}"#,
+        )
+        .await
+        .expect(200)
+        .json();
+    assert_eq!(banned["scope"], "room");
+    assert_eq!(banned["reason"], "cool off");
+    assert_eq!(banned["disconnectedRooms"], 1);
+    let created = banned["createdAt"].as_str().unwrap_or_default();
+    let expires = banned["expiresAt"].as_str().unwrap_or_default();
+    let minutes = (time::OffsetDateTime::parse(expires, &Rfc3339).expect("expiry")
+        - time::OffsetDateTime::parse(created, &Rfc3339).expect("creation"))
+    .whole_minutes();
+    assert_eq!(minutes, 5, "{banned}");
+    let events = chat::until_closed(&mut troll).await;
+    assert!(events
+        .iter()
+        .any(|e| e["EventName"] == "aws:DISCONNECT_USER"));
+    stack
+        .call(
+            "POST",
+            &path,
+            Some(&stack.jwt("alice", &[])),
+            r#"{"minutes": 1}"#,
+        )
+        .await
+        .expect_error(403, "forbidden", None);
+}
+
+#[tokio::test]
+async fn a_ban_can_remove_the_users_recent_messages() {
+    let stack = start(|serve| serve.log_subscription_interval_ms = 50).await;
+    let moderator = stack.moderator();
+    let room = stack.room(json!({ "messageReviewHandler": null })).await;
+    let mut troll = stack.join(&room, "troll", &[]).await;
+    let mut alice = stack.join(&room, "alice", &[]).await;
+    for text in ["spam one", "spam two"] {
+        answer(&mut troll, text).await;
+    }
+    answer(&mut alice, "innocent").await;
+    history_until(&stack, &room, &moderator, |messages| messages.len() >= 3).await;
+
+    let banned = stack
+        .call(
+            "PUT",
+            &format!("/rooms/{room}/bans/troll"),
+            Some(&moderator),
+            r#"{"reason": "spam", "removeRecentMessagesMinutes": 10}"#,
+        )
+        .await
+        .expect(200)
+        .json();
+    assert_eq!(banned["removedMessages"], 2, "{banned}");
+    assert_eq!(banned["removeFailedMessages"], json!([]));
+    let mut deleted = 0;
+    while deleted < 2 {
+        let event = chat::next_of(&mut alice, "EVENT").await;
+        if event["EventName"] == "aws:DELETE_MESSAGE" {
+            deleted += 1;
+        }
+    }
+    let history = history_until(&stack, &room, &moderator, |messages| messages.len() == 1).await;
+    assert_eq!(history[0]["content"], "innocent");
+    stack
+        .call(
+            "PUT",
+            "/bans/troll",
+            Some(&moderator),
+            r#"{"removeRecentMessagesMinutes": 10}"#,
+        )
+        .await
+        .expect_error(400, "invalid_request", Some("removeRecentMessagesMinutes"));
 }
