@@ -3,25 +3,12 @@
 // moderate through the HTTP API. The page offers what the signed-in role suggests; the API
 // and the chat token's capabilities decide what is allowed.
 
-import { ApiError, HttpApi } from './api.js';
+import { ApiError, HttpApi, routeMissing } from './api.js';
 import { openChat, sdkLog } from './chat.js';
+import { $, el } from './dom.js';
+import { initSettings, loadSettings, resetSettings } from './room-settings.js';
 import { claimsOf, localSignIn, sessionFor } from './session.js';
 
-const $ = (id) => document.getElementById(id);
-
-/** `el('li', {class: 'x'}, 'text', child)`: an element with attributes and children. */
-function el(tag, attributes = {}, ...children) {
-  const node = document.createElement(tag);
-  for (const [name, value] of Object.entries(attributes)) {
-    if (value === undefined || value === null || value === false) continue;
-    if (name.startsWith('on')) node.addEventListener(name.slice(2), value);
-    else node.setAttribute(name, value === true ? '' : String(value));
-  }
-  for (const child of children) {
-    if (child !== undefined && child !== null) node.append(child);
-  }
-  return node;
-}
 
 const EXPIRES_AT_TAG = 'ivschat-serverless:expires-at';
 const DEFAULT_GROUPS = { groupsClaim: 'cognito:groups', moderatorGroup: 'moderators', adminGroup: 'admins' };
@@ -39,6 +26,12 @@ const HISTORY_CATCH_UP_MS = 15_000;
 const REJOIN_POLL_MS = 10_000;
 /** How many characters of a refused message the error line quotes. */
 const QUOTE_CHARS = 80;
+/** How often a moderator's page reads the held messages again. */
+const HELD_POLL_MS = 5_000;
+/** The event an approved held message arrives as (attributes: Content, UserId, MessageId, Sender.<name>). */
+const APPROVED_EVENT = 'ivschat-serverless:approved-message';
+/** The attribute the history gives an approved held message (the held message's id). */
+const APPROVED_ATTRIBUTE = 'moderation.approved';
 
 const app = {
   /** The stack's /config.json when ivschat-local serves the page, else null. */
@@ -632,6 +625,7 @@ function messageItem(message) {
       )
     : null;
   const masked = app.chat?.maskedIds?.has(message.id);
+  const approved = message.approved || message.attributes?.[APPROVED_ATTRIBUTE] !== undefined;
   return el(
     'li',
     {
@@ -647,6 +641,7 @@ function messageItem(message) {
       el('div', { class: 'message-meta' }, sender, ' ', el('span', { class: 'user-id' }, `@${message.sender.userId}`), ' ', timeOf(message.sendTime)),
       el('p', { class: 'content' }, message.content),
       masked ? maskedNote() : null,
+      approved ? el('p', { class: 'approved-note' }, 'Approved by a moderator') : null,
     ),
     actions,
   );
@@ -946,8 +941,33 @@ function onUserDisconnect(event) {
   }
 }
 
+/** An approved held message's event, as the message it was (by its sender), or null. */
+function approvedMessage(event) {
+  if (event.eventName !== APPROVED_EVENT) return null;
+  const attributes = event.attributes ?? {};
+  if (!attributes.UserId) return null;
+  const sender = Object.fromEntries(
+    Object.entries(attributes)
+      .filter(([key]) => key.startsWith('Sender.'))
+      .map(([key, value]) => [key.slice('Sender.'.length), value]),
+  );
+  return {
+    id: event.id,
+    content: attributes.Content ?? '',
+    attributes: { [APPROVED_ATTRIBUTE]: attributes.MessageId ?? '' },
+    sender: { userId: attributes.UserId, attributes: sender },
+    sendTime: event.sendTime instanceof Date ? event.sendTime : new Date(),
+    approved: true,
+  };
+}
+
 /** A custom event, readably: its name and its attributes as "name: value". */
 function onEvent(event) {
+  const approved = approvedMessage(event);
+  if (approved) {
+    onMessage(approved);
+    return;
+  }
   const attributes = Object.entries(event.attributes ?? {});
   const name = event.eventName.replace(/[-_]+/g, ' ');
   const details = attributes.map(([key, value]) => `${key}: ${value}`).join(' · ');
@@ -967,6 +987,7 @@ function onEvent(event) {
 function sendRefusal(error) {
   switch (error?.errorCode) {
     case 406:
+      if (/awaits a moderator/i.test(error.errorMessage ?? '')) return 'held for a moderator, who may approve it (then everyone sees it)';
       return `refused by review: ${error.errorMessage || 'not allowed'}`;
     case 429:
       return 'too many messages in this room right now (rate limit); wait a moment';
@@ -1065,6 +1086,8 @@ function resetChatView() {
   $('moderation').hidden = true;
   $('open-moderation').hidden = true;
   $('announcer').textContent = '';
+  resetSettings();
+  resetHeld();
   log.following = true;
   setUnseen(0);
 }
@@ -1073,6 +1096,7 @@ function leaveRoom({ focus = false } = {}) {
   const left = app.chat?.roomId;
   if (app.chat) {
     clearTimeout(app.chat.rejoinTimer);
+    clearTimeout(app.chat.heldTimer);
     app.chat.leave();
     app.chat = null;
   }
@@ -1146,7 +1170,11 @@ async function joinRoom(roomId, firstToken) {
   const moderator = isModerator();
   $('moderation').hidden = !moderator;
   $('open-moderation').hidden = !moderator;
-  if (moderator) refreshBans();
+  if (moderator) {
+    refreshBans();
+    loadSettings(roomId);
+    refreshHeld(chat);
+  }
   if (app.session.role === 'admin') {
     app.api.getRoom(roomId).then((room) => setMaxLength(chat, room?.maximumMessageLength)).catch(() => {});
   }
@@ -1277,6 +1305,110 @@ async function unban(userId) {
   $('moderation-title').focus();
 }
 
+// --- held messages -------------------------------------------------------------------------------
+
+function resetHeld() {
+  if (app.chat) clearTimeout(app.chat.heldTimer);
+  $('held').hidden = true;
+  $('held-list').replaceChildren();
+  $('held-count').textContent = '';
+  $('held-status').textContent = '';
+}
+
+function heldItem(held) {
+  const name = held.sender?.attributes?.displayName || held.sender?.userId || '?';
+  const rules = (held.rules ?? []).join(', ');
+  return el(
+    'li',
+    { 'data-held-id': held.id, 'data-sender': held.sender?.userId },
+    el('span', { class: 'ban-user' }, name, ' ', el('span', { class: 'user-id' }, `@${held.sender?.userId}`)),
+    el('p', { class: 'content' }, held.content),
+    el(
+      'span',
+      { class: 'held-details' },
+      'held ',
+      timeOf(new Date(held.heldAt)),
+      rules ? ` · ${rules}` : '',
+      ' · waits until ',
+      timeOf(new Date(held.expiresAt)),
+    ),
+    el(
+      'span',
+      { class: 'inline' },
+      el('button', { type: 'button', onclick: () => decideHeld(held, 'approve'), 'aria-label': `Approve the message from ${name}` }, 'Approve'),
+      el('button', { type: 'button', class: 'danger', onclick: () => decideHeld(held, 'reject'), 'aria-label': `Reject the message from ${name}` }, 'Reject'),
+    ),
+  );
+}
+
+/**
+ * Reads the room's held messages into the panel (new ones added, decided or expired ones
+ * removed, the others left as they are so the focus stays), then again every few seconds. A
+ * stack that does not serve the route gets no section.
+ */
+async function refreshHeld(chat) {
+  if (chat !== app.chat || !isModerator()) return;
+  clearTimeout(chat.heldTimer);
+  try {
+    const page = await app.api.heldMessages(chat.roomId);
+    if (chat !== app.chat) return;
+    const items = page?.items ?? [];
+    const list = $('held-list');
+    const ids = new Set(items.map((held) => held.id));
+    for (const item of [...list.children]) if (!ids.has(item.dataset.heldId)) item.remove();
+    let previous = null;
+    for (const held of items) {
+      let item = list.querySelector(`li[data-held-id="${CSS.escape(held.id)}"]`);
+      if (!item) {
+        item = heldItem(held);
+        list.insertBefore(item, previous ? previous.nextSibling : list.firstChild);
+      }
+      previous = item;
+    }
+    $('held-count').textContent = `(${items.length}${page?.nextToken ? '+' : ''})`;
+    list.dataset.loaded = 'true';
+    if (!items.length) $('held-status').textContent ||= 'Nothing is waiting.';
+    else if ($('held-status').textContent === 'Nothing is waiting.') $('held-status').textContent = '';
+    $('held').hidden = false;
+  } catch (error) {
+    if (chat !== app.chat) return;
+    if (routeMissing(error)) {
+      $('held').hidden = true;
+      return;
+    }
+    $('held-status').textContent = `Held messages could not be read: ${describeError(error)}`;
+  }
+  chat.heldTimer = setTimeout(() => refreshHeld(chat), HELD_POLL_MS);
+}
+
+async function decideHeld(held, decision) {
+  const chat = app.chat;
+  if (!chat) return;
+  const name = held.sender?.attributes?.displayName || held.sender?.userId;
+  const list = $('held-list');
+  const item = list.querySelector(`li[data-held-id="${CSS.escape(held.id)}"]`);
+  const next = item?.nextElementSibling ?? item?.previousElementSibling;
+  let text;
+  try {
+    await app.api.decideHeld(chat.roomId, held.id, decision);
+    text = decision === 'approve' ? `Approved: the message from ${name} is delivered to the room.` : `Rejected: the message from ${name} is discarded.`;
+  } catch (error) {
+    text =
+      error?.status === 409
+        ? `The message from ${name} was not ${decision}d: ${sentence(error.message)}`
+        : error?.status === 404
+          ? `The message from ${name} is no longer held (decided by someone else, or expired).`
+          : `Not ${decision}d: ${describeError(error)}`;
+  }
+  if (chat !== app.chat) return;
+  $('held-status').textContent = text;
+  announce(text);
+  await refreshHeld(chat);
+  // The focus moves to the next message waiting, or to the section.
+  const target = next?.isConnected ? next.querySelector('button') : list.querySelector('button');
+  (target ?? $('refresh-held')).focus();
+}
+
 // --- drawers (phones) ----------------------------------------------------------------------------
 
 function openDrawer(id) {
@@ -1365,6 +1497,8 @@ async function start() {
     if (userId) askBan(userId);
   });
   $('refresh-bans').addEventListener('click', refreshBans);
+  $('refresh-held').addEventListener('click', () => app.chat && refreshHeld(app.chat));
+  initSettings({ api: () => app.api, describeError, announce });
   $('user-card-close').addEventListener('click', closeUserCard);
   $('user-card').addEventListener('close', () => {
     const back = $('user-card').returnFocus;

@@ -265,3 +265,40 @@ export async function waitForHistory(roomId, text) {
     await new Promise((resolve) => setTimeout(resolve, 200));
   }
 }
+
+/** A word of letters only (digits would read as leetspeak), unlike anything ordinary. */
+export function oddWord(prefix) {
+  const letters = Array.from({ length: 6 }, () => 'bcdfghjkmnpqrstvwxz'[Math.floor(Math.random() * 19)]).join('');
+  return `${prefix}${letters}`;
+}
+
+/** A room of the test's own, reviewed by the stack's review function; `drop()` deletes it. */
+export async function ownRoom(prefix) {
+  const admin = await jwtFor(unique('root'), ['admins']);
+  const [status, room] = await callApi('POST', '/rooms', admin, { name: unique(prefix) });
+  assert.equal(status, 201, JSON.stringify(room));
+  return { id: room.id, admin, drop: () => callApi('DELETE', `/rooms/${room.id}`, admin) };
+}
+
+/**
+ * Sends `make(i)` from `page` again and again (each outcome awaited) until one is refused with
+ * a reason matching `reason`; review applies new settings within seconds, so a fixed sleep
+ * would be a guess. Returns the refusal's line.
+ */
+export async function sendUntilRefused(page, make, reason) {
+  const deadline = Date.now() + WAIT_MS;
+  for (let i = 0; ; i += 1) {
+    assert.ok(Date.now() < deadline, `no message was refused with ${reason} in time`);
+    const text = make(i);
+    await send(page, text);
+    const refused = page.locator('#send-error p', { hasText: text });
+    const delivered = messageWith(page, text);
+    await refused.or(delivered).first().waitFor({ timeout: WAIT_MS });
+    if (await refused.count()) {
+      const line = await refused.first().textContent();
+      if (reason.test(line)) return line;
+    }
+    // Delivered (the new settings are not applied yet) or refused for another reason: again.
+    await page.waitForTimeout(250);
+  }
+}
