@@ -99,11 +99,20 @@ export class HttpApi {
     return this.request('POST', `${HttpApi.room(roomId)}/users/${encodeURIComponent(userId)}/disconnect`, reason ? { reason } : {});
   }
 
-  ban(roomId, userId, reason, durationMinutes) {
+  /** A room ban; `removeRecentMessagesMinutes` also deletes the user's messages of that many minutes (as the history has them). */
+  ban(roomId, userId, reason, durationMinutes, removeRecentMessagesMinutes) {
     const body = {};
     if (reason) body.reason = reason;
     if (durationMinutes) body.durationMinutes = durationMinutes;
+    if (removeRecentMessagesMinutes) body.removeRecentMessagesMinutes = removeRecentMessagesMinutes;
     return this.request('PUT', `${HttpApi.room(roomId)}/bans/${encodeURIComponent(userId)}`, body);
+  }
+
+  /** A short room ban (1, 5 or 10 minutes) that disconnects the user. */
+  timeOut(roomId, userId, minutes, reason) {
+    const body = { minutes };
+    if (reason) body.reason = reason;
+    return this.request('POST', `${HttpApi.room(roomId)}/users/${encodeURIComponent(userId)}/timeout`, body);
   }
 
   unban(roomId, userId) {

@@ -677,7 +677,9 @@ function openMenu(item) {
   if (canDo('DELETE_MESSAGE')) entry('Delete message…', () => askDeleteMessage(item), true);
   entry(`About ${sender.name}`, () => openUserCard({ userId: sender.userId, attributes: { displayName: sender.name } }));
   if (canDo('DISCONNECT_USER') || isModerator()) entry(`Disconnect ${sender.name}…`, () => askDisconnect(sender.userId, sender.name));
+  entry(`Time out ${sender.name}…`, () => askTimeout(sender.userId, sender.name));
   entry(`Ban ${sender.name}…`, () => askBan(sender.userId, sender.name), true);
+  entry(`Ban ${sender.name} and remove recent messages…`, () => askBan(sender.userId, sender.name, { remove: true }), true);
   const button = item.querySelector('.menu-button');
   const menu = el('ul', { class: 'menu', role: 'menu', 'aria-label': button.getAttribute('aria-label') }, ...entries);
   menu.addEventListener('keydown', (event) => {
@@ -727,7 +729,7 @@ function closeUserCard() {
  * Asks to confirm a destructive action in a modal dialog. Resolves with {reason, minutes}, or
  * null when cancelled (Cancel, or Esc). Focus returns to where it was.
  */
-function confirmAction({ title, text, confirm, reason = true, duration = false, warning = '' }) {
+function confirmAction({ title, text, confirm, reason = true, duration = false, timeout = false, remove = false, warning = '' }) {
   const dialog = $('confirm');
   const back = document.activeElement;
   $('confirm-title').textContent = title;
@@ -738,6 +740,10 @@ function confirmAction({ title, text, confirm, reason = true, duration = false, 
   $('confirm-reason').value = '';
   $('confirm-duration-label').hidden = !duration;
   $('confirm-duration').value = '10';
+  $('confirm-timeout-label').hidden = !timeout;
+  $('confirm-timeout').value = '5';
+  $('confirm-remove-label').hidden = !remove;
+  $('confirm-remove').value = '60';
   $('confirm-ok').textContent = confirm;
   return new Promise((resolve) => {
     let answer = null;
@@ -745,7 +751,15 @@ function confirmAction({ title, text, confirm, reason = true, duration = false, 
     const onSubmit = (event) => {
       event.preventDefault();
       const minutes = $('confirm-duration').value;
-      answer = { reason: $('confirm-reason').value.trim(), minutes: minutes ? Number(minutes) : undefined, label: $('confirm-duration').selectedOptions[0].textContent };
+      answer = {
+        reason: $('confirm-reason').value.trim(),
+        minutes: minutes ? Number(minutes) : undefined,
+        label: $('confirm-duration').selectedOptions[0].textContent,
+        timeoutMinutes: Number($('confirm-timeout').value),
+        timeoutLabel: $('confirm-timeout').selectedOptions[0].textContent,
+        removeMinutes: Number($('confirm-remove').value),
+        removeLabel: $('confirm-remove').selectedOptions[0].textContent,
+      };
       dialog.close();
     };
     const onCancel = () => dialog.close();
@@ -759,7 +773,7 @@ function confirmAction({ title, text, confirm, reason = true, duration = false, 
     $('confirm-cancel').addEventListener('click', onCancel);
     dialog.addEventListener('close', onClose, { once: true });
     dialog.showModal();
-    (reason ? $('confirm-reason') : duration ? $('confirm-duration') : $('confirm-cancel')).focus();
+    (reason ? $('confirm-reason') : duration ? $('confirm-duration') : timeout ? $('confirm-timeout') : $('confirm-cancel')).focus();
   });
 }
 
@@ -807,14 +821,17 @@ async function askDisconnect(userId, name = userId) {
   }
 }
 
-async function askBan(userId, name = userId) {
+async function askBan(userId, name = userId, { remove = false } = {}) {
   if (!app.chat) return;
   const self = userId === app.session?.userId;
   const answer = await confirmAction({
-    title: `Ban ${name} from ${roomLabel(app.chat.roomId)}?`,
-    text: `@${userId} is disconnected and cannot rejoin until the ban ends or is lifted.`,
-    confirm: self ? 'Ban myself' : 'Ban',
+    title: remove ? `Ban ${name} from ${roomLabel(app.chat.roomId)} and remove their recent messages?` : `Ban ${name} from ${roomLabel(app.chat.roomId)}?`,
+    text: remove
+      ? `@${userId} is disconnected and cannot rejoin until the ban ends or is lifted; their messages of the time you choose disappear for everyone (those sent in the last seconds may stay).`
+      : `@${userId} is disconnected and cannot rejoin until the ban ends or is lifted.`,
+    confirm: self ? 'Ban myself' : remove ? 'Ban and remove' : 'Ban',
     duration: true,
+    remove,
     warning: self ? 'This is you: you will be disconnected and cannot come back until another moderator lifts the ban or it ends.' : '',
   });
   if (!answer || !app.chat) return;
@@ -823,11 +840,41 @@ async function askBan(userId, name = userId) {
     // The ban route disconnects with the word "banned"; disconnecting first gives the user the
     // moderator's reason. The ban follows at once, before the user's page asks for a token.
     await app.api.disconnectUser(roomId, userId, answer.reason ? `banned: ${answer.reason}` : 'banned').catch(() => {});
-    await app.api.ban(roomId, userId, answer.reason, answer.minutes);
-    moderationStatus(`${name} is banned ${answer.minutes ? `for ${answer.label}` : 'permanently'}.`);
+    const banned = await app.api.ban(roomId, userId, answer.reason, answer.minutes, remove ? answer.removeMinutes : undefined);
+    let removed = '';
+    if (remove) {
+      const count = banned?.removedMessages ?? 0;
+      const failed = banned?.removeFailedMessages?.length ?? 0;
+      removed = ` ${count} of their messages of the last ${answer.removeLabel} ${count === 1 ? 'was' : 'were'} removed${failed ? `; ${failed} could not be removed` : ''}.`;
+    }
+    moderationStatus(`${name} is banned ${answer.minutes ? `for ${answer.label}` : 'permanently'}.${removed}`);
     await refreshBans();
   } catch (error) {
     moderationStatus(`Not banned: ${describeError(error)}`);
+  }
+}
+
+async function askTimeout(userId, name = userId) {
+  if (!app.chat) return;
+  const self = userId === app.session?.userId;
+  const answer = await confirmAction({
+    title: `Time out ${name}?`,
+    text: `@${userId} is disconnected and cannot rejoin ${roomLabel(app.chat.roomId)} until the timeout ends.`,
+    confirm: self ? 'Time myself out' : 'Time out',
+    timeout: true,
+    warning: self ? 'This is you: you will be disconnected until the timeout ends.' : '',
+  });
+  if (!answer || !app.chat) return;
+  const roomId = app.chat.roomId;
+  try {
+    // As for a ban: disconnecting first gives the user the moderator's reason.
+    const why = `timed out for ${answer.timeoutLabel}${answer.reason ? `: ${answer.reason}` : ''}`;
+    await app.api.disconnectUser(roomId, userId, why).catch(() => {});
+    await app.api.timeOut(roomId, userId, answer.timeoutMinutes, answer.reason);
+    moderationStatus(`${name} is timed out for ${answer.timeoutLabel}.`);
+    await refreshBans();
+  } catch (error) {
+    moderationStatus(`Not timed out: ${describeError(error)}`);
   }
 }
 
@@ -1242,7 +1289,7 @@ async function onChatState(chat, state, detail) {
   }
   endedView(ended, 'Checking whether you can rejoin…');
   // A ban disconnects first: give the ban a moment to be stored before asking.
-  if (/^banned/i.test(chat.disconnectedBecause ?? '')) await new Promise((resolve) => setTimeout(resolve, 1_500));
+  if (/^(banned|timed out)/i.test(chat.disconnectedBecause ?? '')) await new Promise((resolve) => setTimeout(resolve, 1_500));
   if (chat !== app.chat) return;
   await checkRejoin(chat);
 }
@@ -1513,6 +1560,16 @@ async function start() {
     const { userId, name } = $('user-card').dataset;
     closeUserCard();
     askBan(userId, name);
+  });
+  $('user-card-timeout').addEventListener('click', () => {
+    const { userId, name } = $('user-card').dataset;
+    closeUserCard();
+    askTimeout(userId, name);
+  });
+  $('user-card-ban-remove').addEventListener('click', () => {
+    const { userId, name } = $('user-card').dataset;
+    closeUserCard();
+    askBan(userId, name, { remove: true });
   });
   for (const button of document.querySelectorAll('.drawer-open')) {
     button.addEventListener('click', () => openDrawer(button.dataset.drawer));

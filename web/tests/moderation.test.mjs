@@ -148,7 +148,7 @@ browserTest('a moderator about to ban themself is warned, and a timed ban shows 
   const text = unique('mine ');
   await send(moderator, text);
   const line = await openMessageMenu(moderator, text);
-  await line.getByRole('menuitem', { name: /^Ban / }).click();
+  await line.getByRole('menuitem', { name: /^Ban \S+…$/ }).click();
   const confirm = moderator.getByRole('dialog', { name: /^Ban / });
   await confirm.locator('#confirm-warning', { hasText: 'This is you' }).waitFor({ timeout: WAIT_MS });
   assert.equal(await confirm.getByRole('button', { name: 'Ban myself' }).count(), 1);
