@@ -201,6 +201,10 @@ async fn a_token_fetched_before_a_ban_gets_no_message_into_the_room() {
     let room = stack.room(json!({})).await;
     let early_token = stack.chat_token(&room, "troll", &[]).await;
     let mut bystander = stack.join(&room, "bystander", &[]).await;
+    // The review function starts on its first message, and a debug build's start can take
+    // longer than IVS's 200 ms (the room's fallback then decides): start it first.
+    say(&mut bystander, "hello").await;
+    next_of(&mut bystander, "MESSAGE").await;
 
     stack
         .call(
