@@ -120,6 +120,10 @@ pub(crate) struct LexiconScratch {
     ends: Vec<(usize, StateID)>,
     blocks: Vec<Block>,
     allows: Vec<(usize, usize)>,
+    /// Per word of the message (`from..to` in the folded text): the languages it points to;
+    /// worked out once, for the first ambiguous term found.
+    words: Vec<(usize, usize, LangSet)>,
+    words_ready: bool,
 }
 
 struct Builder {
@@ -332,8 +336,12 @@ impl Lexicon {
         scratch.ends.clear();
         scratch.blocks.clear();
         scratch.allows.clear();
+        scratch.words.clear();
+        scratch.words_ready = false;
         walk(dfa, f.text(), &mut scratch.ends);
-        for &(e, sid) in &scratch.ends {
+        // Out of the scratch while `judge` borrows the rest of it; put back for reuse.
+        let ends = std::mem::take(&mut scratch.ends);
+        for &(e, sid) in &ends {
             for k in 0..dfa.match_len(sid) {
                 let pattern = dfa.match_pattern(sid, k);
                 if let Some(s) = e.checked_sub(dfa.pattern_len(pattern)) {
@@ -342,10 +350,11 @@ impl Lexicon {
                         s,
                         e,
                     };
-                    self.judge(input, f, found, &mut scratch.blocks, &mut scratch.allows);
+                    self.judge(input, f, found, scratch);
                 }
             }
         }
+        scratch.ends = ends;
         for b in &scratch.blocks {
             let allowed = scratch
                 .allows
@@ -359,14 +368,7 @@ impl Lexicon {
 
     /// Records what a pattern found in the folded text means there: a blocked span for
     /// `blocks` or an allowed one for `allows`.
-    fn judge(
-        &self,
-        input: &str,
-        f: &Folded,
-        found: Found,
-        blocks: &mut Vec<Block>,
-        allows: &mut Vec<(usize, usize)>,
-    ) {
+    fn judge(&self, input: &str, f: &Folded, found: Found, scratch: &mut LexiconScratch) {
         let Found { pattern, s, e } = found;
         let Some(entries) = self.entries.get(pattern) else {
             return;
@@ -379,7 +381,7 @@ impl Lexicon {
                 continue;
             }
             match entry.meaning {
-                Meaning::Allow => allows.push((s, e)),
+                Meaning::Allow => scratch.allows.push((s, e)),
                 Meaning::Block {
                     list,
                     action,
@@ -409,7 +411,7 @@ impl Lexicon {
                         runs: &entry.runs,
                     };
                     if let Some(own) = lang {
-                        if clash != 0 && !written_in(f, own, clash, s, found.e) {
+                        if clash != 0 && !written_in(f, scratch, own, clash, s, found.e) {
                             continue;
                         }
                         let (ts, te) = (token_start(text, s), token_end(text, e));
@@ -428,7 +430,7 @@ impl Lexicon {
                         action,
                         list,
                     };
-                    blocks.push(Block { s, e, lo, hi, hit });
+                    scratch.blocks.push(Block { s, e, lo, hi, hit });
                 }
             }
         }
@@ -521,31 +523,46 @@ impl Lexicon {
 /// language of the term found there. Each word counts for the languages it is a function
 /// word of, and for the language its script belongs to (kana for Japanese, Hangul for
 /// Korean, Han alone for Chinese, Cyrillic for Russian, Arabic, Devanagari).
-fn written_in(f: &Folded, own: LangSet, others: LangSet, s: usize, e: usize) -> bool {
+fn written_in(
+    f: &Folded,
+    scratch: &mut LexiconScratch,
+    own: LangSet,
+    others: LangSet,
+    s: usize,
+    e: usize,
+) -> bool {
     let text = f.text();
-    let (mut mine, mut theirs) = (0u32, [0u32; languages::SHIPPED.len()]);
-    let mut count = |from: usize, to: usize| {
+    let langs_of = |from: usize, to: usize| {
         if from >= to {
-            return;
+            return 0;
         }
         let word = expand(f, from, to);
-        let langs = languages::function_word(&word) | languages::script_of(&word);
+        languages::function_word(&word) | languages::script_of(&word)
+    };
+    if !scratch.words_ready {
+        scratch.words_ready = true;
+        let mut from = 0;
+        while from < text.len() {
+            let to = token_end(text, from);
+            scratch.words.push((from, to, langs_of(from, to)));
+            from = to + 1;
+        }
+    }
+    let (mut mine, mut theirs) = (0u32, [0u32; languages::SHIPPED.len()]);
+    let mut count = |langs: LangSet| {
         mine += u32::from(langs & own != 0);
         for (i, n) in theirs.iter_mut().enumerate() {
             *n += u32::from(langs & others & (1 << i) != 0);
         }
     };
-    let mut from = 0;
-    while from < text.len() {
-        let to = token_end(text, from);
+    for &(from, to, langs) in &scratch.words {
         if to <= s || from >= e {
-            count(from, to);
+            count(langs);
         } else {
             // The term's own word: what stands before and after the term in it.
-            count(from, s);
-            count(e, to);
+            count(langs_of(from, s));
+            count(langs_of(e, to));
         }
-        from = to + 1;
     }
     theirs.iter().all(|&n| mine > n)
 }

@@ -618,7 +618,13 @@ impl Folded {
                         }
                     }
                     Route::Native => {
-                        script::native(d, &mut |x| self.fold_plain(&mut st, x, s, e));
+                        script::native(d, &mut |x| {
+                            if script::caseless_letter(x) {
+                                self.fold_letter(&mut st, x, s, e);
+                            } else {
+                                self.fold_plain(&mut st, x, s, e);
+                            }
+                        });
                         st.after_wide = script::wide(d);
                         continue;
                     }

@@ -253,6 +253,16 @@ pub(super) fn spelled(c: char) -> Option<&'static str> {
     }
 }
 
+/// Letters without case of the native scripts most chat is written in (Hangul jamo, kana,
+/// Han, Arabic and Devanagari letters): folded as they are, without the Unicode property
+/// look-ups that cost a quarter of the time of a message in those scripts.
+pub(super) fn caseless_letter(c: char) -> bool {
+    matches!(c as u32,
+        0x1100..=0x11FF | 0x3041..=0x3096 | 0x30A1..=0x30FA | 0x30FC | 0x3400..=0x4DBF
+        | 0x4E00..=0x9FFF | 0x0621..=0x063A | 0x0641..=0x064A | 0x0904..=0x0939
+        | 0x0958..=0x0961)
+}
+
 /// Han and kana, full- and half-width: the characters of scripts written without spaces.
 pub(super) fn wide(c: char) -> bool {
     matches!(c as u32,
