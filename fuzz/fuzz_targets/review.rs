@@ -1,14 +1,15 @@
-//! Fuzzes the message-review path: any bytes as IVS Chat's request, and any text as message
-//! content. The reviewer must never panic, must always answer ALLOW or DENY validly, and the
-//! content it allows must never be longer than the message and must be stable when reviewed
-//! again.
+//! Fuzzes the message-review path: any bytes as IVS Chat's request, any text as message
+//! content, and the bytes read as a message built from pieces of every script the engine
+//! folds (the fuzzer rarely writes valid Hangul, kana or Devanagari on its own). The reviewer
+//! must never panic, must always answer ALLOW or DENY validly, and the content it allows must
+//! never be longer than the message and must be stable when reviewed again.
 
 #![no_main]
 
 use std::sync::OnceLock;
 
-use libfuzzer_sys::fuzz_target;
 use ivschat_moderation::{FailMode, Moderator, ReviewRequest, ReviewResult, Reviewer};
+use libfuzzer_sys::fuzz_target;
 
 fn reviewer() -> &'static Reviewer {
     static REVIEWER: OnceLock<Reviewer> = OnceLock::new();
@@ -20,17 +21,65 @@ fn reviewer() -> &'static Reviewer {
     })
 }
 
-fuzz_target!(|data: &[u8]| {
-    let reviewer = reviewer();
-    // Any bytes as the request body.
-    let outcome = reviewer.review_payload(data);
-    if outcome.response.review_result == ReviewResult::Allow {
-        assert!(serde_json::to_string(&outcome.response).is_ok());
-    }
-    // Any text as the message content.
-    let Ok(content) = std::str::from_utf8(data) else {
-        return;
-    };
+/// Pieces of every script, with the variants and disguises folding makes one.
+const PIECES: &[&str] = &[
+    "fuck",
+    "f.u.c.k",
+    "sh1t",
+    " ",
+    ".",
+    "*",
+    "\u{200B}",
+    "a",
+    "I",
+    "ｆｕｃｋ",
+    "fu\u{0441}k",
+    "блядь",
+    "х\u{0443}й",
+    "и",
+    "Scheiße",
+    "İ",
+    "ı",
+    "sık",
+    "con",
+    "t'es",
+    "un",
+    "puta",
+    "é",
+    "시발",
+    "ㅅ",
+    "ㅂ",
+    "시",
+    "발",
+    "バカ",
+    "ﾊﾞｶ",
+    "ﾞ",
+    "グローバル",
+    "グロ",
+    "幹",
+    "他妈的",
+    "媽",
+    "كــلب",
+    "\u{0640}",
+    "\u{064E}",
+    "شرموطة",
+    "चूतिया",
+    "\u{093C}",
+    "\u{0901}",
+    "chutiya",
+    "😂",
+    "\u{3000}",
+    "、",
+];
+
+/// The message the bytes spell out of `PIECES`.
+fn scripted(data: &[u8]) -> String {
+    data.iter()
+        .map(|&b| PIECES[usize::from(b) % PIECES.len()])
+        .collect()
+}
+
+fn check(reviewer: &Reviewer, content: &str) {
     let request = ReviewRequest {
         content: content.to_owned(),
         message_id: "m".to_owned(),
@@ -48,6 +97,24 @@ fuzz_target!(|data: &[u8]| {
             ..request
         });
         assert_eq!(again.response.review_result, ReviewResult::Allow);
-        assert_eq!(&again.response.content, allowed, "reviewing twice changes nothing");
+        assert_eq!(
+            &again.response.content, allowed,
+            "reviewing twice changes nothing"
+        );
     }
+}
+
+fuzz_target!(|data: &[u8]| {
+    let reviewer = reviewer();
+    check(reviewer, &scripted(data));
+    // Any bytes as the request body.
+    let outcome = reviewer.review_payload(data);
+    if outcome.response.review_result == ReviewResult::Allow {
+        assert!(serde_json::to_string(&outcome.response).is_ok());
+    }
+    // Any text as the message content.
+    let Ok(content) = std::str::from_utf8(data) else {
+        return;
+    };
+    check(reviewer, content);
 });
