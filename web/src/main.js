@@ -1274,9 +1274,14 @@ async function onChatState(chat, state, detail) {
   if (chat !== app.chat) return;
   if (state !== 'closed') {
     showState(state);
-    if (state === 'connected' && detail === 'reconnected') fillGap(chat);
+    if (state === 'connected' && detail === 'reconnected') {
+      fillGap(chat);
+      refreshHeld(chat);
+    }
     return;
   }
+  // Held messages are read again once connected again (the room may be gone).
+  clearTimeout(chat.heldTimer);
   if (detail === 'clientDisconnect') return;
   let why = DISCONNECT_REASONS[detail] ?? detail;
   if (chat.disconnectedBecause) why = `disconnected by a moderator (${chat.disconnectedBecause})`;
@@ -1424,8 +1429,11 @@ async function refreshHeld(chat) {
       return;
     }
     $('held-status').textContent = `Held messages could not be read: ${describeError(error)}`;
+    if (error?.code === 'room_not_found') return;
   }
-  chat.heldTimer = setTimeout(() => refreshHeld(chat), HELD_POLL_MS);
+  // Not while the session is over (the room may be gone): reading again once reconnected.
+  const over = () => chat.wasConnected && chat.room?.state === 'disconnected';
+  if (!over()) chat.heldTimer = setTimeout(() => !over() && refreshHeld(chat), HELD_POLL_MS);
 }
 
 async function decideHeld(held, decision) {

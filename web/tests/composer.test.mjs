@@ -37,6 +37,8 @@ browserTest('a character counter follows the room’s message length limit', asy
   await send(alice, 'y'.repeat(30));
   await alice.locator('#send-error', { hasText: 'not accepted' }).waitFor({ timeout: WAIT_MS });
   assert.equal(await alice.locator('#char-count').textContent(), '30/20', 'the limit the room named');
+  // Closed before the room goes, so that no page asks about a deleted room.
+  for (const page of env.pages) await page.close();
   await drop();
 });
 
