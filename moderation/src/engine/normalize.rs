@@ -906,6 +906,11 @@ mod tests {
         assert_eq!(fold("Καλημέρα"), "καλημερα");
         // Look-alikes only, one of them a letter Russian does not use: a disguise.
         assert_eq!(fold("\u{0430}\u{0455}\u{0455}"), "as");
+        // Cyrillic and Greek together, or a look-alike spelled out among Latin letters.
+        assert_eq!(fold("\u{0441}\u{043E}\u{0441}\u{03BA}"), "cock");
+        assert_eq!(fold("\u{0501}_i_\u{0441}_\u{03BA}"), "dick");
+        // Russian spelled out stays Russian.
+        assert_eq!(fold("т.р.а.х"), "трах");
     }
 
     #[test]

@@ -111,8 +111,9 @@ fn lookalike(c: char) -> bool {
 }
 
 /// Whether the word of `input` around byte `at` (letters, digits, marks and invisible
-/// characters) is a disguise: Cyrillic or Greek mixed with other letters, or look-alikes
-/// only with one Russian never uses. Returns the answer and where the word ends.
+/// characters) is a disguise: Cyrillic or Greek mixed with other letters or with each other,
+/// look-alikes only with one Russian never uses, or one look-alike alone (`ԁ_i_с_κ`).
+/// Returns the answer and where the word ends.
 pub(super) fn disguised_word(input: &str, at: usize) -> (bool, usize) {
     let part = |c: char| {
         c.is_alphanumeric()
@@ -138,6 +139,7 @@ pub(super) fn disguised_word(input: &str, at: usize) -> (bool, usize) {
     let mut other = false;
     let mut all_lookalike = true;
     let mut foreign = false;
+    let (mut letters, mut cyrillic, mut greek) = (0, false, false);
     for c in word.chars().filter(|c| c.is_alphabetic()) {
         // Judged without accents, as folding writes it (`ї` as `і`).
         let mut base = c;
@@ -147,14 +149,57 @@ pub(super) fn disguised_word(input: &str, at: usize) -> (bool, usize) {
             }
         });
         let c = base.to_lowercase().next().unwrap_or(base);
+        letters += 1;
         if route(c) == Route::LookAlike {
+            cyrillic |= matches!(c as u32, 0x0400..=0x052F);
+            greek |= matches!(c as u32, 0x0370..=0x03FF | 0x1F00..=0x1FFF);
             all_lookalike &= lookalike(c);
             foreign |= foreign_lookalike(c);
         } else if !unicode_normalization::char::is_combining_mark(c) {
             other = true;
         }
     }
-    (other || (all_lookalike && foreign), end)
+    // No word mixes Cyrillic and Greek; a look-alike standing alone among Latin letters
+    // standing alone is one of them spelled out (`ԁ_i_с_κ`, `b а ѕ τ а r d`).
+    let disguise = other
+        || (cyrillic && greek)
+        || (all_lookalike && (foreign || (letters == 1 && among_latin_letters(input, start, end))));
+    (disguise, end)
+}
+
+/// Whether the one-letter word at `start..end` stands in a run of one-letter words (letters
+/// apart, at most three separators between them) with a Latin letter or a look-alike Russian
+/// never uses in it. Looks at most 24 characters each way.
+fn among_latin_letters(input: &str, start: usize, end: usize) -> bool {
+    let telling = |c: char| c.is_ascii_alphabetic() || foreign_lookalike(c);
+    let scan = |chars: &mut dyn Iterator<Item = char>| {
+        let mut gap = 0;
+        let mut letter: Option<char> = None;
+        for c in chars.take(24) {
+            if c.is_alphanumeric() {
+                if letter.is_some() {
+                    // Two letters together: a word, not a letter spelled out.
+                    return false;
+                }
+                letter = Some(c);
+                gap = 0;
+            } else {
+                if let Some(l) = letter.take() {
+                    if telling(l) {
+                        return true;
+                    }
+                }
+                gap += 1;
+                if gap > 3 {
+                    return false;
+                }
+            }
+        }
+        letter.is_some_and(telling)
+    };
+    let before = input.get(..start).unwrap_or_default();
+    let after = input.get(end..).unwrap_or_default();
+    scan(&mut before.chars().rev()) || scan(&mut after.chars())
 }
 
 /// Combining marks that a native script keeps (as letters of the word): Indic vowel signs
