@@ -4,6 +4,7 @@
 
 pub mod corpus;
 pub mod engines;
+pub mod languages;
 pub mod peers;
 pub mod report;
 pub mod timing;

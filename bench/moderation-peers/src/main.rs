@@ -2,16 +2,19 @@
 //! the naive baseline in this process, the npm and PyPI peers as child processes), and prints
 //! the comparison table.
 
+use std::collections::BTreeMap;
 use std::fs::{self, File};
 use std::io::{BufWriter, Write};
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
+use std::process::{Command, Stdio};
 use std::time::Duration;
 
 use clap::Parser;
 use ivschat_moderation::PolicyError;
 use moderation_peers::corpus::{self, Form, Line, Set, Spec};
 use moderation_peers::engines::{Filter, Naive, NaiveError, Ours, Rustrict};
+use moderation_peers::languages::{self, LangLine, LangMeasured, LangRun, LangSpec};
 use moderation_peers::peers::Runner;
 use moderation_peers::report::{self, Run};
 use moderation_peers::timing::{self, Timing};
@@ -58,6 +61,36 @@ struct Args {
     /// Run only the filters in this process.
     #[arg(long)]
     no_peers: bool,
+    /// Skip the per-language tables.
+    #[arg(long)]
+    no_languages: bool,
+    /// Per-language corpus: evasion forms per held-out term.
+    #[arg(long, default_value_t = 3)]
+    lang_forms: usize,
+    /// Per-language corpus: innocent frequent words per language.
+    #[arg(long, default_value_t = 2_000)]
+    lang_words: usize,
+    /// Per-language corpus: sentences of frequent words per language.
+    #[arg(long, default_value_t = 500)]
+    lang_sentences: usize,
+    /// Frequent words drawn from, per language (the most frequent first).
+    #[arg(long, default_value_t = 20_000)]
+    lang_vocabulary: usize,
+    /// Seconds of timing per filter and language, at most.
+    #[arg(long, default_value_t = 1.0)]
+    lang_budget_secs: f64,
+    /// Where to write the per-language corpus, as JSON Lines.
+    #[arg(long, default_value = "target/moderation-peers/languages.jsonl")]
+    lang_corpus: PathBuf,
+    /// The Node runner script of the multilingual peers.
+    #[arg(long, default_value = concat!(env!("CARGO_MANIFEST_DIR"), "/node/languages.mjs"))]
+    lang_node_script: PathBuf,
+    /// The Python program with wordfreq, for the frequent words.
+    #[arg(long, default_value = "python3")]
+    words_python: PathBuf,
+    /// The script that prints a language's frequent words.
+    #[arg(long, default_value = concat!(env!("CARGO_MANIFEST_DIR"), "/../../scripts/moderation-words.py"))]
+    words_script: PathBuf,
 }
 
 #[derive(Debug, thiserror::Error)]
@@ -166,6 +199,144 @@ fn run(args: Args) -> Result<(), BenchError> {
     eprintln!("lines some filter got wrong: {}", args.misjudged.display());
     println!("{}", summary(&spec, &lines, timing));
     print!("{}", report::table(&lines, &runs));
+    if !args.no_languages {
+        run_languages(&args, timing)?;
+    }
+    Ok(())
+}
+
+/// The per-language tables.
+fn run_languages(args: &Args, timing: Timing) -> Result<(), BenchError> {
+    let budget = Duration::try_from_secs_f64(args.lang_budget_secs)
+        .ok()
+        .filter(|d| !d.is_zero())
+        .ok_or(BenchError::Budget(args.lang_budget_secs))?;
+    let timing = Timing {
+        passes: timing.passes,
+        budget,
+    };
+    let spec = LangSpec {
+        seed: args.seed ^ 0x1A46_0A6E_5EED,
+        forms_per_term: args.lang_forms,
+        words: args.lang_words,
+        sentences: args.lang_sentences,
+    };
+    let frequent = |lang: &str| -> Result<Vec<String>, String> {
+        let out = Command::new(&args.words_python)
+            .arg(&args.words_script)
+            .arg(lang)
+            .arg(args.lang_vocabulary.to_string())
+            .stdin(Stdio::null())
+            .output()
+            .map_err(|e| format!("cannot run {}: {e}", args.words_python.display()))?;
+        if !out.status.success() {
+            return Err(String::from_utf8_lossy(&out.stderr).trim().to_owned());
+        }
+        Ok(String::from_utf8_lossy(&out.stdout)
+            .lines()
+            .map(str::trim)
+            .filter(|w| !w.is_empty())
+            .map(str::to_owned)
+            .collect())
+    };
+    let (lines, problems) = languages::generate(&spec, &frequent);
+    for p in &problems {
+        eprintln!("languages: {p}");
+    }
+    let err = |source| BenchError::Corpus {
+        path: args.lang_corpus.clone(),
+        source,
+    };
+    let mut out = create(&args.lang_corpus).map_err(err)?;
+    for line in &lines {
+        serde_json::to_writer(&mut out, line).map_err(|e| err(e.into()))?;
+        out.write_all(b"\n").map_err(err)?;
+    }
+    out.flush().map_err(err)?;
+    eprintln!(
+        "per-language corpus: {} lines written to {}",
+        lines.len(),
+        args.lang_corpus.display()
+    );
+
+    let mut runs = Vec::new();
+    let ours = Ours::builtin()?;
+    let in_process: [(&dyn Filter, &[&str]); 2] =
+        [(&ours, languages::LANGUAGES), (&Rustrict, &["en"])];
+    for (filter, langs) in in_process {
+        eprintln!("timing {} per language ...", filter.name());
+        let mut measured = LangMeasured {
+            flagged: vec![false; lines.len()],
+            timing: BTreeMap::new(),
+        };
+        for &lang in langs {
+            let subset: Vec<&LangLine> = lines.iter().filter(|l| l.lang == lang).collect();
+            let texts: Vec<String> = subset.iter().map(|l| l.text.clone()).collect();
+            let m = timing::measure(&texts, timing, |t| filter.flags(t));
+            for (line, &f) in subset.iter().zip(&m.flagged) {
+                if let Some(slot) = measured.flagged.get_mut(line.id) {
+                    *slot = f;
+                }
+            }
+            measured
+                .timing
+                .insert(lang.to_owned(), (m.timed_messages, m.seconds));
+        }
+        runs.push(LangRun {
+            engine: filter.name().to_owned(),
+            version: filter.version(),
+            languages: langs.iter().map(|l| (*l).to_owned()).collect(),
+            outcome: Ok(measured),
+        });
+    }
+    if !args.no_peers {
+        eprintln!("running the multilingual npm peers ...");
+        let output = Command::new(&args.node)
+            .arg(&args.lang_node_script)
+            .arg("--corpus")
+            .arg(&args.lang_corpus)
+            .arg("--passes")
+            .arg(timing.passes.to_string())
+            .arg("--budget-secs")
+            .arg(timing.budget.as_secs_f64().to_string())
+            .stdin(Stdio::null())
+            .stderr(Stdio::inherit())
+            .output();
+        let parsed = match output {
+            Err(e) => Err(format!("cannot start {}: {e}", args.node.display())),
+            Ok(o) if !o.status.success() => {
+                Err(format!("the node runner exited with {}", o.status))
+            }
+            Ok(o) => languages::parse_node_report(&o.stdout, lines.len()),
+        };
+        match parsed {
+            Ok(peer_runs) => runs.extend(peer_runs),
+            Err(e) => runs.push(LangRun {
+                engine: "multilingual npm peers (node runner)".to_owned(),
+                version: "?".to_owned(),
+                languages: languages::LANGUAGES
+                    .iter()
+                    .map(|l| (*l).to_owned())
+                    .collect(),
+                outcome: Err(e),
+            }),
+        }
+    }
+    println!(
+        "\n## Per language\n\nPer-language corpus: {} lines, seed {:#x}: {} evasion forms per held-out term, \
+         {} frequent words and {} sentences per language (from the {} most frequent words). \
+         Timing: per filter and language, up to {} passes or {:.1} s. A filter appears under the \
+         languages it claims.",
+        lines.len(),
+        spec.seed,
+        spec.forms_per_term,
+        spec.words,
+        spec.sentences,
+        args.lang_vocabulary,
+        timing.passes,
+        timing.budget.as_secs_f64(),
+    );
+    print!("{}", languages::tables(&lines, &runs));
     Ok(())
 }
 
