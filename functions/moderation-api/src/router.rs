@@ -159,6 +159,13 @@ async fn run<B: BanStore>(
         }
         Action::GetRoomModeration => json(200, &api.room_settings(&required_room()?).await?),
         Action::PutRoomModeration => {
+            // The whole document replaces the room's: a missing one is a mistake, not `{}`.
+            if request.body_is_empty() {
+                return Err(ApiError::invalid(
+                    "body",
+                    "is required: the room's whole settings document",
+                ));
+            }
             let body = request.body_up_to(MAX_SETTINGS_BODY_BYTES)?;
             let saved = api
                 .put_room_settings(&required_room()?, body, moderator, now)

@@ -147,6 +147,16 @@ impl ApiRequest {
         self.body_up_to(MAX_BODY_BYTES)
     }
 
+    /// Whether the request has no body, or only whitespace (which [`ApiRequest::body`] reads
+    /// as `{}`): routes whose body is required refuse it.
+    pub fn body_is_empty(&self) -> bool {
+        match self.request.body() {
+            Body::Text(text) => text.trim().is_empty(),
+            Body::Binary(bytes) => bytes.iter().all(u8::is_ascii_whitespace),
+            _ => true,
+        }
+    }
+
     /// [`ApiRequest::body`] for a route that takes bodies up to `max_bytes`.
     pub fn body_up_to<T: DeserializeOwned>(&self, max_bytes: usize) -> Result<T, ApiError> {
         let bytes: &[u8] = match self.request.body() {

@@ -118,6 +118,10 @@ async fn bad_documents_name_the_field_and_plain_users_are_refused() {
             .await
             .expect_error(400, "invalid_request", Some(field));
     }
+    stack
+        .call("PUT", &path, Some(&moderator), "")
+        .await
+        .expect_error(400, "invalid_request", Some("body"));
     // 1,000 terms fit; the 1,001st does not.
     let terms: Vec<_> = (0..1000)
         .map(|i| json!({"term": format!("term number {i}"), "action": "mask"}))
