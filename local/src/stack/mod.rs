@@ -119,6 +119,11 @@ pub enum StackError {
         path: PathBuf,
         source: std::io::Error,
     },
+    #[error("cannot start function {function}: {source}")]
+    FunctionStart {
+        function: String,
+        source: std::io::Error,
+    },
 }
 
 /// A running local stack; dropping it stops everything.
@@ -289,6 +294,20 @@ pub async fn up_with_console(
     for room in &template.rooms {
         let id = create_room(&ivs, room, &logging_configurations).await?;
         rooms.insert(room.logical_id.clone(), id);
+    }
+
+    // Every function's environment is complete now (logging configurations' ARNs included):
+    // start the processes, as provisioned concurrency would, so that a debug build's slower
+    // start does not send the first chat messages to the rooms' review fallback.
+    for function in &template.functions {
+        if let Some(hosted) = server.function_invoker().hosted(&function.binary) {
+            hosted
+                .prestart()
+                .map_err(|source| StackError::FunctionStart {
+                    function: function.binary.clone(),
+                    source,
+                })?;
+        }
     }
 
     let console = match console {

@@ -110,6 +110,12 @@ impl HostedFunction {
         late.push((key.to_owned(), value.to_owned()));
     }
 
+    /// Starts the function's process now rather than at the first invocation, as provisioned
+    /// concurrency does; `up` does it once every function's environment is complete.
+    pub fn prestart(&self) -> std::io::Result<()> {
+        process::ensure_running(&self.state)
+    }
+
     /// Runs one invocation to its end: the function's result, its error, or a timeout.
     pub async fn invoke(&self, payload: Bytes) -> Outcome {
         let name = self.state.spec.name.clone();
