@@ -33,6 +33,10 @@ pub struct AccessConfig {
     pub moderator_group: String,
     /// `ADMIN_GROUP` (default `admins`; empty for none): administers rooms, and moderates.
     pub admin_group: Option<String>,
+    /// `FUNCTION_ARN` (unset by default): the function's own ARN, whose account and region
+    /// are the resources', for runtimes that do not pass a real one (`cargo lambda watch`).
+    /// The ARN of the invocation's context wins whenever it is one.
+    pub function_arn: Option<String>,
 }
 
 impl Default for AccessConfig {
@@ -71,6 +75,7 @@ impl AccessConfig {
                 Some(v) if v.trim().is_empty() => None,
                 Some(v) => Some(v.trim().to_owned()),
             },
+            function_arn: get("FUNCTION_ARN"),
         }
     }
 
@@ -114,6 +119,14 @@ impl AccessConfig {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn the_function_arn_setting_is_read_and_off_by_default() {
+        assert_eq!(AccessConfig::default().function_arn, None);
+        let arn = "arn:aws:lambda:us-east-1:123456789012:function:chat-token";
+        let config = AccessConfig::from_lookup(|name| (name == "FUNCTION_ARN").then(|| arn.into()));
+        assert_eq!(config.function_arn.as_deref(), Some(arn));
+    }
 
     fn user(groups: &[&str]) -> Caller {
         Caller::SignedIn(SignedIn {

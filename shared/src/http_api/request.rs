@@ -54,6 +54,8 @@ impl ApiRequest {
             request_id,
             function_arn: lambda
                 .map(|l| l.invoked_function_arn.clone())
+                .filter(|arn| arn.starts_with("arn:"))
+                .or_else(|| access.function_arn.clone())
                 .unwrap_or_default(),
             caller,
             request,
