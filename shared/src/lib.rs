@@ -1,6 +1,7 @@
 //! The library every ivschat-serverless function uses. Its layers, from the bottom:
 //!
-//! - [`ids`]: user and room ids, IVS Chat resource ids and ARNs (knows nothing else);
+//! - [`ids`]: user and room ids, IVS Chat resource ids and ARNs (knows nothing else), and
+//!   [`env_number`]: whole-number settings read from the environment;
 //! - [`aws`]: the SDK configuration loaded once per cold start, the IVS Chat and DynamoDB
 //!   clients, DynamoDB's batch calls;
 //! - [`bans`] (the ban store), [`history`] (chat history), [`janitor`] (the room janitor),
@@ -16,6 +17,7 @@ pub mod admin_api;
 pub mod aws;
 pub mod bans;
 pub mod chat_tokens;
+pub mod env_number;
 pub mod history;
 pub mod http_api;
 pub mod ids;

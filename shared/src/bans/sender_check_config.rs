@@ -5,6 +5,7 @@ use std::time::Duration;
 
 use super::dynamo::TABLE_NAME_VAR;
 use super::sender_check::SenderCheckSettings;
+use crate::env_number::{bounded_number, NumberError};
 
 /// Environment variable: how long, in milliseconds, the answer of the ban check is trusted
 /// (the longest a new ban takes to stop a sender's messages). Default 2000; 0 reads the
@@ -30,12 +31,10 @@ pub struct SenderCheckConfig {
 /// Why the ban check's settings cannot be used; each names the variable to fix.
 #[derive(Debug, thiserror::Error)]
 pub enum SenderCheckConfigError {
-    #[error("{var} must be a whole number of milliseconds from {min} to {max}, not `{value}`")]
+    #[error("{var}: {source} (milliseconds)", var = .source.var)]
     Millis {
-        var: &'static str,
-        value: String,
-        min: u64,
-        max: u64,
+        #[from]
+        source: NumberError,
     },
 }
 
@@ -52,20 +51,9 @@ impl SenderCheckConfig {
         lookup: impl Fn(&str) -> Option<String>,
     ) -> Result<Option<Self>, SenderCheckConfigError> {
         let get = |name: &str| lookup(name).filter(|v| !v.trim().is_empty());
-        let millis = |var: &'static str, default: Duration, min: u64, max: u64| match get(var) {
-            None => Ok(default),
-            Some(text) => text
-                .trim()
-                .parse::<u64>()
-                .ok()
-                .filter(|ms| (min..=max).contains(ms))
-                .map(Duration::from_millis)
-                .ok_or(SenderCheckConfigError::Millis {
-                    var,
-                    value: text,
-                    min,
-                    max,
-                }),
+        let millis = |var: &'static str, default: Duration, min: u64, max: u64| {
+            let default = u64::try_from(default.as_millis()).unwrap_or(u64::MAX);
+            bounded_number(&lookup, var, default, min..=max).map(Duration::from_millis)
         };
         let Some(table) = get(TABLE_NAME_VAR) else {
             return Ok(None);

@@ -1,5 +1,6 @@
 //! The token issuer's configuration, read once from the environment at cold start.
 
+use crate::env_number::bounded_number;
 use std::time::Duration;
 
 use crate::http_api::AccessConfig;
@@ -45,23 +46,11 @@ impl ChatTokenConfig {
                 .map(|v| v.trim().to_owned())
                 .filter(|v| !v.is_empty())
         };
-        let number = |variable: &'static str,
-                      default: u64,
-                      range: std::ops::RangeInclusive<u64>| match get(variable)
-        {
-            None => Ok(default),
-            Some(text) => text
-                .parse::<u64>()
-                .ok()
-                .filter(|n| range.contains(n))
-                .ok_or_else(|| ConfigError {
-                    variable,
-                    problem: format!(
-                        "`{text}` is not a whole number from {} to {}",
-                        range.start(),
-                        range.end()
-                    ),
-                }),
+        let number = |variable: &'static str, default: u64, range| {
+            bounded_number(&lookup, variable, default, range).map_err(|e| ConfigError {
+                variable: e.var,
+                problem: e.to_string(),
+            })
         };
         let chat_endpoint = match get("CHAT_ENDPOINT") {
             Some(endpoint) => {

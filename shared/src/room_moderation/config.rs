@@ -5,6 +5,7 @@ use std::time::Duration;
 
 use super::cache::CacheSettings;
 use super::store::TABLE_NAME_VAR;
+use crate::env_number::bounded_number;
 
 /// How long a room's settings are used before they are read again (milliseconds).
 pub const MAX_AGE_VAR: &str = "ROOM_SETTINGS_MAX_AGE_MS";
@@ -35,23 +36,12 @@ fn millis(
     default: u64,
     range: std::ops::RangeInclusive<u64>,
 ) -> Result<Duration, GuardConfigError> {
-    let value = match lookup(var)
-        .map(|v| v.trim().to_owned())
-        .filter(|v| !v.is_empty())
-    {
-        None => default,
-        Some(text) => text.parse::<u64>().map_err(|_| GuardConfigError {
-            var,
-            message: format!("`{text}` is not a whole number of milliseconds"),
-        })?,
-    };
-    if !range.contains(&value) {
-        return Err(GuardConfigError {
-            var,
-            message: format!("{value} is outside {} to {}", range.start(), range.end()),
-        });
-    }
-    Ok(Duration::from_millis(value))
+    bounded_number(lookup, var, default, range)
+        .map(Duration::from_millis)
+        .map_err(|e| GuardConfigError {
+            var: e.var,
+            message: format!("{e} (milliseconds)"),
+        })
 }
 
 impl GuardConfig {
