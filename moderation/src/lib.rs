@@ -76,6 +76,7 @@
 
 mod decision;
 mod engine;
+pub mod evasion;
 pub mod policy;
 pub mod review;
 mod rooms;

@@ -19,6 +19,7 @@ use std::collections::{BTreeMap, HashSet};
 use serde::{Deserialize, Serialize};
 
 use crate::corpus::Rng;
+use ivschat_moderation::evasion::evade;
 
 /// Our language codes, in table order.
 pub const LANGUAGES: &[&str] = &[
@@ -77,7 +78,6 @@ const LEXICONS: &[(&str, &str)] = &[
 ];
 
 const EN_LIST: &str = include_str!("../../../moderation/data/en-profanity.json");
-const HANT_TO_HANS: &str = include_str!("../../../moderation/data/lexicons/zh-hant-to-hans.txt");
 
 /// Words of each language to set a term in, so that the message reads as that language.
 const CONTEXT: &[(&str, &[&str])] = &[
@@ -189,128 +189,6 @@ fn english_terms() -> Vec<String> {
         .filter(|(i, _)| i % 2 == 1)
         .map(|(_, t)| t)
         .collect()
-}
-
-fn traditional(c: char) -> char {
-    HANT_TO_HANS
-        .lines()
-        .find_map(|l| {
-            let mut cs = l.chars();
-            let (t, s) = (cs.next()?, cs.next()?);
-            (s == c).then_some(t)
-        })
-        .unwrap_or(c)
-}
-
-fn jamo(text: &str) -> String {
-    const L: &str = "ㄱㄲㄴㄷㄸㄹㅁㅂㅃㅅㅆㅇㅈㅉㅊㅋㅌㅍㅎ";
-    const V: &str = "ㅏㅐㅑㅒㅓㅔㅕㅖㅗㅘㅙㅚㅛㅜㅝㅞㅟㅠㅡㅢㅣ";
-    const T: &str = " ㄱㄲㄳㄴㄵㄶㄷㄹㄺㄻㄼㄽㄾㄿㅀㅁㅂㅄㅅㅆㅇㅈㅊㅋㅌㅍㅎ";
-    let (l, v, t): (Vec<char>, Vec<char>, Vec<char>) = (
-        L.chars().collect(),
-        V.chars().collect(),
-        T.chars().collect(),
-    );
-    let mut out = String::new();
-    for c in text.chars() {
-        let u = c as u32;
-        if (0xAC00..=0xD7A3).contains(&u) {
-            let i = (u - 0xAC00) as usize;
-            let parts = [l.get(i / 588), v.get((i % 588) / 28)];
-            parts.into_iter().flatten().for_each(|&p| out.push(p));
-            if !i.is_multiple_of(28) {
-                if let Some(&p) = t.get(i % 28) {
-                    out.push(p);
-                }
-            }
-        } else {
-            out.push(c);
-        }
-    }
-    out
-}
-
-/// One evasion form of `term`, chosen by `form`: the engine test's forms.
-pub fn evade(lang: &str, term: &str, form: u64) -> String {
-    let spaced = |sep: &str| {
-        term.chars()
-            .filter(|c| !c.is_whitespace())
-            .map(String::from)
-            .collect::<Vec<_>>()
-            .join(sep)
-    };
-    let map = |f: &dyn Fn(char) -> char| term.chars().map(f).collect::<String>();
-    match lang {
-        "ja" => match form % 4 {
-            0 => spaced(" "),
-            1 => map(&|c| match c as u32 {
-                0x3041..=0x3096 => char::from_u32(c as u32 + 0x60).unwrap_or(c),
-                0x30A1..=0x30F6 => char::from_u32(c as u32 - 0x60).unwrap_or(c),
-                _ => c,
-            }),
-            2 => spaced("\u{200B}"),
-            _ => spaced("."),
-        },
-        "zh" => match form % 4 {
-            0 => spaced(" "),
-            1 => map(&traditional),
-            2 => spaced("\u{200B}"),
-            _ => spaced("*"),
-        },
-        "ko" => match form % 3 {
-            0 => spaced(" "),
-            1 => jamo(term),
-            _ => spaced("."),
-        },
-        "ar" => match form % 3 {
-            0 => spaced("ـــ"),
-            1 => spaced("\u{064E}"),
-            _ => spaced(" "),
-        },
-        "ru" if term.chars().any(|c| ('а'..='я').contains(&c)) => match form % 4 {
-            0 => term.to_uppercase(),
-            1 => spaced("."),
-            2 => map(&|c| match c {
-                'а' => 'a',
-                'о' => 'o',
-                'е' => 'e',
-                'с' => 'c',
-                'р' => 'p',
-                'х' => 'x',
-                'у' => 'y',
-                _ => c,
-            }),
-            _ => spaced("\u{200B}"),
-        },
-        _ => match form % 6 {
-            0 => term.to_uppercase(),
-            1 => spaced("."),
-            2 => spaced(" "),
-            3 => map(&|c| match c {
-                'a' => '4',
-                'e' => '3',
-                'o' => '0',
-                'i' => '1',
-                's' => '$',
-                _ => c,
-            }),
-            4 => map(&|c| match c {
-                'a' => 'а',
-                'e' => 'е',
-                'o' => 'о',
-                'c' => 'с',
-                'p' => 'р',
-                _ => c,
-            }),
-            _ => map(&|c| {
-                if c.is_ascii_alphabetic() {
-                    char::from_u32(c as u32 - 0x21 + 0xFF01).unwrap_or(c)
-                } else {
-                    c
-                }
-            }),
-        },
-    }
 }
 
 fn joiner(lang: &str) -> &'static str {

@@ -3,6 +3,7 @@
 //! the recall on evasion forms generated from each lexicon (half of them held out: generated
 //! from the terms the other half is not, with a seed no rule was tuned on).
 
+use ivschat_moderation::evasion::evade;
 use ivschat_moderation::{Moderator, PolicySet, RoomRef, RuleKind};
 
 const ROOM: RoomRef<'static> = RoomRef {
@@ -134,130 +135,6 @@ const CONTEXT: &[(&str, &[&str])] = &[
     ("ko", &["이", "너", "는", "진짜", "야", "그"]),
     ("zh", &["你", "是", "的", "我", "这", "个"]),
 ];
-
-/// The simplified-to-traditional direction of the engine's table, for the Chinese forms.
-fn traditional(c: char) -> char {
-    include_str!("../../data/lexicons/zh-hant-to-hans.txt")
-        .lines()
-        .find_map(|l| {
-            let mut cs = l.chars();
-            let (t, s) = (cs.next()?, cs.next()?);
-            (s == c).then_some(t)
-        })
-        .unwrap_or(c)
-}
-
-/// Hangul syllables written as compatibility jamo (`시` as `ㅅㅣ`).
-fn jamo(text: &str) -> String {
-    const L: &str = "ㄱㄲㄴㄷㄸㄹㅁㅂㅃㅅㅆㅇㅈㅉㅊㅋㅌㅍㅎ";
-    const V: &str = "ㅏㅐㅑㅒㅓㅔㅕㅖㅗㅘㅙㅚㅛㅜㅝㅞㅟㅠㅡㅢㅣ";
-    const T: &str = " ㄱㄲㄳㄴㄵㄶㄷㄹㄺㄻㄼㄽㄾㄿㅀㅁㅂㅄㅅㅆㅇㅈㅊㅋㅌㅍㅎ";
-    let (l, v, t): (Vec<char>, Vec<char>, Vec<char>) = (
-        L.chars().collect(),
-        V.chars().collect(),
-        T.chars().collect(),
-    );
-    let mut out = String::new();
-    for c in text.chars() {
-        let u = c as u32;
-        if (0xAC00..=0xD7A3).contains(&u) {
-            let i = (u - 0xAC00) as usize;
-            out.push(l[i / 588]);
-            out.push(v[(i % 588) / 28]);
-            if !i.is_multiple_of(28) {
-                out.push(t[i % 28]);
-            }
-        } else {
-            out.push(c);
-        }
-    }
-    out
-}
-
-/// One evasion form of `term`, chosen by `form`.
-fn evade(lang: &str, term: &str, form: u64) -> String {
-    let spaced = |sep: &str| {
-        term.chars()
-            .filter(|c| !c.is_whitespace())
-            .map(String::from)
-            .collect::<Vec<_>>()
-            .join(sep)
-    };
-    let map = |f: &dyn Fn(char) -> char| term.chars().map(f).collect::<String>();
-    match lang {
-        "ja" => match form % 4 {
-            0 => spaced(" "),
-            // Hiragana as katakana and back: the engine reads both as hiragana.
-            1 => map(&|c| match c as u32 {
-                0x3041..=0x3096 => char::from_u32(c as u32 + 0x60).unwrap_or(c),
-                0x30A1..=0x30F6 => char::from_u32(c as u32 - 0x60).unwrap_or(c),
-                _ => c,
-            }),
-            2 => spaced("\u{200B}"),
-            _ => spaced("."),
-        },
-        "zh" => match form % 4 {
-            0 => spaced(" "),
-            1 => map(&traditional),
-            2 => spaced("\u{200B}"),
-            _ => spaced("*"),
-        },
-        "ko" => match form % 3 {
-            0 => spaced(" "),
-            1 => jamo(term),
-            _ => spaced("."),
-        },
-        "ar" => match form % 3 {
-            0 => spaced("ـــ"),
-            1 => spaced("\u{064E}"),
-            _ => spaced(" "),
-        },
-        "ru" if term.chars().any(|c| ('а'..='я').contains(&c)) => match form % 4 {
-            0 => term.to_uppercase(),
-            1 => spaced("."),
-            // Latin look-alikes in a Cyrillic word.
-            2 => map(&|c| match c {
-                'а' => 'a',
-                'о' => 'o',
-                'е' => 'e',
-                'с' => 'c',
-                'р' => 'p',
-                'х' => 'x',
-                'у' => 'y',
-                _ => c,
-            }),
-            _ => spaced("\u{200B}"),
-        },
-        _ => match form % 6 {
-            0 => term.to_uppercase(),
-            1 => spaced("."),
-            2 => spaced(" "),
-            3 => map(&|c| match c {
-                'a' => '4',
-                'e' => '3',
-                'o' => '0',
-                'i' => '1',
-                's' => '$',
-                _ => c,
-            }),
-            4 => map(&|c| match c {
-                'a' => 'а',
-                'e' => 'е',
-                'o' => 'о',
-                'c' => 'с',
-                'p' => 'р',
-                _ => c,
-            }),
-            _ => map(&|c| {
-                if c.is_ascii_alphabetic() {
-                    char::from_u32(c as u32 - 0x21 + 0xFF01).unwrap_or(c)
-                } else {
-                    c
-                }
-            }),
-        },
-    }
-}
 
 /// Recall on evasions per language, over the terms of one half: `(language, caught, total)`.
 /// With `ambiguous`, only the terms that are ordinary words of another language (blocked
