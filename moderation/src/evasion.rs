@@ -1,6 +1,76 @@
 //! The disguises the engine is built to see through, as a generator: one evasion form of a
-//! term per language and form number. The crate's tests and the peer benchmark build their
-//! evasion corpora from it, so both measure the same forms.
+//! term per language and form number, the built-in terms to disguise, and the words that set
+//! a form in a message of its language. The crate's tests and the peer benchmark build their
+//! evasion corpora from it, so both measure the same forms on the same terms.
+
+use crate::engine::languages;
+
+/// The languages with a built-in lexicon besides English (whose list is the crate's
+/// `data/en-profanity.json`), in the order the tables report them.
+pub const LEXICON_LANGUAGES: [&str; 12] = [
+    "es", "pt", "fr", "de", "it", "ru", "tr", "ar", "hi", "ja", "ko", "zh",
+];
+
+/// A term of a language's built-in lexicon.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct LexiconTerm {
+    /// The term as the lexicon writes it.
+    pub term: &'static str,
+    /// Whether it is an ordinary word of another language (French `con`, Spanish `con`):
+    /// blocked only in a message that reads as the term's own language.
+    pub ambiguous: bool,
+}
+
+/// The terms of `lang`'s built-in lexicon, in the lexicon's order (none for English or an
+/// unknown code).
+pub fn lexicon_terms(lang: &str) -> impl Iterator<Item = LexiconTerm> {
+    languages::lexicon(lang).map(|t| LexiconTerm {
+        term: t.term,
+        ambiguous: t.clash != 0,
+    })
+}
+
+/// Common words of each language to set a form in, so that the message reads as that language.
+const CONTEXT: &[(&str, &[&str])] = &[
+    ("en", &["you", "are", "a", "the", "so", "really"]),
+    ("es", &["eres", "un", "de", "que", "la", "muy"]),
+    ("pt", &["você", "é", "um", "que", "não", "muito"]),
+    ("fr", &["tu", "es", "un", "que", "pas", "très"]),
+    ("de", &["du", "bist", "ein", "und", "nicht", "sehr"]),
+    ("it", &["sei", "un", "che", "non", "il", "molto"]),
+    ("ru", &["ты", "и", "не", "что", "это", "просто"]),
+    ("tr", &["sen", "bir", "ve", "bu", "çok", "ne"]),
+    ("ar", &["انت", "في", "من", "على", "هذا", "يا"]),
+    ("hi", &["tu", "to", "hai", "bahut", "yaar", "kya"]),
+    ("ja", &["お前", "は", "の", "だ", "ね", "よ"]),
+    ("ko", &["이", "너", "는", "진짜", "야", "그"]),
+    ("zh", &["你", "是", "的", "我", "这", "个"]),
+];
+
+/// The separator between words of `lang`: none for the languages written without spaces.
+pub fn word_separator(lang: &str) -> &'static str {
+    if matches!(lang, "ja" | "zh") {
+        ""
+    } else {
+        " "
+    }
+}
+
+/// `form` set in a short message of `lang`: two common words of the language, the form and
+/// one more word, each word chosen by one of `picks` (any numbers). A language without
+/// context words gets the form alone.
+pub fn in_message(lang: &str, form: &str, picks: [u64; 3]) -> String {
+    let context = CONTEXT
+        .iter()
+        .find(|(l, _)| *l == lang)
+        .map_or(&[][..], |(_, c)| *c);
+    if context.is_empty() {
+        return form.to_owned();
+    }
+    // The index is below the slice's length, which fits in `usize`.
+    let word = |pick: u64| context[(pick % context.len() as u64) as usize];
+    [word(picks[0]), word(picks[1]), form, word(picks[2])].join(word_separator(lang))
+}
 
 /// The simplified-to-traditional direction of the engine's table, for the Chinese forms.
 fn traditional(c: char) -> char {

@@ -19,82 +19,14 @@ use std::collections::{BTreeMap, HashSet};
 use serde::{Deserialize, Serialize};
 
 use crate::corpus::Rng;
-use ivschat_moderation::evasion::evade;
+use ivschat_moderation::evasion::{evade, in_message, lexicon_terms, word_separator};
 
 /// Our language codes, in table order.
 pub const LANGUAGES: &[&str] = &[
     "en", "es", "pt", "fr", "de", "it", "ru", "tr", "ar", "hi", "ja", "ko", "zh",
 ];
 
-const LEXICONS: &[(&str, &str)] = &[
-    (
-        "es",
-        include_str!("../../../moderation/data/lexicons/es.txt"),
-    ),
-    (
-        "pt",
-        include_str!("../../../moderation/data/lexicons/pt.txt"),
-    ),
-    (
-        "fr",
-        include_str!("../../../moderation/data/lexicons/fr.txt"),
-    ),
-    (
-        "de",
-        include_str!("../../../moderation/data/lexicons/de.txt"),
-    ),
-    (
-        "it",
-        include_str!("../../../moderation/data/lexicons/it.txt"),
-    ),
-    (
-        "ru",
-        include_str!("../../../moderation/data/lexicons/ru.txt"),
-    ),
-    (
-        "tr",
-        include_str!("../../../moderation/data/lexicons/tr.txt"),
-    ),
-    (
-        "ar",
-        include_str!("../../../moderation/data/lexicons/ar.txt"),
-    ),
-    (
-        "hi",
-        include_str!("../../../moderation/data/lexicons/hi.txt"),
-    ),
-    (
-        "ja",
-        include_str!("../../../moderation/data/lexicons/ja.txt"),
-    ),
-    (
-        "ko",
-        include_str!("../../../moderation/data/lexicons/ko.txt"),
-    ),
-    (
-        "zh",
-        include_str!("../../../moderation/data/lexicons/zh.txt"),
-    ),
-];
-
 const EN_LIST: &str = include_str!("../../../moderation/data/en-profanity.json");
-
-/// Words of each language to set a term in, so that the message reads as that language.
-const CONTEXT: &[(&str, &[&str])] = &[
-    ("en", &["you", "are", "a", "the", "so", "really"]),
-    ("es", &["eres", "un", "de", "que", "la", "muy"]),
-    ("pt", &["você", "é", "um", "que", "não", "muito"]),
-    ("fr", &["tu", "es", "un", "que", "pas", "très"]),
-    ("de", &["du", "bist", "ein", "und", "nicht", "sehr"]),
-    ("it", &["sei", "un", "che", "non", "il", "molto"]),
-    ("ru", &["ты", "и", "не", "что", "это", "просто"]),
-    ("tr", &["sen", "bir", "ve", "bu", "çok", "ne"]),
-    ("ar", &["انت", "في", "من", "على", "هذا", "يا"]),
-    ("hi", &["tu", "to", "hai", "bahut", "yaar", "kya"]),
-    ("ja", &["お前", "は", "の", "だ", "ね", "よ"]),
-    ("ko", &["이", "너", "는", "진짜", "야", "그"]),
-    ("zh", &["你", "是", "的", "我", "这", "个"]),
-];
 
 /// Which part of the per-language corpus a line belongs to.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
@@ -134,14 +66,10 @@ pub fn held_out_terms(lang: &str) -> Vec<String> {
     if lang == "en" {
         return english_terms();
     }
-    let Some((_, text)) = LEXICONS.iter().find(|(l, _)| *l == lang) else {
-        return Vec::new();
-    };
-    text.lines()
-        .filter(|l| !l.starts_with(['#', '=', '+']))
+    lexicon_terms(lang)
         .enumerate()
-        .filter(|(i, line)| i % 2 == 1 && !line.contains('\t'))
-        .map(|(_, line)| line.trim().to_lowercase())
+        .filter(|(i, entry)| i % 2 == 1 && !entry.ambiguous)
+        .map(|(_, entry)| entry.term.to_lowercase())
         .filter(|t| !t.is_empty())
         .collect()
 }
@@ -151,12 +79,8 @@ fn all_terms(lang: &str) -> HashSet<String> {
     if lang == "en" {
         return english_terms_all().into_iter().collect();
     }
-    LEXICONS
-        .iter()
-        .filter(|(l, _)| *l == lang)
-        .flat_map(|(_, text)| text.lines())
-        .filter(|l| !l.starts_with(['#', '=', '+']))
-        .map(|l| l.split('\t').next().unwrap_or(l).trim().to_lowercase())
+    lexicon_terms(lang)
+        .map(|entry| entry.term.to_lowercase())
         .filter(|t| !t.is_empty())
         .collect()
 }
@@ -191,14 +115,6 @@ fn english_terms() -> Vec<String> {
         .collect()
 }
 
-fn joiner(lang: &str) -> &'static str {
-    if matches!(lang, "ja" | "zh") {
-        ""
-    } else {
-        " "
-    }
-}
-
 /// Generates the corpus. `frequent(lang)` gives the language's frequent words, most frequent
 /// first; a language whose words cannot be read gets evasion lines only.
 pub fn generate(
@@ -218,24 +134,11 @@ pub fn generate(
         });
     };
     for &lang in LANGUAGES {
-        let context = CONTEXT
-            .iter()
-            .find(|(l, _)| *l == lang)
-            .map_or(&[][..], |(_, c)| *c);
         for term in held_out_terms(lang) {
             for _ in 0..spec.forms_per_term {
                 let form = evade(lang, &term, rng.next_u64());
-                let text = if context.is_empty() {
-                    form
-                } else {
-                    [
-                        *rng.pick(context),
-                        *rng.pick(context),
-                        form.as_str(),
-                        *rng.pick(context),
-                    ]
-                    .join(joiner(lang))
-                };
+                let picks = [rng.next_u64(), rng.next_u64(), rng.next_u64()];
+                let text = in_message(lang, &form, picks);
                 push(&mut lines, lang, LangSet::Evasion, text);
             }
         }
@@ -267,7 +170,7 @@ pub fn generate(
                 &mut lines,
                 lang,
                 LangSet::Sentence,
-                sentence.join(joiner(lang)),
+                sentence.join(word_separator(lang)),
             );
         }
     }

@@ -3,7 +3,7 @@
 //! the recall on evasion forms generated from each lexicon (half of them held out: generated
 //! from the terms the other half is not, with a seed no rule was tuned on).
 
-use ivschat_moderation::evasion::evade;
+use ivschat_moderation::evasion::{evade, in_message, lexicon_terms, LEXICON_LANGUAGES};
 use ivschat_moderation::{Moderator, PolicySet, RoomRef, RuleKind};
 
 const ROOM: RoomRef<'static> = RoomRef {
@@ -99,42 +99,7 @@ impl Rng {
         z = (z ^ (z >> 27)).wrapping_mul(0x94D0_49BB_1331_11EB);
         z ^ (z >> 31)
     }
-
-    fn pick<'a, T>(&mut self, items: &'a [T]) -> &'a T {
-        &items[(self.next() % items.len() as u64) as usize]
-    }
 }
-
-const LEXICONS: &[(&str, &str)] = &[
-    ("es", include_str!("../../data/lexicons/es.txt")),
-    ("pt", include_str!("../../data/lexicons/pt.txt")),
-    ("fr", include_str!("../../data/lexicons/fr.txt")),
-    ("de", include_str!("../../data/lexicons/de.txt")),
-    ("it", include_str!("../../data/lexicons/it.txt")),
-    ("ru", include_str!("../../data/lexicons/ru.txt")),
-    ("tr", include_str!("../../data/lexicons/tr.txt")),
-    ("ar", include_str!("../../data/lexicons/ar.txt")),
-    ("hi", include_str!("../../data/lexicons/hi.txt")),
-    ("ja", include_str!("../../data/lexicons/ja.txt")),
-    ("ko", include_str!("../../data/lexicons/ko.txt")),
-    ("zh", include_str!("../../data/lexicons/zh.txt")),
-];
-
-/// Words of each language to set a term in, so that the message reads as that language.
-const CONTEXT: &[(&str, &[&str])] = &[
-    ("es", &["eres", "un", "de", "que", "la", "muy"]),
-    ("pt", &["você", "é", "um", "que", "não", "muito"]),
-    ("fr", &["tu", "es", "un", "que", "pas", "très"]),
-    ("de", &["du", "bist", "ein", "und", "nicht", "sehr"]),
-    ("it", &["sei", "un", "che", "non", "il", "molto"]),
-    ("ru", &["ты", "и", "не", "что", "это", "просто"]),
-    ("tr", &["sen", "bir", "ve", "bu", "çok", "ne"]),
-    ("ar", &["انت", "في", "من", "على", "هذا", "يا"]),
-    ("hi", &["tu", "to", "hai", "bahut", "yaar", "kya"]),
-    ("ja", &["お前", "は", "の", "だ", "ね", "よ"]),
-    ("ko", &["이", "너", "는", "진짜", "야", "그"]),
-    ("zh", &["你", "是", "的", "我", "这", "个"]),
-];
 
 /// Recall on evasions per language, over the terms of one half: `(language, caught, total)`.
 /// With `ambiguous`, only the terms that are ordinary words of another language (blocked
@@ -144,29 +109,16 @@ fn recall(held_out: bool, ambiguous: bool) -> Vec<(&'static str, usize, usize)> 
     let m = builtin();
     let mut rng = Rng(0x005E_ED0F_E7A5_1045);
     let mut out = Vec::new();
-    for &(lang, text) in LEXICONS {
-        let context = CONTEXT
-            .iter()
-            .find(|(l, _)| *l == lang)
-            .map_or(&[][..], |(_, c)| *c);
+    for lang in LEXICON_LANGUAGES {
         let (mut caught, mut total) = (0, 0);
         let mut missed = Vec::new();
-        let terms = text.lines().filter(|l| !l.starts_with(['#', '=', '+']));
-        for (i, line) in terms.enumerate() {
-            let term = line.split('\t').next().unwrap_or(line).trim();
-            if (i % 2 == 1) != held_out || term.is_empty() || line.contains('\t') != ambiguous {
+        for (i, entry) in lexicon_terms(lang).enumerate() {
+            if (i % 2 == 1) != held_out || entry.term.is_empty() || entry.ambiguous != ambiguous {
                 continue;
             }
             for _ in 0..3 {
-                let form = evade(lang, &term.to_lowercase(), rng.next());
-                let sep = if matches!(lang, "ja" | "zh") { "" } else { " " };
-                let msg = [
-                    *rng.pick(context),
-                    *rng.pick(context),
-                    form.as_str(),
-                    *rng.pick(context),
-                ]
-                .join(sep);
+                let form = evade(lang, &entry.term.to_lowercase(), rng.next());
+                let msg = in_message(lang, &form, [rng.next(), rng.next(), rng.next()]);
                 total += 1;
                 if flagged(&m, &msg) {
                     caught += 1;
