@@ -191,6 +191,14 @@ pub fn signed_as(
     signing: &Signing,
 ) -> Request<Full<Bytes>> {
     let mut request = unsigned(server, method, path, body);
+    let url = format!("{}{path}", server.endpoint_url());
+    sign_request(&mut request, &url, body, signing);
+    request
+}
+
+/// Signs `request` (SigV4, by the `aws-sigv4` crate) in place as `signing` says: `url` is the
+/// full URL it goes to, `body` its payload.
+pub fn sign_request(request: &mut Request<Full<Bytes>>, url: &str, body: &[u8], signing: &Signing) {
     let identity = Credentials::new(
         signing.access_key_id.clone(),
         signing.secret_access_key.clone(),
@@ -212,7 +220,6 @@ pub fn signed_as(
         .build()
         .expect("complete signing parameters")
         .into();
-    let url = format!("{}{path}", server.endpoint_url());
     let headers: Vec<(String, String)> = request
         .headers()
         .iter()
@@ -233,8 +240,7 @@ pub fn signed_as(
     let (instructions, _signature) = sign(signable, &params)
         .expect("the request signs")
         .into_parts();
-    instructions.apply_to_request_http1x(&mut request);
-    request
+    instructions.apply_to_request_http1x(request);
 }
 
 /// A response read in full.

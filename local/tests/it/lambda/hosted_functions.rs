@@ -9,13 +9,10 @@
 
 use std::net::SocketAddr;
 use std::process::Stdio;
-use std::time::{Duration, SystemTime};
+use std::time::Duration;
 
-use aws_credential_types::Credentials;
 use aws_sdk_ivschat::types::{FallbackResult, MessageReviewHandler};
 use aws_sdk_ivschat::Client;
-use aws_sigv4::http_request::{sign, SignableBody, SignableRequest, SigningSettings};
-use aws_sigv4::sign::v4;
 use bytes::Bytes;
 use http::{HeaderValue, Method, Request, StatusCode};
 use http_body_util::{BodyExt, Full};
@@ -31,7 +28,8 @@ use crate::messaging::support::{
     send_message_with_attributes, SEND, VIEW_ONLY,
 };
 use crate::support::{
-    client, fixture_function, send, signed_as, start_with, RawResponse, Signing, ACCOUNT, REGION,
+    client, fixture_function, send, sign_request, signed_as, start_with, RawResponse, Signing,
+    ACCOUNT, REGION,
 };
 
 /// The fixture function binary.
@@ -781,37 +779,12 @@ fn lambda_invoke(
         .header("x-amz-log-type", "None")
         .body(Full::new(Bytes::from(body.clone())))
         .expect("a valid request");
-    let identity = Credentials::new("test", "test", None, None, "integration-tests").into();
-    let params = v4::SigningParams::builder()
-        .identity(&identity)
-        .region(REGION)
-        .name("lambda")
-        .time(SystemTime::now())
-        .settings(SigningSettings::default())
-        .build()
-        .expect("complete signing parameters")
-        .into();
-    let headers: Vec<(String, String)> = request
-        .headers()
-        .iter()
-        .map(|(name, value)| {
-            (
-                name.as_str().to_owned(),
-                value.to_str().expect("ASCII header").to_owned(),
-            )
-        })
-        .collect();
-    let signable = SignableRequest::new(
-        "POST",
-        format!("http://{address}{path}"),
-        headers.iter().map(|(n, v)| (n.as_str(), v.as_str())),
-        SignableBody::Bytes(&body),
-    )
-    .expect("a signable request");
-    let (instructions, _) = sign(signable, &params)
-        .expect("the request signs")
-        .into_parts();
-    instructions.apply_to_request_http1x(&mut request);
+    sign_request(
+        &mut request,
+        &format!("http://{address}{path}"),
+        &body,
+        &lambda_signing(),
+    );
     request
 }
 
