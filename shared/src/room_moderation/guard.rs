@@ -142,9 +142,7 @@ impl<B: BanStore> RoomGuard<B> {
                     .bounded(
                         "strike",
                         room,
-                        self.cache
-                            .store()
-                            .add_strike(room, user, now, strikes.window_minutes),
+                        self.cache.store().add_strike(room, user, now, &strikes),
                     )
                     .await;
                 if count.is_some_and(|count| count >= strikes.limit) {

@@ -6,13 +6,14 @@
 //! | --- | --- | --- |
 //! | `ROOM#<roomId>` | `SETTINGS` | `document` (S, the settings as JSON), `version` (N), `updatedAt` (S, RFC 3339), `updatedBy` (S) |
 //! | `ROOM#<roomId>` | `SLOW#<userId>` | `lastAt` (N, epoch milliseconds of the last delivered message), `expiresAt` |
-//! | `ROOM#<roomId>` | `STRIKES#<userId>#<window>` | `count` (N), `expiresAt` |
 //! | `ROOM#<roomId>` | `HELD#<id>` | a held message (see `held`): content, sender, rules, `status`, `expiresAt` |
+//! | `STRIKES#<roomId>#<userId>` | `<epoch ms, 13 digits>#<random>` | one refusal: `expiresAt` only |
 //!
 //! `expiresAt` (epoch seconds) is the table's TTL attribute. Settings are replaced with one
 //! `UpdateItem` that adds 1 to `version` (conditional on the version the edit was based on,
-//! when given); slow mode is one conditional `UpdateItem` per message, and a strike one atomic
-//! `ADD`, so both are exact however many review instances run.
+//! when given); slow mode is one conditional `UpdateItem` per message, and a strike one item
+//! written and the user's strikes of the sliding window counted by a consistent `Query`
+//! ([`RoomModerationStore::add_strike`]), so both are exact however many review instances run.
 
 use std::collections::HashMap;
 use std::time::Duration;
@@ -20,7 +21,7 @@ use std::time::Duration;
 use aws_sdk_dynamodb::client::Waiters as _;
 use aws_sdk_dynamodb::error::{DisplayErrorContext, ProvideErrorMetadata, SdkError};
 use aws_sdk_dynamodb::types::{
-    AttributeValue, BillingMode, KeyType, ReturnValue, ReturnValuesOnConditionCheckFailure,
+    AttributeValue, BillingMode, KeyType, ReturnValue, ReturnValuesOnConditionCheckFailure, Select,
     SseSpecification,
 };
 use aws_sdk_dynamodb::Client;
@@ -28,7 +29,7 @@ use time::format_description::well_known::Rfc3339;
 use time::OffsetDateTime;
 
 use super::error::StoreError;
-use super::settings::RoomModerationSettings;
+use super::settings::{RoomModerationSettings, StrikeRule, MAX_STRIKE_LIMIT};
 use crate::aws::dynamo::{classify, Failure};
 use crate::aws::dynamo_schema::{enable_ttl, key, string_attribute, TtlFailure};
 use crate::aws::SdkConfig;
@@ -312,40 +313,71 @@ impl RoomModerationStore {
         Ok(SlowMode::Wait { until })
     }
 
-    /// Counts one refusal of `user` in the fixed window of `window_minutes` that holds `now`,
-    /// and answers the window's count (one atomic write).
+    /// Records one refusal of `user` at `now` and answers how many refusals of the user fall
+    /// within the sliding window of `rule.window_minutes` that ends now (this one included),
+    /// counted up to `rule.limit`.
+    ///
+    /// One item per refusal (`pk` = `STRIKES#<roomId>#<userId>`, `sk` = the time in epoch
+    /// milliseconds, 13 digits, and a random suffix, so two refusals in the same millisecond
+    /// are two items), written first, then one strongly consistent `Query` counting the items
+    /// newer than `now - window`. Exact across instances: every refusal's write completes
+    /// before its own count, so whichever of several concurrent refusals writes last counts
+    /// them all; none is lost to a race and none counted twice, and the limit-th refusal is
+    /// always seen by at least one review (several concurrent ones may see it and time the
+    /// user out with the same ban). A window boundary does not exist. The cost is one small
+    /// write and one read of at most `limit` items per refusal, and no contention, where one
+    /// item holding the list of times would need a conditional rewrite retried under
+    /// concurrent refusals; TTL (`expiresAt`, the refusal's time plus the window) removes the
+    /// items after the window, and the key condition ignores those TTL has not removed yet.
+    /// A refusal from an instance whose clock runs ahead still counts (the range is open
+    /// upwards).
     pub async fn add_strike(
         &self,
         room: &RoomId,
         user: &UserId,
         now: OffsetDateTime,
-        window_minutes: u32,
+        rule: &StrikeRule,
     ) -> Result<u32, StoreError> {
-        const OPERATION: &str = "UpdateItem";
-        let window_seconds = i64::from(window_minutes.max(1)) * 60;
-        let window = now.unix_timestamp().div_euclid(window_seconds);
-        let expires = (window + 1) * window_seconds + 60;
-        let output = self
-            .client
-            .update_item()
+        let window_ms = i64::from(rule.window_minutes.max(1)) * 60_000;
+        let now_ms = epoch_millis(now).max(0);
+        let partition = strikes_key(room, user);
+        let sort = format!("{now_ms:013}#{:016x}", rand::random::<u64>());
+        let expires = now.unix_timestamp() + window_ms / 1000 + 60;
+        self.client
+            .put_item()
             .table_name(&self.table)
-            .set_key(Some(key_of(room, format!("STRIKES#{user}#{window}"))))
-            .update_expression("ADD #count :one SET #ttl = :expires")
-            .expression_attribute_names("#count", "count")
-            .expression_attribute_names("#ttl", TTL)
-            .expression_attribute_values(":one", number(1))
-            .expression_attribute_values(":expires", number(expires))
-            .return_values(ReturnValue::UpdatedNew)
+            .item(PK, AttributeValue::S(partition.clone()))
+            .item(SK, AttributeValue::S(sort))
+            .item(TTL, number(expires))
             .send()
             .await
-            .map_err(|e| self.failed(OPERATION, &e))?;
-        match output.attributes.as_ref().and_then(|a| a.get("count")) {
-            Some(AttributeValue::N(n)) => n
-                .parse()
-                .map_err(|_| self.corrupt(format!("strike item: `count` is `{n}`"))),
-            _ => Err(self.corrupt("strike item: no `count` after the update")),
-        }
+            .map_err(|e| self.failed("PutItem", &e))?;
+        // Strictly newer than `now - window`: "within M minutes" of now.
+        let from = format!("{:013}~", (now_ms - window_ms).max(0));
+        let output = self
+            .client
+            .query()
+            .table_name(&self.table)
+            .key_condition_expression("#pk = :pk AND #sk > :from")
+            .expression_attribute_names("#pk", PK)
+            .expression_attribute_names("#sk", SK)
+            .expression_attribute_values(":pk", AttributeValue::S(partition))
+            .expression_attribute_values(":from", AttributeValue::S(from))
+            .select(Select::Count)
+            .consistent_read(true)
+            .limit(rule.limit.clamp(1, MAX_STRIKE_LIMIT) as i32)
+            .send()
+            .await
+            .map_err(|e| self.failed("Query", &e))?;
+        u32::try_from(output.count)
+            .map_err(|_| self.corrupt(format!("strike count is `{}`", output.count)))
     }
+}
+
+/// The partition of a user's refusals in a room. The room id has no `#`, so the user id
+/// after it cannot make two users' partitions the same.
+fn strikes_key(room: &RoomId, user: &UserId) -> String {
+    format!("STRIKES#{room}#{user}")
 }
 
 /// How long [`create_table`] waits for the new table to become active.

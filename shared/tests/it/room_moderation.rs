@@ -1,11 +1,12 @@
 //! The room moderation table against a real moto server (DynamoDB): versioned settings with
-//! conditional writes, slow mode and strike counts exact across concurrent callers.
+//! conditional writes, slow mode and sliding-window strike counts exact across concurrent
+//! callers.
 
 use shared::bans::{client_for_endpoint, RoomId, UserId};
 use shared::ivs_client::EndpointSettings;
 use shared::room_moderation::{
     create_table, BlockedTerm, RoomModerationSettings, RoomModerationStore, SlowMode, StoreError,
-    TermRule,
+    StrikeRule, TermRule,
 };
 use time::{Duration, OffsetDateTime};
 
@@ -151,34 +152,142 @@ async fn concurrent_senders_are_slowed_by_one_conditional_write() {
     assert!(matches!(after, SlowMode::Wait { .. }), "{after:?}");
 }
 
+fn strikes(limit: u32, window_minutes: u32) -> StrikeRule {
+    StrikeRule {
+        limit,
+        window_minutes,
+        timeout_minutes: 1,
+    }
+}
+
 #[tokio::test]
-async fn strikes_count_per_user_and_window() {
-    let store = store("strikes").await;
-    let now = OffsetDateTime::now_utc();
+async fn refusals_straddling_a_fixed_window_boundary_count_together() {
+    let store = store("strikes-boundary").await;
+    let rule = strikes(3, 10);
+    // A time a fixed 10-minute window would start at: the old count began again there.
+    let now = OffsetDateTime::now_utc().unix_timestamp();
+    let boundary =
+        OffsetDateTime::from_unix_timestamp(now - now.rem_euclid(600) + 600).expect("boundary");
     let mut counts = Vec::new();
-    for _ in 0..3 {
+    for offset in [-40, -20, 15] {
         counts.push(
             store
-                .add_strike(&room(), &user("troll"), now, 10)
+                .add_strike(
+                    &room(),
+                    &user("troll"),
+                    boundary + Duration::seconds(offset),
+                    &rule,
+                )
                 .await
                 .expect("strike"),
         );
     }
-    assert_eq!(counts, [1, 2, 3]);
     assert_eq!(
-        store
-            .add_strike(&room(), &user("other"), now, 10)
-            .await
-            .expect("other"),
-        1
+        counts,
+        [1, 2, 3],
+        "three refusals within 55 s reach the limit"
     );
-    let later = now + Duration::minutes(10);
     assert_eq!(
         store
-            .add_strike(&room(), &user("troll"), later, 10)
+            .add_strike(&room(), &user("other"), boundary, &rule)
             .await
-            .expect("next window"),
-        1
+            .expect("other user"),
+        1,
+        "counted per user"
+    );
+}
+
+#[tokio::test]
+async fn refusals_older_than_the_window_do_not_count() {
+    let store = store("strikes-old").await;
+    let rule = strikes(3, 10);
+    let start = OffsetDateTime::now_utc();
+    for offset in [0, 60] {
+        store
+            .add_strike(
+                &room(),
+                &user("troll"),
+                start + Duration::seconds(offset),
+                &rule,
+            )
+            .await
+            .expect("strike");
+    }
+    // Exactly ten minutes after the first refusal: it has left the window, the second not.
+    let count = store
+        .add_strike(
+            &room(),
+            &user("troll"),
+            start + Duration::minutes(10),
+            &rule,
+        )
+        .await
+        .expect("strike");
+    assert_eq!(count, 2);
+    // Half an hour later, only this refusal is within the window.
+    let count = store
+        .add_strike(
+            &room(),
+            &user("troll"),
+            start + Duration::minutes(30),
+            &rule,
+        )
+        .await
+        .expect("strike");
+    assert_eq!(count, 1);
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 4)]
+async fn concurrent_refusals_from_several_tasks_count_exactly() {
+    let store = store("strikes-concurrent").await;
+    let rule = strikes(100, 10);
+    let now = OffsetDateTime::now_utc();
+    // 24 review instances refusing the same user in the same millisecond.
+    let tasks: Vec<_> = (0..24)
+        .map(|_| {
+            let store = store.clone();
+            tokio::spawn(async move {
+                store
+                    .add_strike(&room(), &user("troll"), now, &rule)
+                    .await
+                    .expect("strike")
+            })
+        })
+        .collect();
+    let mut counts = Vec::new();
+    for task in tasks {
+        counts.push(task.await.expect("task"));
+    }
+    // The last write's count sees every refusal; none sees more than there were.
+    assert_eq!(counts.iter().max(), Some(&24), "{counts:?}");
+    assert!(counts.iter().all(|c| (1..=24).contains(c)), "{counts:?}");
+    let next = store
+        .add_strike(&room(), &user("troll"), now + Duration::seconds(1), &rule)
+        .await
+        .expect("strike");
+    assert_eq!(next, 25);
+
+    // At a limit of 5, at least one of the concurrent refusals reaches it.
+    let limited = strikes(5, 10);
+    let tasks: Vec<_> = (0..8)
+        .map(|_| {
+            let store = store.clone();
+            tokio::spawn(async move {
+                store
+                    .add_strike(&room(), &user("spammer"), now, &limited)
+                    .await
+                    .expect("strike")
+            })
+        })
+        .collect();
+    let mut counts = Vec::new();
+    for task in tasks {
+        counts.push(task.await.expect("task"));
+    }
+    assert!(counts.contains(&5), "{counts:?}");
+    assert!(
+        counts.iter().all(|c| *c <= 5),
+        "counted up to the limit: {counts:?}"
     );
 }
 
