@@ -4,6 +4,8 @@
 //!   [`env_number`]: whole-number settings read from the environment;
 //! - [`aws`]: the SDK configuration loaded once per cold start, the IVS Chat and DynamoDB
 //!   clients, DynamoDB's batch calls;
+//! - [`read_through`]: the review path's memory of a store's answers (fresh for a time,
+//!   bounded reads, the last known answer when the store fails);
 //! - [`bans`] (the ban store), [`history`] (chat history), [`janitor`] (the room janitor),
 //!   [`room_tags`] (the tags the stack reads and writes);
 //! - [`http_api`]: what the HTTP functions share (the caller, the one error type, `serve`),
@@ -23,6 +25,7 @@ pub mod http_api;
 pub mod ids;
 pub mod janitor;
 pub mod moderation_api;
+pub mod read_through;
 pub mod room_moderation;
 pub mod room_tags;
 

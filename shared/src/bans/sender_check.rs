@@ -7,17 +7,17 @@
 //! messages at most `max_age` after it is stored, however the token, the ban and the
 //! connection are timed. Each read has `read_timeout`, well inside IVS's 200 ms review
 //! budget; when the store cannot answer in time, the last answer known for that sender is
-//! used, however old, and when there is none the caller decides (see [`SenderStatus`]).
+//! used, however old, and when there is none the caller decides (see [`SenderStatus`]). The
+//! memory is [`ReadThrough`], as for the rooms' live rules.
 
-use std::collections::HashMap;
-use std::sync::{Mutex, MutexGuard};
-use std::time::{Duration, Instant};
+use std::time::Duration;
 
 use time::OffsetDateTime;
 
 use super::model::Ban;
 use super::BanStore;
 use crate::ids::{RoomId, UserId};
+use crate::read_through::{Answer, ReadThrough, ReadThroughSettings};
 
 /// Senders remembered at most; past this, answers older than `max_age` are forgotten first.
 const MAX_REMEMBERED: usize = 50_000;
@@ -51,26 +51,24 @@ impl Default for SenderCheckSettings {
     }
 }
 
-#[derive(Debug, Clone)]
-struct Known {
-    ban: Option<Ban>,
-    read_at: Instant,
-}
-
 /// The ban check with its memory of recent answers. Build once per cold start.
 #[derive(Debug)]
 pub struct SenderBanCheck<S> {
     store: S,
     settings: SenderCheckSettings,
-    known: Mutex<HashMap<(RoomId, UserId), Known>>,
+    known: ReadThrough<(RoomId, UserId), Option<Ban>>,
 }
 
 impl<S: BanStore> SenderBanCheck<S> {
     pub fn new(store: S, settings: SenderCheckSettings) -> Self {
+        let memory = ReadThroughSettings {
+            max_age: settings.max_age,
+            read_timeout: settings.read_timeout,
+        };
         SenderBanCheck {
             store,
             settings,
-            known: Mutex::new(HashMap::new()),
+            known: ReadThrough::new(memory, MAX_REMEMBERED),
         }
     }
 
@@ -86,68 +84,31 @@ impl<S: BanStore> SenderBanCheck<S> {
         now: OffsetDateTime,
     ) -> SenderStatus {
         let key = (room_id.clone(), user_id.clone());
-        let remembered = self.known().get(&key).cloned();
-        if let Some(known) = &remembered {
-            if known.read_at.elapsed() < self.settings.max_age {
-                return verdict(known.ban.as_ref(), now);
-            }
-        }
         // Boxed: the store's future is deep, and callers nest this one in their own.
-        let read = tokio::time::timeout(
-            self.settings.read_timeout,
-            Box::pin(self.store.active_ban(room_id, user_id, now)),
-        )
-        .await;
-        let failure = match read {
-            Ok(Ok(ban)) => {
-                let status = verdict(ban.as_ref(), now);
-                self.remember(key, ban);
-                return status;
+        let read = || Box::pin(self.store.active_ban(room_id, user_id, now));
+        match self.known.get(&key, read).await {
+            Answer::Fresh(ban) => verdict(ban.as_ref(), now),
+            Answer::Unavailable {
+                last_known: Some(ban),
+                failure,
+                just_now,
+            } => {
+                if just_now {
+                    tracing::warn!(
+                        room_id = room_id.as_str(),
+                        user_id = user_id.as_str(),
+                        detail = %failure,
+                        "ban check used the last known answer"
+                    );
+                }
+                verdict(ban.as_ref(), now)
             }
-            Ok(Err(error)) => format!("the ban store failed: {error}"),
-            Err(_) => format!(
-                "the ban store did not answer within {} ms",
-                self.settings.read_timeout.as_millis()
-            ),
-        };
-        match remembered {
-            Some(known) => {
-                tracing::warn!(
-                    room_id = room_id.as_str(),
-                    user_id = user_id.as_str(),
-                    known_for_ms = known.read_at.elapsed().as_millis() as u64,
-                    detail = failure.as_str(),
-                    "ban check used the last known answer"
-                );
-                verdict(known.ban.as_ref(), now)
-            }
-            None => SenderStatus::Unknown(failure),
+            Answer::Unavailable {
+                last_known: None,
+                failure,
+                ..
+            } => SenderStatus::Unknown(failure.to_string()),
         }
-    }
-
-    /// The memory of answers; a panic elsewhere while it was held leaves it usable.
-    fn known(&self) -> MutexGuard<'_, HashMap<(RoomId, UserId), Known>> {
-        self.known
-            .lock()
-            .unwrap_or_else(|poisoned| poisoned.into_inner())
-    }
-
-    fn remember(&self, key: (RoomId, UserId), ban: Option<Ban>) {
-        let mut known = self.known();
-        if known.len() >= MAX_REMEMBERED {
-            let max_age = self.settings.max_age;
-            known.retain(|_, k| k.read_at.elapsed() < max_age);
-            if known.len() >= MAX_REMEMBERED {
-                known.clear();
-            }
-        }
-        known.insert(
-            key,
-            Known {
-                ban,
-                read_at: Instant::now(),
-            },
-        );
     }
 }
 

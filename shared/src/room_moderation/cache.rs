@@ -3,7 +3,9 @@
 //! compiled when the version changes, on a worker thread, so compiling never spends the
 //! review's 200 ms: until the new rules are ready (a few milliseconds in release builds) the
 //! room keeps its last known rules. When the table cannot be read the room keeps its last
-//! known rules too: chat is never blocked by the store, and an error is logged for the alarm.
+//! known rules too: chat is never blocked by the store, and an error is logged for the alarm
+//! (once per failed read). The settings are remembered by [`ReadThrough`], as the ban check's
+//! answers are.
 
 use std::collections::HashMap;
 use std::sync::{Arc, Mutex, MutexGuard};
@@ -13,17 +15,15 @@ use ivschat_moderation::{FailMode, Moderator, PolicyError, RoomRef};
 use tokio::task::JoinHandle;
 
 use super::rules::RoomRules;
-use super::store::RoomModerationStore;
+use super::store::{RoomModerationStore, StoredSettings};
 use crate::ids::RoomId;
+use crate::read_through::{Answer, ReadThrough, ReadThroughSettings};
 
 /// The log message of a failed read, which the template's metric filter counts.
 pub const UNREADABLE_LOG: &str = "room moderation settings unreadable";
 
 /// Rooms remembered at most; beyond it the oldest answers are dropped.
 const MAX_ROOMS: usize = 10_000;
-/// How soon a room whose rules were never read is asked again after a failed read: its rules
-/// are unknown meanwhile, so sooner than `max_age`, yet not on every message.
-const RETRY_UNKNOWN: Duration = Duration::from_millis(250);
 
 /// The cache's settings.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -49,15 +49,15 @@ impl Default for CacheSettings {
 
 type Compiling = JoinHandle<Result<RoomRules, PolicyError>>;
 
-#[derive(Debug)]
-struct Known {
+/// A room's compiled rules and the compile of a newer version, if one is under way.
+#[derive(Debug, Default)]
+struct Compiled {
     /// `None`: the room has no settings (the stack's policy alone).
     rules: Option<Arc<RoomRules>>,
-    read_at: Instant,
-    /// How long this answer is used.
-    fresh_for: Duration,
-    /// A newer version being compiled.
     compiling: Option<(u64, Compiling)>,
+    /// A version that did not compile: not tried again (a newer save replaces it).
+    rejected: Option<u64>,
+    used_at: Option<Instant>,
 }
 
 /// Rooms' compiled rules. Build once per cold start.
@@ -66,16 +66,23 @@ pub struct RoomRulesCache {
     store: RoomModerationStore,
     fail_mode: FailMode,
     settings: CacheSettings,
-    known: Mutex<HashMap<RoomId, Known>>,
+    /// The rooms' stored settings, as [`ReadThrough`] remembers them.
+    stored: ReadThrough<RoomId, Option<Arc<StoredSettings>>>,
+    compiled: Mutex<HashMap<RoomId, Compiled>>,
 }
 
 impl RoomRulesCache {
     pub fn new(store: RoomModerationStore, fail_mode: FailMode, settings: CacheSettings) -> Self {
+        let memory = ReadThroughSettings {
+            max_age: settings.max_age,
+            read_timeout: settings.read_timeout,
+        };
         RoomRulesCache {
             store,
             fail_mode,
             settings,
-            known: Mutex::new(HashMap::new()),
+            stored: ReadThrough::new(memory, MAX_ROOMS),
+            compiled: Mutex::new(HashMap::new()),
         }
     }
 
@@ -83,8 +90,8 @@ impl RoomRulesCache {
         &self.store
     }
 
-    fn known(&self) -> MutexGuard<'_, HashMap<RoomId, Known>> {
-        self.known.lock().unwrap_or_else(|p| p.into_inner())
+    fn compiled(&self) -> MutexGuard<'_, HashMap<RoomId, Compiled>> {
+        self.compiled.lock().unwrap_or_else(|p| p.into_inner())
     }
 
     /// The room's rules on top of `stack` (`None`: the stack's policy alone), read again
@@ -95,70 +102,56 @@ impl RoomRulesCache {
         room: &RoomId,
         room_arn: &str,
     ) -> Option<Arc<RoomRules>> {
-        let (last, compiling, fresh) = {
-            let mut known = self.known();
-            match known.get_mut(room) {
-                Some(entry) => (
-                    entry.rules.clone(),
-                    entry.compiling.take(),
-                    entry.read_at.elapsed() < entry.fresh_for,
-                ),
-                None => (None, None, false),
+        let read = || async {
+            let stored = self.store.settings(room).await?;
+            Ok::<_, super::StoreError>(stored.map(Arc::new))
+        };
+        let answer = self.stored.get(room, read).await;
+        let (mut rules, mut compiling, mut rejected) = {
+            let mut compiled = self.compiled();
+            let entry = compiled.entry(room.clone()).or_default();
+            (entry.rules.clone(), entry.compiling.take(), entry.rejected)
+        };
+        // `None`: nothing known of the room's settings (the last known rules stay).
+        let latest = match answer {
+            Answer::Fresh(stored) => Some(stored),
+            Answer::Unavailable {
+                last_known,
+                failure,
+                just_now,
+            } => {
+                if just_now {
+                    tracing::error!(
+                        room_id = room.as_str(),
+                        known_version = rules.as_ref().map(|r| r.version),
+                        detail = %failure,
+                        "{UNREADABLE_LOG}; last known rules kept"
+                    );
+                }
+                last_known
             }
         };
-        let mut rules = last;
-        let mut compiling = compiling;
-        let mut read_at = None;
-        let mut fresh_for = self.settings.max_age;
-        if !fresh {
-            read_at = Some(Instant::now());
-            let read =
-                tokio::time::timeout(self.settings.read_timeout, self.store.settings(room)).await;
-            match read {
-                Ok(Ok(None)) => {
-                    rules = None;
-                    compiling = None;
-                }
-                Ok(Ok(Some(stored))) => {
-                    let current = rules.as_ref().map(|r| r.version);
-                    let under_way = compiling.as_ref().map(|(v, _)| *v);
-                    if current != Some(stored.version) && under_way != Some(stored.version) {
-                        let base = stack.policy_for(RoomRef::from_arn(room_arn)).clone();
-                        let fail_mode = self.fail_mode;
-                        let version = stored.version;
-                        let settings = stored.settings;
-                        compiling = Some((
-                            version,
-                            tokio::task::spawn_blocking(move || {
-                                RoomRules::compile_on(&base, fail_mode, settings, version)
-                            }),
-                        ));
-                    }
-                }
-                Ok(Err(error)) => {
-                    if rules.is_none() {
-                        fresh_for = fresh_for.min(RETRY_UNKNOWN);
-                    }
-                    tracing::error!(
-                        room_id = room.as_str(),
-                        known_version = rules.as_ref().map(|r| r.version),
-                        detail = %error,
-                        "{UNREADABLE_LOG}; last known rules kept"
-                    );
-                }
-                Err(_) => {
-                    if rules.is_none() {
-                        fresh_for = fresh_for.min(RETRY_UNKNOWN);
-                    }
-                    tracing::error!(
-                        room_id = room.as_str(),
-                        known_version = rules.as_ref().map(|r| r.version),
-                        detail = format!(
-                            "no answer within {} ms",
-                            self.settings.read_timeout.as_millis()
-                        ),
-                        "{UNREADABLE_LOG}; last known rules kept"
-                    );
+        match latest {
+            None => {}
+            Some(None) => {
+                rules = None;
+                compiling = None;
+            }
+            Some(Some(stored)) => {
+                let current = rules.as_ref().map(|r| r.version);
+                let under_way = compiling.as_ref().map(|(v, _)| *v);
+                let pending = [current, under_way, rejected];
+                if !pending.contains(&Some(stored.version)) {
+                    let base = stack.policy_for(RoomRef::from_arn(room_arn)).clone();
+                    let fail_mode = self.fail_mode;
+                    let version = stored.version;
+                    let settings = stored.settings.clone();
+                    compiling = Some((
+                        version,
+                        tokio::task::spawn_blocking(move || {
+                            RoomRules::compile_on(&base, fail_mode, settings, version)
+                        }),
+                    ));
                 }
             }
         }
@@ -174,39 +167,38 @@ impl RoomRulesCache {
                     );
                     rules = Some(Arc::new(compiled));
                 }
-                Ok(Ok(Err(error))) => tracing::error!(
-                    room_id = room.as_str(),
-                    version,
-                    %error,
-                    "room moderation settings do not compile; last known rules kept"
-                ),
-                Ok(Err(error)) => tracing::error!(
-                    room_id = room.as_str(),
-                    version,
-                    %error,
-                    "room moderation compile failed; last known rules kept"
-                ),
+                Ok(Ok(Err(error))) => {
+                    rejected = Some(version);
+                    tracing::error!(
+                        room_id = room.as_str(),
+                        version,
+                        %error,
+                        "room moderation settings do not compile; last known rules kept"
+                    );
+                }
+                Ok(Err(error)) => {
+                    rejected = Some(version);
+                    tracing::error!(
+                        room_id = room.as_str(),
+                        version,
+                        %error,
+                        "room moderation compile failed; last known rules kept"
+                    );
+                }
             }
         }
-        let mut known = self.known();
-        if known.len() >= MAX_ROOMS && !known.contains_key(room) {
+        let mut compiled = self.compiled();
+        if compiled.len() > MAX_ROOMS {
             let max_age = self.settings.max_age;
-            known.retain(|_, k| k.read_at.elapsed() < max_age || k.compiling.is_some());
+            compiled.retain(|_, c| {
+                c.compiling.is_some() || c.used_at.is_some_and(|at| at.elapsed() < max_age)
+            });
         }
-        let entry = known.entry(room.clone()).or_insert_with(|| Known {
-            rules: None,
-            read_at: Instant::now(),
-            fresh_for,
-            compiling: None,
-        });
+        let entry = compiled.entry(room.clone()).or_default();
         entry.rules = rules.clone();
         entry.compiling = compiling;
-        if let Some(read_at) = read_at {
-            // Remembered even after a failure, so a store that is down is asked once per
-            // `max_age` per room, not on every message.
-            entry.read_at = read_at;
-            entry.fresh_for = fresh_for;
-        }
+        entry.rejected = rejected;
+        entry.used_at = Some(Instant::now());
         rules
     }
 }
