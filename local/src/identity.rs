@@ -18,6 +18,10 @@ use time::OffsetDateTime;
 /// The file in the data directory that holds the signing key (PKCS#8 PEM).
 pub const KEY_FILE: &str = "oidc-signing-key.pem";
 
+/// The longest user id, in characters (Unicode scalar values, not bytes), as IVS Chat's
+/// CreateChatToken `userId` and the HTTP API's user ids count it.
+pub const MAX_USER_CHARS: usize = 128;
+
 /// The path, under the issuer's base URL, of the discovery document.
 pub const DISCOVERY_PATH: &str = "/.well-known/openid-configuration";
 /// The path, under the issuer's base URL, of the key set.
@@ -145,12 +149,7 @@ impl LocalIssuer {
     /// A signed ID token, shaped like Cognito's: `sub`, `cognito:username`, `cognito:groups`,
     /// `name`, `picture`, `aud`, `iss`, `token_use`, `iat`, `exp`.
     pub fn mint(&self, request: &TokenRequest) -> Result<String, IdentityError> {
-        let user = request.user.trim();
-        if user.is_empty() || user.len() > 128 {
-            return Err(IdentityError::BadRequest(
-                "the user must be 1 to 128 characters".to_owned(),
-            ));
-        }
+        let user = checked_user(&request.user)?;
         let now = OffsetDateTime::now_utc().unix_timestamp();
         let lifetime = i64::try_from(request.lifetime.as_secs()).unwrap_or(i64::MAX / 2);
         let mut claims = json!({
@@ -177,6 +176,20 @@ impl LocalIssuer {
         jsonwebtoken::encode(&header, &claims, &self.encoding_key)
             .map_err(|e| IdentityError::Sign(e.to_string()))
     }
+}
+
+/// The user id a token may carry: trimmed, 1 to [`MAX_USER_CHARS`] characters. Counted in
+/// characters as IVS Chat counts CreateChatToken's `userId`, so that any id the issuer mints
+/// is one the HTTP API accepts, and the other way round (128 `é` are 256 bytes, and fine).
+fn checked_user(user: &str) -> Result<&str, IdentityError> {
+    let user = user.trim();
+    let chars = user.chars().count();
+    if chars == 0 || chars > MAX_USER_CHARS {
+        return Err(IdentityError::BadRequest(format!(
+            "the user must be 1 to {MAX_USER_CHARS} characters; this one has {chars}"
+        )));
+    }
+    Ok(user)
 }
 
 /// The signing key (PKCS#8 PEM) of `data_dir/oidc-signing-key.pem`, made (mode 0600) on
@@ -224,4 +237,63 @@ fn write_private(path: &Path, pem: &str) -> std::io::Result<()> {
 /// A fresh PKCS#8 PEM RSA key, for tests that need an issuer without a data directory.
 pub fn generate_key_pem() -> Result<String, IdentityError> {
     generate_pem()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn issuer() -> LocalIssuer {
+        let pem = generate_key_pem().expect("an RSA key");
+        LocalIssuer::from_pem(&pem, "http://127.0.0.1:8331/_local/oidc", "ivschat-local")
+            .expect("an issuer")
+    }
+
+    fn claims(token: &str) -> Value {
+        let payload = token.split('.').nth(1).unwrap_or_default();
+        let bytes = base64::engine::general_purpose::URL_SAFE_NO_PAD
+            .decode(payload)
+            .unwrap_or_default();
+        serde_json::from_slice(&bytes).unwrap_or_default()
+    }
+
+    fn request(user: &str) -> TokenRequest {
+        TokenRequest {
+            user: user.to_owned(),
+            lifetime: Duration::from_secs(60),
+            ..TokenRequest::default()
+        }
+    }
+
+    #[test]
+    fn user_ids_are_counted_in_characters_as_ivs_chat_counts_them() {
+        let issuer = issuer();
+        // 128 two-byte characters: 256 bytes, within IVS Chat's 128 characters.
+        let accented = "é".repeat(MAX_USER_CHARS);
+        let token = issuer.mint(&request(&accented)).expect("128 characters");
+        assert_eq!(claims(&token)["sub"], accented.as_str());
+        let emoji = "🙂".repeat(MAX_USER_CHARS);
+        assert!(
+            issuer.mint(&request(&emoji)).is_ok(),
+            "128 four-byte characters"
+        );
+        assert!(issuer.mint(&request(&"a".repeat(MAX_USER_CHARS))).is_ok());
+
+        for too_long in [
+            "é".repeat(MAX_USER_CHARS + 1),
+            "a".repeat(MAX_USER_CHARS + 1),
+        ] {
+            let refused = issuer.mint(&request(&too_long));
+            assert!(
+                matches!(&refused, Err(IdentityError::BadRequest(m)) if m.contains("129")),
+                "{refused:?}"
+            );
+        }
+        for empty in ["", "   "] {
+            assert!(matches!(
+                issuer.mint(&request(empty)),
+                Err(IdentityError::BadRequest(_))
+            ));
+        }
+    }
 }
