@@ -5,7 +5,7 @@ use futures_util::stream::{self, StreamExt};
 use serde::Deserialize;
 use time::OffsetDateTime;
 
-use super::chat::check_reason;
+use super::chat::{check_reason, MAX_REASON_CHARS};
 use super::views::{BanListView, BanView, BannedView};
 use super::{ModerationApi, DISCONNECT_CONCURRENCY};
 use crate::bans::{Ban, BanScope, BanStore, MAX_PAGE_LIMIT};
@@ -58,6 +58,21 @@ impl TimeoutBody {
     }
 }
 
+/// What DisconnectUser tells the banned user: `what` happened and the moderator's reason
+/// ("banned: spam"), cut to IVS Chat's 256 characters on a character boundary.
+fn disconnect_reason(what: &str, reason: &str) -> String {
+    let reason = reason.trim();
+    let text = if reason.is_empty() {
+        what.to_owned()
+    } else {
+        format!("{what}: {reason}")
+    };
+    match text.char_indices().nth(MAX_REASON_CHARS) {
+        Some((end, _)) => text[..end].to_owned(),
+        None => text,
+    }
+}
+
 /// The scope of a ban route: a room (checked) or global.
 fn scope_of(room_id: Option<&str>) -> Result<BanScope, ApiError> {
     match room_id {
@@ -76,8 +91,9 @@ fn user_of(user_id: &str) -> Result<UserId, ApiError> {
 }
 
 impl<B: BanStore> ModerationApi<B> {
-    /// Bans `user_id` in `room_id` (or everywhere), then disconnects the user. A room ban of
-    /// a room that does not exist is undone and answered 404.
+    /// Bans `user_id` in `room_id` (or everywhere), then disconnects the user with the ban's
+    /// reason ("banned: REASON"). A room ban of a room that does not exist is undone and
+    /// answered 404.
     pub async fn ban(
         &self,
         names: &ResourceNames,
@@ -86,6 +102,23 @@ impl<B: BanStore> ModerationApi<B> {
         body: BanBody,
         banned_by: &str,
         now: OffsetDateTime,
+    ) -> Result<BannedView, ApiError> {
+        self.ban_saying(names, room_id, user_id, body, banned_by, now, "banned")
+            .await
+    }
+
+    /// [`Self::ban`], the disconnect's reason starting with `what` ("banned", "timed out
+    /// for 5 minutes").
+    #[allow(clippy::too_many_arguments)]
+    async fn ban_saying(
+        &self,
+        names: &ResourceNames,
+        room_id: Option<&str>,
+        user_id: &str,
+        body: BanBody,
+        banned_by: &str,
+        now: OffsetDateTime,
+        what: &str,
     ) -> Result<BannedView, ApiError> {
         let scope = scope_of(room_id)?;
         let user = user_of(user_id)?;
@@ -113,6 +146,7 @@ impl<B: BanStore> ModerationApi<B> {
             ));
         }
         let reason = body.reason.unwrap_or_default();
+        let disconnect_reason = disconnect_reason(what, &reason);
         let ban = match body.duration_minutes {
             None => Ban::new(scope.clone(), user.clone(), reason, banned_by, now, None),
             Some(minutes) if (1..=MAX_BAN_MINUTES).contains(&minutes) => Ban::for_duration(
@@ -132,7 +166,6 @@ impl<B: BanStore> ModerationApi<B> {
         }
         .map_err(|e| ApiError::from(crate::bans::BanStoreError::from(e)))?;
         self.bans.put(&ban).await?;
-        let disconnect_reason = "banned".to_owned();
         let (disconnected_rooms, disconnect_failed_rooms) = match &scope {
             BanScope::Room(room) => {
                 let result = self
@@ -251,8 +284,13 @@ impl<B: BanStore> ModerationApi<B> {
         banned_by: &str,
         now: OffsetDateTime,
     ) -> Result<BannedView, ApiError> {
+        let minutes = body.minutes;
         let ban = body.into_ban()?;
-        self.ban(names, Some(room_id), user_id, ban, banned_by, now)
+        let what = format!(
+            "timed out for {minutes} minute{}",
+            if minutes == 1 { "" } else { "s" }
+        );
+        self.ban_saying(names, Some(room_id), user_id, ban, banned_by, now, &what)
             .await
     }
 
@@ -351,5 +389,29 @@ impl<B: BanStore> ModerationApi<B> {
             items: page.bans.iter().map(BanView::from).collect(),
             next_token: page.next_page_token,
         })
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_disconnect_carries_the_bans_reason_within_256_characters() {
+        assert_eq!(disconnect_reason("banned", "spam"), "banned: spam");
+        assert_eq!(disconnect_reason("banned", "  "), "banned");
+        assert_eq!(
+            disconnect_reason("timed out for 1 minute", "calm down"),
+            "timed out for 1 minute: calm down"
+        );
+        // The longest reason the route takes, in two- and four-byte characters: cut at 256
+        // characters, never inside one.
+        for letter in ["é", "🙂", "a"] {
+            let reason = letter.repeat(MAX_REASON_CHARS);
+            let said = disconnect_reason("banned", &reason);
+            assert_eq!(said.chars().count(), MAX_REASON_CHARS, "{letter}");
+            assert!(said.starts_with("banned: "));
+            assert!(reason.starts_with(&said["banned: ".len()..]));
+        }
     }
 }

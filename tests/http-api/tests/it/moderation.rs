@@ -31,11 +31,14 @@ async fn a_room_ban_disconnects_the_user_and_stops_new_tokens_until_lifted() {
     assert_eq!(banned["disconnectedRooms"], 1);
 
     let events = until_closed(&mut troll).await;
-    assert!(
-        events
-            .iter()
-            .any(|e| e["EventName"] == "aws:DISCONNECT_USER"),
-        "the live session ended: {events:?}"
+    let disconnect = events
+        .iter()
+        .find(|e| e["EventName"] == "aws:DISCONNECT_USER")
+        .unwrap_or_else(|| panic!("the live session ended: {events:?}"));
+    // The user learns the moderator's reason from the ban alone.
+    assert_eq!(
+        disconnect["Attributes"]["Reason"], "banned: spam",
+        "{disconnect}"
     );
     let refused = stack
         .call(
@@ -98,9 +101,14 @@ async fn a_global_ban_ends_the_users_sessions_in_every_room() {
     assert_eq!(banned["disconnectFailedRooms"], json!([]));
     for socket in [&mut in_first, &mut in_second] {
         let events = until_closed(socket).await;
-        assert!(events
+        let disconnect = events
             .iter()
-            .any(|e| e["EventName"] == "aws:DISCONNECT_USER"));
+            .find(|e| e["EventName"] == "aws:DISCONNECT_USER")
+            .unwrap_or_else(|| panic!("the live session ended: {events:?}"));
+        assert_eq!(
+            disconnect["Attributes"]["Reason"], "banned: raid",
+            "{disconnect}"
+        );
     }
     // Others stay connected.
     say(&mut bystander, "still here").await;

@@ -531,9 +531,14 @@ async fn moderators_time_users_out_for_one_five_or_ten_minutes() {
     .whole_minutes();
     assert_eq!(minutes, 5, "{banned}");
     let events = chat::until_closed(&mut troll).await;
-    assert!(events
+    let disconnect = events
         .iter()
-        .any(|e| e["EventName"] == "aws:DISCONNECT_USER"));
+        .find(|e| e["EventName"] == "aws:DISCONNECT_USER")
+        .unwrap_or_else(|| panic!("the live session ended: {events:?}"));
+    assert_eq!(
+        disconnect["Attributes"]["Reason"], "timed out for 5 minutes: cool off",
+        "{disconnect}"
+    );
     stack
         .call(
             "POST",
