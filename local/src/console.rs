@@ -96,12 +96,22 @@ pub struct ConsoleDocument {
     pub region: String,
     /// The local issuer (its `/token` mints development JWTs), when there is one.
     pub issuer: Option<String>,
-    /// The stack's rooms by logical id.
-    pub rooms: BTreeMap<String, String>,
+    /// The stack's rooms by logical id: each room's id and IVS Chat name, the name everyone
+    /// (`GET /rooms` for admins included) sees.
+    pub rooms: BTreeMap<String, ConsoleRoom>,
     /// The JWT claim that lists groups, and the groups of the two roles.
     pub groups_claim: String,
     pub moderator_group: String,
     pub admin_group: String,
+}
+
+/// One of the stack's rooms in `/config.json`.
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize)]
+pub struct ConsoleRoom {
+    pub id: String,
+    /// The room's `name` in IVS Chat (CreateRoom's answer), as `GET /rooms` lists it; empty
+    /// when the room has none.
+    pub name: String,
 }
 
 /// A bound, not yet serving, console (bound first, so that its origin is known before the
@@ -259,10 +269,21 @@ mod tests {
     fn the_document_is_camel_case() {
         let document = ConsoleDocument {
             api_url: "http://127.0.0.1:8331".into(),
+            rooms: BTreeMap::from([(
+                "DemoRoom".to_owned(),
+                ConsoleRoom {
+                    id: "AbCdEfGhIjKl".into(),
+                    name: "ivschat-local-demo".into(),
+                },
+            )]),
             ..ConsoleDocument::default()
         };
         let value = serde_json::to_value(&document).unwrap_or_default();
         assert_eq!(value["apiUrl"], "http://127.0.0.1:8331");
+        assert_eq!(
+            value["rooms"]["DemoRoom"],
+            serde_json::json!({"id": "AbCdEfGhIjKl", "name": "ivschat-local-demo"})
+        );
         assert!(value.get("groupsClaim").is_some());
     }
 }

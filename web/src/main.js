@@ -168,7 +168,10 @@ function setUrlRoom(roomId) {
   if (url.href !== window.location.href) window.history.replaceState(null, '', url);
 }
 
-/** The stack's rooms from config.json: `{logicalId: id}` or `{logicalId: {id, name}}`. */
+/**
+ * The stack's rooms from config.json, `{logicalId: {id, name}}` with the room's IVS Chat name
+ * (older documents: `{logicalId: id}`); the logical id only for a room without a name.
+ */
 function stackRoomsOf(config) {
   return Object.entries(config?.rooms ?? {}).map(([logicalId, value]) =>
     typeof value === 'string' ? { id: value, name: logicalId } : { id: value.id, name: value.name || logicalId },
@@ -294,16 +297,17 @@ function forgetRoom(roomId) {
 }
 
 /**
- * The rooms to offer: the stack's (config.json, by their name there), those GET /rooms lists
- * (admins), and those this browser joined before. A room has one name everywhere: the
- * stack's rooms keep their stack name even where the API lists them.
+ * The rooms to offer: the stack's (config.json, by their IVS Chat name), those GET /rooms lists
+ * (admins), and those this browser joined before. A room has one name everywhere, its IVS
+ * Chat name: config.json gives the stack's rooms by that name, and GET /rooms (the name as it
+ * is now, should an admin have renamed one) wins over it.
  */
 function renderRooms() {
   const rooms = new Map();
   for (const room of app.stackRooms) rooms.set(room.id, { ...room, stack: true });
   for (const room of app.listedRooms) {
     const known = rooms.get(room.id);
-    rooms.set(room.id, { ...room, name: known?.name ?? (room.name || room.id), stack: Boolean(known) });
+    rooms.set(room.id, { ...room, name: room.name || known?.name || room.id, stack: Boolean(known) });
   }
   if (app.session?.role !== 'admin') {
     for (const room of recentRooms()) if (!rooms.has(room.id)) rooms.set(room.id, { ...room, recent: true });
@@ -809,12 +813,16 @@ async function askDisconnect(userId, name = userId) {
   });
   if (!answer || !app.chat) return;
   try {
+    // IVS Chat's DisconnectUser answers the same whether or not the user was connected, and
+    // nothing lists who is: say only what this page knows (itself, or someone whose message
+    // it received since joining and who was not disconnected since), as it was before the
+    // disconnect's own event arrives.
+    const known = userId === app.chat.userId || app.chat.seenUsers.has(userId);
     await app.api.disconnectUser(app.chat.roomId, userId, answer.reason);
-    // The API answers the same whether or not the user was connected: say what is known.
     moderationStatus(
-      app.chat.seenUsers.has(userId)
-        ? `Disconnect sent: any session of ${name} in this room is closed.`
-        : `${name} has not been seen in this room since you joined, so may not be connected; any session they had here is closed.`,
+      known
+        ? `${name} was disconnected.`
+        : `${name} has not been seen in this room since you joined; if they are connected they were disconnected.`,
     );
   } catch (error) {
     moderationStatus(`Not disconnected: ${describeError(error)}`);
@@ -837,9 +845,7 @@ async function askBan(userId, name = userId, { remove = false } = {}) {
   if (!answer || !app.chat) return;
   const roomId = app.chat.roomId;
   try {
-    // The ban route disconnects with the word "banned"; disconnecting first gives the user the
-    // moderator's reason. The ban follows at once, before the user's page asks for a token.
-    await app.api.disconnectUser(roomId, userId, answer.reason ? `banned: ${answer.reason}` : 'banned').catch(() => {});
+    // The ban route stores the ban, then disconnects the user with its reason ("banned: …").
     const banned = await app.api.ban(roomId, userId, answer.reason, answer.minutes, remove ? answer.removeMinutes : undefined);
     let removed = '';
     if (remove) {
@@ -867,9 +873,7 @@ async function askTimeout(userId, name = userId) {
   if (!answer || !app.chat) return;
   const roomId = app.chat.roomId;
   try {
-    // As for a ban: disconnecting first gives the user the moderator's reason.
-    const why = `timed out for ${answer.timeoutLabel}${answer.reason ? `: ${answer.reason}` : ''}`;
-    await app.api.disconnectUser(roomId, userId, why).catch(() => {});
+    // The route disconnects the user with the reason ("timed out for 5 minutes: …").
     await app.api.timeOut(roomId, userId, answer.timeoutMinutes, answer.reason);
     moderationStatus(`${name} is timed out for ${answer.timeoutLabel}.`);
     await refreshBans();
@@ -896,7 +900,8 @@ function mergeHistory(chat, messages) {
   let added = 0;
   for (const raw of messages) {
     noteSeen(chat, raw.sendTime);
-    chat.seenUsers.add(raw.sender?.userId);
+    // Seen since joining only: the history also holds messages from before.
+    if (new Date(raw.sendTime).getTime() >= chat.joinedAt) chat.seenUsers.add(raw.sender?.userId);
     if (chat.deletedIds.has(raw.id) || findMessage(raw.id)) continue;
     const message = { ...raw, sendTime: new Date(raw.sendTime), fromHistory: true };
     const item = messageItem(message);
@@ -981,6 +986,8 @@ function onMessageDelete(event) {
 }
 
 function onUserDisconnect(event) {
+  // Not connected any more, as far as this page knows.
+  app.chat?.seenUsers.delete(event.userId);
   if (event.userId === app.chat?.userId) {
     app.chat.disconnectedBecause = event.reason || 'no reason given';
   } else {
@@ -1293,7 +1300,8 @@ async function onChatState(chat, state, detail) {
     return;
   }
   endedView(ended, 'Checking whether you can rejoin…');
-  // A ban disconnects first: give the ban a moment to be stored before asking.
+  // The ban routes store the ban before they disconnect, but review's strikes do both at once:
+  // give the ban a moment to be stored before asking.
   if (/^(banned|timed out)/i.test(chat.disconnectedBecause ?? '')) await new Promise((resolve) => setTimeout(resolve, 1_500));
   if (chat !== app.chat) return;
   await checkRejoin(chat);

@@ -7,7 +7,7 @@
 import assert from 'node:assert/strict';
 import { after } from 'node:test';
 
-import { WAIT_MS, audit, browserTest, closeBrowser, demoRoom, join, messageWith, send, unique, waitForHistory } from './harness.mjs';
+import { WAIT_MS, audit, browserTest, closeBrowser, demoRoom, demoRoomName, join, messageWith, send, unique, waitForHistory } from './harness.mjs';
 
 after(closeBrowser);
 
@@ -124,8 +124,8 @@ browserTest('the message log is one Tab stop with arrow keys inside, and the liv
 browserTest('Esc cancels forms and menus; the focus goes somewhere sensible after leave and delete', async (env) => {
   const admin = await env.open({ user: unique('root'), role: 'admin' });
   await admin.locator(`#room-list li[data-room-id="${demoRoom}"]`, { hasText: 'reviewed' }).waitFor({ timeout: WAIT_MS });
-  await admin.getByRole('button', { name: 'Edit DemoRoom' }).click();
-  await admin.locator('#room-form-title', { hasText: 'Edit room DemoRoom' }).waitFor({ timeout: WAIT_MS });
+  await admin.getByRole('button', { name: `Edit ${demoRoomName}` }).click();
+  await admin.locator('#room-form-title', { hasText: `Edit room ${demoRoomName}` }).waitFor({ timeout: WAIT_MS });
   await audit(admin, 'the room form');
   await admin.keyboard.press('Escape');
   assert.equal(await admin.locator('#room-form-details').evaluate((d) => d.open), false, 'Esc closes the form');

@@ -5,7 +5,7 @@
 import assert from 'node:assert/strict';
 import { after } from 'node:test';
 
-import { WAIT_MS, browserTest, callApi, closeBrowser, connected, demoRoom, join, jwtFor, messageWith, send, signInAs, stack, unique } from './harness.mjs';
+import { WAIT_MS, audit, browserTest, callApi, closeBrowser, connected, demoRoom, demoRoomName, join, jwtFor, messageWith, send, signInAs, stack, unique } from './harness.mjs';
 
 after(closeBrowser);
 
@@ -18,7 +18,7 @@ browserTest('the session and the room survive a reload, and ?room=ID opens that 
   await page.locator('body[data-ready="true"]').waitFor({ timeout: WAIT_MS });
   await connected(page);
   assert.match(await page.locator('#whoami-text').textContent(), new RegExp(`Rita \\(${user}\\)`));
-  assert.equal(await page.locator('#chat-title').textContent(), 'Chat in DemoRoom');
+  assert.equal(await page.locator('#chat-title').textContent(), `Chat in ${demoRoomName}`);
   const text = unique('after reload ');
   await send(page, text);
   await messageWith(page, text).waitFor({ timeout: WAIT_MS });
@@ -34,19 +34,31 @@ browserTest('the session and the room survive a reload, and ?room=ID opens that 
   assert.equal(await linked.locator('#join-room-id').inputValue(), demoRoom);
   await signInAs(linked, { user: unique('lin') });
   await connected(linked);
-  assert.equal(await linked.locator('#chat-title').textContent(), 'Chat in DemoRoom');
+  assert.equal(await linked.locator('#chat-title').textContent(), `Chat in ${demoRoomName}`);
 });
 
 browserTest('rooms go by one name for users and admins; errors are plain words', async (env) => {
   env.expectStatus(404);
   const user = await env.open({ user: unique('ula') });
   const admin = await env.open({ user: unique('root'), role: 'admin' });
+  // The admin's list has the room from GET /rooms too (its details say "reviewed").
   await admin.locator(`#room-list li[data-room-id="${demoRoom}"]`, { hasText: 'reviewed' }).waitFor({ timeout: WAIT_MS });
+  // The IVS Chat name, for a user (from config.json) as for an admin (from GET /rooms), never
+  // the template's logical id.
+  assert.notEqual(demoRoomName, 'DemoRoom');
   for (const page of [user, admin]) {
-    assert.equal(await page.locator(`#room-list li[data-room-id="${demoRoom}"] .room-name`).textContent(), 'DemoRoom');
+    assert.equal(await page.locator(`#room-list li[data-room-id="${demoRoom}"] .room-name`).textContent(), demoRoomName);
+    assert.equal(await page.getByRole('button', { name: `Join ${demoRoomName}` }).count(), 1);
   }
+  await audit(user, 'a user’s rooms');
+  await audit(admin, 'an admin’s rooms');
+  await join(user, demoRoom);
   await join(admin, demoRoom);
-  assert.equal(await admin.locator('#connection').textContent(), 'Connected to DemoRoom');
+  for (const page of [user, admin]) {
+    assert.equal(await page.locator('#connection').textContent(), `Connected to ${demoRoomName}`);
+    assert.equal(await page.locator('#chat-title').textContent(), `Chat in ${demoRoomName}`);
+  }
+  await user.getByRole('button', { name: 'Leave' }).click();
 
   // A room joined by id is offered by the list later.
   const jwt = await jwtFor(unique('root'), ['admins']);

@@ -113,6 +113,17 @@ export async function callApi(method, route, jwt, body) {
   return [response.status, text ? JSON.parse(text) : null];
 }
 
+/**
+ * The demo room's name as IVS Chat keeps it (`name` of GET /rooms/{id}, the template's
+ * `${AWS::StackName}-demo`): the one name every role's page must show for it.
+ */
+export const demoRoomName = await (async () => {
+  const [status, room] = await callApi('GET', `/rooms/${demoRoom}`, await jwtFor(unique('root'), ['admins']));
+  assert.equal(status, 200, JSON.stringify(room));
+  assert.ok(room.name, 'the demo room has a name');
+  return room.name;
+})();
+
 let browser;
 async function sharedBrowser() {
   browser ??= await chromium.launch({

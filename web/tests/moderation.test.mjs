@@ -20,6 +20,7 @@ import {
   openMessageMenu,
   send,
   unique,
+  waitForHistory,
 } from './harness.mjs';
 
 after(closeBrowser);
@@ -57,7 +58,7 @@ browserTest('a moderator deletes a message from its menu, after confirming, and 
   }
 });
 
-browserTest('a disconnected user sees the moderator’s reason and can rejoin; disconnecting someone not seen here says so', async (env) => {
+browserTest('a disconnected user sees the moderator’s reason and can rejoin; disconnecting someone not seen here since joining says so', async (env) => {
   const user = unique('alice');
   const alice = await env.open({ user, name: 'Alice' });
   const moderator = await env.open({ user: unique('mod'), role: 'moderator' });
@@ -77,6 +78,9 @@ browserTest('a disconnected user sees the moderator’s reason and can rejoin; d
   await confirm.getByLabel(/Reason/).fill('cool down');
   await confirm.getByRole('button', { name: 'Disconnect' }).click();
 
+  // Alice's message reached the moderator's page live: she is known to be here.
+  await moderator.locator('#moderation-status', { hasText: 'Alice was disconnected.' }).waitFor({ timeout: WAIT_MS });
+  assert.equal(await moderator.locator('#moderation-status').textContent(), 'Alice was disconnected.');
   await alice.locator('#connection[data-state="closed"]').waitFor({ timeout: WAIT_MS });
   assert.match(await alice.locator('#connection').textContent(), /disconnected by a moderator \(cool down\)/);
   assert.match(await alice.locator('#session-ended-text').textContent(), /Session ended: disconnected by a moderator \(cool down\)\.$/);
@@ -89,12 +93,29 @@ browserTest('a disconnected user sees the moderator’s reason and can rejoin; d
   await send(alice, back);
   await messageWith(moderator, back).waitFor({ timeout: WAIT_MS });
 
-  // Someone never seen in the room: the API answers as for anyone, the page does not claim success.
-  await moderator.locator('#moderate-user').fill(unique('ghost'));
+  // Someone never seen in the room: IVS Chat answers as for anyone, the page does not claim
+  // a disconnect it cannot know of.
+  const ghost = unique('ghost');
+  await moderator.locator('#moderate-user').fill(ghost);
   await moderator.getByRole('button', { name: 'Disconnect…' }).click();
   await moderator.getByRole('dialog').getByRole('button', { name: 'Disconnect' }).click();
-  await moderator.locator('#moderation-status', { hasText: 'has not been seen in this room' }).waitFor({ timeout: WAIT_MS });
-  assert.match(await moderator.locator('#moderation-status').textContent(), /may not be connected/);
+  const unseen = `${ghost} has not been seen in this room since you joined; if they are connected they were disconnected.`;
+  await moderator.locator('#moderation-status', { hasText: unseen }).waitFor({ timeout: WAIT_MS });
+  await audit(moderator, 'the moderation panel after a disconnect');
+
+  // A moderator who joined after Alice's last message knows it from the history only, which
+  // says nothing of now: the page says so, and Alice, who was connected, is disconnected.
+  await waitForHistory(demoRoom, back);
+  const late = await env.open({ user: unique('mod'), role: 'moderator' });
+  await join(late, demoRoom);
+  await messageWith(late, back).waitFor({ timeout: WAIT_MS });
+  await late.locator('#moderate-user').fill(user);
+  await late.getByRole('button', { name: 'Disconnect…' }).click();
+  await late.getByRole('dialog').getByRole('button', { name: 'Disconnect' }).click();
+  await late
+    .locator('#moderation-status', { hasText: `${user} has not been seen in this room since you joined; if they are connected they were disconnected.` })
+    .waitFor({ timeout: WAIT_MS });
+  await alice.locator('#connection[data-state="closed"]').waitFor({ timeout: WAIT_MS });
 });
 
 browserTest('a ban from the message menu ends the session with the moderator’s reason; after the unban the page offers Rejoin without a reload', async (env) => {
@@ -116,8 +137,13 @@ browserTest('a ban from the message menu ends the session with the moderator’s
   await audit(moderator, 'the ban confirmation');
   await confirm.getByLabel(/Reason/).fill('spam');
   await confirm.getByLabel('Ban for').selectOption('');
+  // The ban alone: the page makes no disconnect call of its own.
+  const calls = [];
+  moderator.on('request', (request) => calls.push(`${request.method()} ${new URL(request.url()).pathname}`));
   await confirm.getByRole('button', { name: 'Ban', exact: true }).click();
   await moderator.locator('#moderation-status', { hasText: 'Troll is banned permanently' }).waitFor({ timeout: WAIT_MS });
+  assert.ok(calls.includes(`PUT /rooms/${demoRoom}/bans/${user}`), calls.join('\n'));
+  assert.deepEqual(calls.filter((call) => call.endsWith('/disconnect')), [], 'no disconnect besides the ban’s');
 
   await troll.locator('#connection[data-state="closed"]').waitFor({ timeout: WAIT_MS });
   assert.match(await troll.locator('#session-ended-text').textContent(), /disconnected by a moderator \(banned: spam\)/);

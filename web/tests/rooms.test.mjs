@@ -11,6 +11,7 @@ import {
   callApi,
   closeBrowser,
   demoRoom,
+  demoRoomName,
   join,
   jwtFor,
   messageWith,
@@ -81,7 +82,7 @@ browserTest('users are offered the stack’s rooms and a room id field, and the 
   const user = unique('alice');
   const page = await env.open({ user, role: 'moderator' });
   assert.equal(await page.locator('#room-admin').isVisible(), false, 'no room administration');
-  await page.locator(`#room-list li[data-room-id="${demoRoom}"]`, { hasText: 'DemoRoom' }).waitFor({ timeout: WAIT_MS });
+  await page.locator(`#room-list li[data-room-id="${demoRoom}"]`, { hasText: demoRoomName }).waitFor({ timeout: WAIT_MS });
   assert.equal(await page.getByRole('button', { name: /^Delete / }).count(), 0);
 
   const [status, body] = await callApi('GET', '/rooms', await jwtFor(user, ['moderators']));

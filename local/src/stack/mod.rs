@@ -23,7 +23,7 @@ use moto::MotoServer;
 use serde_json::json;
 
 use crate::config::{FunctionArgs, FunctionEnv, ServeConfig};
-use crate::console::{Console, ConsoleDocument, RunningConsole};
+use crate::console::{Console, ConsoleDocument, ConsoleRoom, RunningConsole};
 use crate::gateway::{
     CorsConfig, HttpApi, HttpApiConfig, JwtAuthorizerConfig, LocalIssuerKey, RouteAuthorization,
     RouteConfig, RunningHttpApi, LOCAL_ISSUER,
@@ -291,9 +291,11 @@ pub async fn up_with_console(
     ));
     logs::subscribe(&server, &template, &scope)?;
     let mut rooms = BTreeMap::new();
+    let mut console_rooms = BTreeMap::new();
     for room in &template.rooms {
-        let id = create_room(&ivs, room, &logging_configurations).await?;
-        rooms.insert(room.logical_id.clone(), id);
+        let created = create_room(&ivs, room, &logging_configurations).await?;
+        rooms.insert(room.logical_id.clone(), created.id.clone());
+        console_rooms.insert(room.logical_id.clone(), created);
     }
 
     // Every function's environment is complete now (logging configurations' ARNs included):
@@ -311,9 +313,13 @@ pub async fn up_with_console(
     }
 
     let console = match console {
-        Some(console) => {
-            Some(console.spawn(&console_document(&template, &server, &api, &rooms, &scope))?)
-        }
+        Some(console) => Some(console.spawn(&console_document(
+            &template,
+            &server,
+            &api,
+            &console_rooms,
+            &scope,
+        ))?),
         None => None,
     };
     let stack = RunningStack {
@@ -557,11 +563,12 @@ fn api_config(template: &StackTemplate, scope: &LocalScope) -> HttpApiConfig {
     config
 }
 
+/// Creates one of the template's rooms; answers its id and its name as IVS Chat keeps it.
 async fn create_room(
     ivs: &aws_sdk_ivschat::Client,
     room: &template::RoomDef,
     logging_configurations: &BTreeMap<String, String>,
-) -> Result<String, StackError> {
+) -> Result<ConsoleRoom, StackError> {
     let mut request = ivs
         .create_room()
         .set_name(room.name.clone())
@@ -588,7 +595,10 @@ async fn create_room(
         room: room.logical_id.clone(),
         detail: aws_smithy_types::error::display::DisplayErrorContext(e).to_string(),
     })?;
-    Ok(created.id().unwrap_or_default().to_owned())
+    Ok(ConsoleRoom {
+        id: created.id().unwrap_or_default().to_owned(),
+        name: created.name().unwrap_or_default().to_owned(),
+    })
 }
 
 /// What the console's `/config.json` says: the stack's endpoints and rooms, and the groups of
@@ -597,7 +607,7 @@ fn console_document(
     template: &StackTemplate,
     server: &RunningServer,
     api: &RunningHttpApi,
-    rooms: &BTreeMap<String, String>,
+    rooms: &BTreeMap<String, ConsoleRoom>,
     scope: &LocalScope,
 ) -> ConsoleDocument {
     let setting = |key: &str, default: &str| {

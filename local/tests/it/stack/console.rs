@@ -9,7 +9,7 @@ use std::time::Duration;
 use bytes::Bytes;
 use http::{Method, Request};
 use http_body_util::Full;
-use ivschat_local::console::{Console, ConsoleDocument};
+use ivschat_local::console::{Console, ConsoleDocument, ConsoleRoom};
 use ivschat_local::gateway::{
     CorsConfig, HttpApi, HttpApiConfig, LocalIssuerKey, LOCAL_ISSUER_PATH,
 };
@@ -57,7 +57,13 @@ async fn the_console_serves_its_page_script_style_and_the_stack_document() {
         chat_endpoint: "ws://127.0.0.1:8330".into(),
         region: "us-east-1".into(),
         issuer: Some("http://127.0.0.1:8331/_local/oidc".into()),
-        rooms: BTreeMap::from([("DemoRoom".to_owned(), "AbCdEfGhIjKl".to_owned())]),
+        rooms: BTreeMap::from([(
+            "DemoRoom".to_owned(),
+            ConsoleRoom {
+                id: "AbCdEfGhIjKl".into(),
+                name: "ivschat-local-demo".into(),
+            },
+        )]),
         groups_claim: "cognito:groups".into(),
         moderator_group: "moderators".into(),
         admin_group: "admins".into(),
@@ -98,7 +104,8 @@ async fn the_console_serves_its_page_script_style_and_the_stack_document() {
     let config = config.json();
     assert_eq!(config["apiUrl"], "http://127.0.0.1:8331");
     assert_eq!(config["chatEndpoint"], "ws://127.0.0.1:8330");
-    assert_eq!(config["rooms"]["DemoRoom"], "AbCdEfGhIjKl");
+    assert_eq!(config["rooms"]["DemoRoom"]["id"], "AbCdEfGhIjKl");
+    assert_eq!(config["rooms"]["DemoRoom"]["name"], "ivschat-local-demo");
     assert_eq!(config["issuer"], "http://127.0.0.1:8331/_local/oidc");
     assert_eq!(config["moderatorGroup"], "moderators");
 
