@@ -47,6 +47,13 @@ const CONTEXT: &[(&str, &[&str])] = &[
     ("zh", &["你", "是", "的", "我", "这", "个"]),
 ];
 
+/// Common Hindi words in Devanagari, for the forms of the Devanagari terms.
+const DEVANAGARI_CONTEXT: &[&str] = &["तू", "तो", "है", "बहुत", "यार", "क्या"];
+
+fn devanagari(c: char) -> bool {
+    ('\u{0900}'..='\u{097F}').contains(&c)
+}
+
 /// The separator between words of `lang`: none for the languages written without spaces.
 pub fn word_separator(lang: &str) -> &'static str {
     if matches!(lang, "ja" | "zh") {
@@ -60,10 +67,14 @@ pub fn word_separator(lang: &str) -> &'static str {
 /// one more word, each word chosen by one of `picks` (any numbers). A language without
 /// context words gets the form alone.
 pub fn in_message(lang: &str, form: &str, picks: [u64; 3]) -> String {
-    let context = CONTEXT
-        .iter()
-        .find(|(l, _)| *l == lang)
-        .map_or(&[][..], |(_, c)| *c);
+    let context = if lang == "hi" && form.chars().any(devanagari) {
+        DEVANAGARI_CONTEXT
+    } else {
+        CONTEXT
+            .iter()
+            .find(|(l, _)| *l == lang)
+            .map_or(&[][..], |(_, c)| *c)
+    };
     if context.is_empty() {
         return form.to_owned();
     }
@@ -113,10 +124,72 @@ fn jamo(text: &str) -> String {
     out
 }
 
+/// Consonants that take a nukta (`ज`, `ज़`), and their precomposed forms with it.
+const NUKTA: [(char, char); 8] = [
+    ('क', '\u{0958}'),
+    ('ख', '\u{0959}'),
+    ('ग', '\u{095A}'),
+    ('ज', '\u{095B}'),
+    ('ड', '\u{095C}'),
+    ('ढ', '\u{095D}'),
+    ('फ', '\u{095E}'),
+    ('य', '\u{095F}'),
+];
+
+/// Devanagari spelled with the other form of each variant folding makes one: chandrabindu
+/// for anusvara and back, a nukta letter precomposed when it was written as letter and
+/// nukta, and as letter and nukta when it was precomposed.
+fn nasal_and_nukta(term: &str) -> String {
+    let mut out = String::new();
+    let mut chars = term.chars().peekable();
+    while let Some(c) = chars.next() {
+        match c {
+            '\u{0902}' => out.push('\u{0901}'),
+            '\u{0901}' => out.push('\u{0902}'),
+            _ => {
+                if let Some(&(base, pre)) = NUKTA.iter().find(|(b, p)| *b == c || *p == c) {
+                    if c == pre {
+                        out.extend([base, '\u{093C}']);
+                    } else if chars.next_if_eq(&'\u{093C}').is_some() {
+                        out.push(pre);
+                    } else {
+                        out.push(c);
+                    }
+                } else {
+                    out.push(c);
+                }
+            }
+        }
+    }
+    out
+}
+
+/// Devanagari with the nukta toggled on every consonant that takes one (`जात` as `ज़ात`,
+/// `भड़वा` as `भडवा`), as writers who type it or leave it out spell the same word.
+fn toggled_nukta(term: &str) -> String {
+    let mut out = String::new();
+    let mut chars = term.chars().peekable();
+    while let Some(c) = chars.next() {
+        match NUKTA.iter().find(|(b, p)| *b == c || *p == c) {
+            Some(&(base, pre)) if c == pre => out.push(base),
+            Some(&(base, _)) => {
+                out.push(base);
+                if chars.next_if_eq(&'\u{093C}').is_none() {
+                    out.push('\u{093C}');
+                }
+            }
+            None => out.push(c),
+        }
+    }
+    out
+}
+
 /// One evasion form of `term` in language `lang` (`en`, `es`, … `zh`), chosen by `form`
 /// (any number: the forms repeat): case, separators, zero-width characters, leetspeak,
 /// look-alike letters from another script, full-width forms, and per script katakana for
-/// hiragana, traditional Chinese, Hangul as jamo, Arabic tatweel and marks.
+/// hiragana, traditional Chinese, Hangul as jamo, Arabic tatweel and marks, and for Hindi
+/// in Devanagari zero-width joiners and non-joiners, chandrabindu for anusvara and the
+/// nukta written precomposed, decomposed, added or left out.
 pub fn evade(lang: &str, term: &str, form: u64) -> String {
     let spaced = |sep: &str| {
         term.chars()
@@ -152,6 +225,14 @@ pub fn evade(lang: &str, term: &str, form: u64) -> String {
             0 => spaced("ـــ"),
             1 => spaced("\u{064E}"),
             _ => spaced(" "),
+        },
+        "hi" if term.chars().any(devanagari) => match form % 6 {
+            0 => spaced("\u{200C}"),
+            1 => spaced("."),
+            2 => spaced(" "),
+            3 => nasal_and_nukta(term),
+            4 => spaced("\u{200D}"),
+            _ => toggled_nukta(term),
         },
         "ru" if term.chars().any(|c| ('а'..='я').contains(&c)) => match form % 4 {
             0 => term.to_uppercase(),

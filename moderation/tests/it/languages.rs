@@ -35,12 +35,57 @@ fn each_language_blocks_its_insults_out_of_the_box() {
         "sen tam bir orospu çocuğusun",
         "انت شرموطة",
         "tu to bahut bada chutiya hai",
+        "तू तो बहुत बड़ा चूतिया है",
+        "भोसड़ी के, निकल यहाँ से",
         "お前はバカだな、ちんこ",
         "이 개새끼야",
         "你他妈的是谁",
         "你他媽的是誰",
     ] {
         assert!(flagged(&m, text), "{text}");
+    }
+}
+
+#[test]
+fn devanagari_variants_read_alike_in_lexicon_and_message() {
+    let m = builtin();
+    for text in [
+        // Nukta: as a letter and a mark, precomposed, left out, added where none belongs.
+        "तू भड\u{093C}वा है",
+        "तू भ\u{095C}वा है",
+        "तू भडवा है",
+        "तेरी ग\u{093C}ांड",
+        // Chandrabindu and anusvara.
+        "माँ की चूत",
+        "मां की चूत",
+        // Zero-width joiner and non-joiner, after a virama or inside a word.
+        "कुत्\u{200D}ते की औलाद",
+        "कुत्\u{200C}ते की औलाद",
+        "चू\u{200B}ति\u{200D}या",
+        // A number in Devanagari digits beside a term.
+        "चूतिया १०० बार",
+        // Spelled out, every sign apart.
+        "च.ू.त.ि.य.ा",
+        "क ु त ् त े  क ी  औ ल ा द",
+    ] {
+        assert!(flagged(&m, text), "{text}");
+    }
+}
+
+#[test]
+fn devanagari_words_left_out_of_the_lexicon_pass() {
+    let m = builtin();
+    // The innocent readings of romanized terms left out of `hi-deva.txt` (see hi-deva.md).
+    for text in [
+        "मेरा कुत्ता बहुत प्यारा है",
+        "पुलिस की गश्ती टीम ने पटाखा फैक्ट्री पर छापा मारा",
+        "आखिरी ओवर में तीन छक्के लगे",
+        "शादी में साला और साली दोनों आए",
+        "बलात्कार के आरोपी को सज़ा मिली",
+        "सूअर का माल बाज़ार में बिका",
+        "१२३४ ५६७८",
+    ] {
+        assert!(!flagged(&m, text), "{text}");
     }
 }
 
@@ -101,7 +146,46 @@ impl Rng {
     }
 }
 
-/// Recall on evasions per language, over the terms of one half: `(language, caught, total)`.
+fn devanagari(term: &str) -> bool {
+    term.chars().any(|c| ('\u{0900}'..='\u{097F}').contains(&c))
+}
+
+/// A group recall is reported for: a language, its name in the report, and which of the
+/// language's terms belong to it.
+struct Group {
+    lang: &'static str,
+    name: &'static str,
+    holds: fn(&str) -> bool,
+}
+
+/// Each language, and Hindi twice, romanized (`hi`) and in Devanagari (`hi-deva`), each
+/// with the terms of its script.
+fn groups() -> Vec<Group> {
+    let mut out = Vec::new();
+    for lang in LEXICON_LANGUAGES {
+        if lang == "hi" {
+            out.push(Group {
+                lang,
+                name: "hi",
+                holds: |t| !devanagari(t),
+            });
+            out.push(Group {
+                lang,
+                name: "hi-deva",
+                holds: devanagari,
+            });
+        } else {
+            out.push(Group {
+                lang,
+                name: lang,
+                holds: |_| true,
+            });
+        }
+    }
+    out
+}
+
+/// Recall on evasions per language, over the terms of one half: `(group, caught, total)`.
 /// With `ambiguous`, only the terms that are ordinary words of another language (blocked
 /// when the message reads as the term's language: a short message often does not);
 /// without, only the others.
@@ -109,11 +193,20 @@ fn recall(held_out: bool, ambiguous: bool) -> Vec<(&'static str, usize, usize)> 
     let m = builtin();
     let mut rng = Rng(0x005E_ED0F_E7A5_1045);
     let mut out = Vec::new();
-    for lang in LEXICON_LANGUAGES {
+    for Group {
+        lang,
+        name: group,
+        holds: in_group,
+    } in groups()
+    {
         let (mut caught, mut total) = (0, 0);
         let mut missed = Vec::new();
         for (i, entry) in lexicon_terms(lang).enumerate() {
-            if (i % 2 == 1) != held_out || entry.term.is_empty() || entry.ambiguous != ambiguous {
+            if (i % 2 == 1) != held_out
+                || entry.term.is_empty()
+                || entry.ambiguous != ambiguous
+                || !in_group(entry.term)
+            {
                 continue;
             }
             for _ in 0..3 {
@@ -128,11 +221,11 @@ fn recall(held_out: bool, ambiguous: bool) -> Vec<(&'static str, usize, usize)> 
             }
         }
         eprintln!(
-            "{lang}{}: {caught}/{total} evasions caught ({:.1}%), missed e.g. {missed:?}",
+            "{group}{}: {caught}/{total} evasions caught ({:.1}%), missed e.g. {missed:?}",
             if ambiguous { " (ambiguous terms)" } else { "" },
             100.0 * caught as f64 / total.max(1) as f64
         );
-        out.push((lang, caught, total));
+        out.push((group, caught, total));
     }
     out
 }
@@ -148,7 +241,11 @@ fn evasions_of_every_language_are_caught() {
     let overall = caught as f64 / total as f64;
     eprintln!("held out: {caught}/{total} ({:.1}%)", overall * 100.0);
     assert!(overall >= 0.95, "overall recall {overall}");
-    for (lang, c, t) in results {
-        assert!(c as f64 / t.max(1) as f64 >= 0.9, "{lang}: {c}/{t}");
+    for (group, c, t) in results {
+        assert!(c as f64 / t.max(1) as f64 >= 0.9, "{group}: {c}/{t}");
+        // Hindi in Devanagari: a lexicon of this project's (`hi-deva.md`), held to more.
+        if group == "hi-deva" {
+            assert!(t >= 100 && c as f64 / t as f64 >= 0.95, "{group}: {c}/{t}");
+        }
     }
 }
