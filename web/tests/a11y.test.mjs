@@ -46,11 +46,17 @@ browserTest('sign-in: fields fit the role, user ids are checked as the API does,
   await page.locator('#sign-in-error', { hasText: 'Enter a user id' }).waitFor({ timeout: WAIT_MS });
   await audit(page, 'the sign-in view with an error');
 
-  await page.locator('#sign-in-user').fill(unique('ana'));
+  // 128 characters of two bytes each: the local issuer counts characters as the API and IVS
+  // Chat's CreateChatToken do, so this id signs in and gets a chat token.
+  const base = unique('ana');
+  const longId = `${base}${'é'.repeat(128 - base.length)}`;
+  await page.locator('#sign-in-user').fill(longId);
   await page.getByRole('button', { name: 'Sign in' }).click();
   await page.locator('#workspace').waitFor({ state: 'visible', timeout: WAIT_MS });
   assert.equal(await focusedId(page), 'rooms-title', 'focus on the rooms after sign-in');
+  assert.match(await page.locator('#whoami-text').textContent(), new RegExp(`^${longId} · user$`));
   await audit(page, 'a user’s room list');
+  await join(page, demoRoom);
 });
 
 browserTest('the message log is one Tab stop with arrow keys inside, and the live region speaks only of new messages', async (env) => {
