@@ -1,13 +1,15 @@
 //! Fuzzes the message-review path: any bytes as IVS Chat's request, any text as message
 //! content, and the bytes read as a message built from pieces of every script the engine
 //! folds (the fuzzer rarely writes valid Hangul, kana or Devanagari on its own). The reviewer
-//! must never panic, must always answer ALLOW or DENY validly, and the content it allows must
-//! never be longer than the message and must be stable when reviewed again.
+//! must never panic, must always answer ALLOW or DENY validly (a DENY with a reason), and the
+//! content it allows must never be longer than the message and must be stable when reviewed
+//! again. Seeds of every script are in `seeds/review`, their tokens in `review.dict`.
 
 #![no_main]
 
 use std::sync::OnceLock;
 
+use ivschat_moderation::review::REASON_ATTRIBUTE;
 use ivschat_moderation::{FailMode, Moderator, ReviewRequest, ReviewResult, Reviewer};
 use libfuzzer_sys::fuzz_target;
 
@@ -67,7 +69,25 @@ const PIECES: &[&str] = &[
     "\u{093C}",
     "\u{0901}",
     "chutiya",
+    "\u{095C}",
+    "\u{094D}",
+    "\u{200D}",
+    "\u{200C}",
+    "गांड",
+    "लण्ड",
+    "१",
+    "।",
+    "κ",
+    "Καλημέρα",
+    "\u{0301}",
+    "ｆ",
+    "\u{1109}",
+    "ㅣ",
     "😂",
+    "👨\u{200D}👩",
+    "👍🏽",
+    "🇮🇳",
+    "1\u{FE0F}\u{20E3}",
     "\u{3000}",
     "、",
 ];
@@ -88,6 +108,13 @@ fn check(reviewer: &Reviewer, content: &str) {
         sender: Default::default(),
     };
     let first = reviewer.review(&request);
+    if first.response.review_result == ReviewResult::Deny {
+        let reason = first.response.attributes.get(REASON_ATTRIBUTE);
+        assert!(
+            reason.is_some_and(|r| !r.trim().is_empty()),
+            "DENY without a reason"
+        );
+    }
     if first.response.review_result == ReviewResult::Allow {
         let allowed = &first.response.content;
         assert!(allowed.chars().count() <= content.chars().count());

@@ -201,6 +201,12 @@ fn hindi_frequent_words_and_sentences_are_rarely_flagged() {
         "hi: {} words flagged besides the listed terms: {others:?}",
         others.len()
     );
+    let devanagari = |w: &&&String| w.chars().any(|c| ('\u{0900}'..='\u{097F}').contains(&c));
+    let unlisted: Vec<&&String> = others.iter().filter(devanagari).collect();
+    assert!(
+        unlisted.is_empty(),
+        "hi: Devanagari words flagged: {unlisted:?}"
+    );
     assert!(f.sentences.is_empty(), "hi: {:?}", f.sentences);
 }
 

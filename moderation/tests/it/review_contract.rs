@@ -39,7 +39,8 @@ fn reviewers() -> &'static [Reviewer] {
 }
 
 /// Chat text of any length up to past IVS's maximum: profanity and its evasions, emoji
-/// floods, over-long tokens, links, personal information, any character.
+/// floods, over-long tokens, links, personal information, words of every script the engine
+/// folds, any character.
 fn content() -> impl Strategy<Value = String> {
     let piece = prop_oneof![
         Just("fuck".to_owned()),
@@ -53,6 +54,7 @@ fn content() -> impl Strategy<Value = String> {
         Just("https://x.example/a".to_owned()),
         Just("+1 555 123 4567".to_owned()),
         Just("AAAAAAAA LOUD".to_owned()),
+        super::moderation_properties::script_word(),
         "[a-zA-Z]{1,8}",
         "[ .\\-_*!$@|0-9]{1,3}",
         any::<char>().prop_map(String::from),
