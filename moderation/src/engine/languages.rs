@@ -33,6 +33,32 @@ macro_rules! lexicons {
 
 lexicons!("es", "pt", "fr", "de", "it", "ru", "tr", "ar", "hi", "ja", "ko", "zh");
 
+/// The bit of a shipped language, worked out at compile time (0 for none).
+const fn const_bit(lang: &str) -> LangSet {
+    let mut i = 0;
+    while i < SHIPPED.len() {
+        let (a, b) = (SHIPPED[i].as_bytes(), lang.as_bytes());
+        if a.len() == b.len() {
+            let mut k = 0;
+            while k < a.len() && a[k] == b[k] {
+                k += 1;
+            }
+            if k == a.len() {
+                return 1 << i;
+            }
+        }
+        i += 1;
+    }
+    0
+}
+
+const KO: LangSet = const_bit("ko");
+const RU: LangSet = const_bit("ru");
+const AR: LangSet = const_bit("ar");
+const HI: LangSet = const_bit("hi");
+const JA: LangSet = const_bit("ja");
+const ZH: LangSet = const_bit("zh");
+
 /// The bit of a shipped language.
 pub(crate) fn bit(lang: &str) -> Option<LangSet> {
     SHIPPED.iter().position(|l| *l == lang).map(|i| 1 << i)
@@ -102,47 +128,104 @@ pub(crate) fn innocent_spelling(lang: LangSet, word: &str) -> bool {
     words.binary_search(&lower.as_str()).is_ok()
 }
 
-/// The languages a folded word is a function word of (0 for none).
-pub(crate) fn function_word(word: &str) -> LangSet {
-    static WORDS: OnceLock<HashMap<String, LangSet>> = OnceLock::new();
+/// The function words: those of at most 8 bytes by their bytes packed into a number (most,
+/// and the cheapest to hash and compare), the longer ones by their bytes.
+struct FunctionWords {
+    short: HashMap<u128, LangSet, foldhash::fast::FixedState>,
+    long: HashMap<Box<[u8]>, LangSet, foldhash::fast::FixedState>,
+}
+
+/// A word of at most 8 bytes as one number: its bytes, and its length above them.
+fn packed(word: &[u8]) -> Option<u128> {
+    let bytes: [u8; 8] = match word.len() {
+        0..=8 => {
+            let mut b = [0; 8];
+            b.get_mut(..word.len())?.copy_from_slice(word);
+            b
+        }
+        _ => return None,
+    };
+    Some(u128::from(u64::from_le_bytes(bytes)) | (word.len() as u128) << 64)
+}
+
+/// The languages a folded word (its bytes) is a function word of (0 for none).
+pub(crate) fn function_word(word: &[u8]) -> LangSet {
+    // Asked for every word of a message with an ambiguous term: hashed with foldhash, whose
+    // short-key hashing is several times cheaper than the standard library's SipHash (the
+    // keys are the built-in list's, so there is nothing for a sender to flood).
+    static WORDS: OnceLock<FunctionWords> = OnceLock::new();
     let words = WORDS.get_or_init(|| {
-        let mut map: HashMap<String, LangSet> = HashMap::new();
+        let mut words = FunctionWords {
+            short: HashMap::default(),
+            long: HashMap::default(),
+        };
         for line in FUNCTION_WORDS.lines().filter(|l| !l.starts_with('#')) {
-            let Some((lang, words)) = line.split_once('\t') else {
+            let Some((lang, list)) = line.split_once('\t') else {
                 continue;
             };
             let Some(b) = bit(lang) else { continue };
-            for w in words.split(' ') {
+            for w in list.split(' ') {
                 let key = folded_key(w);
-                if !key.is_empty() && !key.contains(' ') {
-                    *map.entry(key).or_default() |= b;
+                if key.is_empty() || key.contains(' ') {
+                    continue;
+                }
+                match packed(key.as_bytes()) {
+                    Some(n) => *words.short.entry(n).or_default() |= b,
+                    None => {
+                        let key = key.into_bytes().into_boxed_slice();
+                        *words.long.entry(key).or_default() |= b;
+                    }
                 }
             }
         }
-        map
+        words
     });
-    words.get(word).copied().unwrap_or(0)
+    match packed(word) {
+        Some(n) => words.short.get(&n).copied().unwrap_or(0),
+        None => words.long.get(word).copied().unwrap_or(0),
+    }
 }
 
 /// The shipped language a folded word's script says it is written in (0 for Latin and the
 /// scripts of no shipped language, or of several).
+#[cfg(test)]
 pub(crate) fn script_of(word: &str) -> LangSet {
+    script_of_utf8(word.as_bytes())
+}
+
+/// `script_of` for bytes known to be UTF-8 (a slice of a `str` on character boundaries):
+/// decoded here, without checking them again.
+pub(crate) fn script_of_utf8(word: &[u8]) -> LangSet {
+    if word.is_ascii() {
+        return 0;
+    }
     let (mut kana, mut han, mut other) = (false, false, 0);
-    for c in word.chars() {
-        match c as u32 {
+    let mut i = 0;
+    while let Some(&lead) = word.get(i) {
+        let (len, mut c) = match lead {
+            0x00..=0x7F => (1, u32::from(lead)),
+            0xC0..=0xDF => (2, u32::from(lead & 0x1F)),
+            0xE0..=0xEF => (3, u32::from(lead & 0x0F)),
+            _ => (4, u32::from(lead & 0x07)),
+        };
+        for k in 1..len {
+            c = (c << 6) | u32::from(word.get(i + k).map_or(0, |b| b & 0x3F));
+        }
+        i += len;
+        match c {
             0x3040..=0x30FF => kana = true,
             0x3400..=0x4DBF | 0x4E00..=0x9FFF | 0x20000..=0x3FFFF => han = true,
-            0x1100..=0x11FF | 0xAC00..=0xD7AF => other |= bit("ko").unwrap_or(0),
-            0x0400..=0x052F => other |= bit("ru").unwrap_or(0),
-            0x0600..=0x06FF | 0x0750..=0x077F => other |= bit("ar").unwrap_or(0),
-            0x0900..=0x097F => other |= bit("hi").unwrap_or(0),
+            0x1100..=0x11FF | 0xAC00..=0xD7AF => other |= KO,
+            0x0400..=0x052F => other |= RU,
+            0x0600..=0x06FF | 0x0750..=0x077F => other |= AR,
+            0x0900..=0x097F => other |= HI,
             _ => {}
         }
     }
     if kana {
-        other |= bit("ja").unwrap_or(0);
+        other |= JA;
     } else if han {
-        other |= bit("zh").unwrap_or(0);
+        other |= ZH;
     }
     other
 }
@@ -167,9 +250,28 @@ mod tests {
     }
 
     #[test]
+    fn scripts_are_read_from_utf8_as_from_characters() {
+        assert_eq!(script_of("привет"), bit("ru").unwrap_or(0));
+        assert_eq!(script_of("ゲーム"), bit("ja").unwrap_or(0));
+        assert_eq!(script_of("你好"), bit("zh").unwrap_or(0));
+        assert_eq!(script_of("𠀀"), bit("zh").unwrap_or(0));
+        assert_eq!(script_of("게임"), bit("ko").unwrap_or(0));
+        assert_eq!(script_of("اللعبة"), bit("ar").unwrap_or(0));
+        assert_eq!(script_of("खेल"), bit("hi").unwrap_or(0));
+        assert_eq!(script_of("équipe"), 0);
+    }
+
+    #[test]
     fn function_words_are_folded_and_known_per_language() {
-        assert_ne!(function_word("the") & bit("en").unwrap_or(0), 0);
-        assert_ne!(function_word("pas") & bit("fr").unwrap_or(0), 0);
-        assert_eq!(function_word("xqzzy"), 0);
+        assert_ne!(function_word(b"the") & bit("en").unwrap_or(0), 0);
+        assert_ne!(function_word(b"pas") & bit("fr").unwrap_or(0), 0);
+        assert_eq!(function_word(b"xqzzy"), 0);
+        // Eight bytes and more, and a word that is a prefix of one.
+        assert_ne!(
+            function_word("потому".as_bytes()) & bit("ru").unwrap_or(0),
+            0
+        );
+        assert_eq!(function_word(b"th"), 0);
+        assert_eq!(function_word(b""), 0);
     }
 }

@@ -123,7 +123,13 @@ pub(crate) struct LexiconScratch {
     /// Per word of the message (`from..to` in the folded text): the languages it points to;
     /// worked out once, for the first ambiguous term found.
     words: Vec<(usize, usize, LangSet)>,
+    /// Per shipped language, how many of `words` point to it.
+    totals: [u32; languages::SHIPPED.len()],
+    /// The folded text is UTF-8 (always, in practice).
+    utf8: bool,
     words_ready: bool,
+    /// A word with its runs written out, for `written_in`.
+    key: Vec<u8>,
 }
 
 struct Builder {
@@ -337,6 +343,7 @@ impl Lexicon {
         scratch.blocks.clear();
         scratch.allows.clear();
         scratch.words.clear();
+        scratch.totals = [0; languages::SHIPPED.len()];
         scratch.words_ready = false;
         walk(dfa, f.text(), &mut scratch.ends);
         // Out of the scratch while `judge` borrows the rest of it; put back for reuse.
@@ -532,22 +539,67 @@ fn written_in(
     e: usize,
 ) -> bool {
     let text = f.text();
-    let langs_of = |from: usize, to: usize| {
-        if from >= to {
-            return 0;
-        }
-        let word = expand(f, from, to);
-        languages::function_word(&word) | languages::script_of(&word)
-    };
+    let mut key = std::mem::take(&mut scratch.key);
+    if !scratch.words_ready {
+        // The folded text checked as UTF-8 once, rather than each word of it.
+        scratch.utf8 = std::str::from_utf8(text).is_ok();
+    }
+    let utf8 = scratch.utf8;
+    let mut langs_of = |from: usize, to: usize| word_langs(f, utf8, &mut key, from, to);
     if !scratch.words_ready {
         scratch.words_ready = true;
         let mut from = 0;
         while from < text.len() {
             let to = token_end(text, from);
-            scratch.words.push((from, to, langs_of(from, to)));
+            let langs = langs_of(from, to);
+            scratch.words.push((from, to, langs));
+            add(&mut scratch.totals, langs);
             from = to + 1;
         }
     }
+    // The counts over every word, less the term's own words, plus what stands before and
+    // after the term in them: the same sums as counting word by word, without a pass over
+    // the message for each term found.
+    let mut per = scratch.totals;
+    for &(from, to, langs) in &scratch.words {
+        if !(to <= s || from >= e) {
+            for (i, n) in per.iter_mut().enumerate() {
+                // Never below 0: the totals hold this word.
+                *n = n.saturating_sub(u32::from(langs & (1 << i) != 0));
+            }
+            add(&mut per, langs_of(from, s));
+            add(&mut per, langs_of(e, to));
+        }
+    }
+    scratch.key = key;
+    // A word counts once for `own` however many of its languages it names.
+    let mine = match own.count_ones() {
+        1 => per.get(own.trailing_zeros() as usize).copied().unwrap_or(0),
+        _ => return written_in_word_by_word(f, scratch, own, others, s, e),
+    };
+    per.iter()
+        .enumerate()
+        .all(|(i, &n)| mine > if others & (1 << i) != 0 { n } else { 0 })
+}
+
+/// Adds a word pointing to `langs` to the counts per language.
+fn add(counts: &mut [u32; languages::SHIPPED.len()], langs: LangSet) {
+    for (i, n) in counts.iter_mut().enumerate() {
+        *n += u32::from(langs & (1 << i) != 0);
+    }
+}
+
+/// `written_in` word by word, for an `own` of several languages (the built-in lexicons give
+/// one each); `scratch.words` is ready.
+fn written_in_word_by_word(
+    f: &Folded,
+    scratch: &mut LexiconScratch,
+    own: LangSet,
+    others: LangSet,
+    s: usize,
+    e: usize,
+) -> bool {
+    let mut key = std::mem::take(&mut scratch.key);
     let (mut mine, mut theirs) = (0u32, [0u32; languages::SHIPPED.len()]);
     let mut count = |langs: LangSet| {
         mine += u32::from(langs & own != 0);
@@ -560,11 +612,47 @@ fn written_in(
             count(langs);
         } else {
             // The term's own word: what stands before and after the term in it.
-            count(langs_of(from, s));
-            count(langs_of(e, to));
+            count(word_langs(f, false, &mut key, from, s));
+            count(word_langs(f, false, &mut key, e, to));
         }
     }
+    scratch.key = key;
     theirs.iter().all(|&n| mine > n)
+}
+
+/// The languages the word at folded bytes `from..to` points to: as a function word, and by
+/// its script. `utf8`: the folded text is known to be UTF-8. `key` is room to write the
+/// word's runs out.
+fn word_langs(f: &Folded, utf8: bool, key: &mut Vec<u8>, from: usize, to: usize) -> LangSet {
+    if from >= to {
+        return 0;
+    }
+    let text = f.text();
+    let (word, in_text) = match text.get(from..to) {
+        // Without a run, the word is written out already: no copy.
+        Some(bytes) if f.without_runs(from, to) => (bytes, true),
+        _ => {
+            expand_into(f, from, to, key);
+            (&key[..], false)
+        }
+    };
+    if word.is_ascii() {
+        // Latin: no script to tell, and no UTF-8 to check.
+        return languages::function_word(word);
+    }
+    // As `expand` reads it: bytes that are no text are no word. A slice of UTF-8 is UTF-8
+    // when it starts and ends on characters (no continuation byte at either edge).
+    let starts_char = |at: usize| text.get(at).is_none_or(|&b| !(0x80..0xC0).contains(&b));
+    let valid = if utf8 && in_text {
+        starts_char(from) && starts_char(to)
+    } else {
+        std::str::from_utf8(word).is_ok()
+    };
+    if valid {
+        languages::function_word(word) | languages::script_of_utf8(word)
+    } else {
+        0
+    }
 }
 
 /// Words this frequent or more are a language's function words and commonest words (`you`,
@@ -617,8 +705,15 @@ fn push_run(out: &mut String, b: u8, run: u16) {
 
 /// Folded bytes `from..to` with their runs written out, as the dictionaries spell words.
 fn expand(f: &Folded, from: usize, to: usize) -> String {
-    let text = f.text();
     let mut raw = Vec::with_capacity(to.saturating_sub(from));
+    expand_into(f, from, to, &mut raw);
+    String::from_utf8(raw).unwrap_or_default()
+}
+
+/// `expand` into `raw`, replacing what it held.
+fn expand_into(f: &Folded, from: usize, to: usize, raw: &mut Vec<u8>) {
+    raw.clear();
+    let text = f.text();
     for k in from..to {
         let b = text.get(k).copied().unwrap_or(b' ');
         let times = if b.is_ascii_alphanumeric() {
@@ -630,7 +725,6 @@ fn expand(f: &Folded, from: usize, to: usize) -> String {
             raw.push(b);
         }
     }
-    String::from_utf8(raw).unwrap_or_default()
 }
 
 /// Whether the original text behind folded `from..to` is one word written with a capital

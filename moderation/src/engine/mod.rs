@@ -4,6 +4,10 @@
 //! [`lexicon`] finds blocked terms, [`links`] and [`pii`] find links, addresses and phone
 //! numbers, [`spam`] judges and rewrites the message's shape.
 
+mod chars;
+// Compiled into the character table by `build.rs`; the tests check the table against it.
+#[cfg(test)]
+mod classes;
 mod dictionary;
 pub(crate) mod languages;
 mod lexicon;

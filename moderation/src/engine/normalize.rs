@@ -20,8 +20,9 @@
 //! ASCII text, most chat, takes a fast path (`fold_ascii`) that gives the same result as the
 //! general one (`fold_unicode`) in one pass over the bytes.
 
-use unicode_normalization::char::{decompose_compatible, is_combining_mark};
+use unicode_normalization::char::decompose_compatible;
 
+use super::chars::{self, Props};
 use super::script::{self, Route};
 
 /// Folded text plus its map back to the original. Reused between messages: `fold` replaces
@@ -72,25 +73,17 @@ struct RawToken {
     next_single: bool,
 }
 
-/// Characters that render as nothing and so can hide inside a word.
+/// Characters that render as nothing and so can hide inside a word (the list is in
+/// `classes.rs`, looked up in the character table).
+#[inline(always)]
 fn is_invisible(c: char) -> bool {
-    matches!(c as u32,
-        0x00AD | 0x034F | 0x061C | 0x0640 | 0x115F | 0x1160 | 0x17B4 | 0x17B5 | 0x180B..=0x180F
-        | 0x200B..=0x200F | 0x202A..=0x202E | 0x2060..=0x206F | 0x2800 | 0x3164
-        | 0xFE00..=0xFE0F | 0xFEFF | 0xFFA0 | 0xFFF0..=0xFFF8 | 0x1D173..=0x1D17A
-        | 0xE0000..=0xE0FFF)
+    chars::props(c).invisible()
 }
 
 /// Look-alikes that decancer folds to `i` but that stand for `l` as often (Cyrillic palochka
 /// `ӏ`, `Ӏ`, and the vertical strokes `ǀ`, `∣`): like `|`, they fold to `l`.
 fn stroke_as_l(c: char) -> Option<char> {
     matches!(c, '\u{04CF}' | '\u{04C0}' | '\u{01C0}' | '\u{2223}').then_some('l')
-}
-
-/// Emoji and pictographs: separators, whatever decancer makes of them (it folds `🔥` and `😂`
-/// to `o`). Enclosed letters and regional indicators (`🅰`, `🇦`) stay letters.
-fn is_pictograph(c: char) -> bool {
-    matches!(c as u32, 0x2600..=0x27BF | 0x2B00..=0x2BFF | 0x1F000..=0x1F0FF | 0x1F200..=0x1FAFF)
 }
 
 const fn leet(b: u8) -> u8 {
@@ -162,6 +155,16 @@ const LOWERCASE: [u8; 256] = {
     let mut b = 0;
     while b < 256 {
         t[b] = (b as u8).to_ascii_lowercase();
+        b += 1;
+    }
+    t
+};
+/// `leet` as a table, for `finish`.
+const LEET_TABLE: [u8; 256] = {
+    let mut t = [0; 256];
+    let mut b = 0;
+    while b < 256 {
+        t[b] = leet(b as u8);
         b += 1;
     }
     t
@@ -386,6 +389,17 @@ impl Folded {
             .unwrap_or_default()
     }
 
+    /// Whether every folded byte of `from..to` (not empty, within the text) stands for one
+    /// character, no run: then the bytes are the word written out.
+    pub(crate) fn without_runs(&self, from: usize, to: usize) -> bool {
+        from < to
+            && self
+                .slots
+                .get(..self.len)
+                .and_then(|s| s.get(from..to))
+                .is_some_and(|s| s.iter().all(|slot| slot.run == 1))
+    }
+
     /// The first original byte behind folded byte `i`.
     pub(crate) fn start(&self, i: usize) -> u32 {
         self.slot(i).start
@@ -541,15 +555,17 @@ impl Folded {
         for (i, c) in input.char_indices() {
             let s = i as u32;
             let e = (i + c.len_utf8()) as u32;
+            // One table look-up answers every property asked below.
+            let p = chars::props(c);
             if st.after_wide
-                && (c.is_whitespace() || c.is_ascii_punctuation())
+                && (p.whitespace() || c.is_ascii_punctuation())
                 && script::bridges_wide(input, i)
             {
                 // Chinese and Japanese put no spaces between words: separators between
                 // two of their characters spell a word out (`他 妈 的`, `ア.ナ.ル`).
                 continue;
             }
-            if !is_invisible(c) && !is_combining_mark(c) && !matches!(c, '\u{FF9E}' | '\u{FF9F}') {
+            if !p.invisible() && !p.combining() && !matches!(c, '\u{FF9E}' | '\u{FF9F}') {
                 // Set again below when `c` is Han or kana.
                 st.after_wide = false;
             }
@@ -565,10 +581,10 @@ impl Folded {
                 }
                 continue;
             }
-            if is_invisible(c) {
+            if p.invisible() {
                 continue;
             }
-            if c.is_whitespace() {
+            if p.whitespace() {
                 self.separate(&mut st, false);
                 continue;
             }
@@ -576,6 +592,11 @@ impl Folded {
                 for x in t.chars() {
                     self.fold_plain(&mut st, x, s, e);
                 }
+                continue;
+            }
+            if p.decomposes_to_self() {
+                // Most characters: no decomposition to look up.
+                self.fold_part(&mut st, input, i, c, p, s, e);
                 continue;
             }
             // Compatibility decomposition of one character is at most 18 characters.
@@ -588,68 +609,87 @@ impl Folded {
                 }
             });
             for &d in &parts[..n] {
-                if is_invisible(d) {
-                    continue;
-                }
-                if is_combining_mark(d) {
-                    if let Some(m) = script::kept_mark(d) {
-                        self.fold_letter(&mut st, m, s, e);
-                    }
-                    continue;
-                }
-                if d.is_ascii() {
-                    self.fold_plain(&mut st, d, s, e);
-                    continue;
-                }
-                if is_pictograph(d) {
-                    self.separate(&mut st, false);
-                    continue;
-                }
-                let confusable = match script::route(d) {
-                    Route::Confusable => true,
-                    Route::LookAlike => {
-                        if self.lookalikes_as_latin {
-                            true
-                        } else {
-                            if i >= st.word_end {
-                                (st.disguised, st.word_end) = script::disguised_word(input, i);
-                            }
-                            st.disguised
-                        }
-                    }
-                    Route::Native => {
-                        script::native(d, &mut |x| {
-                            if script::caseless_letter(x) {
-                                self.fold_letter(&mut st, x, s, e);
-                            } else {
-                                self.fold_plain(&mut st, x, s, e);
-                            }
-                        });
-                        st.after_wide = script::wide(d);
-                        continue;
-                    }
-                };
-                if !confusable {
-                    self.fold_plain(&mut st, d, s, e);
-                    continue;
-                }
-                if let Some(x) = stroke_as_l(d) {
-                    self.fold_plain(&mut st, x, s, e);
-                    continue;
-                }
-                match decancer::cure_char(d, decancer::Options::default()) {
-                    decancer::Translation::Character(x) => self.fold_plain(&mut st, x, s, e),
-                    decancer::Translation::String(t) => {
-                        for x in t.chars() {
-                            self.fold_plain(&mut st, x, s, e);
-                        }
-                    }
-                    decancer::Translation::None => {}
-                }
+                self.fold_part(&mut st, input, i, d, chars::props(d), s, e);
             }
         }
         self.close(&mut st);
         self.finish();
+    }
+
+    /// One character of the compatibility decomposition of the character at byte `i` of
+    /// `input` (which spans `s..e`), with its properties `p`.
+    #[allow(clippy::too_many_arguments)]
+    #[inline(always)]
+    fn fold_part(
+        &mut self,
+        st: &mut FoldState,
+        input: &str,
+        i: usize,
+        d: char,
+        p: Props,
+        s: u32,
+        e: u32,
+    ) {
+        if p.invisible() {
+            return;
+        }
+        if p.combining() {
+            if let Some(m) = script::kept_mark(d) {
+                self.fold_letter(st, m, s, e);
+            }
+            return;
+        }
+        if d.is_ascii() {
+            self.fold_plain(st, d, s, e);
+            return;
+        }
+        // Emoji and pictographs separate, whatever decancer makes of them (it folds `🔥` and
+        // `😂` to `o`); enclosed letters and regional indicators (`🅰`, `🇦`) stay letters.
+        if p.pictograph() {
+            self.separate(st, false);
+            return;
+        }
+        let confusable = match p.route() {
+            Route::Confusable => true,
+            Route::LookAlike => {
+                if self.lookalikes_as_latin {
+                    true
+                } else {
+                    if i >= st.word_end {
+                        (st.disguised, st.word_end) = script::disguised_word(input, i);
+                    }
+                    st.disguised
+                }
+            }
+            Route::Native => {
+                script::native(d, &mut |x| {
+                    if script::caseless_letter(x) {
+                        self.fold_letter(st, x, s, e);
+                    } else {
+                        self.fold_plain(st, x, s, e);
+                    }
+                });
+                st.after_wide = p.wide();
+                return;
+            }
+        };
+        if !confusable {
+            self.fold_plain(st, d, s, e);
+            return;
+        }
+        if let Some(x) = stroke_as_l(d) {
+            self.fold_plain(st, x, s, e);
+            return;
+        }
+        match decancer::cure_char(d, decancer::Options::default()) {
+            decancer::Translation::Character(x) => self.fold_plain(st, x, s, e),
+            decancer::Translation::String(t) => {
+                for x in t.chars() {
+                    self.fold_plain(st, x, s, e);
+                }
+            }
+            decancer::Translation::None => {}
+        }
     }
 
     /// A leetspeak symbol (`$`, `@`, `!`, `|`) at byte `i` of `input`: part of a word, a
@@ -663,14 +703,15 @@ impl Folded {
         let mut visible = rest.chars().filter(|&c| !is_invisible(c));
         let next = visible.clone().next();
         let in_word = if flags(b) & MONEY != 0 {
-            st.in_token || next.is_some_and(|c| c.is_alphanumeric() || c == '$' || c == '@')
+            st.in_token
+                || next.is_some_and(|c| chars::props(c).alphanumeric() || c == '$' || c == '@')
         } else {
             // As `bang_leads`: through at most `MAX_BANG_RUN` more `!` or `|`.
             let mut bangs = 0;
             loop {
                 match visible.next() {
                     Some('!' | '|') if bangs < MAX_BANG_RUN => bangs += 1,
-                    Some(c) => break c.is_alphanumeric(),
+                    Some(c) => break chars::props(c).alphanumeric(),
                     None => break false,
                 }
             }
@@ -687,7 +728,7 @@ impl Folded {
             if c.is_ascii() {
                 flags(c as u8) == 0
             } else {
-                !c.is_alphanumeric()
+                !chars::props(c).alphanumeric()
             }
         });
         if !st.in_token && prev_plain && next_plain {
@@ -704,27 +745,52 @@ impl Folded {
             self.push(st, x.to_ascii_lowercase() as u8, s, e, true);
         } else if x.is_ascii_digit() {
             self.push(st, x as u8, s, e, false);
-        } else if x.is_alphanumeric() {
-            let mut buf = [0u8; 4];
-            for l in x.to_lowercase() {
-                for &b in l.encode_utf8(&mut buf).as_bytes() {
-                    self.push(st, b, s, e, true);
+        } else if x.is_ascii() {
+            self.separate(st, false);
+        } else {
+            let p = chars::props(x);
+            if !p.alphanumeric() {
+                self.separate(st, false);
+            } else if p.lowercase_is_self() {
+                self.fold_letter(st, x, s, e);
+            } else {
+                let mut buf = [0u8; 4];
+                for l in x.to_lowercase() {
+                    for &b in l.encode_utf8(&mut buf).as_bytes() {
+                        self.push(st, b, s, e, true);
+                    }
                 }
             }
-        } else {
-            self.separate(st, false);
         }
     }
 
     /// A character that is part of a word whatever its class (a kept vowel sign or virama).
     fn fold_letter(&mut self, st: &mut FoldState, x: char, s: u32, e: u32) {
+        // `push` for each byte, with the token opened once.
         let mut buf = [0u8; 4];
-        for &b in x.encode_utf8(&mut buf).as_bytes() {
-            self.push(st, b, s, e, true);
-        }
+        self.open(st);
+        st.token.has_letter = true;
+        let bytes = x.encode_utf8(&mut buf).as_bytes();
+        self.raw.extend(bytes.iter().map(|&byte| RawByte {
+            byte,
+            start: s,
+            end: e,
+        }));
     }
 
     fn push(&mut self, st: &mut FoldState, b: u8, s: u32, e: u32, letter: bool) {
+        self.open(st);
+        st.token.has_letter |= letter;
+        self.raw.push(RawByte {
+            byte: b,
+            start: s,
+            end: e,
+        });
+    }
+
+    /// Opens a token at the next raw byte unless one is open.
+    #[inline(always)]
+    fn open(&mut self, st: &mut FoldState) {
         if !st.in_token {
             st.in_token = true;
             st.token = RawToken {
@@ -738,12 +804,6 @@ impl Folded {
             st.hard_break = false;
             st.stars = 0;
         }
-        st.token.has_letter |= letter;
-        self.raw.push(RawByte {
-            byte: b,
-            start: s,
-            end: e,
-        });
     }
 
     /// A symbol alone between separators, as a token of its own that `finish` keeps or drops.
@@ -825,7 +885,11 @@ impl Folded {
             }
             let map_leet = t.has_letter || single;
             for r in token {
-                let b = if map_leet { leet(r.byte) } else { r.byte };
+                let b = if map_leet {
+                    LEET_TABLE[usize::from(r.byte)]
+                } else {
+                    r.byte
+                };
                 out.byte(b, r.start, r.end);
             }
             prev_single = single;

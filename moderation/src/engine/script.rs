@@ -13,48 +13,19 @@
 //! vowel marks, with alef, yeh, kaf and teh marbuta variants made one; Devanagari without
 //! nukta, chandrabindu as anusvara, vowel signs and virama kept.
 
-use std::collections::HashMap;
 use std::sync::OnceLock;
+
+use super::chars;
 
 /// Traditional Chinese characters and their simplified forms, one pair a line.
 const HAN_TRADITIONAL: &str = include_str!("../../data/lexicons/zh-hant-to-hans.txt");
 
-/// How a character (after compatibility decomposition) is folded.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub(super) enum Route {
-    /// Through the confusables table: Latin, symbols, and the look-alikes of other scripts.
-    Confusable,
-    /// Cyrillic or Greek: kept, or through the confusables table in a disguised word.
-    LookAlike,
-    /// A script kept as it is, through `native`.
-    Native,
-}
+pub(super) use super::chars::Route;
 
+/// How a character (after compatibility decomposition) is folded: by range (`classes.rs`),
+/// read from the character table.
 pub(super) fn route(c: char) -> Route {
-    match c as u32 {
-        0x0370..=0x03FF
-        | 0x1F00..=0x1FFF
-        | 0x0400..=0x052F
-        | 0x1C80..=0x1C8F
-        | 0x2DE0..=0x2DFF
-        | 0xA640..=0xA69F => Route::LookAlike,
-        // Hebrew, Arabic, Syriac, Thaana; Indic scripts, Thai, Lao, Tibetan; Hangul; kana;
-        // CJK ideographs; Arabic supplements.
-        0x0590..=0x07BF
-        | 0x0860..=0x08FF
-        | 0x0900..=0x0FFF
-        | 0x1100..=0x11FF
-        | 0x3005..=0x3007
-        | 0x3040..=0x30FF
-        | 0x3130..=0x318F
-        | 0x31F0..=0x31FF
-        | 0x3400..=0x4DBF
-        | 0x4E00..=0x9FFF
-        | 0xA960..=0xA97F
-        | 0xAC00..=0xD7FF
-        | 0x20000..=0x3FFFF => Route::Native,
-        _ => Route::Confusable,
-    }
+    chars::props(c).route()
 }
 
 /// Letters Russian spells no word with that look like Latin ones: a word of look-alikes with
@@ -79,11 +50,20 @@ fn foreign_lookalike(c: char) -> bool {
     )
 }
 
+/// The first character of `c` lowercased (`c` itself when lowercasing leaves it).
+fn lower(c: char) -> char {
+    if chars::props(c).lowercase_is_self() {
+        c
+    } else {
+        c.to_lowercase().next().unwrap_or(c)
+    }
+}
+
 /// Cyrillic and Greek letters that look like Latin ones.
 fn lookalike(c: char) -> bool {
     foreign_lookalike(c)
         || matches!(
-            c.to_lowercase().next().unwrap_or(c),
+            lower(c),
             'а' | 'в'
                 | 'е'
                 | 'к'
@@ -116,8 +96,9 @@ fn lookalike(c: char) -> bool {
 /// Returns the answer and where the word ends.
 pub(super) fn disguised_word(input: &str, at: usize) -> (bool, usize) {
     let part = |c: char| {
-        c.is_alphanumeric()
-            || unicode_normalization::char::is_combining_mark(c)
+        let p = chars::props(c);
+        p.alphanumeric()
+            || p.combining()
             || matches!(
                 c,
                 '\u{200B}'..='\u{200D}' | '\u{2060}' | '\u{FEFF}' | '\u{00AD}'
@@ -140,22 +121,26 @@ pub(super) fn disguised_word(input: &str, at: usize) -> (bool, usize) {
     let mut all_lookalike = true;
     let mut foreign = false;
     let (mut letters, mut cyrillic, mut greek) = (0, false, false);
-    for c in word.chars().filter(|c| c.is_alphabetic()) {
-        // Judged without accents, as folding writes it (`ї` as `і`).
+    for c in word.chars().filter(|&c| chars::props(c).alphabetic()) {
+        // Judged without accents, as folding writes it (`ї` as `і`). A character with no
+        // compatibility decomposition has no canonical one either.
         let mut base = c;
-        unicode_normalization::char::decompose_canonical(c, |d| {
-            if !unicode_normalization::char::is_combining_mark(d) && base == c {
-                base = d;
-            }
-        });
-        let c = base.to_lowercase().next().unwrap_or(base);
+        if !chars::props(c).decomposes_to_self() {
+            unicode_normalization::char::decompose_canonical(c, |d| {
+                if !chars::props(d).combining() && base == c {
+                    base = d;
+                }
+            });
+        }
+        let c = lower(base);
         letters += 1;
         if route(c) == Route::LookAlike {
             cyrillic |= matches!(c as u32, 0x0400..=0x052F);
             greek |= matches!(c as u32, 0x0370..=0x03FF | 0x1F00..=0x1FFF);
-            all_lookalike &= lookalike(c);
+            // Once a letter is no look-alike the word is not all look-alikes: no need to ask.
+            all_lookalike = all_lookalike && lookalike(c);
             foreign |= foreign_lookalike(c);
-        } else if !unicode_normalization::char::is_combining_mark(c) {
+        } else if !chars::props(c).combining() {
             other = true;
         }
     }
@@ -172,11 +157,11 @@ pub(super) fn disguised_word(input: &str, at: usize) -> (bool, usize) {
 /// never uses in it. Looks at most 24 characters each way.
 fn among_latin_letters(input: &str, start: usize, end: usize) -> bool {
     let telling = |c: char| c.is_ascii_alphabetic() || foreign_lookalike(c);
-    let scan = |chars: &mut dyn Iterator<Item = char>| {
+    let scan = |letters: &mut dyn Iterator<Item = char>| {
         let mut gap = 0;
         let mut letter: Option<char> = None;
-        for c in chars.take(24) {
-            if c.is_alphanumeric() {
+        for c in letters.take(24) {
+            if chars::props(c).alphanumeric() {
                 if letter.is_some() {
                     // Two letters together: a word, not a letter spelled out.
                     return false;
@@ -274,19 +259,57 @@ const JONGSEONG: [(char, Option<char>); 27] = [
     ('\u{1112}', None),
 ];
 
+/// The traditional characters that have a simplified form: which of the code points below
+/// `BITMAP_END` are among them, one bit each, and every pair, sorted.
+struct HanTable {
+    listed: Vec<u64>,
+    pairs: Vec<(char, char)>,
+}
+
+/// The bitmap covers the unified ideographs and extension A; the rarer characters above
+/// are looked up in the pairs directly.
+const BITMAP_END: u32 = 0xA000;
+
 /// The simplified form of a traditional Chinese character (itself when it has none).
 fn simplified(c: char) -> char {
-    static TABLE: OnceLock<HashMap<char, char>> = OnceLock::new();
+    // Asked for every Han character: a bit answers for most (already simplified, or never
+    // changed), a binary search for the rest. A hashed map took a tenth of the time of a
+    // Chinese message in hashing alone.
+    static TABLE: OnceLock<HanTable> = OnceLock::new();
     let table = TABLE.get_or_init(|| {
-        HAN_TRADITIONAL
+        let mut pairs: Vec<(char, char)> = HAN_TRADITIONAL
             .lines()
             .filter_map(|l| {
                 let mut cs = l.chars();
                 Some((cs.next()?, cs.next()?))
             })
-            .collect()
+            .collect();
+        // A character listed twice maps as its last line says, as a map built in order would.
+        pairs.reverse();
+        pairs.sort_by_key(|&(t, _)| t);
+        pairs.dedup_by_key(|&mut (t, _)| t);
+        let mut listed = vec![0u64; BITMAP_END as usize / 64];
+        for &(t, _) in &pairs {
+            if let Some(word) = listed.get_mut(t as usize / 64) {
+                *word |= 1 << (t as u32 % 64);
+            }
+        }
+        HanTable { listed, pairs }
     });
-    table.get(&c).copied().unwrap_or(c)
+    let u = c as u32;
+    if u < BITMAP_END {
+        let listed = table
+            .listed
+            .get(u as usize / 64)
+            .is_some_and(|w| w & (1 << (u % 64)) != 0);
+        if !listed {
+            return c;
+        }
+    }
+    table
+        .pairs
+        .binary_search_by_key(&c, |&(t, _)| t)
+        .map_or(c, |i| table.pairs.get(i).map_or(c, |&(_, s)| s))
 }
 
 /// Characters spelt out to stand for a Latin letter pair: `ß` is `ss`.
@@ -299,20 +322,16 @@ pub(super) fn spelled(c: char) -> Option<&'static str> {
 }
 
 /// Letters without case of the native scripts most chat is written in (Hangul jamo, kana,
-/// Han, Arabic and Devanagari letters): folded as they are, without the Unicode property
-/// look-ups that cost a quarter of the time of a message in those scripts.
+/// Han, Arabic and Devanagari letters; `classes.rs`): folded as they are, without the
+/// Unicode property look-ups.
 pub(super) fn caseless_letter(c: char) -> bool {
-    matches!(c as u32,
-        0x1100..=0x11FF | 0x3041..=0x3096 | 0x30A1..=0x30FA | 0x30FC | 0x3400..=0x4DBF
-        | 0x4E00..=0x9FFF | 0x0621..=0x063A | 0x0641..=0x064A | 0x0904..=0x0939
-        | 0x0958..=0x0961)
+    chars::props(c).caseless_letter()
 }
 
-/// Han and kana, full- and half-width: the characters of scripts written without spaces.
+/// Han and kana, full- and half-width (`classes.rs`): the characters of scripts written
+/// without spaces.
 pub(super) fn wide(c: char) -> bool {
-    matches!(c as u32,
-        0x3040..=0x30FF | 0x31F0..=0x31FF | 0xFF66..=0xFF9F | 0x3400..=0x4DBF | 0x4E00..=0x9FFF
-        | 0xF900..=0xFAFF | 0x20000..=0x3FFFF)
+    chars::props(c).wide()
 }
 
 /// Whether the separator at byte `at` of `input` starts a short run (at most three
@@ -321,7 +340,7 @@ pub(super) fn bridges_wide(input: &str, at: usize) -> bool {
     let rest = input.get(at..).unwrap_or_default();
     let mut seps = 0;
     for c in rest.chars() {
-        if c.is_whitespace() || c.is_ascii_punctuation() {
+        if chars::props(c).whitespace() || c.is_ascii_punctuation() {
             seps += 1;
             if seps > 3 {
                 return false;

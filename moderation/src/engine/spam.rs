@@ -10,6 +10,7 @@
 //! walk it character by character, for the cases the stretches do not cover; both ways give
 //! the same results.
 
+use super::chars;
 use crate::policy::{SpamAction, SpamPolicy};
 
 /// What the spam rules found.
@@ -116,17 +117,17 @@ const SPAM_FLAGS: [u8; 256] = {
     t
 };
 
-pub(crate) fn is_emoji(c: char) -> bool {
-    matches!(c as u32,
-        0x1F000..=0x1FAFF | 0x2600..=0x27BF | 0x2B00..=0x2BFF | 0x2300..=0x23FF | 0x3030 | 0x303D)
+/// Emoji, as the emoji-flood rule counts them (`classes.rs`, read from the character table).
+fn is_emoji(c: char) -> bool {
+    chars::props(c).emoji()
 }
 
-/// A piece of the text: a run of ASCII left as it is, another character left as it is, or
-/// this many masked characters.
+/// A piece of the text: a run of ASCII left as it is, a run of other characters left as they
+/// are, or this many masked characters.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 enum Piece<'t> {
     Ascii(&'t str),
-    Char(char),
+    Other(&'t str),
     Masked(usize),
 }
 
@@ -201,7 +202,7 @@ impl<'t> Iterator for Pieces<'t> {
 }
 
 impl<'t> Pieces<'t> {
-    /// The next run of ASCII or other character of `unmasked`.
+    /// The next run of ASCII or of other characters of `unmasked`.
     fn next_unmasked(&mut self) -> Option<Piece<'t>> {
         let bytes = self.unmasked.as_bytes();
         if bytes.first()?.is_ascii() {
@@ -218,10 +219,12 @@ impl<'t> Pieces<'t> {
             self.unmasked = rest;
             Some(Piece::Ascii(run))
         } else {
-            let mut chars = self.unmasked.chars();
-            let c = chars.next()?;
-            self.unmasked = chars.as_str();
-            Some(Piece::Char(c))
+            // A run of characters one at a time costs a piece each; up to the next ASCII byte
+            // (which starts a character) it is one piece.
+            let n = bytes.iter().position(u8::is_ascii).unwrap_or(bytes.len());
+            let (run, rest) = self.unmasked.split_at_checked(n)?;
+            self.unmasked = rest;
+            Some(Piece::Other(run))
         }
     }
 }
@@ -241,12 +244,26 @@ pub(crate) fn analyse(
     if exempt.is_empty() {
         if let Some(pieces) = pieces(text, masked) {
             let mut t = Tally::new(policy);
-            for piece in pieces {
-                match piece {
-                    Piece::Ascii(run) => t.ascii(run.as_bytes()),
-                    Piece::Char(c) => t.char(c),
-                    Piece::Masked(n) => t.stars(n),
+            if text.is_ascii() {
+                for piece in pieces {
+                    match piece {
+                        Piece::Ascii(run) => t.ascii(run.as_bytes()),
+                        Piece::Other(run) => run.chars().for_each(|c| t.char(c)),
+                        Piece::Masked(n) => t.stars(n),
+                    }
                 }
+            } else {
+                // Among other scripts the runs of ASCII are short (a space, a word), too
+                // short to repay the set-up of the whole-run counts: one loop over the
+                // characters between the masks, one table look-up each.
+                let mut at = 0;
+                for &(s, e) in masked {
+                    let (s, e) = (s as usize, e as usize);
+                    t.chars(text.get(at..s).unwrap_or_default());
+                    t.stars(text.get(s..e).unwrap_or_default().chars().count());
+                    at = e;
+                }
+                t.chars(text.get(at..).unwrap_or_default());
             }
             return conclude(t.found, t.letters, t.upper, t.emoji, policy);
         }
@@ -416,20 +433,64 @@ impl Tally {
         }
     }
 
+    /// Unmasked text, character by character: `char` for each, with the counts held in
+    /// locals rather than stored back to the tally after every character.
+    fn chars(&mut self, text: &str) {
+        let (mut prev, mut run) = (self.runs.prev, self.runs.len);
+        let (mut letters, mut upper, mut emoji, mut token) =
+            (self.letters, self.upper, self.emoji, self.token);
+        let (mut flood, mut long) = (false, false);
+        for c in text.chars() {
+            let p = chars::props(c);
+            let code = c as u32;
+            // `Runs::feed_code`.
+            if c == '*' || p.whitespace() {
+                (prev, run) = (NO_RUN, 0);
+            } else if prev == code {
+                run += 1;
+            } else {
+                (prev, run) = (code, 1);
+            }
+            if run > self.max_run {
+                flood = true;
+                if self.cut {
+                    continue;
+                }
+            }
+            if p.alphabetic() {
+                letters += 1;
+                upper += u32::from(p.uppercase());
+            }
+            emoji += u32::from(p.emoji());
+            if p.whitespace() {
+                token = 0;
+            } else {
+                token += 1;
+                long |= token > self.max_chars;
+            }
+        }
+        self.runs = Runs { prev, len: run };
+        (self.letters, self.upper, self.emoji, self.token) = (letters, upper, emoji, token);
+        self.found.char_flood |= flood;
+        self.found.long_token |= long;
+    }
+
     /// One unmasked character.
     fn char(&mut self, c: char) {
-        if self.runs.feed(c) > self.max_run {
+        // One table look-up for the three properties asked.
+        let p = chars::props(c);
+        if self.runs.feed_code(c as u32, c == '*' || p.whitespace()) > self.max_run {
             self.found.char_flood = true;
             if self.cut {
                 return;
             }
         }
-        if c.is_alphabetic() {
+        if p.alphabetic() {
             self.letters += 1;
-            self.upper += u32::from(c.is_uppercase());
+            self.upper += u32::from(p.uppercase());
         }
-        self.emoji += u32::from(is_emoji(c));
-        if c.is_whitespace() {
+        self.emoji += u32::from(p.emoji());
+        if p.whitespace() {
             self.token = 0;
         } else {
             self.token += 1;
@@ -502,6 +563,19 @@ pub(crate) fn rewrite(text: &str, masked: &[(u32, u32)], how: Rewrite) -> String
         return rewrite_chars(text, masked, how);
     };
     let mut out = String::with_capacity(text.len());
+    if !how.lowercase && how.max_run.is_none() {
+        // Masks only (the usual rewrite): the text between them as it is, whole.
+        let mut at = 0;
+        for &(s, e) in masked {
+            let (s, e) = (s as usize, e as usize);
+            out.push_str(text.get(at..s).unwrap_or_default());
+            let hidden = text.get(s..e).unwrap_or_default();
+            out.extend(std::iter::repeat_n('*', hidden.chars().count()));
+            at = e;
+        }
+        out.push_str(text.get(at..).unwrap_or_default());
+        return out;
+    }
     let mut runs = Runs::new();
     for piece in pieces {
         match piece {
@@ -524,10 +598,12 @@ pub(crate) fn rewrite(text: &str, masked: &[(u32, u32)], how: Rewrite) -> String
                     }
                 }
             }
-            Piece::Char(c) => {
-                let pos = runs.feed(c);
-                if how.max_run.is_none_or(|max| pos <= max) {
-                    push_shown(&mut out, c, how.lowercase);
+            Piece::Other(run) => {
+                for c in run.chars() {
+                    let pos = runs.feed(c);
+                    if how.max_run.is_none_or(|max| pos <= max) {
+                        push_shown(&mut out, c, how.lowercase);
+                    }
                 }
             }
             Piece::Masked(n) => {

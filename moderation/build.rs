@@ -1,0 +1,89 @@
+//! Writes the character table of `src/engine/chars.rs`: for every code point, as 16 bits of
+//! flags, the Unicode properties folding and the spam rules ask about and the classes
+//! folding tells apart, taken from the same functions the engine would otherwise call per
+//! character (the standard library's, the `unicode-normalization` crate's, those of
+//! `src/engine/classes.rs`), so that a look-up answers exactly as they do. Code points are
+//! grouped in blocks of 128; identical blocks are stored once.
+
+use std::collections::HashMap;
+use std::fmt::Write as _;
+use std::path::PathBuf;
+
+use unicode_normalization::char::{decompose_compatible, is_combining_mark};
+
+#[path = "src/engine/classes.rs"]
+mod classes;
+
+/// The flags, as `src/engine/chars.rs` names them.
+const ALPHABETIC: u16 = 1;
+const NUMERIC: u16 = 2;
+const UPPERCASE: u16 = 4;
+const WHITESPACE: u16 = 8;
+const COMBINING: u16 = 16;
+const INVISIBLE: u16 = 32;
+const LOWER_SELF: u16 = 64;
+const DECOMPOSES_SELF: u16 = 128;
+const PICTOGRAPH: u16 = 1 << 8;
+const CASELESS: u16 = 1 << 9;
+const WIDE: u16 = 1 << 10;
+const EMOJI: u16 = 1 << 13;
+/// Two bits: `classes::route`.
+const ROUTE_SHIFT: u16 = 11;
+
+const BLOCK: u32 = 128;
+
+fn flags(c: char) -> u16 {
+    let mut f = 0;
+    let mut set = |on: bool, flag: u16| {
+        if on {
+            f |= flag;
+        }
+    };
+    set(c.is_alphabetic(), ALPHABETIC);
+    set(c.is_numeric(), NUMERIC);
+    set(c.is_uppercase(), UPPERCASE);
+    set(c.is_whitespace(), WHITESPACE);
+    set(is_combining_mark(c), COMBINING);
+    set(classes::invisible(c), INVISIBLE);
+    set(classes::pictograph(c), PICTOGRAPH);
+    set(classes::caseless_letter(c), CASELESS);
+    set(classes::wide(c), WIDE);
+    set(classes::emoji(c), EMOJI);
+    let mut lower = c.to_lowercase();
+    set(
+        lower.next() == Some(c) && lower.next().is_none(),
+        LOWER_SELF,
+    );
+    let mut parts = Vec::new();
+    decompose_compatible(c, |d| parts.push(d));
+    set(parts == [c], DECOMPOSES_SELF);
+    f | u16::from(classes::route(c)) << ROUTE_SHIFT
+}
+
+fn main() {
+    println!("cargo::rerun-if-changed=build.rs");
+    println!("cargo::rerun-if-changed=src/engine/classes.rs");
+    let mut blocks: Vec<Vec<u16>> = Vec::new();
+    let mut seen: HashMap<Vec<u16>, usize> = HashMap::new();
+    let mut index = Vec::new();
+    for b in 0..(0x11_0000 / BLOCK) {
+        let block: Vec<u16> = (b * BLOCK..(b + 1) * BLOCK)
+            .map(|u| char::from_u32(u).map_or(0, flags))
+            .collect();
+        let id = *seen.entry(block.clone()).or_insert_with(|| {
+            blocks.push(block);
+            blocks.len() - 1
+        });
+        index.push(id);
+    }
+    let mut out = String::new();
+    let _ = writeln!(out, "const BLOCK_SHIFT: u32 = {};", BLOCK.trailing_zeros());
+    let _ = writeln!(out, "static BLOCK_OF: [u16; {}] = {index:?};", index.len());
+    let _ = writeln!(
+        out,
+        "static BLOCKS: [[u16; {BLOCK}]; {}] = {blocks:?};",
+        blocks.len()
+    );
+    let dir = PathBuf::from(std::env::var_os("OUT_DIR").expect("cargo sets OUT_DIR"));
+    std::fs::write(dir.join("char_table.rs"), out).expect("OUT_DIR is writable");
+}
