@@ -5,6 +5,7 @@
 pub mod corpus;
 pub mod engines;
 pub mod languages;
+pub mod peer_terms;
 pub mod peers;
 pub mod report;
 pub mod timing;

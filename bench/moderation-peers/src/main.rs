@@ -15,6 +15,7 @@ use ivschat_moderation::PolicyError;
 use moderation_peers::corpus::{self, Form, Line, Set, Spec};
 use moderation_peers::engines::{Filter, Naive, NaiveError, Ours, Rustrict};
 use moderation_peers::languages::{self, LangLine, LangMeasured, LangRun, LangSpec};
+use moderation_peers::peer_terms::{self, PeerTerms};
 use moderation_peers::peers::Runner;
 use moderation_peers::report::{self, Run};
 use moderation_peers::timing::{self, Timing};
@@ -79,6 +80,15 @@ struct Args {
     /// Seconds of timing per filter and language, at most.
     #[arg(long, default_value_t = 1.0)]
     lang_budget_secs: f64,
+    /// Per-language corpus: evasion forms per term of the peers' lists, besides its plain form.
+    #[arg(long, default_value_t = 3)]
+    lang_peer_forms: usize,
+    /// The Node script that prints the peers' word lists.
+    #[arg(long, default_value = concat!(env!("CARGO_MANIFEST_DIR"), "/node/terms.mjs"))]
+    terms_node_script: PathBuf,
+    /// Where to write the peers' terms our engine misses in plain form, as Markdown.
+    #[arg(long, default_value = "target/moderation-peers/coverage-gap.md")]
+    coverage_gap: PathBuf,
     /// Where to write the per-language corpus, as JSON Lines.
     #[arg(long, default_value = "target/moderation-peers/languages.jsonl")]
     lang_corpus: PathBuf,
@@ -99,6 +109,11 @@ enum BenchError {
     Budget(f64),
     #[error("cannot write the corpus to {path}: {source}")]
     Corpus {
+        path: PathBuf,
+        source: std::io::Error,
+    },
+    #[error("cannot write the coverage gap to {path}: {source}")]
+    Gap {
         path: PathBuf,
         source: std::io::Error,
     },
@@ -220,6 +235,7 @@ fn run_languages(args: &Args, timing: Timing) -> Result<(), BenchError> {
         forms_per_term: args.lang_forms,
         words: args.lang_words,
         sentences: args.lang_sentences,
+        peer_forms_per_term: args.lang_peer_forms,
     };
     let frequent = |lang: &str| -> Result<Vec<String>, String> {
         let out = Command::new(&args.words_python)
@@ -239,7 +255,13 @@ fn run_languages(args: &Args, timing: Timing) -> Result<(), BenchError> {
             .map(str::to_owned)
             .collect())
     };
-    let (lines, problems) = languages::generate(&spec, &frequent);
+    let peer_terms = read_peer_terms(args);
+    for s in &peer_terms.sources {
+        if let Some(e) = &s.error {
+            eprintln!("peers' terms: {} not read: {e}", s.source);
+        }
+    }
+    let (lines, problems) = languages::generate(&spec, &frequent, &peer_terms);
     for p in &problems {
         eprintln!("languages: {p}");
     }
@@ -322,22 +344,104 @@ fn run_languages(args: &Args, timing: Timing) -> Result<(), BenchError> {
             }),
         }
     }
+    let ours_name = ours.name();
+    if let Some(Ok(m)) = runs
+        .iter()
+        .find(|r| r.engine == ours_name)
+        .map(|r| &r.outcome)
+    {
+        let gap = languages::coverage_gap(&lines, &m.flagged, &peer_terms);
+        let err = |source| BenchError::Gap {
+            path: args.coverage_gap.clone(),
+            source,
+        };
+        let mut out = create(&args.coverage_gap).map_err(err)?;
+        out.write_all(gap.as_bytes()).map_err(err)?;
+        out.flush().map_err(err)?;
+        eprintln!(
+            "peers' terms ours misses in plain form: {}",
+            args.coverage_gap.display()
+        );
+    }
     println!(
         "\n## Per language\n\nPer-language corpus: {} lines, seed {:#x}: {} evasion forms per held-out term, \
+         each term of the peers' lists plain and in {} evasion forms, \
          {} frequent words and {} sentences per language (from the {} most frequent words). \
          Timing: per filter and language, up to {} passes or {:.1} s. A filter appears under the \
-         languages it claims.",
+         languages it claims.\n\n{}",
         lines.len(),
         spec.seed,
         spec.forms_per_term,
+        spec.peer_forms_per_term,
         spec.words,
         spec.sentences,
         args.lang_vocabulary,
         timing.passes,
         timing.budget.as_secs_f64(),
+        peer_terms_summary(&peer_terms),
     );
-    print!("{}", languages::tables(&lines, &runs));
+    print!(
+        "{}",
+        languages::tables(&lines, &runs, &peer_terms, ours_name)
+    );
     Ok(())
+}
+
+/// The peers' word lists: the npm peers' (through the terms script) and `rustrict`'s. A list
+/// that cannot be read is named in the summary and left out.
+fn read_peer_terms(args: &Args) -> PeerTerms {
+    let output = Command::new(&args.node)
+        .arg(&args.terms_node_script)
+        .stdin(Stdio::null())
+        .stderr(Stdio::inherit())
+        .output();
+    let mut sources = match output {
+        Err(e) => Err(format!("cannot start {}: {e}", args.node.display())),
+        Ok(o) if !o.status.success() => Err(format!("the terms script exited with {}", o.status)),
+        Ok(o) => peer_terms::parse_node_terms(&o.stdout),
+    }
+    .unwrap_or_else(|e| {
+        vec![peer_terms::Source {
+            source: "npm peers".to_owned(),
+            version: "?".to_owned(),
+            license: "?".to_owned(),
+            lists: BTreeMap::new(),
+            error: Some(e),
+        }]
+    });
+    sources.push(peer_terms::rustrict_source());
+    peer_terms::merge(sources)
+}
+
+/// The lists the peers' terms come from, and what was left out of them.
+fn peer_terms_summary(peer_terms: &PeerTerms) -> String {
+    let lists: Vec<String> = peer_terms
+        .sources
+        .iter()
+        .map(|s| match &s.error {
+            Some(e) => format!("{} (not read: {e})", s.source),
+            None => format!("{} {} ({})", s.source, s.version, s.license),
+        })
+        .collect();
+    let counts: Vec<String> = languages::LANGUAGES
+        .iter()
+        .map(|&lang| {
+            let d = peer_terms.dropped.get(lang).copied().unwrap_or_default();
+            format!(
+                "{lang} {} ({} not words, {} of one letter)",
+                peer_terms.of(lang).len(),
+                d.not_words,
+                d.short
+            )
+        })
+        .collect();
+    format!(
+        "Peers' terms: the union of {}, per language, folded to lower case; entries with \
+         digits, symbols or punctuation and single letters left out, phrases kept. Terms per \
+         language: {}.",
+        lists.join(", "),
+        counts.join("; ")
+    )
 }
 
 fn write_corpus(path: &Path, lines: &[Line]) -> Result<(), BenchError> {
