@@ -213,7 +213,12 @@ impl Lexicon {
                     .tags
                     .iter()
                     .any(|t| b.builtin_en.mild_tags.contains(t));
-                if entry.severity < b.builtin_en.min_severity && !mild {
+                let threshold = entry
+                    .tags
+                    .iter()
+                    .filter_map(|t| b.builtin_en.tag_min_severity.get(t))
+                    .fold(b.builtin_en.min_severity, |low, &t| low.min(t));
+                if entry.severity < threshold && !mild {
                     continue;
                 }
                 let by_severity = b

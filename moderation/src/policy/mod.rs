@@ -5,6 +5,7 @@
 
 mod error;
 
+use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 
 use serde::Deserialize;
@@ -82,6 +83,10 @@ pub struct BuiltinList {
     /// Entries with one of these tags are used from severity 1, whatever `min_severity`
     /// says: the mild sexual words (`ass`, `snatch`, `boob`) are insults in chat.
     pub mild_tags: Vec<String>,
+    /// Entries with one of these tags are used from the severity given (an entry with
+    /// several takes the lowest), whatever `min_severity` says: one threshold per category,
+    /// as a room's category levels set them.
+    pub tag_min_severity: BTreeMap<String, u8>,
 }
 
 impl Default for BuiltinList {
@@ -92,6 +97,7 @@ impl Default for BuiltinList {
             deny_from_severity: None,
             deny_tags: vec!["racial".to_owned()],
             mild_tags: vec!["sexual".to_owned()],
+            tag_min_severity: BTreeMap::new(),
         }
     }
 }
@@ -424,6 +430,15 @@ impl Policy {
                     format!("is {tag:?}; use one of {}", TAGS.join(", ")),
                 ));
             }
+        }
+        for (tag, &severity) in &b.tag_min_severity {
+            if !TAGS.contains(&tag.as_str()) {
+                return Err(PolicyError::invalid(
+                    format!("{at}.blocklists.builtin_en.tag_min_severity"),
+                    format!("names the tag {tag:?}; use one of {}", TAGS.join(", ")),
+                ));
+            }
+            sev(&format!("tag_min_severity.{tag}"), severity)?;
         }
         for (j, lang) in self.blocklists.languages.iter().flatten().enumerate() {
             if crate::engine::languages::bit(lang).is_none() {

@@ -87,6 +87,18 @@ fn out_of_range_values_name_their_field() {
         "rooms[0].policy.blocklists.builtin_en.min_severity"
     );
     assert_eq!(
+        invalid_field(
+            r#"{"default": {"blocklists": {"builtin_en": {"tag_min_severity": {"sexual": 0}}}}}"#
+        ),
+        "default.blocklists.builtin_en.tag_min_severity.sexual"
+    );
+    assert_eq!(
+        invalid_field(
+            r#"{"default": {"blocklists": {"builtin_en": {"tag_min_severity": {"rude": 2}}}}}"#
+        ),
+        "default.blocklists.builtin_en.tag_min_severity"
+    );
+    assert_eq!(
         invalid_field(r#"{"default": {"spam": {"char_flood": {"max_run": 1}}}}"#),
         "default.spam.char_flood.max_run"
     );

@@ -94,14 +94,14 @@ pub fn room_policy(base: &Policy, settings: &RoomModerationSettings) -> Policy {
     policy
 }
 
-/// Category levels tighten the built-in list: the strictest level lowers the severity from
-/// which entries are masked (level 1: 4 and up … level 4: 1 and up), and a category at level 3
-/// or 4 denies its entries of severity 3 and up. The built-in list has one severity threshold,
-/// so the masking threshold is shared by every category.
+/// Category levels tighten the built-in list, each category on its own tags: level 1 uses
+/// its entries from severity 4, … level 4 from severity 1 (never above the stack's own
+/// threshold), and a category at level 3 or 4 denies its entries of severity 3 and up. When
+/// the stack's policy has the built-in list off, a level turns it on with severity 4 for the
+/// other categories.
 fn apply_categories(policy: &mut Policy, settings: &RoomModerationSettings) {
     let levels = settings.categories.each();
-    let strictest = levels.iter().map(|(_, level, _)| *level).max().unwrap_or(0);
-    if strictest == 0 {
+    if levels.iter().all(|(_, level, _)| *level == 0) {
         return;
     }
     let builtin = &mut policy.blocklists.builtin_en;
@@ -110,14 +110,21 @@ fn apply_categories(policy: &mut Policy, settings: &RoomModerationSettings) {
         builtin.min_severity = 4;
         builtin.deny_tags.clear();
         builtin.deny_from_severity = None;
+        builtin.tag_min_severity.clear();
     }
-    builtin.min_severity = builtin.min_severity.min(5 - strictest.min(4));
     for (_, level, tags) in levels {
-        if level >= 3 {
-            for tag in tags {
-                if !builtin.deny_tags.iter().any(|t| t == tag) {
-                    builtin.deny_tags.push((*tag).to_owned());
-                }
+        if level == 0 {
+            continue;
+        }
+        let from = 5 - level.min(4);
+        for tag in tags {
+            let threshold = builtin
+                .tag_min_severity
+                .entry((*tag).to_owned())
+                .or_insert(from);
+            *threshold = (*threshold).min(from);
+            if level >= 3 && !builtin.deny_tags.iter().any(|t| t == tag) {
+                builtin.deny_tags.push((*tag).to_owned());
             }
         }
     }
@@ -384,18 +391,48 @@ mod tests {
         let base = Moderator::builtin().expect("built-in");
         let stack = base.policy_for(RoomRef::from_arn(ROOM)).clone();
         let strict = room_policy(&stack, &settings(r#"{"categories":{"sexual":4}}"#));
-        assert_eq!(strict.blocklists.builtin_en.min_severity, 1);
-        assert!(strict
-            .blocklists
-            .builtin_en
-            .deny_tags
-            .contains(&"sexual".to_owned()));
+        let builtin = &strict.blocklists.builtin_en;
+        assert_eq!(builtin.tag_min_severity.get("sexual"), Some(&1));
+        assert!(builtin.deny_tags.contains(&"sexual".to_owned()));
+        // The other categories keep the stack's threshold.
+        assert_eq!(
+            builtin.min_severity,
+            stack.blocklists.builtin_en.min_severity
+        );
+        assert_eq!(builtin.tag_min_severity.len(), 1);
         let lax = room_policy(&stack, &settings(r#"{"categories":{"profanity":1}}"#));
         assert_eq!(
-            lax.blocklists.builtin_en.min_severity,
-            stack.blocklists.builtin_en.min_severity.min(4)
+            lax.blocklists.builtin_en.tag_min_severity.get("general"),
+            Some(&4)
         );
         assert_eq!(room_policy(&stack, &settings("{}")), stack);
+    }
+
+    #[test]
+    fn each_category_level_moves_only_its_own_words() {
+        let base = Moderator::builtin().expect("built-in");
+        let stack = base.policy_for(RoomRef::from_arn(ROOM)).clone();
+        let at = |categories: &str| {
+            let policy = room_policy(&stack, &settings(categories));
+            let set = PolicySet {
+                default: policy,
+                rooms: Vec::new(),
+            };
+            Moderator::new(&set).expect("compiles")
+        };
+        let masked =
+            |m: &Moderator, text: &str| m.review(RoomRef::from_arn(ROOM), text).content != text;
+        // Severity 1 words of two categories: masked only where their own category is strict.
+        // (`damn` is tagged religious: the discrimination category's.)
+        let (religious, profane) = ("oh damn it", "this is crap");
+        let stack_only = at("{}");
+        assert!(!masked(&stack_only, religious) && !masked(&stack_only, profane));
+        let strict_discrimination = at(r#"{"categories":{"discrimination":4}}"#);
+        assert!(masked(&strict_discrimination, religious), "{religious}");
+        assert!(!masked(&strict_discrimination, profane), "{profane}");
+        let strict_profanity = at(r#"{"categories":{"profanity":4}}"#);
+        assert!(masked(&strict_profanity, profane), "{profane}");
+        assert!(!masked(&strict_profanity, religious), "{religious}");
     }
 
     #[test]
