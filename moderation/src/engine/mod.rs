@@ -2,7 +2,9 @@
 //!
 //! The rules live in the submodules, one job each: [`normalize`] folds text for matching,
 //! [`lexicon`] finds blocked terms, [`links`] and [`pii`] find links, addresses and phone
-//! numbers, [`spam`] judges and rewrites the message's shape.
+//! numbers, [`spam`] judges and rewrites the message's shape. [`chars`] answers, in one table
+//! look-up written at build time, the Unicode properties and script classes they ask of a
+//! character.
 
 mod chars;
 // Compiled into the character table by `build.rs`; the tests check the table against it.

@@ -28,6 +28,10 @@ use super::script::{self, Route};
 /// Folded text plus its map back to the original. Reused between messages: `fold` replaces
 /// what it held. The buffers only grow, so a message of a length seen before costs no
 /// allocation and no clearing; the first `len` entries of each are the folded message.
+///
+/// The folded text is always UTF-8: whole characters (a token's bytes are written a
+/// character at a time, and runs collapse and leetspeak maps ASCII bytes only) and spaces.
+/// The lexicon relies on it to read words of it as text without checking them again.
 #[derive(Debug, Default)]
 pub(crate) struct Folded {
     text: Vec<u8>,
@@ -1206,6 +1210,20 @@ mod tests {
             // Runs written out: a collapsed run read again would be a shorter word.
             let once = folded_key(&text);
             prop_assert_eq!(folded_key(&once), once.clone(), "{:?}", text);
+        }
+
+        #[test]
+        fn the_folded_text_is_always_utf8(
+            text in prop_oneof![
+                any::<String>(),
+                "[a-zа-яα-ωا-ي가-힣ぁ-ゖ一-龥ऀ-ॿ .*$@!|_\u{200B}\u{0301}]{0,60}",
+            ]
+        ) {
+            let mut f = Folded::default();
+            f.fold(&text);
+            prop_assert!(std::str::from_utf8(f.text()).is_ok(), "{:?}", text);
+            f.fold_lookalikes_as_latin(&text);
+            prop_assert!(std::str::from_utf8(f.text()).is_ok(), "{:?}", text);
         }
 
         #[test]
