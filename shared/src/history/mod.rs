@@ -20,6 +20,7 @@ pub use config::HistoryConfig;
 pub use reader::{
     HistoryAnswer, HistoryQuery, HistoryReader, QueryError, ReadError, DEFAULT_LATEST, MAX_LATEST,
 };
+pub use record::APPROVED_ATTRIBUTE;
 pub use store::{
     create_table, HistoryPage, HistoryStore, PutSummary, StoredMessage, MAX_PAGE_LIMIT,
 };

@@ -12,7 +12,7 @@ mod views;
 
 pub use bans::{BanBody, TimeoutBody, MAX_BAN_MINUTES, MAX_REMOVE_MINUTES, TIMEOUT_MINUTES};
 pub use chat::{EventBody, MAX_EVENT_ATTRIBUTES_BYTES, MAX_REASON_CHARS};
-pub use held::{DecisionView, HeldMessageView, HeldPageView, HeldSenderView};
+pub use held::{DecisionView, HeldMessageView, HeldPageView, HeldSenderView, APPROVAL_LEASE};
 pub use settings::{RoomModerationView, MAX_SETTINGS_BODY_BYTES};
 pub use views::{BanListView, BanView, BannedView};
 

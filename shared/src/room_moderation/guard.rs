@@ -105,6 +105,7 @@ impl<B: BanStore> RoomGuard<B> {
                     decided_by: None,
                     decided_at: None,
                     event_id: None,
+                    approval: None,
                 };
                 // Not stored in time: the sender is still told it awaits a moderator, and the
                 // error (alarmed) says the message is lost.

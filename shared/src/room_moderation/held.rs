@@ -1,7 +1,27 @@
 //! Held messages: what a `hold` rule kept back, kept in the room moderation table until a
 //! moderator approves or rejects it, or it expires (DynamoDB TTL; reads hide expired ones
 //! before TTL removes them). A decision is one conditional write from `held`, so two
-//! moderators deciding at once cannot both win, and an approval delivers once.
+//! moderators deciding at once cannot both win.
+//!
+//! # Approvals
+//!
+//! IVS Chat's `SendEvent` has no idempotency key, so an approval is recorded in three steps:
+//!
+//! 1. **claim** ([`RoomModerationStore::claim_approval`]): `held` → `approving` with a lease
+//!    (`claimedUntil`, longer than the moderation function may live), the first claim's time
+//!    (`claimedAt`) and the message's own expiry (`heldUntil`); the TTL moves a day past the
+//!    lease, so a claim never expires before it is settled;
+//! 2. **deliver**: one `SendEvent` whose attributes name the held message (`MessageId`, the
+//!    held id), so its delivery can be recognised later (the chat history keeps it with that
+//!    id);
+//! 3. **finish** ([`RoomModerationStore::finish_approval`]): `approving` → `approved` with the
+//!    event's id, only while the claim is the one that sent it.
+//!
+//! A refusal IVS answered (nothing delivered) **releases** the claim back to `held`
+//! ([`RoomModerationStore::release_approval`]). Anything else that stops between 1 and 3 (the
+//! function dying, a lost answer) leaves the claim to lapse; the next approval after the lease
+//! takes it over (conditional on the very claim it read, so two cannot) and settles it: the
+//! delivery found, it finishes without sending; else it sends once.
 
 use std::collections::BTreeMap;
 
@@ -72,7 +92,24 @@ pub struct HeldMessage {
     pub decided_by: Option<String>,
     pub decided_at: Option<OffsetDateTime>,
     pub event_id: Option<String>,
+    /// The claim of an approval under way (`approving`), or of the one that delivered it.
+    pub approval: Option<ApprovalClaim>,
 }
+
+/// An approval's claim on a held message (see the module's "Approvals").
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct ApprovalClaim {
+    /// When the first approval claimed the message: the delivery, if any, came after it.
+    pub claimed_at: OffsetDateTime,
+    /// Until when the claiming approval may deliver; after it, the claim has lapsed.
+    pub claimed_until: OffsetDateTime,
+    /// The message's expiry as held, restored if the claim is released.
+    pub held_until: OffsetDateTime,
+}
+
+/// How long past its lease a claimed message is kept (its TTL), so a lapsed claim waits for
+/// the approval that settles it.
+const CLAIM_KEEP: time::Duration = time::Duration::days(1);
 
 /// The id of a message held at `held_at` with IVS's `message_id`.
 pub fn held_id(held_at: OffsetDateTime, message_id: &str) -> String {
@@ -208,6 +245,14 @@ impl RoomModerationStore {
                 None => None,
             },
             event_id: optional("eventId"),
+            approval: match item.get("claimedUntil") {
+                None => None,
+                Some(_) => Some(ApprovalClaim {
+                    claimed_at: time_ms(int("claimedAt")?)?,
+                    claimed_until: time_ms(int("claimedUntil")?)?,
+                    held_until: time_ms(int("heldUntil")? * 1000)?,
+                }),
+            },
         })
     }
 
@@ -241,7 +286,8 @@ impl RoomModerationStore {
         output.item.map(|item| self.held_from(&item)).transpose()
     }
 
-    /// The room's messages still waiting at `now`, oldest first, `limit` per page.
+    /// The room's messages still waiting at `now`, oldest first, `limit` per page: those held
+    /// and not expired, and those whose approval's claim lapsed (approving one settles it).
     pub async fn held_messages(
         &self,
         room: &RoomId,
@@ -254,7 +300,10 @@ impl RoomModerationStore {
             .query()
             .table_name(&self.table)
             .key_condition_expression("#pk = :pk AND begins_with(#sk, :prefix)")
-            .filter_expression("#status = :held AND #ttl > :now")
+            .filter_expression(
+                "(#status = :held AND #ttl > :now) OR (#status = :approving AND \
+                 (attribute_not_exists(claimedUntil) OR claimedUntil <= :nowMs))",
+            )
             .expression_attribute_names("#pk", PK)
             .expression_attribute_names("#sk", SK)
             .expression_attribute_names("#status", "status")
@@ -262,7 +311,9 @@ impl RoomModerationStore {
             .expression_attribute_values(":pk", s(room_key(room)))
             .expression_attribute_values(":prefix", s(HELD_PREFIX))
             .expression_attribute_values(":held", s(HeldStatus::Held.as_str()))
+            .expression_attribute_values(":approving", s(HeldStatus::Approving.as_str()))
             .expression_attribute_values(":now", number(now.unix_timestamp()))
+            .expression_attribute_values(":nowMs", number(millis(now)))
             .consistent_read(true)
             .limit(limit.clamp(1, 100) as i32);
         if let Some(token) = page_token {
@@ -348,6 +399,144 @@ impl RoomModerationStore {
     }
 }
 
+impl RoomModerationStore {
+    /// Claims `held` (as just read) for an approval by `moderator` at `now` for `lease`: from
+    /// `held` while it has not expired, or from `approving` whose claim (the one read) has
+    /// lapsed. One conditional write; `None` when the message is no longer as read (another
+    /// moderator decided or claimed it meanwhile).
+    pub async fn claim_approval(
+        &self,
+        room: &RoomId,
+        held: &HeldMessage,
+        moderator: &str,
+        now: OffsetDateTime,
+        lease: time::Duration,
+    ) -> Result<Option<HeldMessage>, StoreError> {
+        let claimed_until = now + lease;
+        let (claimed_at, held_until) = match held.approval {
+            Some(claim) => (claim.claimed_at, claim.held_until),
+            None => (now, held.expires_at),
+        };
+        let keep = held_until.max(claimed_until) + CLAIM_KEEP;
+        let mut request = self
+            .client
+            .update_item()
+            .table_name(&self.table)
+            .set_key(Some(key_of(room, format!("{HELD_PREFIX}{}", held.id))))
+            .update_expression(
+                "SET #status = :approving, decidedBy = :by, decidedAt = :at, \
+                 claimedAt = :claimedAt, claimedUntil = :until, heldUntil = :heldUntil, \
+                 #ttl = :keep",
+            )
+            .expression_attribute_names("#status", "status")
+            .expression_attribute_names("#ttl", TTL)
+            .expression_attribute_values(":approving", s(HeldStatus::Approving.as_str()))
+            .expression_attribute_values(":by", s(moderator))
+            .expression_attribute_values(":at", number(millis(now)))
+            .expression_attribute_values(":claimedAt", number(millis(claimed_at)))
+            .expression_attribute_values(":until", number(millis(claimed_until)))
+            .expression_attribute_values(":heldUntil", number(held_until.unix_timestamp()))
+            .expression_attribute_values(":keep", number(keep.unix_timestamp()))
+            .return_values(ReturnValue::AllNew);
+        request = match (held.status, held.approval) {
+            (HeldStatus::Held, _) => request
+                .condition_expression("#status = :held AND #ttl > :now")
+                .expression_attribute_values(":held", s(HeldStatus::Held.as_str()))
+                .expression_attribute_values(":now", number(now.unix_timestamp())),
+            (HeldStatus::Approving, Some(claim)) if claim.claimed_until <= now => request
+                .condition_expression("#status = :approving AND claimedUntil = :seen")
+                .expression_attribute_values(":seen", number(millis(claim.claimed_until))),
+            // A claim written before leases: it has lapsed.
+            (HeldStatus::Approving, None) => request.condition_expression(
+                "#status = :approving AND attribute_not_exists(claimedUntil)",
+            ),
+            _ => return Ok(None),
+        };
+        self.conditional(request.send().await)
+    }
+
+    /// Finishes the approval that holds `claim`: `approved`, delivered as `event_id`. `None`
+    /// when the claim is no longer this one (it lapsed and another approval took it over).
+    pub async fn finish_approval(
+        &self,
+        room: &RoomId,
+        id: &str,
+        claim: &ApprovalClaim,
+        event_id: &str,
+    ) -> Result<Option<HeldMessage>, StoreError> {
+        let request = self
+            .client
+            .update_item()
+            .table_name(&self.table)
+            .set_key(Some(key_of(room, format!("{HELD_PREFIX}{id}"))))
+            .update_expression("SET #status = :approved, eventId = :event")
+            .condition_expression("#status = :approving AND claimedUntil = :mine")
+            .expression_attribute_names("#status", "status")
+            .expression_attribute_values(":approved", s(HeldStatus::Approved.as_str()))
+            .expression_attribute_values(":approving", s(HeldStatus::Approving.as_str()))
+            .expression_attribute_values(":event", s(event_id))
+            .expression_attribute_values(":mine", number(millis(claim.claimed_until)))
+            .return_values(ReturnValue::AllNew);
+        self.conditional(request.send().await)
+    }
+
+    /// Gives `claim` up when nothing was delivered: the message is `held` again, with its own
+    /// expiry, for any moderator to decide. `None` when the claim is no longer this one.
+    pub async fn release_approval(
+        &self,
+        room: &RoomId,
+        id: &str,
+        claim: &ApprovalClaim,
+    ) -> Result<Option<HeldMessage>, StoreError> {
+        let request = self
+            .client
+            .update_item()
+            .table_name(&self.table)
+            .set_key(Some(key_of(room, format!("{HELD_PREFIX}{id}"))))
+            .update_expression(
+                "SET #status = :held, #ttl = :expires \
+                 REMOVE decidedBy, decidedAt, claimedAt, claimedUntil, heldUntil",
+            )
+            .condition_expression("#status = :approving AND claimedUntil = :mine")
+            .expression_attribute_names("#status", "status")
+            .expression_attribute_names("#ttl", TTL)
+            .expression_attribute_values(":held", s(HeldStatus::Held.as_str()))
+            .expression_attribute_values(":approving", s(HeldStatus::Approving.as_str()))
+            .expression_attribute_values(":expires", number(claim.held_until.unix_timestamp()))
+            .expression_attribute_values(":mine", number(millis(claim.claimed_until)))
+            .return_values(ReturnValue::AllNew);
+        self.conditional(request.send().await)
+    }
+
+    /// The item a conditional `UpdateItem` wrote, or `None` when its condition failed.
+    fn conditional(
+        &self,
+        result: Result<
+            aws_sdk_dynamodb::operation::update_item::UpdateItemOutput,
+            aws_sdk_dynamodb::error::SdkError<
+                aws_sdk_dynamodb::operation::update_item::UpdateItemError,
+                aws_smithy_runtime_api::http::Response,
+            >,
+        >,
+    ) -> Result<Option<HeldMessage>, StoreError> {
+        match result {
+            Ok(output) => self
+                .held_from(&output.attributes.unwrap_or_default())
+                .map(Some),
+            Err(error) => {
+                let lost = error
+                    .as_service_error()
+                    .is_some_and(|e| e.is_conditional_check_failed_exception());
+                if lost {
+                    Ok(None)
+                } else {
+                    Err(self.failed("UpdateItem", &error))
+                }
+            }
+        }
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -373,6 +562,7 @@ mod tests {
             decided_by: None,
             decided_at: None,
             event_id: None,
+            approval: None,
         }
     }
 

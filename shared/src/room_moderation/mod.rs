@@ -20,8 +20,8 @@ pub use config::{GuardConfig, GuardConfigError, MAX_AGE_VAR, READ_TIMEOUT_VAR, S
 pub use error::StoreError;
 pub use guard::{Guarded, RoomGuard, SLOW_MODE_RULE, TIMEOUT_BANNED_BY, TIMEOUT_RULE};
 pub use held::{
-    held_id, is_held_id, EventTooLarge, HeldMessage, HeldPage, HeldStatus, APPROVED_EVENT,
-    MAX_EVENT_ATTRIBUTES_BYTES, SENDER_PREFIX,
+    held_id, is_held_id, ApprovalClaim, EventTooLarge, HeldMessage, HeldPage, HeldStatus,
+    APPROVED_EVENT, MAX_EVENT_ATTRIBUTES_BYTES, SENDER_PREFIX,
 };
 pub use rules::{
     check_terms, room_policy, RoomReview, RoomRules, DENY_LIST, HOLD_LIST, HOLD_REASON, HOLD_RULE,
