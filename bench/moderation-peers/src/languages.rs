@@ -425,6 +425,21 @@ pub fn tables(lines: &[LangLine], runs: &[LangRun], peer_terms: &PeerTerms, ours
                 }
             }
         }
+        if let Some(flagged) = ours_flagged {
+            let missed: Vec<String> = ev
+                .iter()
+                .filter(|&&i| !flagged.get(i).copied().unwrap_or(false))
+                .filter_map(|&i| lines.get(i))
+                .map(|l| format!("`{}`", l.text))
+                .collect();
+            if !missed.is_empty() {
+                out.push_str(&format!(
+                    "\n{ours} misses {} held-out lines: {}\n",
+                    missed.len(),
+                    missed.join(", ")
+                ));
+            }
+        }
         if let Some(flagged) = ours_flagged.filter(|_| !plain.is_empty()) {
             let missed = missed_plain(lines, flagged, peer_terms, lang);
             let shown: Vec<String> = missed
