@@ -6,7 +6,7 @@
 //! 2. **Per message**: 2,000 generated chat lines reviewed by the stack's policy alone and by
 //!    the room's 1,000-term rules (the hold engine included).
 //! 3. **With slow mode and strikes, against moto**: the review with the room's rules, slow mode
-//!    (one conditional write per delivered message) and strikes (one atomic write per refused
+//!    (one conditional write per delivered message) and strikes (a write and a count per refused
 //!    one), 1,000 messages from 100 senders; beside it, the bare DynamoDB calls, so moto's
 //!    share is visible apart from the function's own.
 //!
