@@ -6,7 +6,7 @@
 //! re-entry. (Walking only from word starts for the whole-word terms, with a second
 //! automaton for the rest, was tried: more work per message, and slower.)
 
-use std::collections::HashMap;
+use std::collections::{HashMap, HashSet};
 use std::sync::Arc;
 
 use aho_corasick::automaton::{Automaton, StateID};
@@ -21,6 +21,9 @@ use crate::policy::PolicyError;
 use crate::policy::{Blocklists, MatchMode, TermAction};
 
 const BUILTIN_EN_JSON: &str = include_str!("../../data/en-profanity.json");
+/// This project's supplement to it, in its schema (`data/en-additions.json`): read with it,
+/// and its terms win over the source's exceptions (`cocks`, `cocksucker`).
+const BUILTIN_EN_ADDITIONS_JSON: &str = include_str!("../../data/en-additions.json");
 /// The list name reported for hits from the built-in English list.
 pub(crate) const BUILTIN_EN_NAME: &str = "builtin-en";
 
@@ -203,8 +206,18 @@ impl Lexicon {
         };
         let english = languages::bit("en").is_some_and(|en| enabled & en != 0);
         if b.builtin_en.enabled && english {
-            let builtin: Vec<BuiltinEntry> = serde_json::from_str(BUILTIN_EN_JSON)
-                .map_err(|e| PolicyError::Matcher(format!("built-in English list: {e}")))?;
+            let read = |json: &str| -> Result<Vec<BuiltinEntry>, PolicyError> {
+                serde_json::from_str(json)
+                    .map_err(|e| PolicyError::Matcher(format!("built-in English list: {e}")))
+            };
+            let mut builtin = read(BUILTIN_EN_JSON)?;
+            let additions = read(BUILTIN_EN_ADDITIONS_JSON)?;
+            let added: HashSet<String> = additions
+                .iter()
+                .flat_map(|entry| entry.pattern.split('|'))
+                .map(|alternative| alternative.replace('*', ""))
+                .collect();
+            builtin.extend(additions);
             list_names.push(Arc::from(BUILTIN_EN_NAME));
             for entry in &builtin {
                 let mild = entry
@@ -248,7 +261,10 @@ impl Lexicon {
                     );
                 }
                 for exception in &entry.exceptions {
-                    builder.add(&exception.replace('*', &entry.id), Meaning::Allow);
+                    let word = exception.replace('*', &entry.id);
+                    if !added.contains(&word) {
+                        builder.add(&word, Meaning::Allow);
+                    }
                 }
             }
         }

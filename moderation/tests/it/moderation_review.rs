@@ -215,6 +215,58 @@ fn grape_day_is_not_flagged() {
 }
 
 #[test]
+fn chat_insults_of_the_english_supplement_are_masked_plain_and_disguised() {
+    let m = builtin();
+    for (text, masked) in [
+        ("what a slut", "what a ****"),
+        ("what a s.l.u.t", "what a *******"),
+        ("what a $lut", "what a ****"),
+        ("what a ｓｌｕｔ", "what a ****"),
+        ("such a s l u t", "such a *******"),
+        ("sluts and skanks", "***** and ******"),
+        ("you hooker", "you ******"),
+        ("you h00ker", "you ******"),
+        ("ｈｅｎｔａｉ pics", "****** pics"),
+        ("camwhore", "********"),
+        ("you c0cksucker", "you **********"),
+        ("nice cocks", "nice *****"),
+        ("fuk off dumbass", "*** off *******"),
+        ("f.u.k off", "***** off"),
+        ("thot", "****"),
+    ] {
+        assert_eq!(allowed(&m, text), masked, "{text}");
+    }
+}
+
+#[test]
+fn ordinary_uses_of_the_english_supplement_terms_pass() {
+    let m = builtin();
+    for text in [
+        "a blue tit in the garden",
+        "tit for tat",
+        "the butt of the joke",
+        "hoe the garden before it rains",
+        "prick your finger",
+        "escort the convoy",
+        "Homo sapiens and homo erectus",
+        "he cocked the gun, a cocky move",
+    ] {
+        assert!(kinds(&m, text).is_empty(), "{text}");
+    }
+}
+
+#[test]
+fn mild_english_supplement_terms_are_masked_in_a_strict_room() {
+    let m = policy(
+        r#"{"default": {"blocklists": {"builtin_en": {"enabled": true, "min_severity": 2,
+            "mild_tags": ["sexual"], "tag_min_severity": {"general": 1}}}}}"#,
+    );
+    assert_eq!(allowed(&m, "you tit"), "you ***");
+    assert_eq!(allowed(&m, "you prick"), "you *****");
+    assert_eq!(allowed(&m, "nice butt"), "nice ****");
+}
+
+#[test]
 fn links_to_unlisted_domains_are_masked() {
     let m = builtin();
     assert_eq!(
