@@ -1192,16 +1192,19 @@ mod tests {
 
         #[test]
         fn every_script_folds_without_panic_and_idempotently(
-            // Words of two characters or more: single characters join into the word beside
-            // them, and a word of two scripts is judged as one (see `script`).
+            // Words of two letters or more: single characters join into the word beside
+            // them, and a word of two scripts is judged as one (see `script`). So no
+            // character that folding drops is drawn as a letter: not tatweel (inside
+            // `ا-ي`), nor the unassigned U+03A2 (inside `Α-Ω`), nor a sign alone after a
+            // Devanagari consonant.
             text in prop::collection::vec(prop_oneof![
                 "[a-zA-Z0-9]{2,6}",
                 "[а-яА-ЯёЁіїєґ]{2,6}",
-                "[α-ωΑ-Ω]{2,6}",
-                "[ا-ي]{2,6}[ـًٌٍَُِّْ]{0,2}",
-                "[क-ह][ऀ-ॿ]{1,5}",
+                "[α-ωΑ-ΡΣ-Ω]{2,6}",
+                "[ء-غف-ي]{2,6}[ـًٌٍَُِّْ]{0,2}",
+                "[क-ह]{2}[ऀ-ॿ]{0,4}",
                 "[가-힣ㄱ-ㅣ]{2,6}",
-                "[ぁ-ゖァ-ヺｦ-ﾝ]{2,6}",
+                "[ぁ-ゖァ-ヺｱ-ﾝ]{2,6}",
                 "[一-龥]{2,6}",
                 "[a-zà-öø-ÿßẞİıĞğŞş]{2,6}",
                 "[Ａ-Ｚａ-ｚ]{2,6}",
