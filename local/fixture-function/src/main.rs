@@ -10,7 +10,8 @@
 //! - `echo-env NAME` → ALLOW with the value of the environment variable NAME as content;
 //! - anything else → ALLOW unchanged, with attribute `reviewed-by: <pid>`.
 //!
-//! With `FIXTURE_FAIL_INIT=1` it exits before polling for an invocation.
+//! With `FIXTURE_FAIL_INIT=1` it exits before polling for an invocation; with
+//! `FIXTURE_INIT_MS=N` its initialisation takes N ms (a slow start, as a debug build's).
 //!
 //! An API Gateway v2 event (one with `requestContext`) is answered by its `rawPath`:
 //! (after an optional `/public` prefix) `/echo...` returns the event as a JSON body; `/shortcut` returns JSON without `statusCode`;
@@ -165,6 +166,12 @@ async fn review(event: LambdaEvent<Value>) -> Result<Value, Error> {
 async fn main() -> Result<(), Error> {
     if std::env::var("FIXTURE_FAIL_INIT").is_ok_and(|v| v == "1") {
         return Err("fixture refuses to start".into());
+    }
+    if let Some(millis) = std::env::var("FIXTURE_INIT_MS")
+        .ok()
+        .and_then(|v| v.parse::<u64>().ok())
+    {
+        tokio::time::sleep(std::time::Duration::from_millis(millis)).await;
     }
     lambda_runtime::run(service_fn(review)).await
 }

@@ -38,6 +38,8 @@ pub const LOCAL_AUDIENCE: &str = "ivschat-local";
 pub const STACK_FILE: &str = "stack.json";
 /// The moto version installed when none is found.
 const MOTO_REQUIREMENT: &str = "moto[server]==5.2.5";
+/// The longest `up` waits for its functions to finish their initialisation.
+const FUNCTION_READY_WAIT: Duration = Duration::from_secs(30);
 
 /// The options of `ivschat-local up`.
 #[derive(Clone, Debug, Args)]
@@ -301,14 +303,34 @@ pub async fn up_with_console(
     // Every function's environment is complete now (logging configurations' ARNs included):
     // start the processes, as provisioned concurrency would, so that a debug build's slower
     // start does not send the first chat messages to the rooms' review fallback.
+    let invoker = server.function_invoker();
+    let mut starting = Vec::new();
     for function in &template.functions {
-        if let Some(hosted) = server.function_invoker().hosted(&function.binary) {
+        if let Some(hosted) = invoker.hosted(&function.binary) {
             hosted
                 .prestart()
                 .map_err(|source| StackError::FunctionStart {
                     function: function.binary.clone(),
                     source,
                 })?;
+            starting.push(hosted);
+        }
+    }
+    // The stack is ready when its functions are: each has finished its initialisation and
+    // waits for work (bounded; one that fails to start says why at its first invocation).
+    let ready = starting
+        .iter()
+        .map(|hosted| hosted.until_ready(FUNCTION_READY_WAIT));
+    for (hosted, ready) in starting
+        .iter()
+        .zip(futures_util::future::join_all(ready).await)
+    {
+        if !ready {
+            tracing::warn!(
+                function = hosted.name(),
+                wait_s = FUNCTION_READY_WAIT.as_secs(),
+                "function not ready; its first invocations start it"
+            );
         }
     }
 

@@ -13,7 +13,7 @@ mod state;
 
 use std::collections::{HashMap, VecDeque};
 use std::sync::Arc;
-use std::time::SystemTime;
+use std::time::{Duration, SystemTime};
 
 use axum::body::Bytes;
 use parking_lot::Mutex;
@@ -84,6 +84,7 @@ impl HostedFunction {
             process: Mutex::new(None),
             generation: Mutex::new(0),
             initialized: Mutex::new(0),
+            polling: Mutex::new(0),
             init_error: Mutex::new(None),
             runtime_server: Mutex::new(None),
             late_environment: Mutex::new(Vec::new()),
@@ -114,6 +115,24 @@ impl HostedFunction {
     /// concurrency does; `up` does it once every function's environment is complete.
     pub fn prestart(&self) -> std::io::Result<()> {
         process::ensure_running(&self.state)
+    }
+
+    /// Waits, at most `within`, until the live process has finished its initialisation and
+    /// asks for work; whether it did. False at once when no process runs (it failed to start
+    /// or exited during its initialisation: the next invocation reports why).
+    pub async fn until_ready(&self, within: Duration) -> bool {
+        let deadline = tokio::time::Instant::now() + within;
+        loop {
+            match self.state.live_generation() {
+                Some(live) if *self.state.polling.lock() == live => return true,
+                Some(_) => {}
+                None => return false,
+            }
+            if tokio::time::Instant::now() >= deadline {
+                return false;
+            }
+            tokio::time::sleep(Duration::from_millis(10)).await;
+        }
     }
 
     /// Runs one invocation to its end: the function's result, its error, or a timeout.

@@ -85,6 +85,10 @@ fn accepted() -> Response<Body> {
 /// `GET /runtime/invocation/next`: held open until there is an invocation, as Lambda does.
 /// A poll from a process that is no longer the live one gets nothing.
 async fn next_invocation(State(Runtime { state, generation }): State<Runtime>) -> Response<Body> {
+    {
+        let mut polling = state.polling.lock();
+        *polling = (*polling).max(generation);
+    }
     let invocation = loop {
         let notified = state.arrived.notified();
         if state.live_generation() != Some(generation) {

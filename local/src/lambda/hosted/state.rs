@@ -40,6 +40,9 @@ pub(super) struct FunctionState {
     pub(super) generation: Mutex<u64>,
     /// The last generation that fetched an invocation, i.e. finished its initialisation.
     pub(super) initialized: Mutex<u64>,
+    /// The last generation that asked for its next invocation: its initialisation is over
+    /// and it waits for work.
+    pub(super) polling: Mutex<u64>,
     /// An init error a process reported, with its generation.
     pub(super) init_error: Mutex<Option<(u64, String, Bytes)>>,
     /// The Runtime API server of the live generation.

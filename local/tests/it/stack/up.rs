@@ -45,6 +45,7 @@ Resources:
       Environment:
         Variables:
           GREETING: !Ref Greeting
+          FIXTURE_INIT_MS: "800"
           TABLE: !Ref ThingsTable
           SELF: !Sub "${AWS::Region}/${AWS::AccountId}"
       Events:
@@ -101,6 +102,13 @@ async fn up_runs_a_template_with_its_function_api_table_and_room() {
     let stack = up(config).await.expect("the stack comes up");
     let room = stack.rooms.get("Lobby").expect("the room").clone();
     assert!(stack.describe().contains(&room));
+    // As provisioned concurrency: `up` returns once its functions have initialised (this one
+    // takes 800 ms), so the first requests and chat messages do not wait for a process.
+    let functions = stack.server.function_invoker();
+    let function = functions
+        .hosted("ivschat-local-fixture-function")
+        .expect("the function is hosted");
+    assert!(function.until_ready(std::time::Duration::ZERO).await);
 
     let jwt = dev_token(&DevTokenConfig {
         user: "alice".into(),
