@@ -185,7 +185,8 @@ mod tests {
 
     #[test]
     fn every_action_has_its_route_in_the_template() {
-        let keys = route_keys(include_str!("../../../template.yaml"));
+        let keys =
+            shared::http_api::template_routes::route_keys(include_str!("../../../template.yaml"));
         for action in [
             Action::CreateRoom,
             Action::ListRooms,
@@ -210,19 +211,5 @@ mod tests {
             );
         }
         assert_eq!(Action::of_route("GET /bans"), None);
-    }
-
-    /// `METHOD /path` of every `HttpApi` event of the template.
-    fn route_keys(template: &str) -> Vec<String> {
-        let mut keys = Vec::new();
-        let mut path = None;
-        for line in template.lines().map(str::trim) {
-            if let Some(p) = line.strip_prefix("Path: ") {
-                path = Some(p.to_owned());
-            } else if let (Some(method), Some(p)) = (line.strip_prefix("Method: "), path.take()) {
-                keys.push(format!("{method} {p}"));
-            }
-        }
-        keys
     }
 }

@@ -16,6 +16,7 @@
 use std::time::{Duration, Instant};
 
 use ivschat_moderation::{FailMode, Moderator, ReviewRequest, Reviewer, RoomRef};
+use ivschat_testkit::chat::bench_line;
 use moto::MotoServer;
 use shared::bans::{create_table as create_bans, DynamoBanStore, RoomId, UserId};
 use shared::ivs_client::EndpointSettings;
@@ -46,37 +47,14 @@ fn settings(terms: usize) -> RoomModerationSettings {
 }
 
 fn lines(n: usize) -> Vec<String> {
-    let words = [
-        "gg",
-        "well",
-        "played",
-        "that",
-        "was",
-        "close",
-        "lol",
-        "nice",
-        "shot",
-        "who",
-        "is",
-        "streaming",
-        "next",
-        "map",
-        "looks",
-        "great",
-        "again",
-        "team",
-        "push",
-        "mid",
-    ];
     (0..n)
         .map(|i| {
-            let mut line: Vec<String> = (0..(6 + i % 20))
-                .map(|j| words[(i * 7 + j * 3) % words.len()].to_owned())
-                .collect();
+            let line = bench_line(i);
             if i % 10 == 0 {
-                line.push(format!("blockterm{}x", i % 1000));
+                format!("{line} blockterm{}x", i % 1000)
+            } else {
+                line
             }
-            line.join(" ")
         })
         .collect()
 }

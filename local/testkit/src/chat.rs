@@ -200,3 +200,34 @@ pub async fn until_closed(socket: &mut Socket) -> Vec<Value> {
     }
     events
 }
+
+/// Chat line `i` as the benchmarks write it: 6 to 25 common words of a gaming chat, the same
+/// line for the same `i`.
+pub fn bench_line(i: usize) -> String {
+    const WORDS: [&str; 20] = [
+        "gg",
+        "well",
+        "played",
+        "that",
+        "was",
+        "close",
+        "lol",
+        "nice",
+        "shot",
+        "who",
+        "is",
+        "streaming",
+        "next",
+        "map",
+        "looks",
+        "great",
+        "again",
+        "team",
+        "push",
+        "mid",
+    ];
+    (0..(6 + i % 20))
+        .map(|j| WORDS[(i * 7 + j * 3) % WORDS.len()])
+        .collect::<Vec<_>>()
+        .join(" ")
+}

@@ -10,6 +10,7 @@ mod caller;
 mod error;
 mod request;
 mod response;
+pub mod template_routes;
 
 pub use access::{AccessConfig, ClaimNames, Permission};
 pub use audit::AuditEntry;

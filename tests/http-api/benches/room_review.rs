@@ -72,36 +72,12 @@ fn report(what: &str, mut samples: Vec<Duration>) {
 /// Chat lines as the room-rules bench writes them: 6 to 25 words, one in ten with one of the
 /// room's blocked terms.
 fn line(i: usize) -> String {
-    let words = [
-        "gg",
-        "well",
-        "played",
-        "that",
-        "was",
-        "close",
-        "lol",
-        "nice",
-        "shot",
-        "who",
-        "is",
-        "streaming",
-        "next",
-        "map",
-        "looks",
-        "great",
-        "again",
-        "team",
-        "push",
-        "mid",
-    ];
-    let mut line: Vec<&str> = (0..(6 + i % 20))
-        .map(|j| words[(i * 7 + j * 3) % words.len()])
-        .collect();
-    let term = format!("blockterm{}x", (i * 37) % 1000);
+    let line = chat::bench_line(i);
     if i.is_multiple_of(10) {
-        line.push(&term);
+        format!("{line} blockterm{}x", (i * 37) % 1000)
+    } else {
+        line
     }
-    line.join(" ")
 }
 
 fn room_rules() -> Value {
