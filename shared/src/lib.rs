@@ -28,6 +28,8 @@ pub mod moderation_api;
 pub mod read_through;
 pub mod room_moderation;
 pub mod room_tags;
+#[cfg(any(test, feature = "test-support"))]
+pub mod test_support;
 
 /// The IVS Chat client's builders under their older name; the same as [`aws::ivs`].
 pub use aws::ivs as ivs_client;

@@ -162,31 +162,13 @@ fn log_issued(issued: &Issued<'_>) {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use std::io::Write;
-    use std::sync::{Arc, Mutex};
-
-    /// A log writer that keeps what it is given.
-    #[derive(Clone, Default)]
-    struct Captured(Arc<Mutex<Vec<u8>>>);
-
-    impl Write for Captured {
-        fn write(&mut self, bytes: &[u8]) -> std::io::Result<usize> {
-            self.0
-                .lock()
-                .unwrap_or_else(|p| p.into_inner())
-                .extend_from_slice(bytes);
-            Ok(bytes.len())
-        }
-        fn flush(&mut self) -> std::io::Result<()> {
-            Ok(())
-        }
-    }
+    use shared::test_support::CapturedLog;
 
     #[test]
     fn a_user_id_with_a_line_break_cannot_forge_a_log_line() {
         let forged = "alice\n2026-01-01T00:00:00Z  INFO chat token issued issued_to=admin";
         for json in [false, true] {
-            let captured = Captured::default();
+            let captured = CapturedLog::default();
             let writer = captured.clone();
             let builder = tracing_subscriber::fmt()
                 .with_writer(move || writer.clone())
@@ -207,7 +189,7 @@ mod tests {
                     own_us: 1,
                 })
             });
-            let text = String::from_utf8(captured.0.lock().expect("log").clone()).expect("utf-8");
+            let text = captured.text();
             assert_eq!(text.lines().count(), 1, "json={json}: {text}");
             assert!(text.contains("alice\\n2026"), "json={json}: {text}");
         }

@@ -149,36 +149,8 @@ fn finish(
 
 #[cfg(test)]
 mod tests {
-    use std::io::Write;
-    use std::sync::{Arc, Mutex};
-
     use super::*;
-
-    /// Collects what the log subscriber writes.
-    #[derive(Clone, Default)]
-    struct Captured(Arc<Mutex<Vec<u8>>>);
-
-    impl Write for Captured {
-        fn write(&mut self, bytes: &[u8]) -> std::io::Result<usize> {
-            self.0
-                .lock()
-                .map_err(|_| std::io::Error::other("poisoned"))?
-                .extend_from_slice(bytes);
-            Ok(bytes.len())
-        }
-
-        fn flush(&mut self) -> std::io::Result<()> {
-            Ok(())
-        }
-    }
-
-    impl<'a> tracing_subscriber::fmt::MakeWriter<'a> for Captured {
-        type Writer = Captured;
-
-        fn make_writer(&'a self) -> Self::Writer {
-            self.clone()
-        }
-    }
+    use crate::test_support::CapturedLog;
 
     fn sample_request() -> ApiRequest {
         let event = include_str!("../../../events/admin-api-create-room.json");
@@ -189,13 +161,14 @@ mod tests {
     fn audit_lines(
         run: impl FnOnce() -> Response<Body>,
     ) -> (Response<Body>, Vec<serde_json::Value>) {
-        let captured = Captured::default();
+        let captured = CapturedLog::default();
+        let writer = captured.clone();
         let subscriber = tracing_subscriber::fmt()
-            .with_writer(captured.clone())
+            .with_writer(move || writer.clone())
             .with_ansi(false)
             .finish();
         let response = tracing::subscriber::with_default(subscriber, run);
-        let text = String::from_utf8(captured.0.lock().expect("the log").clone()).expect("text");
+        let text = captured.text();
         let lines = text
             .lines()
             .filter_map(|line| line.split_once("audit=").map(|(_, json)| json))
