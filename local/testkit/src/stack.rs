@@ -6,6 +6,7 @@ use std::path::PathBuf;
 use std::time::Duration;
 
 use ivschat_local::config::FunctionArgs;
+use ivschat_local::gateway::RunningHttpApi;
 use ivschat_local::identity::TokenRequest;
 use ivschat_local::stack::{up, RunningStack, UpConfig};
 use ivschat_local::ServeConfig;
@@ -44,6 +45,26 @@ pub fn binaries_dir() -> PathBuf {
         .expect("the target folder")
 }
 
+/// A JWT from `api`'s local issuer for `user` in `groups`, valid for ten minutes, with the
+/// display name `<user> (display)` and, when given, a picture.
+pub fn local_jwt(
+    api: &RunningHttpApi,
+    user: &str,
+    groups: &[&str],
+    picture: Option<String>,
+) -> String {
+    api.issuer()
+        .expect("the local issuer")
+        .mint(&TokenRequest {
+            user: user.to_owned(),
+            groups: groups.iter().map(|g| (*g).to_owned()).collect(),
+            name: Some(format!("{user} (display)")),
+            picture,
+            lifetime: Duration::from_secs(600),
+        })
+        .expect("a JWT")
+}
+
 /// Brings `config` up.
 pub async fn start(config: UpConfig) -> UpStack {
     let data_dir = config.serve.data_dir.clone();
@@ -58,18 +79,7 @@ pub async fn start(config: UpConfig) -> UpStack {
 impl UpStack {
     /// A JWT from the local issuer for `user` in `groups`, valid for ten minutes.
     pub fn jwt(&self, user: &str, groups: &[&str]) -> String {
-        self.stack
-            .api
-            .issuer()
-            .expect("the local issuer")
-            .mint(&TokenRequest {
-                user: user.to_owned(),
-                groups: groups.iter().map(|g| (*g).to_owned()).collect(),
-                name: Some(format!("{user} (display)")),
-                picture: None,
-                lifetime: Duration::from_secs(600),
-            })
-            .expect("a JWT")
+        local_jwt(&self.stack.api, user, groups, None)
     }
 
     /// Calls `method path` of the HTTP API with `body` (JSON text; empty for none) as the

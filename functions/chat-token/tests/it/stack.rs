@@ -11,7 +11,7 @@ use ivschat_local::gateway::{
     HttpApi, HttpApiConfig, JwtAuthorizerConfig, LocalIssuerKey, RouteAuthorization, RouteConfig,
     RunningHttpApi, LOCAL_ISSUER,
 };
-use ivschat_local::identity::{generate_key_pem, TokenRequest};
+use ivschat_local::identity::generate_key_pem;
 use ivschat_local::{FunctionSpec, RunningServer, ServeConfig, Server};
 use ivschat_testkit::http::Http;
 use ivschat_testkit::Endpoint;
@@ -130,17 +130,8 @@ fn uuid_like() -> String {
 impl Stack {
     /// A JWT from the local issuer for `user` in `groups`.
     pub fn jwt(&self, user: &str, groups: &[&str]) -> String {
-        self.api
-            .issuer()
-            .expect("the local issuer")
-            .mint(&TokenRequest {
-                user: user.to_owned(),
-                groups: groups.iter().map(|g| (*g).to_owned()).collect(),
-                name: Some(format!("{user} (display)")),
-                picture: Some(format!("https://cdn.example.com/{user}.png")),
-                lifetime: Duration::from_secs(600),
-            })
-            .expect("a JWT")
+        let picture = format!("https://cdn.example.com/{user}.png");
+        ivschat_testkit::stack::local_jwt(&self.api, user, groups, Some(picture))
     }
 
     /// The ARN of the room `id` (in the function's account and region).
