@@ -381,21 +381,7 @@ impl RoomModerationStore {
         if let Some(event) = event_id {
             request = request.expression_attribute_values(":event", s(event));
         }
-        match request.send().await {
-            Ok(output) => self
-                .held_from(&output.attributes.unwrap_or_default())
-                .map(Some),
-            Err(error) => {
-                let lost = error
-                    .as_service_error()
-                    .is_some_and(|e| e.is_conditional_check_failed_exception());
-                if lost {
-                    Ok(None)
-                } else {
-                    Err(self.failed("UpdateItem", &error))
-                }
-            }
-        }
+        self.conditional(request.send().await)
     }
 }
 
