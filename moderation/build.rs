@@ -14,21 +14,9 @@ use unicode_normalization::char::{decompose_compatible, is_combining_mark};
 #[path = "src/engine/classes.rs"]
 mod classes;
 
-/// The flags, as `src/engine/chars.rs` names them.
-const ALPHABETIC: u16 = 1;
-const NUMERIC: u16 = 2;
-const UPPERCASE: u16 = 4;
-const WHITESPACE: u16 = 8;
-const COMBINING: u16 = 16;
-const INVISIBLE: u16 = 32;
-const LOWER_SELF: u16 = 64;
-const DECOMPOSES_SELF: u16 = 128;
-const PICTOGRAPH: u16 = 1 << 8;
-const CASELESS: u16 = 1 << 9;
-const WIDE: u16 = 1 << 10;
-const EMOJI: u16 = 1 << 13;
-/// Two bits: `classes::route`.
-const ROUTE_SHIFT: u16 = 11;
+#[path = "src/engine/char_flags.rs"]
+mod char_flags;
+use char_flags::*;
 
 const BLOCK: u32 = 128;
 
@@ -63,6 +51,7 @@ fn flags(c: char) -> u16 {
 fn main() {
     println!("cargo::rerun-if-changed=build.rs");
     println!("cargo::rerun-if-changed=src/engine/classes.rs");
+    println!("cargo::rerun-if-changed=src/engine/char_flags.rs");
     let mut blocks: Vec<Vec<u16>> = Vec::new();
     let mut seen: HashMap<Vec<u16>, usize> = HashMap::new();
     let mut index = Vec::new();

@@ -8,20 +8,7 @@
 
 include!(concat!(env!("OUT_DIR"), "/char_table.rs"));
 
-const ALPHABETIC: u16 = 1;
-const NUMERIC: u16 = 2;
-const UPPERCASE: u16 = 4;
-const WHITESPACE: u16 = 8;
-const COMBINING: u16 = 16;
-const INVISIBLE: u16 = 32;
-const LOWER_SELF: u16 = 64;
-const DECOMPOSES_SELF: u16 = 128;
-const PICTOGRAPH: u16 = 1 << 8;
-const CASELESS: u16 = 1 << 9;
-const WIDE: u16 = 1 << 10;
-const ROUTE_SHIFT: u16 = 11;
-/// Above the two bits of the route.
-const EMOJI: u16 = 1 << 13;
+use super::char_flags::*;
 
 /// How a character is folded (`classes::route`).
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]

@@ -6,6 +6,7 @@
 //! look-up written at build time, the Unicode properties and script classes they ask of a
 //! character.
 
+mod char_flags;
 mod chars;
 // Compiled into the character table by `build.rs`; the tests check the table against it.
 #[cfg(test)]
