@@ -266,12 +266,7 @@ impl<B: BanStore> ModerationApi<B> {
             .buffer_unordered(DISCONNECT_CONCURRENCY)
             .collect()
             .await;
-        let failed: Vec<String> = outcomes
-            .iter()
-            .filter(|(_, ok)| !ok)
-            .map(|(id, _)| id.clone())
-            .collect();
-        Ok((outcomes.len() - failed.len(), failed))
+        Ok(tally(outcomes))
     }
 
     /// `POST /rooms/{roomId}/users/{userId}/timeout`: a room ban of 1, 5 or 10 minutes.
@@ -350,12 +345,7 @@ impl<B: BanStore> ModerationApi<B> {
             .buffer_unordered(DISCONNECT_CONCURRENCY)
             .collect()
             .await;
-        let failed: Vec<String> = outcomes
-            .iter()
-            .filter(|(_, ok)| !ok)
-            .map(|(room, _)| room.clone())
-            .collect();
-        Ok((outcomes.len() - failed.len(), failed))
+        Ok(tally(outcomes))
     }
 
     /// Lifts the ban of `user_id` in the scope; 404 when there is none.
@@ -390,6 +380,16 @@ impl<B: BanStore> ModerationApi<B> {
             next_token: page.next_page_token,
         })
     }
+}
+
+/// How many of `outcomes` succeeded, and the names of those that failed.
+fn tally(outcomes: Vec<(String, bool)>) -> (usize, Vec<String>) {
+    let total = outcomes.len();
+    let failed: Vec<String> = outcomes
+        .into_iter()
+        .filter_map(|(name, ok)| (!ok).then_some(name))
+        .collect();
+    (total - failed.len(), failed)
 }
 
 #[cfg(test)]
