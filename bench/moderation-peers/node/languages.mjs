@@ -6,9 +6,8 @@
 // Usage: node languages.mjs --corpus languages.jsonl [--passes 5] [--budget-secs 1]
 // (the budget is per library and language).
 
-import { readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
-import { parseArgs } from 'node:util';
+import { packageJson, readCorpus, runnerArgs, timeOn } from './runner.mjs';
 
 // Some libraries log while loading their lists; stdout carries only the report.
 console.log = (...a) => console.error(...a);
@@ -16,30 +15,9 @@ console.info = (...a) => console.error(...a);
 
 const require = createRequire(import.meta.url);
 
-const { values: args } = parseArgs({
-  options: {
-    corpus: { type: 'string' },
-    passes: { type: 'string', default: '5' },
-    'budget-secs': { type: 'string', default: '1' },
-  },
-});
-if (!args.corpus) {
-  console.error('usage: node languages.mjs --corpus languages.jsonl [--passes N] [--budget-secs S]');
-  process.exit(2);
-}
-const passes = Number(args.passes);
-const budgetNs = BigInt(Math.round(Number(args['budget-secs']) * 1e9));
-const CHECK_EVERY = 64;
-
-const lines = readFileSync(args.corpus, 'utf8')
-  .split('\n')
-  .filter((l) => l.length > 0)
-  .map((l) => JSON.parse(l));
-
-function versionOf(name) {
-  const url = new URL(`./node_modules/${name}/package.json`, import.meta.url);
-  return JSON.parse(readFileSync(url, 'utf8')).version;
-}
+const { corpus, passes, budgetNs } = runnerArgs('languages.mjs', 1);
+const lines = readCorpus(corpus);
+const versionOf = (name) => packageJson(name).version;
 
 // Our language codes, the corpus's.
 const ALL = ['en', 'es', 'pt', 'fr', 'de', 'it', 'ru', 'tr', 'ar', 'hi', 'ja', 'ko', 'zh'];
@@ -113,22 +91,6 @@ const peers = [
   },
 ];
 
-function timeOn(flags, texts) {
-  let timed = 0;
-  let hits = 0;
-  const start = process.hrtime.bigint();
-  outer: for (let p = 0; p < passes; p++) {
-    for (const text of texts) {
-      if (flags(text)) hits++;
-      timed++;
-      if (timed % CHECK_EVERY === 0 && process.hrtime.bigint() - start >= budgetNs) break outer;
-    }
-  }
-  const seconds = Number(process.hrtime.bigint() - start) / 1e9;
-  if (hits < 0) console.error(hits);
-  return { timed_messages: timed, seconds };
-}
-
 function measure(peer, flags) {
   const flagged = [];
   for (const line of lines) {
@@ -137,7 +99,7 @@ function measure(peer, flags) {
   const timing = {};
   for (const lang of peer.languages) {
     const texts = lines.filter((l) => l.lang === lang).map((l) => l.text);
-    if (texts.length > 0) timing[lang] = timeOn(flags, texts);
+    if (texts.length > 0) timing[lang] = timeOn(flags, texts, passes, budgetNs);
   }
   return { flagged, timing };
 }

@@ -6,8 +6,9 @@
 //
 // Usage: node terms.mjs
 
-import { readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
+
+import { packageJson } from './runner.mjs';
 
 // Some libraries log while loading their lists; stdout carries only the report.
 console.log = (...a) => console.error(...a);
@@ -16,8 +17,7 @@ console.info = (...a) => console.error(...a);
 const require = createRequire(import.meta.url);
 
 function meta(name) {
-  const url = new URL(`./node_modules/${name}/package.json`, import.meta.url);
-  const pkg = JSON.parse(readFileSync(url, 'utf8'));
+  const pkg = packageJson(name);
   return { version: pkg.version, license: pkg.license ?? '?' };
 }
 
