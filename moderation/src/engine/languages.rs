@@ -73,6 +73,15 @@ pub(crate) fn in_word(lang: &str) -> bool {
 pub(crate) struct BuiltinTerm<'a> {
     pub(crate) term: &'a str,
     pub(crate) clash: LangSet,
+    /// For a term written with accents or other marks (`coño`, `göt`): the languages it is
+    /// an ordinary word of when a message spells it with them too (`göt` is not English
+    /// `got`), usually none.
+    pub(crate) marked_clash: Option<LangSet>,
+}
+
+/// The languages a comma-separated list of codes names.
+fn lang_set(codes: &str) -> LangSet {
+    codes.split(',').filter_map(bit).fold(0, |s, b| s | b)
 }
 
 fn lexicon_lines(lang: &str) -> impl Iterator<Item = &'static str> {
@@ -88,10 +97,13 @@ pub(crate) fn lexicon(lang: &str) -> impl Iterator<Item = BuiltinTerm<'static>> 
     lexicon_lines(lang)
         .filter(|l| !l.starts_with(['#', '=', '+']))
         .map(|line| {
-            let (term, clash) = line.split_once('\t').unwrap_or((line, ""));
+            let mut fields = line.split('\t');
+            let term = fields.next().unwrap_or_default();
+            let clash = fields.next().map_or(0, lang_set);
             BuiltinTerm {
                 term: term.trim(),
-                clash: clash.split(',').filter_map(bit).fold(0, |s, b| s | b),
+                clash,
+                marked_clash: fields.next().map(lang_set),
             }
         })
 }
@@ -247,6 +259,15 @@ mod tests {
         let con = lexicon("fr").find(|t| t.term == "con");
         let spanish = bit("es").unwrap_or(0);
         assert!(con.is_some_and(|t| t.clash & spanish != 0));
+        // A swear word in both languages is no clash between them.
+        let puta = lexicon("es").find(|t| t.term.eq_ignore_ascii_case("puta"));
+        let portuguese = bit("pt").unwrap_or(0);
+        assert!(puta.is_some_and(|t| t.clash & portuguese == 0));
+        // Spelled with its marks, `göt` is no English word.
+        let got = lexicon("tr").find(|t| t.term == "göt");
+        let english = bit("en").unwrap_or(0);
+        assert!(got.as_ref().is_some_and(|t| t.clash & english != 0));
+        assert!(got.is_some_and(|t| t.marked_clash == Some(0)));
     }
 
     #[test]

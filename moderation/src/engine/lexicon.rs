@@ -67,6 +67,9 @@ enum Meaning {
         /// The other enabled languages the term is an ordinary word of: blocked only when
         /// the message's function words point to `lang` more than to any of them.
         clash: LangSet,
+        /// A built-in term written with accents or other marks, and the languages it clashes
+        /// with when the message spells it with them too (`coño`, `göt`: none).
+        marked: Option<(&'static str, LangSet)>,
     },
     Allow,
 }
@@ -257,6 +260,7 @@ impl Lexicon {
                             mode: MatchMode::Word,
                             lang: None,
                             clash: 0,
+                            marked: None,
                         },
                     );
                 }
@@ -296,6 +300,7 @@ impl Lexicon {
                         mode,
                         lang: Some(own),
                         clash: t.clash & enabled & !own,
+                        marked: t.marked_clash.map(|c| (t.term, c & enabled & !own)),
                     },
                 );
             }
@@ -313,6 +318,7 @@ impl Lexicon {
                         mode: list.mode,
                         lang: None,
                         clash: 0,
+                        marked: None,
                     },
                 );
             }
@@ -414,6 +420,7 @@ impl Lexicon {
                     mode,
                     lang,
                     clash,
+                    marked,
                 } => {
                     // A word match covers its ending too (`asses`, not `ass`); a match in a
                     // spelled-out word covers the whole word (`m.o.t.h.e.r.f.u.c.k.e.r`).
@@ -437,13 +444,21 @@ impl Lexicon {
                         runs: &entry.runs,
                     };
                     if let Some(own) = lang {
-                        if clash != 0 && !written_in(f, scratch, own, clash, s, found.e) {
-                            continue;
-                        }
                         let (ts, te) = (token_start(text, s), token_end(text, e));
                         let word = input
                             .get(f.start(ts) as usize..f.end(te.max(ts + 1) - 1) as usize)
                             .unwrap_or_default();
+                        let clash = match marked {
+                            Some((spelling, theirs))
+                                if clash != 0 && spelled_as(word, spelling) =>
+                            {
+                                theirs
+                            }
+                            _ => clash,
+                        };
+                        if clash != 0 && !written_in(f, scratch, own, clash, s, found.e) {
+                            continue;
+                        }
                         if mode == MatchMode::Word && languages::innocent_spelling(own, word) {
                             continue;
                         }
@@ -668,6 +683,17 @@ fn word_langs(f: &Folded, key: &mut Vec<u8>, from: usize, to: usize) -> LangSet 
     } else {
         0
     }
+}
+
+/// Whether `word` begins with `spelling`, marks and all, whatever the case or the Unicode
+/// form (`Göt`, or `o` and a combining diaeresis, spell `göt`).
+fn spelled_as(word: &str, spelling: &str) -> bool {
+    use unicode_normalization::UnicodeNormalization;
+    let mut word = word.nfc().flat_map(char::to_lowercase);
+    spelling
+        .nfc()
+        .flat_map(char::to_lowercase)
+        .all(|c| word.next() == Some(c))
 }
 
 /// Words this frequent or more are a language's function words and commonest words (`you`,

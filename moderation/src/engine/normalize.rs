@@ -685,6 +685,12 @@ impl Folded {
             self.fold_plain(st, x, s, e);
             return;
         }
+        // Spanish opening marks (`¡puta!`, `¿qué?`) are punctuation, not the `i` decancer reads
+        // in `¡`.
+        if matches!(d, '¡' | '¿') {
+            self.separate(st, false);
+            return;
+        }
         match decancer::cure_char(d, decancer::Options::default()) {
             decancer::Translation::Character(x) => self.fold_plain(st, x, s, e),
             decancer::Translation::String(t) => {

@@ -100,6 +100,59 @@ fn words_that_are_insults_in_one_language_pass_in_another() {
 }
 
 #[test]
+fn a_swear_word_in_two_languages_is_blocked_alone() {
+    let m = builtin();
+    // A Spanish and Portuguese swear word, an Italian and Spanish one: no clash between the
+    // two languages, so a message of the word alone is blocked.
+    for text in ["puta", "Culo!", "merda", "cagar"] {
+        assert!(flagged(&m, text), "{text}");
+    }
+    // Portuguese `puto` is a kid: a clash that stays.
+    assert!(!flagged(&m, "puto"));
+}
+
+#[test]
+fn a_term_spelled_with_its_marks_is_no_word_of_the_other_languages() {
+    let m = builtin();
+    // Turkish `göt` and `piç`, Spanish `coño`: with their marks, in any case or Unicode form.
+    for text in ["göt", "GÖT", "go\u{308}t", "nice piç", "¡Coño!"] {
+        assert!(flagged(&m, text), "{text}");
+    }
+    // Without them they are the English and Italian words.
+    for text in ["got it", "nice pic", "un cono de helado"] {
+        assert!(!flagged(&m, text), "{text}");
+    }
+}
+
+#[test]
+fn romanized_hindi_is_told_by_its_own_words() {
+    let m = builtin();
+    // `chut` is French for hush: in a message of Hinglish words it is the Hindi term.
+    assert!(flagged(&m, "kya chut hai yaar"));
+    assert!(flagged(&m, "teri behen ki chut"));
+    assert!(!flagged(&m, "chut, le bébé dort"));
+}
+
+#[test]
+fn the_projects_own_terms_are_blocked_and_their_hiding_words_pass() {
+    let m = builtin();
+    for text in [
+        "иди нахуй пидор",
+        "시발 진짜",
+        "死ね",
+        "草泥马",
+        "fils de pute",
+        "sei uno stronzo, anzi siete stronzi",
+    ] {
+        assert!(flagged(&m, text), "{text}");
+    }
+    // Korean `시발점` (starting point), Japanese `死ねる` (can die).
+    for text in ["여기가 시발점이야", "死ねる"] {
+        assert!(!flagged(&m, text), "{text}");
+    }
+}
+
+#[test]
 fn a_rooms_languages_narrow_the_built_in_set() {
     let set = PolicySet::from_json_str(
         r#"{"rooms": [
