@@ -24,6 +24,10 @@ const BUILTIN_EN_JSON: &str = include_str!("../../data/en-profanity.json");
 /// This project's supplement to it, in its schema (`data/en-additions.json`): read with it,
 /// and its terms win over the source's exceptions (`cocks`, `cocksucker`).
 const BUILTIN_EN_ADDITIONS_JSON: &str = include_str!("../../data/en-additions.json");
+/// The terms of rustrict's word list that it rates inappropriate, in the same schema
+/// (`data/en-rustrict.json`, made by `scripts/moderation-rustrict`): read as a supplement
+/// too.
+const BUILTIN_EN_RUSTRICT_JSON: &str = include_str!("../../data/en-rustrict.json");
 /// The list name reported for hits from the built-in English list.
 pub(crate) const BUILTIN_EN_NAME: &str = "builtin-en";
 
@@ -214,7 +218,8 @@ impl Lexicon {
                     .map_err(|e| PolicyError::Matcher(format!("built-in English list: {e}")))
             };
             let mut builtin = read(BUILTIN_EN_JSON)?;
-            let additions = read(BUILTIN_EN_ADDITIONS_JSON)?;
+            let mut additions = read(BUILTIN_EN_ADDITIONS_JSON)?;
+            additions.extend(read(BUILTIN_EN_RUSTRICT_JSON)?);
             let added: HashSet<String> = additions
                 .iter()
                 .flat_map(|entry| entry.pattern.split('|'))

@@ -42,6 +42,29 @@ fn clean_chat_is_allowed_unchanged_with_no_rules() {
 }
 
 #[test]
+fn chat_misspellings_and_run_together_insults_are_blocked() {
+    // Spellings from rustrict's list (`data/en-rustrict.json`), which no rule of folding
+    // turns into a listed word.
+    let m = builtin();
+    for text in [
+        "shut up you fkin idiot",
+        "what a fuccer",
+        "just killyourself",
+    ] {
+        assert!(
+            kinds(&m, text).contains(&RuleKind::BlocklistMask),
+            "{text}: {:?}",
+            kinds(&m, text)
+        );
+    }
+    assert!(kinds(&m, "you nggr").contains(&RuleKind::BlocklistDeny));
+    // Ordinary words its entries fold like with an ending, left out: `muffin`, `Gunter`.
+    for text in ["a blueberry muffin", "Gunter is here"] {
+        assert_eq!(allowed(&m, text), text);
+    }
+}
+
+#[test]
 fn profanity_is_masked_with_one_star_per_character() {
     assert_eq!(allowed(&builtin(), "what the fuck"), "what the ****");
 }
