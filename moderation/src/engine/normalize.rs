@@ -227,7 +227,10 @@ pub(crate) fn folded_key(text: &str) -> String {
     f.fold(text);
     let mut out = Vec::with_capacity(f.text().len());
     for (i, &b) in f.text().iter().enumerate() {
-        for _ in 0..f.run(i) {
+        // A run of a letter of another script is written once, as the lexicon writes a word
+        // out to look it up (every byte of such a letter carries its run).
+        let times = if b.is_ascii() { f.run(i) } else { 1 };
+        for _ in 0..times {
             out.push(b);
         }
     }
@@ -354,6 +357,40 @@ impl Out<'_> {
         self.slots[w] = Slot { start, end, run: 1 };
         self.len = w + 1;
         self.last = b;
+    }
+
+    /// Lengthens the run of the letter written last when `group`, what one character of
+    /// the message folded to, is that letter again: a letter of an alphabet (Cyrillic,
+    /// Arabic, Greek, Devanagari…) repeated to stretch a word (`сукааа`, `كسسس`), as ASCII
+    /// letters collapse in `byte`. Han, kana and Hangul are left alone: their doubled
+    /// characters are ordinary words (`谢谢`, `ここ`).
+    fn lengthen_run(&mut self, group: &[RawByte]) -> bool {
+        let n = group.len();
+        let Some(from) = self.len.checked_sub(n) else {
+            return false;
+        };
+        let same = self
+            .text
+            .get(from..self.len)
+            .is_some_and(|t| t.iter().zip(group).all(|(&b, r)| b == r.byte));
+        // The bytes before must be one character of the message, and all of it.
+        let one_char = self.slots.get(from..self.len).is_some_and(|s| {
+            s.iter().all(|x| x.start == s[0].start)
+                && (from == 0
+                    || self
+                        .slots
+                        .get(from - 1)
+                        .is_none_or(|p| p.start != s[0].start))
+        });
+        if !same || !one_char || !stretchable(group) {
+            return false;
+        }
+        let end = group.last().map_or(0, |r| r.end);
+        for slot in self.slots.get_mut(from..self.len).unwrap_or_default() {
+            slot.run = slot.run.saturating_add(1);
+            slot.end = end;
+        }
+        true
     }
 
     fn mark(&self) -> Mark {
@@ -894,13 +931,27 @@ impl Folded {
                 out.gap(token.first().map_or(0, |r| r.start));
             }
             let map_leet = t.has_letter || single;
-            for r in token {
+            let mut k = 0;
+            while let Some(r) = token.get(k) {
+                if !r.byte.is_ascii() {
+                    // What one character of the message folded to: a run of it collapses.
+                    let n = token[k..].iter().take_while(|x| x.start == r.start).count();
+                    let group = &token[k..k + n];
+                    if !out.lengthen_run(group) {
+                        for x in group {
+                            out.byte(x.byte, x.start, x.end);
+                        }
+                    }
+                    k += n;
+                    continue;
+                }
                 let b = if map_leet {
                     LEET_TABLE[usize::from(r.byte)]
                 } else {
                     r.byte
                 };
                 out.byte(b, r.start, r.end);
+                k += 1;
             }
             prev_single = single;
             prev_ascii = ascii;
@@ -910,6 +961,31 @@ impl Folded {
         self.len = out.len;
         self.raw = raw;
         self.tokens = tokens;
+    }
+}
+
+/// Whether the bytes of `group` are one letter of an alphabet whose letters a writer repeats
+/// to stretch a word: not Han, kana or Hangul, where doubled characters make words.
+fn stretchable(group: &[RawByte]) -> bool {
+    let mut bytes = [0u8; 4];
+    let Some(dst) = bytes.get_mut(..group.len()) else {
+        return false;
+    };
+    for (d, r) in dst.iter_mut().zip(group) {
+        *d = r.byte;
+    }
+    let Ok(text) = std::str::from_utf8(dst) else {
+        return false;
+    };
+    let mut chars = text.chars();
+    match (chars.next(), chars.next()) {
+        (Some(c), None) => {
+            let p = chars::props(c);
+            p.alphabetic()
+                && !p.wide()
+                && !matches!(c as u32, 0x1100..=0x11FF | 0x3130..=0x318F | 0xAC00..=0xD7AF)
+        }
+        _ => false,
     }
 }
 
@@ -1127,6 +1203,22 @@ mod tests {
         assert_eq!(f.text(), b"fuck");
         let runs: Vec<u16> = (0..4).map(|i| f.run(i)).collect();
         assert_eq!(runs, [1, 4, 1, 1]);
+    }
+
+    #[test]
+    fn repeated_letters_of_other_alphabets_collapse_with_their_run_length() {
+        let mut f = Folded::default();
+        f.fold("сукааа");
+        assert_eq!(f.text(), "сука".as_bytes());
+        // Both bytes of the stretched `а` carry its run, so the key writes it out once.
+        let runs: Vec<u16> = (0..f.text().len()).map(|i| f.run(i)).collect();
+        assert_eq!(runs, [1, 1, 1, 1, 1, 1, 3, 3]);
+        assert_eq!(folded_key("сукааа"), "сука");
+        assert_eq!(fold("كسسس"), "كس");
+        // Doubled Han, kana and Hangul make ordinary words: left alone.
+        assert_eq!(fold("谢谢"), "谢谢");
+        assert_eq!(fold("ここ"), "ここ");
+        assert_eq!(fold("ㅋㅋㅋ"), fold("ㅋ").repeat(3));
     }
 
     #[test]

@@ -125,6 +125,20 @@ fn a_term_spelled_with_its_marks_is_no_word_of_the_other_languages() {
 }
 
 #[test]
+fn words_stretched_by_repeating_a_letter_are_blocked_in_every_alphabet() {
+    let m = builtin();
+    for text in ["ты сукааааа", "бляяяять", "كسسسس امك", "चूूूतिया", "orospuuuu"]
+    {
+        assert!(flagged(&m, text), "{text}");
+    }
+    // Letters doubled in ordinary spelling stay ordinary.
+    for text in ["первый класс", "новая программа", "الله أكبر", "谢谢大家"]
+    {
+        assert!(!flagged(&m, text), "{text}");
+    }
+}
+
+#[test]
 fn romanized_hindi_is_told_by_its_own_words() {
     let m = builtin();
     // `chut` is French for hush: in a message of Hinglish words it is the Hindi term.
