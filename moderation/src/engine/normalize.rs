@@ -25,6 +25,8 @@ use unicode_normalization::char::decompose_compatible;
 use super::chars::{self, Props};
 use super::script::{self, Route};
 
+mod masked;
+
 /// Folded text plus its map back to the original. Reused between messages: `fold` replaces
 /// what it held. The buffers only grow, so a message of a length seen before costs no
 /// allocation and no clearing; the first `len` entries of each are the folded message.
@@ -44,6 +46,9 @@ pub(crate) struct Folded {
     /// Cyrillic and Greek letters always through the confusables table: how a Cyrillic
     /// term is compiled a second time, to catch it written in Latin look-alikes.
     lookalikes_as_latin: bool,
+    /// A one-letter look-alike word was read as Latin or Cyrillic by the words around it:
+    /// masking one of them may fold it otherwise (see `masked`).
+    by_neighbours: bool,
 }
 
 /// What a folded byte stands for: the original bytes `start..end`, and how many equal
@@ -476,6 +481,7 @@ impl Folded {
 
     /// Folds `input`, replacing what the buffers held.
     pub(crate) fn fold(&mut self, input: &str) {
+        self.by_neighbours = false;
         let input = clamp(input);
         if input.is_ascii() {
             self.fold_ascii(input.as_bytes());
@@ -697,7 +703,10 @@ impl Folded {
                     true
                 } else {
                     if i >= st.word_end {
-                        (st.disguised, st.word_end) = script::disguised_word(input, i);
+                        let by_neighbours;
+                        (st.disguised, st.word_end, by_neighbours) =
+                            script::disguised_word(input, i);
+                        self.by_neighbours |= by_neighbours;
                     }
                     st.disguised
                 }

@@ -93,8 +93,9 @@ fn lookalike(c: char) -> bool {
 /// Whether the word of `input` around byte `at` (letters, digits, marks and invisible
 /// characters) is a disguise: Cyrillic or Greek mixed with other letters or with each other,
 /// look-alikes only with one Russian never uses, or one look-alike alone (`ԁ_i_с_κ`).
-/// Returns the answer and where the word ends.
-pub(super) fn disguised_word(input: &str, at: usize) -> (bool, usize) {
+/// Returns the answer, where the word ends, and whether the answer came from the words
+/// around it (one look-alike alone), which masking a neighbour can change.
+pub(super) fn disguised_word(input: &str, at: usize) -> (bool, usize, bool) {
     let part = |c: char| {
         let p = chars::props(c);
         p.alphanumeric()
@@ -146,10 +147,11 @@ pub(super) fn disguised_word(input: &str, at: usize) -> (bool, usize) {
     }
     // No word mixes Cyrillic and Greek; a look-alike standing alone among Latin letters
     // standing alone is one of them spelled out (`ԁ_i_с_κ`, `b а ѕ τ а r d`).
-    let disguise = other
-        || (cyrillic && greek)
+    let mixed = other || (cyrillic && greek);
+    let by_neighbours = !mixed && all_lookalike && !foreign && letters == 1;
+    let disguise = mixed
         || (all_lookalike && (foreign || (letters == 1 && among_latin_letters(input, start, end))));
-    (disguise, end)
+    (disguise, end, by_neighbours)
 }
 
 /// Whether the one-letter word at `start..end` stands in a run of one-letter words (letters
