@@ -90,6 +90,18 @@ pub(crate) fn rank(lang: usize, word: &str) -> Option<u32> {
     WORDS.get(lang)?.rank(word)
 }
 
+/// Whether some word of dictionary `lang` starts with folded `prefix`.
+pub(crate) fn has_prefix(lang: usize, prefix: &str) -> bool {
+    let Some(words) = WORDS.get(lang) else {
+        return false;
+    };
+    let index = words.index();
+    let at = index.partition_point(|&start| words.line(start).0 < prefix);
+    index
+        .get(at)
+        .is_some_and(|&start| words.line(start).0.starts_with(prefix))
+}
+
 /// The best rank of a folded word over the dictionaries `langs`.
 pub(crate) fn best_rank(langs: &[usize], word: &str) -> Option<u32> {
     langs.iter().filter_map(|&l| rank(l, word)).min()
@@ -106,6 +118,8 @@ mod tests {
         assert!(rank(en, "cumin").is_some());
         assert_eq!(rank(en, "xqzzyv"), None);
         assert_eq!(rank(en, ""), None);
+        assert!(has_prefix(en, "cumi"));
+        assert!(!has_prefix(en, "xqzzy"));
     }
 
     #[test]
