@@ -143,14 +143,23 @@ pub(crate) fn ordinary(spelling: &[Letter], langs: &[usize]) -> bool {
         .flat_map(|&(b, run)| std::iter::repeat_n(char::from(b), usize::from(run)))
         .collect();
     languages::function_word(written.as_bytes()) != 0
-        || in_dictionary(spelling, langs, &mut String::new())
+        || langs.iter().any(|&lang| {
+            let all = 0..dictionary::len(lang);
+            in_dictionary(spelling, lang, all, &mut String::new())
+        })
 }
 
 /// `ordinary`'s dictionary search: each letter written from its run to `LONGER_RUN` more
-/// times after `prefix`, followed only while some word starts so.
-fn in_dictionary(spelling: &[Letter], langs: &[usize], prefix: &mut String) -> bool {
+/// times after `prefix`, followed only while some word of the lines `lines` starts so.
+fn in_dictionary(
+    spelling: &[Letter],
+    lang: usize,
+    lines: std::ops::Range<usize>,
+    prefix: &mut String,
+) -> bool {
     let Some((&(b, run), rest)) = spelling.split_first() else {
-        return dictionary::best_rank(langs, prefix).is_some();
+        // The word itself sorts first among the words it starts.
+        return !lines.is_empty() && dictionary::is_line(lang, lines.start, prefix);
     };
     let len = prefix.len();
     let mut found = false;
@@ -158,9 +167,11 @@ fn in_dictionary(spelling: &[Letter], langs: &[usize], prefix: &mut String) -> b
         prefix.push(char::from(b));
     }
     for _ in 0..=LONGER_RUN {
-        if langs.iter().any(|&l| dictionary::has_prefix(l, prefix))
-            && in_dictionary(rest, langs, prefix)
-        {
+        let narrower = dictionary::with_prefix(lang, prefix, lines.clone());
+        if narrower.is_empty() {
+            break;
+        }
+        if in_dictionary(rest, lang, narrower, prefix) {
             found = true;
             break;
         }
