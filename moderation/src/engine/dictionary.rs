@@ -8,6 +8,7 @@
 //! A file is indexed the first time it is asked about: one pass for the line starts, then
 //! binary search.
 
+use std::ops::Range;
 use std::sync::OnceLock;
 
 /// A language's words, from its embedded file.
@@ -56,6 +57,13 @@ impl Words {
         })
     }
 
+    /// The word of the line starting at byte `start`, its rank not read.
+    fn word(&self, start: u32) -> &'static str {
+        let rest = self.text.get(start as usize..).unwrap_or_default();
+        let end = rest.find(['\t', '\n']).unwrap_or(rest.len());
+        rest.get(..end).unwrap_or_default()
+    }
+
     /// The line starting at byte `start`: its word and its rank.
     fn line(&self, start: u32) -> (&'static str, u32) {
         let rest = self.text.get(start as usize..).unwrap_or_default();
@@ -90,6 +98,40 @@ pub(crate) fn rank(lang: usize, word: &str) -> Option<u32> {
     WORDS.get(lang)?.rank(word)
 }
 
+/// The lines of dictionary `lang`, within the lines `within`, whose word starts with folded
+/// `prefix`: a narrower range for each letter added to a prefix, so that a search letter by
+/// letter looks at fewer words each time.
+pub(crate) fn with_prefix(lang: usize, prefix: &str, within: Range<usize>) -> Range<usize> {
+    let Some(words) = WORDS.get(lang) else {
+        return 0..0;
+    };
+    let index = words.index();
+    let Some(lines) = index.get(within.clone()) else {
+        return 0..0;
+    };
+    let word = |start: u32| words.word(start);
+    let from = lines.partition_point(|&start| word(start) < prefix);
+    let to = from
+        + lines
+            .get(from..)
+            .unwrap_or_default()
+            .partition_point(|&start| word(start).starts_with(prefix));
+    within.start + from..within.start + to
+}
+
+/// How many lines dictionary `lang` has.
+pub(crate) fn len(lang: usize) -> usize {
+    WORDS.get(lang).map_or(0, |w| w.index().len())
+}
+
+/// Whether the line `line` of dictionary `lang` is exactly `word`.
+pub(crate) fn is_line(lang: usize, line: usize, word: &str) -> bool {
+    WORDS
+        .get(lang)
+        .and_then(|w| w.index().get(line).map(|&start| w.word(start) == word))
+        .unwrap_or(false)
+}
+
 /// The best rank of a folded word over the dictionaries `langs`.
 pub(crate) fn best_rank(langs: &[usize], word: &str) -> Option<u32> {
     langs.iter().filter_map(|&l| rank(l, word)).min()
@@ -106,6 +148,11 @@ mod tests {
         assert!(rank(en, "cumin").is_some());
         assert_eq!(rank(en, "xqzzyv"), None);
         assert_eq!(rank(en, ""), None);
+        let cu = with_prefix(en, "cu", 0..len(en));
+        let cumi = with_prefix(en, "cumi", cu.clone());
+        assert!(!cumi.is_empty() && cu.start <= cumi.start && cumi.end <= cu.end);
+        assert!((cumi.start..cumi.end).any(|line| is_line(en, line, "cumin")));
+        assert!(with_prefix(en, "xqzzy", 0..len(en)).is_empty());
     }
 
     #[test]

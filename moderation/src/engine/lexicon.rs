@@ -17,6 +17,8 @@ use serde::Deserialize;
 use super::dictionary;
 use super::languages::{self, LangSet};
 use super::normalize::Folded;
+use super::starred::{Reading, StarHit, StarScratch, Starred};
+use super::variants::{self, Letter};
 use crate::policy::PolicyError;
 use crate::policy::{Blocklists, MatchMode, TermAction};
 
@@ -32,12 +34,16 @@ const BUILTIN_EN_RUSTRICT_JSON: &str = include_str!("../../data/en-rustrict.json
 pub(crate) const BUILTIN_EN_NAME: &str = "builtin-en";
 
 /// Endings a word-mode term may carry and still match (`fucking`, `shits`, `asses`).
-const SUFFIXES: &[&[u8]] = &[
+pub(super) const SUFFIXES: &[&[u8]] = &[
     b"s", b"es", b"ed", b"er", b"ers", b"ing", b"ings", b"in", b"y", b"z",
 ];
 
 /// The longest of `SUFFIXES`.
 const MAX_SUFFIX: usize = 4;
+
+/// The tags of the built-in English list whose terms are compiled in the spellings of
+/// `variants` too.
+const DISGUISED_TAGS: &[&str] = &["general", "racial"];
 
 /// One-letter words that may stand just before a spelled-out word, and so start the run of
 /// single characters it is joined into (`such a d i c k`, `u r a b.i.t.c.h`).
@@ -118,9 +124,17 @@ struct Found {
 #[derive(Debug)]
 pub(crate) struct Lexicon {
     automaton: Option<DFA>,
+    /// The alternative spellings of terms (`siut`, `niqqer`): an automaton of their own, over
+    /// Latin letters only, whose pattern `k` means `entries[spelled_from + k]`. In the one
+    /// automaton, they doubled its build time: its rows span every byte class of every
+    /// script the lexicons use.
+    spellings: Option<DFA>,
+    spelled_from: usize,
     /// The dictionaries that say which longer words are ordinary words.
     langs: Vec<usize>,
     entries: Vec<Vec<Entry>>,
+    /// The terms again, to read words with letters hidden behind stars (`f*ck`).
+    starred: Starred,
     pub(crate) list_names: Vec<Arc<str>>,
 }
 
@@ -138,6 +152,8 @@ pub(crate) struct LexiconScratch {
     words_ready: bool,
     /// A word with its runs written out, for `written_in`.
     key: Vec<u8>,
+    starred: StarScratch,
+    star_hits: Vec<StarHit>,
 }
 
 struct Builder {
@@ -145,6 +161,11 @@ struct Builder {
     patterns: Vec<Vec<u8>>,
     entries: Vec<Vec<Entry>>,
     index: HashMap<Vec<u8>, usize>,
+    starred: Starred,
+    /// The dictionaries that say which spellings are ordinary words.
+    langs: Vec<usize>,
+    /// Terms to spell otherwise once every listed form is in (see `add_spellings`).
+    to_spell: Vec<(Vec<Letter>, Meaning)>,
 }
 
 impl Builder {
@@ -164,6 +185,7 @@ impl Builder {
     fn add_forms(&mut self, term: &str, meaning: Meaning) {
         self.folded.fold(term);
         self.add_folded(meaning.clone());
+        self.add_starred(&meaning);
         if term.chars().any(|c| matches!(c as u32, 0x0370..=0x052F)) {
             let native = self.folded.text().to_vec();
             self.folded.fold_lookalikes_as_latin(term);
@@ -171,6 +193,82 @@ impl Builder {
                 self.add_folded(meaning);
             }
         }
+    }
+
+    /// The term just folded, as a word that stars may hide letters of (`f*ck`). The terms of
+    /// the other shipped languages are left to the automaton: which of them a word with
+    /// hidden letters is (`f*ck`, English `fuck` or German `fick`) turns on the language of
+    /// the message, which only the automaton's search weighs.
+    fn add_starred(&mut self, meaning: &Meaning) {
+        let reading = match *meaning {
+            Meaning::Allow => Reading::Allow,
+            Meaning::Block {
+                list,
+                action,
+                mode,
+                lang: None,
+                ..
+            } => Reading::Block { list, action, mode },
+            Meaning::Block { .. } => return,
+        };
+        let letters = self.letters();
+        self.starred.add(&letters, reading);
+    }
+
+    /// The term just folded, letter by letter with its runs.
+    fn letters(&self) -> Vec<Letter> {
+        let text = self.folded.text();
+        (0..text.len())
+            .filter_map(|i| Some((*text.get(i)?, self.folded.run(i))))
+            .collect()
+    }
+
+    /// Notes a term to be compiled in the spellings of `variants` too (`siut` for `slut`,
+    /// `niqqer`): spellings the one canonical reading of the text cannot reach. Only a single
+    /// word of Latin letters, and only from a list whose language has a dictionary to tell
+    /// the innocent spellings (`faq`).
+    fn add_spellings(&mut self, term: &str, meaning: &Meaning) {
+        self.folded.fold(term);
+        let letters = self.letters();
+        if !letters.is_empty() && letters.iter().all(|&(b, _)| b.is_ascii_lowercase()) {
+            self.to_spell.push((letters, meaning.clone()));
+        }
+    }
+
+    /// The spellings of the terms noted by `add_spellings`, each with the term's meaning,
+    /// unless an ordinary word folds like it (`variants::ordinary`), or it is a listed term or
+    /// allowed word already (which keeps its own meaning).
+    fn spellings(&mut self) -> (Vec<Vec<u8>>, Vec<Vec<Entry>>) {
+        let mut patterns: Vec<Vec<u8>> = Vec::new();
+        let mut entries: Vec<Vec<Entry>> = Vec::new();
+        let mut index: HashMap<Vec<u8>, usize> = HashMap::new();
+        for (letters, meaning) in std::mem::take(&mut self.to_spell) {
+            for spelling in variants::alternatives(&letters) {
+                let (text, runs): (Vec<u8>, Vec<u16>) = spelling.iter().copied().unzip();
+                if self.index.contains_key(&text) {
+                    continue;
+                }
+                let id = match index.get(&text) {
+                    Some(&id) => id,
+                    None => {
+                        if variants::ordinary(&spelling, &self.langs) {
+                            continue;
+                        }
+                        patterns.push(text.clone());
+                        entries.push(Vec::new());
+                        index.insert(text, patterns.len() - 1);
+                        patterns.len() - 1
+                    }
+                };
+                if let Some(list) = entries.get_mut(id) {
+                    list.push(Entry {
+                        meaning: meaning.clone(),
+                        runs: runs.into(),
+                    });
+                }
+            }
+        }
+        (patterns, entries)
     }
 
     fn add_folded(&mut self, meaning: Meaning) {
@@ -202,6 +300,11 @@ impl Lexicon {
             patterns: Vec::new(),
             entries: Vec::new(),
             index: HashMap::new(),
+            starred: Starred::default(),
+            langs: dictionary::languages()
+                .filter_map(dictionary::language)
+                .collect(),
+            to_spell: Vec::new(),
         };
         let mut list_names: Vec<Arc<str>> = Vec::new();
         let enabled: LangSet = match &b.languages {
@@ -219,7 +322,10 @@ impl Lexicon {
             };
             let mut builtin = read(BUILTIN_EN_JSON)?;
             let mut additions = read(BUILTIN_EN_ADDITIONS_JSON)?;
-            additions.extend(read(BUILTIN_EN_RUSTRICT_JSON)?);
+            let rustrict = read(BUILTIN_EN_RUSTRICT_JSON)?;
+            // The entries whose alternative spellings are worked out: all but rustrict's.
+            let spelled = builtin.len() + additions.len();
+            additions.extend(rustrict);
             let added: HashSet<String> = additions
                 .iter()
                 .flat_map(|entry| entry.pattern.split('|'))
@@ -227,7 +333,7 @@ impl Lexicon {
                 .collect();
             builtin.extend(additions);
             list_names.push(Arc::from(BUILTIN_EN_NAME));
-            for entry in &builtin {
+            for (index, entry) in builtin.iter().enumerate() {
                 let mild = entry
                     .tags
                     .iter()
@@ -254,20 +360,36 @@ impl Lexicon {
                 } else {
                     TermAction::Mask
                 };
-                for alternative in entry.pattern.split('|') {
-                    // In this list `*` after a letter means "may repeat": runs already do that.
-                    let term = alternative.replace('*', "");
-                    builder.add(
-                        &term,
-                        Meaning::Block {
-                            list: 0,
-                            action,
-                            mode: MatchMode::Word,
-                            lang: None,
-                            clash: 0,
-                            marked: None,
-                        },
-                    );
+                let meaning = Meaning::Block {
+                    list: 0,
+                    action,
+                    mode: MatchMode::Word,
+                    lang: None,
+                    clash: 0,
+                    marked: None,
+                };
+                // In this list `*` after a letter means "may repeat": runs already do that.
+                let terms: Vec<String> = entry
+                    .pattern
+                    .split('|')
+                    .map(|alternative| alternative.replace('*', ""))
+                    .collect();
+                // Insults and slurs are what chat disguises; the sexual and other words are
+                // mostly vocabulary, whose spellings are other languages' words more often
+                // (`bellesa` with `z` is Spanish for beauty).
+                // rustrict's entries are such spellings already.
+                let disguised = index < spelled
+                    && entry
+                        .tags
+                        .iter()
+                        .any(|t| DISGUISED_TAGS.contains(&t.as_str()));
+                for term in &terms {
+                    builder.add(term, meaning.clone());
+                    // An inflected form (`fucking` beside `fuck`) is found as its stem and an
+                    // ending: the stem's spellings (`fvck`) find it too.
+                    if disguised && !terms.iter().any(|stem| inflects(stem, term)) {
+                        builder.add_spellings(term, &meaning);
+                    }
                 }
                 for exception in &entry.exceptions {
                     let word = exception.replace('*', &entry.id);
@@ -331,29 +453,23 @@ impl Lexicon {
         for term in &b.allow {
             builder.add(term, Meaning::Allow);
         }
-        let automaton = if builder.patterns.is_empty() {
-            None
-        } else {
-            // A DFA: one table look-up per byte. It takes more memory than the NFAs (about
-            // 0.7 MB for the built-in list, 7.5 MB with 10,000 more terms) and longer to
-            // build (about 40 ms more for those 10,000), and searches in a fifth of the
-            // instructions of the contiguous NFA.
-            Some(
-                DFA::builder()
-                    .match_kind(MatchKind::Standard)
-                    // A prefilter would make the start state special and slow the walk down:
-                    // chat text returns to the start state at every space.
-                    .prefilter(false)
-                    .build(&builder.patterns)
-                    .map_err(|e| PolicyError::Matcher(e.to_string()))?,
-            )
-        };
+        // A DFA: one table look-up per byte. It takes more memory than the NFAs (about
+        // 0.7 MB for the built-in list, 7.5 MB with 10,000 more terms) and longer to build
+        // (about 40 ms more for those 10,000), and searches in a fifth of the instructions of
+        // the contiguous NFA.
+        let automaton = build_dfa(&builder.patterns)?;
+        let (spelled, mut spelled_entries) = builder.spellings();
+        let spellings = build_dfa(&spelled)?;
+        let mut entries = builder.entries;
+        let spelled_from = entries.len();
+        entries.append(&mut spelled_entries);
         Ok(Self {
             automaton,
-            langs: dictionary::languages()
-                .filter_map(dictionary::language)
-                .collect(),
-            entries: builder.entries,
+            spellings,
+            spelled_from,
+            langs: builder.langs,
+            entries,
+            starred: builder.starred,
             list_names,
         })
     }
@@ -375,23 +491,10 @@ impl Lexicon {
         scratch.words.clear();
         scratch.totals = [0; languages::SHIPPED.len()];
         scratch.words_ready = false;
-        walk(dfa, f.text(), &mut scratch.ends);
-        // Out of the scratch while `judge` borrows the rest of it; put back for reuse.
-        let ends = std::mem::take(&mut scratch.ends);
-        for &(e, sid) in &ends {
-            for k in 0..dfa.match_len(sid) {
-                let pattern = dfa.match_pattern(sid, k);
-                if let Some(s) = e.checked_sub(dfa.pattern_len(pattern)) {
-                    let found = Found {
-                        pattern: pattern.as_usize(),
-                        s,
-                        e,
-                    };
-                    self.judge(input, f, found, scratch);
-                }
-            }
+        self.find(dfa, 0, input, f, scratch);
+        if let Some(spellings) = &self.spellings {
+            self.find(spellings, self.spelled_from, input, f, scratch);
         }
-        scratch.ends = ends;
         for b in &scratch.blocks {
             let allowed = scratch
                 .allows
@@ -401,6 +504,38 @@ impl Lexicon {
                 out.push(b.hit);
             }
         }
+        scratch.star_hits.clear();
+        self.starred
+            .search(input, &mut scratch.starred, &mut scratch.star_hits);
+        out.extend(scratch.star_hits.iter().map(|h| Hit {
+            start: h.start,
+            end: h.end,
+            action: h.action,
+            list: h.list,
+        }));
+    }
+
+    /// Walks the folded text through `dfa` and judges what it finds; its pattern `k` means
+    /// `entries[first + k]`.
+    fn find(&self, dfa: &DFA, first: usize, input: &str, f: &Folded, scratch: &mut LexiconScratch) {
+        scratch.ends.clear();
+        walk(dfa, f.text(), &mut scratch.ends);
+        // Out of the scratch while `judge` borrows the rest of it; put back for reuse.
+        let ends = std::mem::take(&mut scratch.ends);
+        for &(e, sid) in &ends {
+            for k in 0..dfa.match_len(sid) {
+                let pattern = dfa.match_pattern(sid, k);
+                if let Some(s) = e.checked_sub(dfa.pattern_len(pattern)) {
+                    let found = Found {
+                        pattern: first + pattern.as_usize(),
+                        s,
+                        e,
+                    };
+                    self.judge(input, f, found, scratch);
+                }
+            }
+        }
+        scratch.ends = ends;
     }
 
     /// Records what a pattern found in the folded text means there: a blocked span for
@@ -467,7 +602,10 @@ impl Lexicon {
                         if mode == MatchMode::Word && languages::innocent_spelling(own, word) {
                             continue;
                         }
-                    } else if action == TermAction::Mask && self.innocent(input, f, term, mode, e) {
+                    } else if self.innocent(input, f, term, mode, e, action == TermAction::Mask) {
+                        // A denied term too: an ordinary word is innocent whatever it holds.
+                        // Only a mask gives way to a name, though: a slur in a made-up word
+                        // with a capital is still a slur.
                         continue;
                     }
                     let hit = Hit {
@@ -496,8 +634,17 @@ impl Lexicon {
     /// innocent use of it: the word is an ordinary word of a shipped language (`cumin`,
     /// `Scunthorpe`), or a name (`Matsushita`, `Dick Van Dyke`). A compound of the term with
     /// ordinary words (`bullshit`, `motherfucker`) or an inflection of it (`fucking`,
-    /// `cumming`) never is. `end` is where the match's word ends (after a suffix).
-    fn innocent(&self, input: &str, f: &Folded, t: Term<'_>, mode: MatchMode, end: usize) -> bool {
+    /// `cumming`) never is. `end` is where the match's word ends (after a suffix). Names count
+    /// only with `names`.
+    fn innocent(
+        &self,
+        input: &str,
+        f: &Folded,
+        t: Term<'_>,
+        mode: MatchMode,
+        end: usize,
+        names: bool,
+    ) -> bool {
         let text = f.text();
         let (ts, te) = (token_start(text, t.s), token_end(text, t.e));
         // A spelled-out word (`f.u.c.k`) is never an ordinary word.
@@ -505,7 +652,7 @@ impl Lexicon {
             return false;
         }
         if ts == t.s && te == t.e {
-            return mode == MatchMode::Word && self.in_name(input, f, ts, te);
+            return names && mode == MatchMode::Word && self.in_name(input, f, ts, te);
         }
         if mode == MatchMode::Word && (ts != t.s || end != te) {
             return false;
@@ -537,7 +684,7 @@ impl Lexicon {
                 let compound = !stretched
                     && (prefix.is_empty() || is_word(&prefix))
                     && (suffix.is_empty() || inflection(&term, &suffix, true) || is_word(&suffix));
-                !compound && (known || capitalised(input, f, ts, te))
+                !compound && (known || (names && capitalised(input, f, ts, te)))
             }
         }
     }
@@ -714,6 +861,22 @@ const INFLECTIONS: &[&str] = &["s", "es", "ed", "er", "ers", "ing", "ings", "in"
 /// Endings that also make a word from a term in a compound (`shitty`, `bitchy`).
 const DERIVATIONS: &[&str] = &["y", "ie", "ies", "iest", "ier", "ish"];
 
+/// Whether `word` is `stem` with one of `SUFFIXES`, its last letter doubled or not
+/// (`fucks`, `slutty`, `cumming`).
+fn inflects(stem: &str, word: &str) -> bool {
+    let Some(rest) = word.strip_prefix(stem).filter(|rest| !rest.is_empty()) else {
+        return false;
+    };
+    let undoubled = stem
+        .chars()
+        .last()
+        .and_then(|last| rest.strip_prefix(last))
+        .unwrap_or(rest);
+    [rest, undoubled]
+        .iter()
+        .any(|ending| SUFFIXES.contains(&ending.as_bytes()))
+}
+
 /// Whether `suffix` after `term` inflects it (`fucking`, `asses`, `cumming`) and, with
 /// `derived`, derives a word from it (`shitty`). A term ending in a consonant, a short vowel
 /// and a consonant doubles its last letter before an ending that starts with a vowel, as
@@ -760,16 +923,34 @@ fn expand(f: &Folded, from: usize, to: usize) -> String {
 fn expand_into(f: &Folded, from: usize, to: usize, raw: &mut Vec<u8>) {
     raw.clear();
     let text = f.text();
-    for k in from..to {
+    let mut k = from;
+    while k < to {
         let b = text.get(k).copied().unwrap_or(b' ');
-        let times = if b.is_ascii_alphanumeric() {
-            f.run(k).min(4)
-        } else {
-            1
-        };
-        for _ in 0..times {
-            raw.push(b);
+        if b.is_ascii() {
+            let times = if b.is_ascii_alphanumeric() {
+                f.run(k).min(4)
+            } else {
+                1
+            };
+            for _ in 0..times {
+                raw.push(b);
+            }
+            k += 1;
+            continue;
         }
+        // A letter of another script, its bytes as one: every byte carries its run.
+        let len = match b {
+            0xC0..=0xDF => 2,
+            0xE0..=0xEF => 3,
+            0xF0..=0xF7 => 4,
+            _ => 1,
+        };
+        let end = (k + len).min(to);
+        let bytes = text.get(k..end).unwrap_or_default();
+        for _ in 0..f.run(k).clamp(1, 4) {
+            raw.extend_from_slice(bytes);
+        }
+        k = end;
     }
 }
 
@@ -786,6 +967,21 @@ fn capitalised(input: &str, f: &Folded, from: usize, to: usize) -> bool {
     chars.next().is_some_and(char::is_uppercase)
         && word.chars().count() >= 2
         && chars.all(char::is_lowercase)
+}
+
+/// The automaton of `patterns`, if there are any.
+fn build_dfa(patterns: &[Vec<u8>]) -> Result<Option<DFA>, PolicyError> {
+    if patterns.is_empty() {
+        return Ok(None);
+    }
+    DFA::builder()
+        .match_kind(MatchKind::Standard)
+        // A prefilter would make the start state special and slow the walk down: chat text
+        // returns to the start state at every space.
+        .prefilter(false)
+        .build(patterns)
+        .map(Some)
+        .map_err(|e| PolicyError::Matcher(e.to_string()))
 }
 
 /// Walks `text` through the DFA and appends where each match state is entered: the end of
@@ -1025,6 +1221,15 @@ mod tests {
         assert_eq!(hits(&lex, "f.u.c.k, I forgot"), ["f.u.c.k"]);
         assert_eq!(hits(&lex, "f.u.c.k y.o.u"), ["f.u.c.k"]);
         assert_eq!(hits(&lex, "motherfucker"), ["fuck"]);
+    }
+
+    #[test]
+    fn inflected_forms_are_told_from_their_stems() {
+        assert!(inflects("fuck", "fucking"));
+        assert!(inflects("slut", "slutty"));
+        assert!(inflects("cum", "cumming"));
+        assert!(!inflects("fuck", "fuck"));
+        assert!(!inflects("cock", "cocksucker"));
     }
 
     #[test]

@@ -1,7 +1,8 @@
 //! The compiled moderator: picks the room's policy and runs every rule over one message.
 //!
 //! The rules live in the submodules, one job each: [`normalize`] folds text for matching,
-//! [`lexicon`] finds blocked terms, [`links`] and [`pii`] find links, addresses and phone
+//! [`lexicon`] finds blocked terms (in the spellings of [`variants`] too, and read through
+//! the stars of [`starred`]), [`links`] and [`pii`] find links, addresses and phone
 //! numbers, [`spam`] judges and rewrites the message's shape. [`chars`] answers, in one table
 //! look-up written at build time, the Unicode properties and script classes they ask of a
 //! character.
@@ -19,6 +20,8 @@ pub(crate) mod normalize;
 mod pii;
 mod script;
 mod spam;
+mod starred;
+mod variants;
 
 use std::borrow::Cow;
 use std::cell::RefCell;

@@ -230,14 +230,22 @@ pub(crate) fn folded_weight(term: &str) -> usize {
 pub(crate) fn folded_key(text: &str) -> String {
     let mut f = Folded::default();
     f.fold(text);
-    let mut out = Vec::with_capacity(f.text().len());
-    for (i, &b) in f.text().iter().enumerate() {
-        // A run of a letter of another script is written once, as the lexicon writes a word
-        // out to look it up (every byte of such a letter carries its run).
-        let times = if b.is_ascii() { f.run(i) } else { 1 };
-        for _ in 0..times {
-            out.push(b);
+    let text = f.text();
+    let mut out = Vec::with_capacity(text.len());
+    let mut i = 0;
+    while let Some(&b) = text.get(i) {
+        // A letter of another script is written out whole: every byte of it carries its run.
+        let len = match b {
+            0xC0..=0xDF => 2,
+            0xE0..=0xEF => 3,
+            0xF0..=0xF7 => 4,
+            _ => 1,
+        };
+        let bytes = text.get(i..i + len).unwrap_or_default();
+        for _ in 0..f.run(i) {
+            out.extend_from_slice(bytes);
         }
+        i += len.max(1);
     }
     String::from_utf8(out).unwrap_or_default()
 }
@@ -1219,10 +1227,10 @@ mod tests {
         let mut f = Folded::default();
         f.fold("сукааа");
         assert_eq!(f.text(), "сука".as_bytes());
-        // Both bytes of the stretched `а` carry its run, so the key writes it out once.
+        // Both bytes of the stretched `а` carry its run, and the key writes it out whole.
         let runs: Vec<u16> = (0..f.text().len()).map(|i| f.run(i)).collect();
         assert_eq!(runs, [1, 1, 1, 1, 1, 1, 3, 3]);
-        assert_eq!(folded_key("сукааа"), "сука");
+        assert_eq!(folded_key("сукааа"), "сукааа");
         assert_eq!(fold("كسسس"), "كس");
         // Doubled Han, kana and Hangul make ordinary words: left alone.
         assert_eq!(fold("谢谢"), "谢谢");

@@ -1,0 +1,449 @@
+//! Words written with letters hidden behind asterisks (`f*ck`, `sh*t`, `b***h`): the writer
+//! censors the word for the reader, who still reads it. Inside a word, with letters on both
+//! sides, each `*` stands for one hidden letter (a run of n for n letters), and the word is a
+//! term when it has the term's length and its other letters agree (with the endings a word
+//! term may take: `f*cking`). Stars around a word (`*bold*`) or between words (`** **`) hide
+//! nothing.
+//!
+//! Folding reads a `*` as a separator (two or more as a mask that keeps spelled-out letters
+//! apart), so the automaton never sees these words whole; they are read here, from the
+//! message itself, and only in a message that has a `*` between two letters.
+
+use super::lexicon::SUFFIXES;
+use super::normalize::Folded;
+use super::variants::Letter;
+use crate::policy::{MatchMode, TermAction};
+
+/// A word this long or longer is not read: no term is, and a flood of stars is no word.
+const MAX_WORD: usize = 64;
+
+/// Letters a reading must show, stars aside: fewer, and the stars say more than the word
+/// (`a*****e` could be many words; `mother****er`, the engine's own mask of a term inside a
+/// word, is not read again as that term).
+const MIN_SHOWN: usize = 2;
+
+/// A byte of a read word that a `*` hid.
+const HIDDEN: u8 = b'*';
+
+/// What a listed term means when read through stars.
+#[derive(Debug, Clone, Copy)]
+pub(crate) enum Reading {
+    /// An allowed word: the word it fits is not read as a term.
+    Allow,
+    Block {
+        list: u16,
+        action: TermAction,
+        mode: MatchMode,
+    },
+}
+
+/// A term that can be read through stars: one word of Latin letters.
+#[derive(Debug)]
+struct Shape {
+    letters: Box<[Letter]>,
+    reading: Reading,
+}
+
+/// The terms of a lexicon that can be read through stars, by first letter.
+#[derive(Debug, Default)]
+pub(crate) struct Starred {
+    shapes: Vec<Shape>,
+    /// Per first letter `a`..`z`: the word terms and allowed words that start with it, which
+    /// must fit the whole word.
+    by_first: [Vec<u32>; 26],
+    /// The substring terms, tried at every letter of the word.
+    inside: Vec<u32>,
+}
+
+/// One byte of a read word: a folded letter or `HIDDEN`, and the original bytes behind it.
+#[derive(Debug, Clone, Copy)]
+struct Item {
+    byte: u8,
+    start: u32,
+    end: u32,
+}
+
+/// A span of the original message blocked by a word read through stars.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) struct StarHit {
+    pub(crate) start: u32,
+    pub(crate) end: u32,
+    pub(crate) action: TermAction,
+    pub(crate) list: u16,
+}
+
+/// Buffers for one search, reused between messages.
+#[derive(Debug, Default)]
+pub(crate) struct StarScratch {
+    folded: Folded,
+    items: Vec<Item>,
+}
+
+impl Starred {
+    /// Adds a listed term, folded to `letters`; a term that is not one word of Latin letters
+    /// is left out.
+    pub(crate) fn add(&mut self, letters: &[Letter], reading: Reading) {
+        let Some(&(first, _)) = letters.first() else {
+            return;
+        };
+        if !letters.iter().all(|&(b, _)| b.is_ascii_lowercase()) {
+            return;
+        }
+        let Ok(id) = u32::try_from(self.shapes.len()) else {
+            return;
+        };
+        match reading {
+            Reading::Block {
+                mode: MatchMode::Substring,
+                ..
+            } => self.inside.push(id),
+            _ => match self.by_first.get_mut(usize::from(first - b'a')) {
+                Some(list) => list.push(id),
+                None => return,
+            },
+        }
+        self.shapes.push(Shape {
+            letters: letters.into(),
+            reading,
+        });
+    }
+
+    /// Appends to `out` what the words of `input` with stars inside them hide.
+    pub(crate) fn search(&self, input: &str, scratch: &mut StarScratch, out: &mut Vec<StarHit>) {
+        if self.shapes.is_empty() || !input.as_bytes().contains(&HIDDEN) {
+            return;
+        }
+        let mut from = None;
+        for (i, c) in input.char_indices().chain([(input.len(), ' ')]) {
+            let in_word = c.is_alphanumeric() || matches!(c, '*' | '$' | '@' | '!' | '|');
+            match (in_word, from) {
+                (true, None) => from = Some(i),
+                (false, Some(f)) => {
+                    from = None;
+                    let word = input.get(f..i).unwrap_or_default();
+                    // Stars around the word are markup (`*bold*`), not letters.
+                    let trimmed = word.trim_start_matches('*');
+                    let at = f + (word.len() - trimmed.len());
+                    let trimmed = trimmed.trim_end_matches('*');
+                    if trimmed.len() <= MAX_WORD && stars_between_letters(trimmed) {
+                        self.read(trimmed, at as u32, scratch, out);
+                    }
+                }
+                _ => {}
+            }
+        }
+    }
+
+    /// Reads one word with stars inside it, at byte `at` of the message.
+    fn read(&self, word: &str, at: u32, scratch: &mut StarScratch, out: &mut Vec<StarHit>) {
+        if !fold_word(word, at, scratch) {
+            return;
+        }
+        let items = &scratch.items;
+        let mut allowed = false;
+        let mut blocks: Vec<StarHit> = Vec::new();
+        let first = items.first().map_or(0, |it| it.byte);
+        let whole = first
+            .checked_sub(b'a')
+            .and_then(|k| self.by_first.get(usize::from(k)))
+            .map_or(&[][..], Vec::as_slice);
+        for &id in whole {
+            let Some(shape) = self.shapes.get(id as usize) else {
+                continue;
+            };
+            let Some(end) = fit(&shape.letters, items, 0) else {
+                continue;
+            };
+            let rest = items.get(end..).unwrap_or_default();
+            let ending = rest.is_empty()
+                || (!matches!(shape.reading, Reading::Allow)
+                    && SUFFIXES.iter().any(|s| agrees(s, rest)));
+            if !ending || !hides(items) {
+                continue;
+            }
+            match shape.reading {
+                Reading::Allow => allowed = true,
+                Reading::Block { list, action, .. } => blocks.push(StarHit {
+                    start: at,
+                    end: items.last().map_or(at, |it| it.end),
+                    action,
+                    list,
+                }),
+            }
+        }
+        for &id in &self.inside {
+            let Some(shape) = self.shapes.get(id as usize) else {
+                continue;
+            };
+            let Reading::Block { list, action, .. } = shape.reading else {
+                continue;
+            };
+            for s in 0..items.len() {
+                let Some(e) = fit(&shape.letters, items, s) else {
+                    continue;
+                };
+                if let (Some(a), Some(b), Some(span)) =
+                    (items.get(s), items.get(e - 1), items.get(s..e))
+                {
+                    // Only a term the stars hide part of (the automaton finds the others), and
+                    // no more than half of it: the rest of the word says nothing of the term
+                    // (`mother****er`, the engine's own mask, is no `nigger`).
+                    let hidden = span.iter().filter(|it| it.byte == HIDDEN).count();
+                    if hides(span) && hidden * 2 <= span.len() {
+                        blocks.push(StarHit {
+                            start: a.start,
+                            end: b.end,
+                            action,
+                            list,
+                        });
+                    }
+                }
+            }
+        }
+        if !allowed {
+            out.extend(blocks);
+        }
+    }
+}
+
+/// Whether `word` has a `*` and every run of them stands between two letters as written
+/// (`f*ck`), not digits or symbols that folding reads as letters (`4*5`, `2*3`).
+fn stars_between_letters(word: &str) -> bool {
+    let mut stars = false;
+    let mut before: Option<char> = None;
+    let mut chars = word.chars().peekable();
+    while let Some(c) = chars.next() {
+        if c != '*' {
+            before = Some(c);
+            continue;
+        }
+        stars = true;
+        let after = chars.peek().copied();
+        let opens = before.is_some_and(char::is_alphabetic);
+        let run_goes_on = after == Some('*');
+        if !opens || !(run_goes_on || after.is_some_and(char::is_alphabetic)) {
+            return false;
+        }
+    }
+    stars
+}
+
+/// Whether `span` has a hidden letter and at least `MIN_SHOWN` shown ones.
+fn hides(span: &[Item]) -> bool {
+    let hidden = span.iter().filter(|it| it.byte == HIDDEN).count();
+    hidden > 0 && span.len() - hidden >= MIN_SHOWN
+}
+
+/// Whether the written `ending` agrees with `items`, a hidden letter with any letter.
+fn agrees(ending: &[u8], items: &[Item]) -> bool {
+    ending.len() == items.len()
+        && ending
+            .iter()
+            .zip(items)
+            .all(|(&b, it)| it.byte == b || it.byte == HIDDEN)
+}
+
+/// Where `term` read from item `from` ends, if it fits there: each of its letters as many
+/// times as its run, shown or hidden, then, when shown, written more times (`fuuck`), never
+/// hidden more (`f*****k` is not `fuck`). A written repeat can only be the letter itself, which the next
+/// letter of a folded term never is: the first fit is the only one.
+fn fit(term: &[Letter], items: &[Item], from: usize) -> Option<usize> {
+    let mut k = from;
+    for &(b, run) in term {
+        let mut shown = false;
+        for _ in 0..run {
+            let it = items.get(k)?;
+            if it.byte != b && it.byte != HIDDEN {
+                return None;
+            }
+            shown = it.byte == b;
+            k += 1;
+        }
+        // Written again only after it was shown: `f***k` is five letters, not `fuck`.
+        while shown && items.get(k).is_some_and(|it| it.byte == b) {
+            k += 1;
+        }
+    }
+    Some(k)
+}
+
+/// Folds the word at byte `at` into `scratch.items`: each part between stars as folding reads
+/// a word (case, accents, leetspeak; runs written out), each `*` as one hidden letter.
+/// Whether the word can be read: Latin letters only, and every run of stars between two
+/// letters.
+fn fold_word(word: &str, at: u32, scratch: &mut StarScratch) -> bool {
+    let StarScratch { folded, items } = scratch;
+    items.clear();
+    let mut offset = 0;
+    for part in word.split('*') {
+        let part_at = at + offset as u32;
+        offset += part.len() + 1;
+        if part.is_empty() {
+            // Between two stars of a run.
+            items.push(Item {
+                byte: HIDDEN,
+                start: part_at,
+                end: part_at + 1,
+            });
+            continue;
+        }
+        let before = items.len();
+        folded.fold(part);
+        let text = folded.text();
+        for (k, &b) in text.iter().enumerate() {
+            if !b.is_ascii_alphanumeric() {
+                return false;
+            }
+            let (start, end) = (part_at + folded.start(k), part_at + folded.end(k));
+            for _ in 0..folded.run(k).min(8) {
+                items.push(Item {
+                    byte: b,
+                    start,
+                    end,
+                });
+            }
+        }
+        // The letters on either side of a star.
+        let letter = |it: Option<&Item>| it.is_some_and(|it| it.byte.is_ascii_lowercase());
+        if !letter(items.get(before)) || !letter(items.last()) {
+            return false;
+        }
+        if offset <= word.len() {
+            items.push(Item {
+                byte: HIDDEN,
+                start: part_at + part.len() as u32,
+                end: part_at + part.len() as u32 + 1,
+            });
+        }
+    }
+    true
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn letters(word: &str) -> Vec<Letter> {
+        let mut out: Vec<Letter> = Vec::new();
+        for b in word.bytes() {
+            match out.last_mut() {
+                Some((last, n)) if *last == b => *n += 1,
+                _ => out.push((b, 1)),
+            }
+        }
+        out
+    }
+
+    fn starred(words: &[&str], inside: &[&str], allow: &[&str]) -> Starred {
+        let mut s = Starred::default();
+        let block = |mode| Reading::Block {
+            list: 0,
+            action: TermAction::Mask,
+            mode,
+        };
+        for w in words {
+            s.add(&letters(w), block(MatchMode::Word));
+        }
+        for w in inside {
+            s.add(&letters(w), block(MatchMode::Substring));
+        }
+        for w in allow {
+            s.add(&letters(w), Reading::Allow);
+        }
+        s
+    }
+
+    fn hits(s: &Starred, text: &str) -> Vec<String> {
+        let mut out = Vec::new();
+        s.search(text, &mut StarScratch::default(), &mut out);
+        out.iter()
+            .map(|h| text[h.start as usize..h.end as usize].to_owned())
+            .collect()
+    }
+
+    #[test]
+    fn each_star_inside_a_word_stands_for_one_letter() {
+        let s = starred(&["fuck", "cunt", "bitch", "pussy", "ass"], &[], &[]);
+        assert_eq!(hits(&s, "f*ck you"), ["f*ck"]);
+        assert_eq!(hits(&s, "what the f**k"), ["f**k"]);
+        assert_eq!(hits(&s, "c*nt"), ["c*nt"]);
+        assert_eq!(hits(&s, "b***h"), ["b***h"]);
+        assert_eq!(hits(&s, "p*ssy pu*sy pus*y"), ["p*ssy", "pu*sy", "pus*y"]);
+        assert_eq!(hits(&s, "a*s"), ["a*s"]);
+        assert!(hits(&s, "f***k f*k b*ch").is_empty());
+    }
+
+    #[test]
+    fn word_endings_and_written_runs_still_fit() {
+        let s = starred(&["fuck"], &[], &[]);
+        assert_eq!(hits(&s, "f*cking"), ["f*cking"]);
+        assert_eq!(hits(&s, "f*ck*ng"), ["f*ck*ng"]);
+        assert_eq!(hits(&s, "F*CKKK"), ["F*CKKK"]);
+        assert_eq!(hits(&s, "f*cks!"), ["f*cks"]);
+        assert!(hits(&s, "f*ckery").is_empty());
+    }
+
+    #[test]
+    fn leetspeak_and_accents_fold_around_the_stars() {
+        let s = starred(&["shit", "bitch"], &[], &[]);
+        assert_eq!(hits(&s, "$h*t"), ["$h*t"]);
+        assert_eq!(hits(&s, "b1t*h"), ["b1t*h"]);
+        assert_eq!(hits(&s, "B*TÇH"), ["B*TÇH"]);
+        // Beside a star, only a letter as written is a letter.
+        assert!(hits(&s, "b*7ch b1*ch").is_empty());
+        assert_eq!(hits(&s, "SH*T"), ["SH*T"]);
+        assert_eq!(hits(&s, "sh*t"), ["sh*t"]);
+    }
+
+    #[test]
+    fn stars_around_or_between_words_hide_nothing() {
+        let s = starred(&["fuck", "ass", "shit"], &[], &[]);
+        for text in [
+            "*bold* text",
+            "**fuck**",
+            "** **",
+            "a ** s",
+            "2*3=6 and 4*5",
+            "4*5 a*5 4*s",
+            "f* ck",
+            "sh**",
+            "**it",
+            "***",
+        ] {
+            assert!(hits(&s, text).is_empty(), "{text:?}");
+        }
+    }
+
+    #[test]
+    fn a_word_needs_letters_shown_beside_its_stars() {
+        let s = starred(&["shit"], &["fuck"], &[]);
+        assert!(hits(&s, "s**t").contains(&"s**t".to_owned()));
+        // The engine's own mask of a term inside a word is not read as the term again.
+        assert!(hits(&s, "mother****er").is_empty());
+        let s = starred(&[], &["nigger"], &[]);
+        assert!(hits(&s, "mother****er").is_empty());
+        assert_eq!(hits(&s, "xn*gger"), ["n*gger"]);
+    }
+
+    #[test]
+    fn substring_terms_are_read_inside_longer_words() {
+        let s = starred(&[], &["fuck", "shit"], &[]);
+        assert_eq!(hits(&s, "motherf*cker"), ["f*ck"]);
+        assert_eq!(hits(&s, "bullsh*t"), ["sh*t"]);
+        assert!(hits(&s, "motherfucker").is_empty());
+    }
+
+    #[test]
+    fn allowed_words_read_through_stars_pass() {
+        let s = starred(&[], &["cunt"], &["scunthorpe"]);
+        assert!(hits(&s, "Sc*nthorpe").is_empty());
+        assert_eq!(hits(&s, "c*nt"), ["c*nt"]);
+    }
+
+    #[test]
+    fn words_of_other_scripts_are_not_read() {
+        let s = starred(&["fuck"], &[], &[]);
+        assert!(hits(&s, "ф*ck").is_empty());
+        assert!(hits(&s, "日*本").is_empty());
+    }
+}

@@ -1,0 +1,285 @@
+//! Alternative spellings of a term that the one canonical reading of folding cannot reach:
+//! a character that stands for either of two letters (`1` for `l` as often as for `i`, the
+//! fold reads `i`: `s1ut`), and the letter swaps of chat (`cvnt`, `azzhole`, `niqqer`,
+//! `bytch`, `pussi`). The lexicon compiles each of its terms in these spellings too, and
+//! drops a spelling that is an ordinary word (`fag` with `q` is `faq`).
+
+use super::dictionary;
+use super::languages;
+
+/// A folded byte of a term and the least run of it the text needs (`pussy`: `s`, 2).
+pub(crate) type Letter = (u8, u16);
+
+/// What may stand in for a letter, or two, of a folded term. Folding already reads `0`, `3`,
+/// `4`, `$`, `@` and look-alikes one way; these are the readings it cannot make, because the
+/// character is ambiguous (`1` and `!` fold to `i` and stand for `l`; `|` folds to `l` and
+/// stands for `i`) or because the writer swapped a letter for one that sounds or looks alike.
+const SUBSTITUTIONS: &[(&[u8], &[u8])] = &[
+    (b"l", b"i"),
+    (b"i", b"l"),
+    (b"i", b"y"),
+    (b"y", b"i"),
+    (b"u", b"v"),
+    (b"s", b"z"),
+    (b"g", b"q"),
+    (b"ck", b"k"),
+    (b"f", b"ph"),
+];
+
+/// A second substitution only in a term of at most this many folded letters. More changes
+/// make a spelling as near to other words as to the term; and the pairs of a long term grow
+/// with the square of its length: for every term they were most of the spellings and
+/// doubled the lexicon's build time, while the short words (`fuck`, `cunt`, `bitch`) are the
+/// ones chat disguises most.
+const PAIRS_UP_TO: usize = 6;
+
+/// One substitution that applies to a term: `len` letters from `at` become `to`.
+#[derive(Clone, Copy)]
+struct Swap {
+    at: usize,
+    len: usize,
+    to: &'static [u8],
+}
+
+/// The spellings of `term` with one or two substitutions, each once, without `term` itself.
+/// Letters made equal by a substitution merge into one run (`dick` with `k` for `c` is
+/// `dikk`: `k` twice), as folding collapses them in the text.
+pub(crate) fn alternatives(term: &[Letter]) -> Vec<Vec<Letter>> {
+    if written_len(term) < MIN_LETTERS {
+        return Vec::new();
+    }
+    let swaps: Vec<Swap> = (0..term.len())
+        .flat_map(|at| {
+            SUBSTITUTIONS.iter().filter_map(move |&(from, to)| {
+                let here = term.get(at..at + from.len())?;
+                // A substitution of two letters needs them written once each (`ck`).
+                let fits = here
+                    .iter()
+                    .zip(from)
+                    .all(|(&(b, run), &f)| b == f && (from.len() == 1 || run == 1));
+                fits.then_some(Swap {
+                    at,
+                    len: from.len(),
+                    to,
+                })
+            })
+        })
+        .collect();
+    let mut out: Vec<Vec<Letter>> = Vec::new();
+    for (i, &first) in swaps.iter().enumerate() {
+        out.push(apply(term, &[first]));
+        if term.len() <= PAIRS_UP_TO {
+            for &second in swaps.get(i + 1..).unwrap_or_default() {
+                if second.at >= first.at + first.len && !undoes(first, second, term) {
+                    out.push(apply(term, &[first, second]));
+                }
+            }
+        }
+    }
+    out.sort_unstable();
+    out.dedup();
+    out.retain(|spelling| spelling.as_slice() != term && written_len(spelling) >= MIN_LETTERS);
+    out
+}
+
+/// A term or spelling shorter than this, written out, has none: a three-letter word with a
+/// letter changed is as often another word of some language (`dick` as `dik`, Turkish for
+/// upright; `kys` as `kiz`, Turkish for girl) as the term.
+const MIN_LETTERS: usize = 4;
+
+fn written_len(spelling: &[Letter]) -> usize {
+    spelling.iter().map(|&(_, run)| usize::from(run)).sum()
+}
+
+/// Whether two substitutions trade two letters each for the other (`l` for `i` and `i` for
+/// `l`): a transposition that makes another word (`clit`, `cilt`), not a disguise.
+fn undoes(first: Swap, second: Swap, term: &[Letter]) -> bool {
+    let from = |s: Swap| {
+        term.get(s.at..s.at + s.len)
+            .map(|l| l.iter().map(|&(b, _)| b).collect::<Vec<u8>>())
+    };
+    from(first).as_deref() == Some(second.to) && from(second).as_deref() == Some(first.to)
+}
+
+/// `term` with `swaps` (in order, apart) made, and equal neighbours merged into one run.
+fn apply(term: &[Letter], swaps: &[Swap]) -> Vec<Letter> {
+    let mut out: Vec<Letter> = Vec::with_capacity(term.len() + swaps.len());
+    let mut push = |b: u8, run: u16| match out.last_mut() {
+        Some((last, n)) if *last == b => *n = n.saturating_add(run),
+        _ => out.push((b, run)),
+    };
+    let mut k = 0;
+    for swap in swaps {
+        while k < swap.at {
+            if let Some(&(b, run)) = term.get(k) {
+                push(b, run);
+            }
+            k += 1;
+        }
+        // The run of the letters replaced goes to the last letter put in (`gg` becomes
+        // `qq`, `ck` becomes `k`); one written for two (`ph` for `f`) stands once.
+        let run = term.get(swap.at + swap.len - 1).map_or(1, |&(_, run)| run);
+        for (j, &b) in swap.to.iter().enumerate() {
+            push(b, if j + 1 == swap.to.len() { run } else { 1 });
+        }
+        k = swap.at + swap.len;
+    }
+    for &(b, run) in term.get(k..).unwrap_or_default() {
+        push(b, run);
+    }
+    out
+}
+
+/// The most a letter of an ordinary word is written more times than a spelling's run
+/// (`cok` is how the text of `cook` folds).
+const LONGER_RUN: u16 = 2;
+
+/// Whether text that `spelling` matches can be an ordinary word: a word of the dictionaries
+/// `langs` that folds to its letters with runs as long or longer (`cok` and `cook`), or a
+/// function word of a shipped language written as it is (Turkish `çok` is `cok`).
+pub(crate) fn ordinary(spelling: &[Letter], langs: &[usize]) -> bool {
+    let written: String = spelling
+        .iter()
+        .flat_map(|&(b, run)| std::iter::repeat_n(char::from(b), usize::from(run)))
+        .collect();
+    languages::function_word(written.as_bytes()) != 0
+        || langs.iter().any(|&lang| {
+            let all = 0..dictionary::len(lang);
+            in_dictionary(spelling, lang, all, &mut String::new())
+        })
+}
+
+/// `ordinary`'s dictionary search: each letter written from its run to `LONGER_RUN` more
+/// times after `prefix`, followed only while some word of the lines `lines` starts so.
+fn in_dictionary(
+    spelling: &[Letter],
+    lang: usize,
+    lines: std::ops::Range<usize>,
+    prefix: &mut String,
+) -> bool {
+    let Some((&(b, run), rest)) = spelling.split_first() else {
+        // The word itself sorts first among the words it starts.
+        return !lines.is_empty() && dictionary::is_line(lang, lines.start, prefix);
+    };
+    let len = prefix.len();
+    let mut found = false;
+    for _ in 0..run {
+        prefix.push(char::from(b));
+    }
+    for _ in 0..=LONGER_RUN {
+        let narrower = dictionary::with_prefix(lang, prefix, lines.clone());
+        if narrower.is_empty() {
+            break;
+        }
+        if in_dictionary(rest, lang, narrower, prefix) {
+            found = true;
+            break;
+        }
+        prefix.push(char::from(b));
+    }
+    prefix.truncate(len);
+    found
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn letters(word: &str) -> Vec<Letter> {
+        let mut out: Vec<Letter> = Vec::new();
+        for b in word.bytes() {
+            match out.last_mut() {
+                Some((last, n)) if *last == b => *n += 1,
+                _ => out.push((b, 1)),
+            }
+        }
+        out
+    }
+
+    fn written(spelling: &[Letter]) -> String {
+        spelling
+            .iter()
+            .flat_map(|&(b, run)| std::iter::repeat_n(char::from(b), usize::from(run)))
+            .collect()
+    }
+
+    fn spellings(word: &str) -> Vec<String> {
+        alternatives(&letters(word))
+            .iter()
+            .map(|s| written(s))
+            .collect()
+    }
+
+    #[test]
+    fn one_substitution_covers_a_whole_run() {
+        let all = spellings("nigger");
+        assert!(all.contains(&"niqqer".to_owned()), "{all:?}");
+        assert!(spellings("asshole").contains(&"azzhole".to_owned()));
+    }
+
+    #[test]
+    fn ambiguous_characters_and_swapped_letters_are_spelled() {
+        assert!(spellings("slut").contains(&"siut".to_owned()));
+        assert!(spellings("cunt").contains(&"cvnt".to_owned()));
+        assert!(spellings("bitch").contains(&"bytch".to_owned()));
+        assert!(spellings("pussy").contains(&"pussi".to_owned()));
+        assert!(spellings("fuck").contains(&"phuck".to_owned()));
+        assert!(spellings("fuck").contains(&"phuk".to_owned()));
+    }
+
+    #[test]
+    fn letters_made_equal_merge_into_one_run() {
+        // `pussy` with `z` for `s` keeps the run of `s`.
+        assert!(alternatives(&letters("pussy")).contains(&vec![
+            (b'p', 1),
+            (b'u', 1),
+            (b'z', 2),
+            (b'y', 1)
+        ]));
+    }
+
+    #[test]
+    fn spellings_that_ordinary_words_fold_like_are_ordinary() {
+        let en = dictionary::language("en").into_iter().collect::<Vec<_>>();
+        // `fag` with `q`; `cock` with `k` for `ck` is how `cook` folds; Turkish `çok`.
+        assert!(ordinary(&letters("faq"), &en));
+        assert!(ordinary(&letters("cok"), &en));
+        assert!(ordinary(&letters("cok"), &[]));
+        assert!(!ordinary(&letters("cvnt"), &en));
+        assert!(!ordinary(&letters("siut"), &en));
+        assert!(!ordinary(
+            &[(b'n', 1), (b'i', 1), (b'q', 2), (b'e', 1), (b'r', 1)],
+            &en
+        ));
+    }
+
+    #[test]
+    fn at_most_two_substitutions_and_never_the_term_itself() {
+        let all = spellings("fuck");
+        // `fvck`, `phuck`, and with two: `phvck`, `phuk` (`fuk`, `fvk`: too short).
+        assert_eq!(all.len(), 4, "{all:?}");
+        assert!(!all.contains(&"fuck".to_owned()));
+        // Three: `ph` for `f`, `v` for `u`, `k` for `ck`.
+        assert!(!all.contains(&"phvk".to_owned()));
+        let mut unique = all.clone();
+        unique.sort();
+        unique.dedup();
+        assert_eq!(unique.len(), all.len());
+    }
+
+    #[test]
+    fn short_words_and_transpositions_have_no_spellings() {
+        assert!(spellings("kys").is_empty());
+        assert!(!spellings("dick").contains(&"dik".to_owned()));
+        assert!(!spellings("clit").contains(&"cilt".to_owned()));
+        assert!(spellings("clit").contains(&"ciit".to_owned()));
+    }
+
+    #[test]
+    fn long_terms_take_one_substitution_at_a_time() {
+        let all = spellings("cocksucker");
+        assert!(all.contains(&"cocksvcker".to_owned()));
+        assert!(all.contains(&"coksucker".to_owned()));
+        assert!(!all.contains(&"coksvcker".to_owned()));
+    }
+}
