@@ -9,6 +9,7 @@
 //! apart), so the automaton never sees these words whole; they are read here, from the
 //! message itself, and only in a message that has a `*` between two letters.
 
+use super::chars;
 use super::lexicon::SUFFIXES;
 use super::normalize::Folded;
 use super::variants::Letter;
@@ -110,12 +111,15 @@ impl Starred {
 
     /// Appends to `out` what the words of `input` with stars inside them hide.
     pub(crate) fn search(&self, input: &str, scratch: &mut StarScratch, out: &mut Vec<StarHit>) {
-        if self.shapes.is_empty() || !input.as_bytes().contains(&HIDDEN) {
+        // Most messages with a star have none between letters: the masks of a message
+        // reviewed again (`you ****`), markup (`*bold*`). Looked for first, star by star.
+        if self.shapes.is_empty() || !star_after_letter(input) {
             return;
         }
         let mut from = None;
         for (i, c) in input.char_indices().chain([(input.len(), ' ')]) {
-            let in_word = c.is_alphanumeric() || matches!(c, '*' | '$' | '@' | '!' | '|');
+            let in_word =
+                chars::props(c).alphanumeric() || matches!(c, '*' | '$' | '@' | '!' | '|');
             match (in_word, from) {
                 (true, None) => from = Some(i),
                 (false, Some(f)) => {
@@ -206,6 +210,32 @@ impl Starred {
     }
 }
 
+/// Whether a run of `*` in `input` follows a letter and is followed by one: the only place
+/// `stars_between_letters` can find a hidden letter.
+fn star_after_letter(input: &str) -> bool {
+    let bytes = input.as_bytes();
+    let mut i = 0;
+    while let Some(at) = bytes
+        .get(i..)
+        .and_then(|b| b.iter().position(|&x| x == HIDDEN))
+    {
+        let start = i + at;
+        let end = start
+            + bytes
+                .get(start..)
+                .map_or(0, |b| b.iter().take_while(|&&x| x == HIDDEN).count());
+        let before = input.get(..start).and_then(|t| t.chars().next_back());
+        let after = input.get(end..).and_then(|t| t.chars().next());
+        if before.is_some_and(|c| chars::props(c).alphabetic())
+            && after.is_some_and(|c| chars::props(c).alphabetic())
+        {
+            return true;
+        }
+        i = end.max(start + 1);
+    }
+    false
+}
+
 /// Whether `word` has a `*` and every run of them stands between two letters as written
 /// (`f*ck`), not digits or symbols that folding reads as letters (`4*5`, `2*3`).
 fn stars_between_letters(word: &str) -> bool {
@@ -219,9 +249,10 @@ fn stars_between_letters(word: &str) -> bool {
         }
         stars = true;
         let after = chars.peek().copied();
-        let opens = before.is_some_and(char::is_alphabetic);
+        let letter = |c: char| chars::props(c).alphabetic();
+        let opens = before.is_some_and(letter);
         let run_goes_on = after == Some('*');
-        if !opens || !(run_goes_on || after.is_some_and(char::is_alphabetic)) {
+        if !opens || !(run_goes_on || after.is_some_and(letter)) {
             return false;
         }
     }
