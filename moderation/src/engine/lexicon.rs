@@ -701,10 +701,11 @@ impl Lexicon {
                         && dictionary::best_rank(&self.langs, w)
                             .is_some_and(|r| r <= COMPOUND_PART_RANK)
                 };
-                let compound = !stretched
-                    && (prefix.is_empty() || is_word(&prefix))
+                let compound = (prefix.is_empty() || is_word(&prefix))
                     && (suffix.is_empty() || inflection(&term, &suffix, true) || is_word(&suffix));
-                !compound && (known || (names && capitalised(input, f, ts, te)))
+                // A letter of the term stretched inside a word (`motherfuucker`) is a swear
+                // word dwelt on, not an ordinary word's spelling.
+                !compound && !stretched && (known || (names && capitalised(input, f, ts, te)))
             }
         }
     }

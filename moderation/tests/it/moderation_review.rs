@@ -99,6 +99,10 @@ fn hyphenated_and_underscored_evasions_are_masked() {
 #[test]
 fn repeated_letters_are_masked_in_full() {
     assert_eq!(allowed(&builtin(), "fuuuuck"), "*******");
+    // Stretched inside a compound that is itself a frequent word: still the compound.
+    let m = builtin();
+    assert!(!allowed(&m, "motherfuucker this lag").contains("fuu"));
+    assert_eq!(allowed(&m, "sooo classsy"), "sooo classsy");
 }
 
 #[test]
