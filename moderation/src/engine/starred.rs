@@ -353,17 +353,7 @@ fn fold_word(word: &str, at: u32, scratch: &mut StarScratch) -> bool {
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    fn letters(word: &str) -> Vec<Letter> {
-        let mut out: Vec<Letter> = Vec::new();
-        for b in word.bytes() {
-            match out.last_mut() {
-                Some((last, n)) if *last == b => *n += 1,
-                _ => out.push((b, 1)),
-            }
-        }
-        out
-    }
+    use crate::engine::variants::letters;
 
     fn starred(words: &[&str], inside: &[&str], allow: &[&str]) -> Starred {
         let mut s = Starred::default();

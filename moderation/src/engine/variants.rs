@@ -181,20 +181,22 @@ fn in_dictionary(
     found
 }
 
+/// A word's letters and their runs (`boob`: `b`, `o` twice, `b`), as the tests write terms.
+#[cfg(test)]
+pub(crate) fn letters(word: &str) -> Vec<Letter> {
+    let mut out: Vec<Letter> = Vec::new();
+    for b in word.bytes() {
+        match out.last_mut() {
+            Some((last, n)) if *last == b => *n += 1,
+            _ => out.push((b, 1)),
+        }
+    }
+    out
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    fn letters(word: &str) -> Vec<Letter> {
-        let mut out: Vec<Letter> = Vec::new();
-        for b in word.bytes() {
-            match out.last_mut() {
-                Some((last, n)) if *last == b => *n += 1,
-                _ => out.push((b, 1)),
-            }
-        }
-        out
-    }
 
     fn written(spelling: &[Letter]) -> String {
         spelling
