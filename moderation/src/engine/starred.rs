@@ -192,8 +192,18 @@ impl Starred {
                     // Only a term the stars hide part of (the automaton finds the others), and
                     // no more than half of it: the rest of the word says nothing of the term
                     // (`mother****er`, the engine's own mask, is no `nigger`).
+                    // And every run of stars it covers, whole: stars running on past the
+                    // term hide letters of something else, such as the rest of a mask the
+                    // engine made (`fu` before `********` is no `fuck`), which would
+                    // otherwise grow a letter or two at every review.
                     let hidden = span.iter().filter(|it| it.byte == HIDDEN).count();
-                    if hides(span) && hidden * 2 <= span.len() {
+                    let star_at = |k: Option<usize>| {
+                        k.and_then(|k| items.get(k))
+                            .is_some_and(|it| it.byte == HIDDEN)
+                    };
+                    let cut_run = (star_at(s.checked_sub(1)) && a.byte == HIDDEN)
+                        || (star_at(Some(e)) && b.byte == HIDDEN);
+                    if hides(span) && hidden * 2 <= span.len() && !cut_run {
                         blocks.push(StarHit {
                             start: a.start,
                             end: b.end,

@@ -65,6 +65,21 @@ fn chat_misspellings_and_run_together_insults_are_blocked() {
 }
 
 #[test]
+fn the_engines_own_masks_are_not_read_as_hidden_letters() {
+    // Found by fuzzing: `fu` before the stars of a mask read as `fuck` with two letters
+    // hidden, so every review masked two letters more.
+    let m = builtin();
+    for text in [
+        "fufffuffuffufucuffufufffuffufuckuaku",
+        "ffuk\u{7f}\u{0}fu\u{455}ckfufffuffuffufucuffufufffuffufuckuaku",
+        "stormfucker and mother****er",
+    ] {
+        let once = allowed(&m, text);
+        assert_eq!(allowed(&m, &once), once, "{text:?}");
+    }
+}
+
+#[test]
 fn profanity_is_masked_with_one_star_per_character() {
     assert_eq!(allowed(&builtin(), "what the fuck"), "what the ****");
 }
