@@ -375,8 +375,8 @@ impl Out<'_> {
     /// Lengthens the run of the letter written last when `group`, what one character of
     /// the message folded to, is that letter again: a letter of an alphabet (Cyrillic,
     /// Arabic, Greek, Devanagari…) repeated to stretch a word (`сукааа`, `كسسس`), as ASCII
-    /// letters collapse in `byte`. Han, kana and Hangul are left alone: their doubled
-    /// characters are ordinary words (`谢谢`, `ここ`).
+    /// letters collapse in `byte`; Han and kana from a third copy on (`草泥泥泥马`), their
+    /// doubled characters being ordinary words (`谢谢`, `ここ`); Hangul never.
     fn lengthen_run(&mut self, group: &[RawByte]) -> bool {
         let n = group.len();
         let Some(from) = self.len.checked_sub(n) else {
@@ -395,14 +395,47 @@ impl Out<'_> {
                         .get(from - 1)
                         .is_none_or(|p| p.start != s[0].start))
         });
-        if !same || !one_char || !stretchable(group) {
+        if !same || !one_char {
             return false;
         }
         let end = group.last().map_or(0, |r| r.end);
-        for slot in self.slots.get_mut(from..self.len).unwrap_or_default() {
-            slot.run = slot.run.saturating_add(1);
-            slot.end = end;
+        let lengthen = |slots: &mut [Slot], by: u16| {
+            for slot in slots {
+                slot.run = slot.run.saturating_add(by);
+                slot.end = end;
+            }
+        };
+        let run = self.slots.get(from).map_or(1, |x| x.run);
+        match stretch_from(group) {
+            Some(2) => {}
+            Some(_) if run >= 3 => {}
+            Some(_) => {
+                // Han or kana written a third time: the two written already become one,
+                // with the run of three.
+                let Some(first) = from.checked_sub(n) else {
+                    return false;
+                };
+                let twice = run == 1
+                    && self.text.get(first..from) == self.text.get(from..self.len)
+                    && self.slots.get(first..from).is_some_and(|s| {
+                        s.iter().all(|x| x.start == s[0].start && x.run == 1)
+                            && (first == 0
+                                || self
+                                    .slots
+                                    .get(first - 1)
+                                    .is_none_or(|p| p.start != s[0].start))
+                    });
+                if !twice {
+                    return false;
+                }
+                self.len = from;
+                self.last = self.text.get(from - 1).copied().unwrap_or(0);
+                lengthen(self.slots.get_mut(first..from).unwrap_or_default(), 2);
+                return true;
+            }
+            None => return false,
         }
+        lengthen(self.slots.get_mut(from..self.len).unwrap_or_default(), 1);
         true
     }
 
@@ -981,28 +1014,35 @@ impl Folded {
     }
 }
 
-/// Whether the bytes of `group` are one letter of an alphabet whose letters a writer repeats
-/// to stretch a word: not Han, kana or Hangul, where doubled characters make words.
-fn stretchable(group: &[RawByte]) -> bool {
+/// From how many copies in a row the bytes of `group`, one character, are a letter repeated
+/// to stretch a word: two for the letters of an alphabet (`сукаа`), three for Han and kana,
+/// where a doubled character is an ordinary word (`谢谢`, `ここ`) but a tripled one is a
+/// stretch (`草泥泥泥马`, `まんんんこ`); never for Hangul, whose syllables fold to several
+/// jamo.
+fn stretch_from(group: &[RawByte]) -> Option<u16> {
     let mut bytes = [0u8; 4];
-    let Some(dst) = bytes.get_mut(..group.len()) else {
-        return false;
-    };
+    let dst = bytes.get_mut(..group.len())?;
     for (d, r) in dst.iter_mut().zip(group) {
         *d = r.byte;
     }
     let Ok(text) = std::str::from_utf8(dst) else {
-        return false;
+        return None;
     };
     let mut chars = text.chars();
     match (chars.next(), chars.next()) {
         (Some(c), None) => {
             let p = chars::props(c);
-            p.alphabetic()
-                && !p.wide()
-                && !matches!(c as u32, 0x1100..=0x11FF | 0x3130..=0x318F | 0xAC00..=0xD7AF)
+            if !p.alphabetic()
+                || matches!(c as u32, 0x1100..=0x11FF | 0x3130..=0x318F | 0xAC00..=0xD7AF)
+            {
+                None
+            } else if p.wide() {
+                Some(3)
+            } else {
+                Some(2)
+            }
         }
-        _ => false,
+        _ => None,
     }
 }
 
@@ -1232,9 +1272,15 @@ mod tests {
         assert_eq!(runs, [1, 1, 1, 1, 1, 1, 3, 3]);
         assert_eq!(folded_key("сукааа"), "сукааа");
         assert_eq!(fold("كسسس"), "كس");
-        // Doubled Han, kana and Hangul make ordinary words: left alone.
+        // Doubled Han and kana make ordinary words: left alone; a third copy is a stretch.
         assert_eq!(fold("谢谢"), "谢谢");
         assert_eq!(fold("ここ"), "ここ");
+        assert_eq!(fold("泥泥泥泥"), "泥");
+        let mut f = Folded::default();
+        f.fold("まんんんこ");
+        assert_eq!(f.text(), "まんこ".as_bytes());
+        assert_eq!(f.run(3), 3);
+        assert_eq!(folded_key("まんんんこ"), "まんんんこ");
         assert_eq!(fold("ㅋㅋㅋ"), fold("ㅋ").repeat(3));
     }
 

@@ -127,13 +127,25 @@ fn a_term_spelled_with_its_marks_is_no_word_of_the_other_languages() {
 #[test]
 fn words_stretched_by_repeating_a_letter_are_blocked_in_every_alphabet() {
     let m = builtin();
-    for text in ["ты сукааааа", "бляяяять", "كسسسس امك", "चूूूतिया", "orospuuuu"]
-    {
+    for text in [
+        "ты сукааааа",
+        "бляяяять",
+        "كسسسس امك",
+        "चूूूतिया",
+        "orospuuuu",
+        "草泥泥泥马",
+        "まんんんこ",
+    ] {
         assert!(flagged(&m, text), "{text}");
     }
     // Letters doubled in ordinary spelling stay ordinary.
-    for text in ["первый класс", "новая программа", "الله أكبر", "谢谢大家"]
-    {
+    for text in [
+        "первый класс",
+        "новая программа",
+        "الله أكبر",
+        "谢谢大家",
+        "哈哈哈哈",
+    ] {
         assert!(!flagged(&m, text), "{text}");
     }
 }
