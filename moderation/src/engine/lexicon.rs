@@ -2,7 +2,7 @@
 //! the patterns written in ASCII, one for the rest), and the search that turns their raw hits
 //! into blocked spans of the original message.
 //!
-//! The automaton is a DFA (one table look-up per byte) walked by our own loop, which reports
+//! Each automaton is a DFA (one table look-up per byte) walked by our own loop, which reports
 //! every overlapping match in the order `find_overlapping_iter` would, without its per-match
 //! re-entry. (Walking only from word starts for the whole-word terms, with a second
 //! automaton for the rest, was tried: more work per message, and slower.)
@@ -18,7 +18,7 @@ use serde::Deserialize;
 use super::dictionary;
 use super::languages::{self, LangSet};
 use super::normalize::Folded;
-use super::starred::{Reading, StarHit, StarScratch, Starred};
+use super::starred::{Reading, StarScratch, Starred};
 use super::variants::{self, Letter};
 use crate::policy::PolicyError;
 use crate::policy::{Blocklists, MatchMode, TermAction};
@@ -153,7 +153,6 @@ pub(crate) struct LexiconScratch {
     /// A word with its runs written out, for `written_in`.
     key: Vec<u8>,
     starred: StarScratch,
-    star_hits: Vec<StarHit>,
 }
 
 struct Builder {
@@ -524,15 +523,7 @@ impl Lexicon {
                 out.push(b.hit);
             }
         }
-        scratch.star_hits.clear();
-        self.starred
-            .search(input, &mut scratch.starred, &mut scratch.star_hits);
-        out.extend(scratch.star_hits.iter().map(|h| Hit {
-            start: h.start,
-            end: h.end,
-            action: h.action,
-            list: h.list,
-        }));
+        self.starred.search(input, &mut scratch.starred, out);
     }
 
     /// Walks the folded text through `dfa` and judges what it finds; its pattern `k` means
@@ -943,36 +934,7 @@ fn expand(f: &Folded, from: usize, to: usize) -> String {
 /// `expand` into `raw`, replacing what it held.
 fn expand_into(f: &Folded, from: usize, to: usize, raw: &mut Vec<u8>) {
     raw.clear();
-    let text = f.text();
-    let mut k = from;
-    while k < to {
-        let b = text.get(k).copied().unwrap_or(b' ');
-        if b.is_ascii() {
-            let times = if b.is_ascii_alphanumeric() {
-                f.run(k).min(4)
-            } else {
-                1
-            };
-            for _ in 0..times {
-                raw.push(b);
-            }
-            k += 1;
-            continue;
-        }
-        // A letter of another script, its bytes as one: every byte carries its run.
-        let len = match b {
-            0xC0..=0xDF => 2,
-            0xE0..=0xEF => 3,
-            0xF0..=0xF7 => 4,
-            _ => 1,
-        };
-        let end = (k + len).min(to);
-        let bytes = text.get(k..end).unwrap_or_default();
-        for _ in 0..f.run(k).clamp(1, 4) {
-            raw.extend_from_slice(bytes);
-        }
-        k = end;
-    }
+    f.write_out(from, to, 4, raw);
 }
 
 /// Whether the original text behind folded `from..to` is one word written with a capital

@@ -230,23 +230,8 @@ pub(crate) fn folded_weight(term: &str) -> usize {
 pub(crate) fn folded_key(text: &str) -> String {
     let mut f = Folded::default();
     f.fold(text);
-    let text = f.text();
-    let mut out = Vec::with_capacity(text.len());
-    let mut i = 0;
-    while let Some(&b) = text.get(i) {
-        // A letter of another script is written out whole: every byte of it carries its run.
-        let len = match b {
-            0xC0..=0xDF => 2,
-            0xE0..=0xEF => 3,
-            0xF0..=0xF7 => 4,
-            _ => 1,
-        };
-        let bytes = text.get(i..i + len).unwrap_or_default();
-        for _ in 0..f.run(i) {
-            out.extend_from_slice(bytes);
-        }
-        i += len.max(1);
-    }
+    let mut out = Vec::with_capacity(f.text().len());
+    f.write_out(0, f.text().len(), u16::MAX, &mut out);
     String::from_utf8(out).unwrap_or_default()
 }
 
@@ -495,6 +480,32 @@ impl Folded {
     /// The end of the original bytes behind folded byte `i`.
     pub(crate) fn end(&self, i: usize) -> u32 {
         self.slot(i).end
+    }
+
+    /// Appends folded bytes `from..to` to `out` with each run written out, at most `max_run`
+    /// times: a letter of another script whole, every byte of it carrying its run.
+    pub(crate) fn write_out(&self, from: usize, to: usize, max_run: u16, out: &mut Vec<u8>) {
+        let text = self.text();
+        let mut k = from;
+        while k < to {
+            let Some(&b) = text.get(k) else {
+                out.push(b' ');
+                k += 1;
+                continue;
+            };
+            let len = match b {
+                0xC0..=0xDF => 2,
+                0xE0..=0xEF => 3,
+                0xF0..=0xF7 => 4,
+                _ => 1,
+            };
+            let end = (k + len).min(to);
+            let bytes = text.get(k..end).unwrap_or_default();
+            for _ in 0..self.run(k).clamp(1, max_run.max(1)) {
+                out.extend_from_slice(bytes);
+            }
+            k = end;
+        }
     }
 
     /// How many equal letters folded byte `i` stands for (1 for most).

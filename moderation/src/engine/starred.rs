@@ -10,7 +10,7 @@
 //! message itself, and only in a message that has a `*` between two letters.
 
 use super::chars;
-use super::lexicon::SUFFIXES;
+use super::lexicon::{Hit, SUFFIXES};
 use super::normalize::Folded;
 use super::variants::Letter;
 use crate::policy::{MatchMode, TermAction};
@@ -64,15 +64,6 @@ struct Item {
     end: u32,
 }
 
-/// A span of the original message blocked by a word read through stars.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub(crate) struct StarHit {
-    pub(crate) start: u32,
-    pub(crate) end: u32,
-    pub(crate) action: TermAction,
-    pub(crate) list: u16,
-}
-
 /// Buffers for one search, reused between messages.
 #[derive(Debug, Default)]
 pub(crate) struct StarScratch {
@@ -110,7 +101,7 @@ impl Starred {
     }
 
     /// Appends to `out` what the words of `input` with stars inside them hide.
-    pub(crate) fn search(&self, input: &str, scratch: &mut StarScratch, out: &mut Vec<StarHit>) {
+    pub(crate) fn search(&self, input: &str, scratch: &mut StarScratch, out: &mut Vec<Hit>) {
         // Most messages with a star have none between letters: the masks of a message
         // reviewed again (`you ****`), markup (`*bold*`). Looked for first, star by star.
         if self.shapes.is_empty() || !star_after_letter(input) {
@@ -139,13 +130,13 @@ impl Starred {
     }
 
     /// Reads one word with stars inside it, at byte `at` of the message.
-    fn read(&self, word: &str, at: u32, scratch: &mut StarScratch, out: &mut Vec<StarHit>) {
+    fn read(&self, word: &str, at: u32, scratch: &mut StarScratch, out: &mut Vec<Hit>) {
         if !fold_word(word, at, scratch) {
             return;
         }
         let items = &scratch.items;
         let mut allowed = false;
-        let mut blocks: Vec<StarHit> = Vec::new();
+        let mut blocks: Vec<Hit> = Vec::new();
         let first = items.first().map_or(0, |it| it.byte);
         let whole = first
             .checked_sub(b'a')
@@ -167,7 +158,7 @@ impl Starred {
             }
             match shape.reading {
                 Reading::Allow => allowed = true,
-                Reading::Block { list, action, .. } => blocks.push(StarHit {
+                Reading::Block { list, action, .. } => blocks.push(Hit {
                     start: at,
                     end: items.last().map_or(at, |it| it.end),
                     action,
@@ -204,7 +195,7 @@ impl Starred {
                     let cut_run = (star_at(s.checked_sub(1)) && a.byte == HIDDEN)
                         || (star_at(Some(e)) && b.byte == HIDDEN);
                     if hides(span) && hidden * 2 <= span.len() && !cut_run {
-                        blocks.push(StarHit {
+                        blocks.push(Hit {
                             start: a.start,
                             end: b.end,
                             action,
