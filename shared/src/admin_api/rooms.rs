@@ -14,10 +14,12 @@ use time::OffsetDateTime;
 use super::tags::check_user_tags;
 use super::views::{room_view, Page, RoomSummaryView, RoomView};
 use super::AdminApi;
-use crate::http_api::validate_id;
-use crate::http_api::ApiError;
+use crate::http_api::{ivs_naming, validate_id, ApiError};
 use crate::ids::ResourceNames;
 use crate::room_tags;
+
+/// The body field naming a room's logging configurations.
+const LOGGING_CONFIGURATIONS: &str = "loggingConfigurationIdentifiers";
 
 /// A room's settings, as `POST /rooms` and `PATCH /rooms/{roomId}` take them. Absent fields
 /// keep their value (or IVS Chat's default on create).
@@ -209,6 +211,12 @@ impl AdminApi {
                     .build()
             }),
         };
+        let logging_configurations = body.logging_configuration_identifiers.clone().or_else(|| {
+            self.config
+                .chat_logging_configuration_arn
+                .clone()
+                .map(|arn| vec![arn])
+        });
         let output = self
             .ivs
             .create_room()
@@ -216,18 +224,16 @@ impl AdminApi {
             .set_maximum_message_length(body.maximum_message_length)
             .set_maximum_message_rate_per_second(body.maximum_message_rate_per_second)
             .set_message_review_handler(handler)
-            .set_logging_configuration_identifiers(
-                body.logging_configuration_identifiers.clone().or_else(|| {
-                    self.config
-                        .chat_logging_configuration_arn
-                        .clone()
-                        .map(|arn| vec![arn])
-                }),
-            )
+            .set_logging_configuration_identifiers(logging_configurations.clone())
             .set_tags(Some(tags))
             .send()
             .await
-            .map_err(ApiError::ivs("CreateRoom"))?;
+            .map_err(ivs_naming(
+                "CreateRoom",
+                None,
+                LOGGING_CONFIGURATIONS,
+                logging_configurations.as_deref(),
+            ))?;
         Ok(room_view!(output))
     }
 
@@ -304,7 +310,12 @@ impl AdminApi {
             .set_logging_configuration_identifiers(body.logging_configuration_identifiers.clone())
             .send()
             .await
-            .map_err(ApiError::ivs("UpdateRoom"))?;
+            .map_err(ivs_naming(
+                "UpdateRoom",
+                Some(room_id),
+                LOGGING_CONFIGURATIONS,
+                body.logging_configuration_identifiers.as_deref(),
+            ))?;
         let mut room = room_view!(output);
         if !changes.is_empty() {
             let arn = names.room(room_id);

@@ -144,6 +144,72 @@ impl ApiError {
     }
 }
 
+/// [`ApiError::from_ivs`] for a call whose body names other resources: `identifiers`, the
+/// body field `field`. IVS Chat answers ResourceNotFound alike for the resource the call is
+/// about (`target`, when it exists before the call) and for one the body names; the first
+/// stays 404, the second is the body's fault, a 400 naming `field` (404 would tell the caller
+/// the room is gone). Which one is missing is read from the answer's `resourceId` (and its
+/// `resourceType` when that says more than `ROOM`).
+pub fn ivs_naming<'a, E: ProvideErrorMetadata + std::error::Error + 'static>(
+    operation: &'static str,
+    target: Option<&'a str>,
+    field: &'static str,
+    identifiers: Option<&'a [String]>,
+) -> impl Fn(SdkError<E, aws_smithy_runtime_api::http::Response>) -> ApiError + 'a {
+    move |error| {
+        let missing = (error.code() == Some("ResourceNotFoundException"))
+            .then(|| error.raw_response().and_then(|r| r.body().bytes()))
+            .flatten()
+            .and_then(MissingResource::read);
+        let names = |identifier: &str| {
+            missing
+                .as_ref()
+                .is_some_and(|m| last_segment(identifier) == last_segment(&m.id))
+        };
+        let the_target = target.is_some_and(names)
+            && missing
+                .as_ref()
+                .is_none_or(|m| m.kind.as_deref().is_none_or(|kind| kind == "ROOM"));
+        let in_body = identifiers
+            .unwrap_or_default()
+            .iter()
+            .any(|identifier| names(identifier));
+        if in_body && !the_target {
+            let message = error.message().unwrap_or("not found");
+            ApiError::invalid(
+                field,
+                format!("names a resource that does not exist: {message}"),
+            )
+        } else {
+            ApiError::from_ivs(operation, &error)
+        }
+    }
+}
+
+/// What a restJson1 `ResourceNotFoundException` body says is missing.
+struct MissingResource {
+    id: String,
+    kind: Option<String>,
+}
+
+impl MissingResource {
+    fn read(body: &[u8]) -> Option<Self> {
+        let body: serde_json::Value = serde_json::from_slice(body).ok()?;
+        Some(MissingResource {
+            id: body.get("resourceId")?.as_str()?.to_owned(),
+            kind: body
+                .get("resourceType")
+                .and_then(serde_json::Value::as_str)
+                .map(str::to_owned),
+        })
+    }
+}
+
+/// The id at the end of an ARN (`…:logging-configuration/abc`), or the identifier itself.
+fn last_segment(identifier: &str) -> &str {
+    identifier.rsplit('/').next().unwrap_or(identifier)
+}
+
 /// Checks that `id`, the path parameter `field`, is an IVS Chat resource id (12 letters and
 /// digits), before any call to IVS Chat.
 pub fn validate_id(field: &str, id: &str) -> Result<(), ApiError> {
@@ -244,6 +310,17 @@ mod tests {
             ApiError::from(IdError::NotAFunctionArn { arn: "x".into() }).status(),
             500
         );
+    }
+
+    #[test]
+    fn the_missing_resource_is_read_from_a_not_found_body() {
+        let body = br#"{"message":"Logging configuration not found: abc","resourceId":"arn:aws:ivschat:us-east-1:123456789012:logging-configuration/abc","resourceType":"LOGGING_CONFIGURATION"}"#;
+        let missing = MissingResource::read(body).expect("read");
+        assert_eq!(last_segment(&missing.id), "abc");
+        assert_eq!(missing.kind.as_deref(), Some("LOGGING_CONFIGURATION"));
+        assert!(MissingResource::read(b"{}").is_none());
+        assert!(MissingResource::read(b"not json").is_none());
+        assert_eq!(last_segment("abc"), "abc");
     }
 
     #[test]

@@ -15,7 +15,7 @@ pub mod template_routes;
 pub use access::{AccessConfig, ClaimNames, Permission};
 pub use audit::AuditEntry;
 pub use caller::{parse_groups, Caller, SignedIn};
-pub use error::{validate_id, ApiError};
+pub use error::{ivs_naming, validate_id, ApiError};
 pub use request::{parse_body, parse_body_up_to, ApiRequest, MAX_BODY_BYTES};
 pub use response::{error as error_response, json, no_content};
 

@@ -412,8 +412,40 @@ async fn every_failure_maps_to_its_status_and_names_the_field() {
         .call("POST", "/rooms", admin, r#"{"messageReviewHandler":{}}"#)
         .await
         .expect_error(400, "invalid_request", Some("messageReviewHandler.uri"));
+    // A logging configuration the body names that does not exist is the body's fault (400,
+    // naming the field); only the room the path names answers 404. Nothing is created.
+    let unknown = json!({
+        "loggingConfigurationIdentifiers":
+            ["arn:aws:ivschat:us-east-1:123456789012:logging-configuration/AAAAAAAAAAAA"]
+    })
+    .to_string();
+    stack
+        .call("POST", "/rooms", admin, &unknown)
+        .await
+        .expect_error(
+            400,
+            "invalid_request",
+            Some("loggingConfigurationIdentifiers"),
+        );
+    stack
+        .call("PATCH", "/rooms/AAAAAAAAAAAA", admin, &unknown)
+        .await
+        .expect_error(404, "not_found", None);
     // The demo room is one of the two this account may have.
-    stack.call("POST", "/rooms", admin, "{}").await.expect(201);
+    let room = stack
+        .call("POST", "/rooms", admin, "{}")
+        .await
+        .expect(201)
+        .json();
+    let room_id = room["id"].as_str().expect("room id");
+    stack
+        .call("PATCH", &format!("/rooms/{room_id}"), admin, &unknown)
+        .await
+        .expect_error(
+            400,
+            "invalid_request",
+            Some("loggingConfigurationIdentifiers"),
+        );
     let quota = stack
         .call("POST", "/rooms", admin, "{}")
         .await
