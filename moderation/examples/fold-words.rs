@@ -4,16 +4,22 @@
 //!
 //! With `--keys`, prints each line's folded form instead, in input order (runs written out,
 //! tokens separated by one space): how `scripts/moderation-lexicons` compares terms with
-//! words.
+//! words. With `--lookalike-keys`, the same with Cyrillic and Greek letters read as the Latin
+//! letters they look like: the second form the engine compiles such a term in.
 
 use std::collections::BTreeMap;
 use std::io::{self, BufRead, Write};
 
 fn main() -> io::Result<()> {
-    if std::env::args().nth(1).as_deref() == Some("--keys") {
+    let key: Option<fn(&str) -> String> = match std::env::args().nth(1).as_deref() {
+        Some("--keys") => Some(ivschat_moderation::folded_key),
+        Some("--lookalike-keys") => Some(ivschat_moderation::lookalike_key),
+        _ => None,
+    };
+    if let Some(key) = key {
         let mut out = io::BufWriter::new(io::stdout().lock());
         for line in io::stdin().lock().lines() {
-            writeln!(out, "{}", ivschat_moderation::folded_key(line?.trim()))?;
+            writeln!(out, "{}", key(line?.trim()))?;
         }
         return out.flush();
     }

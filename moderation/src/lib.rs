@@ -98,3 +98,11 @@ pub use rooms::RoomRef;
 pub fn folded_key(text: &str) -> String {
     engine::normalize::folded_key(text)
 }
+
+/// [`folded_key`] with Cyrillic and Greek letters read as the Latin letters they look like:
+/// the second form the engine compiles a Cyrillic or Greek term in, to catch it disguised in
+/// Latin letters (`cyka`). For the tools that build the lexicons.
+#[doc(hidden)]
+pub fn lookalike_key(text: &str) -> String {
+    engine::normalize::lookalike_key(text)
+}

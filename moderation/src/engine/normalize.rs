@@ -235,6 +235,16 @@ pub(crate) fn folded_key(text: &str) -> String {
     String::from_utf8(out).unwrap_or_default()
 }
 
+/// [`folded_key`] with Cyrillic and Greek letters read as the Latin letters they look like:
+/// the key of the second form a Cyrillic or Greek term is compiled in (`сука` as `cyka`).
+pub(crate) fn lookalike_key(text: &str) -> String {
+    let mut f = Folded::default();
+    f.fold_lookalikes_as_latin(text);
+    let mut out = Vec::with_capacity(f.text().len());
+    f.write_out(0, f.text().len(), u16::MAX, &mut out);
+    String::from_utf8(out).unwrap_or_default()
+}
+
 /// `fold_ascii`'s look-ahead for lone symbols: the next real token after a position (one
 /// that a letter or a digit starts, or a symbol that begins a word) and whether it is one
 /// character with no mask before it. One scan serves every lone symbol before that token, so

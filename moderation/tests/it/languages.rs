@@ -100,6 +100,42 @@ fn words_that_are_insults_in_one_language_pass_in_another() {
 }
 
 #[test]
+fn everyday_words_the_sources_list_pass_and_swear_words_in_daily_use_do_not() {
+    let m = builtin();
+    // Frequent words of their language the sources list beside the swear words (beer, to
+    // eat, girl, fish, hammer, pump, naked, manga): judged and passed.
+    for text in [
+        "vou comer pizza e tomar uma cerveja",
+        "あの女の子は友達です",
+        "野菜が嫌いです",
+        "mangio il pesce con la regina",
+        "la pompa di benzina",
+        "el martillo está en la mesa",
+        "nackt baden ist erlaubt",
+        "나는 망가를 좋아해",
+        "他已经成人了",
+    ] {
+        assert!(!flagged(&m, text), "{text}");
+    }
+    // Frequent words that are swear words in daily use: judged and blocked.
+    for text in ["que merda", "va te faire foutre", "сука", "このビッチ", "他妈的", "씨발"] {
+        assert!(flagged(&m, text), "{text}");
+    }
+}
+
+#[test]
+fn a_cyrillic_term_read_in_latin_look_alikes_clashes_only_in_latin_letters() {
+    let m = builtin();
+    // `чмо` read as Latin letters is `amo`, "I love" in Spanish, Portuguese and Italian.
+    for text in ["te amo", "ti amo tanto", "eu te amo"] {
+        assert!(!flagged(&m, text), "{text}");
+    }
+    for text in ["ты чмо", "чмо"] {
+        assert!(flagged(&m, text), "{text}");
+    }
+}
+
+#[test]
 fn a_swear_word_in_two_languages_is_blocked_alone() {
     let m = builtin();
     // A Spanish and Portuguese swear word, an Italian and Spanish one: no clash between the
