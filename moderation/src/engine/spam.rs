@@ -300,7 +300,7 @@ fn analyse_chars(
             upper += u32::from(shown.is_uppercase());
         }
         emoji += u32::from(is_emoji(shown));
-        if shown.is_whitespace() || free.contains(at) {
+        if shown.is_whitespace() || free.contains(at) || chars::props(shown).wide() {
             token = 0;
         } else {
             token += 1;
@@ -462,7 +462,7 @@ impl Tally {
                 upper += u32::from(p.uppercase());
             }
             emoji += u32::from(p.emoji());
-            if p.whitespace() {
+            if p.whitespace() || p.wide() {
                 token = 0;
             } else {
                 token += 1;
@@ -490,7 +490,7 @@ impl Tally {
             self.upper += u32::from(p.uppercase());
         }
         self.emoji += u32::from(p.emoji());
-        if p.whitespace() {
+        if p.whitespace() || p.wide() {
             self.token = 0;
         } else {
             self.token += 1;
@@ -694,6 +694,26 @@ mod tests {
         // One emoji repeated is a flood that the rewrite cuts, not an emoji flood.
         assert!(!analyse(&"🎉".repeat(13), &[], &[], &p).emoji_flood);
         assert!(!analyse("gg 🎉🎉🎉", &[], &[], &p).emoji_flood);
+    }
+
+    #[test]
+    fn sentences_of_scripts_written_without_spaces_are_no_long_token() {
+        let p = SpamPolicy::default();
+        for text in [
+            "また、最新版のウェブブラウザを利用していても、OSやコンポーネント側にセキュリティホールが存在すれば、そこを突かれる可能性がある。",
+            "华山松是松科松属的植物，分布于中国大陆的山西、河南、陕西、甘肃、四川、湖北、湖南、贵州、云南、西藏等地，生长于海拔一千米至三千三百米的地区。",
+        ] {
+            assert!(text.chars().count() > p.long_token.max_chars as usize);
+            assert!(!analyse(text, &[], &[], &p).long_token, "{text}");
+            assert!(!analyse_chars(text, &[], &[], &p).long_token, "{text}");
+        }
+        // Latin letters glued to them still count as a token of their own.
+        let latin: String = ('a'..='z')
+            .cycle()
+            .take(p.long_token.max_chars as usize + 1)
+            .collect();
+        let glued = format!("中{latin}文");
+        assert!(analyse(&glued, &[], &[], &p).long_token);
     }
 
     #[test]

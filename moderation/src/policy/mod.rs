@@ -265,7 +265,9 @@ impl Default for EmojiFlood {
 pub struct LongToken {
     /// `off` or `deny`.
     pub action: SpamAction,
-    /// The longest run of non-space characters allowed; allowed links are exempt.
+    /// The longest run of non-space characters allowed; allowed links are exempt. Han and
+    /// kana end a run: Chinese and Japanese are written without spaces, so a sentence of
+    /// them is no token.
     pub max_chars: u32,
 }
 
