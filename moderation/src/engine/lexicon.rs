@@ -565,6 +565,9 @@ impl Lexicon {
             }
             match entry.meaning {
                 Meaning::Allow => scratch.allows.push((s, e)),
+                // A term is letters of the message, whole: not the first jamo of a Hangul
+                // syllable (`보지` is no part of `보직`, `자지` none of `자질`).
+                Meaning::Block { .. } if splits_a_character(f, s, e) => continue,
                 Meaning::Block {
                     list,
                     action,
@@ -847,6 +850,15 @@ fn word_langs(f: &Folded, key: &mut Vec<u8>, from: usize, to: usize) -> LangSet 
     } else {
         0
     }
+}
+
+/// Whether the folded span `s..e` begins or ends inside one character of the message: a
+/// character that folds to several letters (a Hangul syllable to its jamo, `ß` to `ss`) is
+/// read whole or not at all.
+fn splits_a_character(f: &Folded, s: usize, e: usize) -> bool {
+    let len = f.text().len();
+    let inside = |k: usize| k > 0 && k < len && f.start(k) == f.start(k - 1);
+    inside(s) || inside(e)
 }
 
 /// Whether `word` begins with `spelling`, marks and all, whatever the case or the Unicode

@@ -118,7 +118,41 @@ fn everyday_words_the_sources_list_pass_and_swear_words_in_daily_use_do_not() {
         assert!(!flagged(&m, text), "{text}");
     }
     // Frequent words that are swear words in daily use: judged and blocked.
-    for text in ["que merda", "va te faire foutre", "сука", "このビッチ", "他妈的", "씨발"] {
+    for text in [
+        "que merda",
+        "va te faire foutre",
+        "сука",
+        "このビッチ",
+        "他妈的",
+        "씨발",
+    ] {
+        assert!(flagged(&m, text), "{text}");
+    }
+}
+
+#[test]
+fn a_korean_term_is_whole_syllables_and_verbs_ending_in_ji_pass() {
+    let m = builtin();
+    // `보지` and `자지` read as jamo are the start of other syllables (`보직` a post, `자질`
+    // aptitude, `진보진영` the progressive camp, `피자집` a pizza place): no match there.
+    for text in [
+        "보직 이동",
+        "자질이 있는지",
+        "진보진영이라는 이름으로",
+        "맛있는 피자집을 발견했네요",
+    ] {
+        assert!(!flagged(&m, text), "{text}");
+    }
+    // `보다` (to see) and `자다` (to sleep) with the ending `-지` before a negation.
+    for text in [
+        "쳐다도 보지 마세요",
+        "보지도 않고 갔다",
+        "잠을 자지 못했다",
+        "오늘은 자지 마",
+    ] {
+        assert!(!flagged(&m, text), "{text}");
+    }
+    for text in ["보지", "자지 크다", "ㅅㅣㅂㅏㄹ", "시 발", "씨발놈아"] {
         assert!(flagged(&m, text), "{text}");
     }
 }
