@@ -92,6 +92,23 @@ fn lexicon_lines(lang: &str) -> impl Iterator<Item = &'static str> {
     text.lines().filter(|l| !l.trim().is_empty())
 }
 
+/// The English list's spellings that are ordinary words of other shipped languages (`negro`,
+/// `retard`), each with those languages (`data/lexicons/en-clashes.txt`).
+const ENGLISH_CLASHES: &str = include_str!("../../data/lexicons/en-clashes.txt");
+
+/// The languages an English list spelling is a false friend in: an ordinary word there
+/// (`retard`, French for a delay), none for most.
+pub(crate) fn english_clash(term: &str) -> LangSet {
+    ENGLISH_CLASHES
+        .lines()
+        .filter(|l| !l.starts_with('#'))
+        .find_map(|l| {
+            let (spelling, langs) = l.split_once('\t')?;
+            (spelling == term).then(|| lang_set(langs))
+        })
+        .unwrap_or(0)
+}
+
 /// The terms of a shipped language's built-in lexicon (none for English, or an unknown code).
 pub(crate) fn lexicon(lang: &str) -> impl Iterator<Item = BuiltinTerm<'static>> {
     lexicon_lines(lang)

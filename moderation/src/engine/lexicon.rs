@@ -75,8 +75,10 @@ enum Meaning {
         /// From a built-in lexicon of a language other than English: no name or dictionary
         /// exemption (those know English), and `clash` applies.
         lang: Option<LangSet>,
-        /// The other enabled languages the term is an ordinary word of: blocked only when
-        /// the message's function words point to `lang` more than to any of them.
+        /// The other enabled languages the term is an ordinary word of. A term of `lang` is
+        /// blocked only when the message's function words point to `lang` more than to any
+        /// of them; an English list term (`lang` is `None`) is blocked unless they point to
+        /// one of them more than to English (`retard` in a French message is a delay).
         clash: LangSet,
         /// A built-in term written with accents or other marks, and the languages it clashes
         /// with when the message spells it with them too (`coño`, `göt`: none).
@@ -313,7 +315,8 @@ impl Lexicon {
                 .filter_map(|l| languages::bit(l))
                 .fold(0, |s, b| s | b),
         };
-        let english = languages::bit("en").is_some_and(|en| enabled & en != 0);
+        let english_bit = languages::bit("en").unwrap_or(0);
+        let english = enabled & english_bit != 0;
         if b.builtin_en.enabled && english {
             let read = |json: &str| -> Result<Vec<BuiltinEntry>, PolicyError> {
                 serde_json::from_str(json)
@@ -359,12 +362,12 @@ impl Lexicon {
                 } else {
                     TermAction::Mask
                 };
-                let meaning = Meaning::Block {
+                let meaning = |term: &str| Meaning::Block {
                     list: 0,
                     action,
                     mode: MatchMode::Word,
                     lang: None,
-                    clash: 0,
+                    clash: languages::english_clash(term) & enabled & !english_bit,
                     marked: None,
                 };
                 // In this list `*` after a letter means "may repeat": runs already do that.
@@ -383,6 +386,7 @@ impl Lexicon {
                         .iter()
                         .any(|t| DISGUISED_TAGS.contains(&t.as_str()));
                 for term in &terms {
+                    let meaning = meaning(term);
                     builder.add(term, meaning.clone());
                     // An inflected form (`fucking` beside `fuck`) is found as its stem and an
                     // ending: the stem's spellings (`fvck`) find it too.
@@ -616,6 +620,9 @@ impl Lexicon {
                         if mode == MatchMode::Word && languages::innocent_spelling(own, word) {
                             continue;
                         }
+                    } else if clash != 0 && in_a_language_of(f, scratch, clash, s, found.e) {
+                        // An English term that is an ordinary word of the message's language.
+                        continue;
                     } else if self.innocent(input, f, term, mode, e, action == TermAction::Mask) {
                         // A denied term too: an ordinary word is innocent whatever it holds.
                         // Only a mask gives way to a name, though: a slur in a made-up word
@@ -776,6 +783,22 @@ fn written_in(
     per.iter()
         .enumerate()
         .all(|(i, &n)| mine > if others & (1 << i) != 0 { n } else { 0 })
+}
+
+/// Whether the message, the term at folded `s..e` aside, points to one of `langs` more than
+/// to English: an English list term found there is that language's word.
+fn in_a_language_of(
+    f: &Folded,
+    scratch: &mut LexiconScratch,
+    langs: LangSet,
+    s: usize,
+    e: usize,
+) -> bool {
+    let english = languages::bit("en").unwrap_or(0);
+    (0..LangSet::BITS)
+        .map(|i| 1 << i)
+        .filter(|bit| langs & bit != 0)
+        .any(|bit| written_in(f, scratch, bit, english, s, e))
 }
 
 /// Adds a word pointing to `langs` to the counts per language.

@@ -131,6 +131,30 @@ fn everyday_words_the_sources_list_pass_and_swear_words_in_daily_use_do_not() {
 }
 
 #[test]
+fn english_terms_that_are_another_languages_words_pass_in_that_language() {
+    let m = builtin();
+    for text in [
+        "il est en retard",
+        "un gato negro en la casa",
+        "o buraco negro",
+        "Ich habe ein Ass im Ärmel",
+        "wer in China dick ins Geschäft kommen will",
+    ] {
+        assert!(!flagged(&m, text), "{text}");
+    }
+    // In English, or with nothing to tell the language, they are the English words.
+    for text in [
+        "you are a retard",
+        "retard",
+        "negro",
+        "kiss my ass",
+        "you dick",
+    ] {
+        assert!(flagged(&m, text), "{text}");
+    }
+}
+
+#[test]
 fn a_korean_term_is_whole_syllables_and_verbs_ending_in_ji_pass() {
     let m = builtin();
     // `보지` and `자지` read as jamo are the start of other syllables (`보직` a post, `자질`
