@@ -92,6 +92,25 @@ fn lexicon_lines(lang: &str) -> impl Iterator<Item = &'static str> {
     text.lines().filter(|l| !l.trim().is_empty())
 }
 
+/// The endings a word of a built-in lexicon may carry and still be its term: the plurals of
+/// the Romance languages, German's declension endings, the English plural that romanized
+/// Hindi chat borrows (`chutiyas`); none for the others, whose lexicons list their inflected
+/// forms (Turkish) or whose words are not written in Latin letters.
+pub(crate) fn endings(lang: LangSet) -> &'static [&'static [u8]] {
+    const ROMANCE: &[&[u8]] = &[b"s", b"es"];
+    const GERMAN: &[&[u8]] = &[b"s", b"e", b"n", b"en", b"er", b"es"];
+    const PLURAL: &[&[u8]] = &[b"s"];
+    if lang & (const_bit("es") | const_bit("pt") | const_bit("fr") | const_bit("it")) != 0 {
+        ROMANCE
+    } else if lang & const_bit("de") != 0 {
+        GERMAN
+    } else if lang & const_bit("hi") != 0 {
+        PLURAL
+    } else {
+        &[]
+    }
+}
+
 /// The English list's spellings that are ordinary words of other shipped languages (`negro`,
 /// `retard`), each with those languages (`data/lexicons/en-clashes.txt`).
 const ENGLISH_CLASHES: &str = include_str!("../../data/lexicons/en-clashes.txt");

@@ -39,8 +39,18 @@ pub(super) const SUFFIXES: &[&[u8]] = &[
     b"s", b"es", b"ed", b"er", b"ers", b"ing", b"ings", b"in", b"y", b"z",
 ];
 
-/// The longest of `SUFFIXES`.
+/// The longest of `SUFFIXES`, and of every language's endings.
 const MAX_SUFFIX: usize = 4;
+
+/// The endings a word-mode term of `lang` may carry: English's for the English list and a
+/// room's own lists, the language's own for a built-in lexicon (`putas`, `Huren`), so that
+/// an English ending does not make a German word a Turkish term (`Gottes`, `götte` and `s`).
+fn endings(lang: Option<LangSet>) -> &'static [&'static [u8]] {
+    match lang {
+        None => SUFFIXES,
+        Some(lang) => languages::endings(lang),
+    }
+}
 
 /// The tags of the built-in English list whose terms are compiled in the spellings of
 /// `variants` too.
@@ -584,7 +594,7 @@ impl Lexicon {
                     // spelled-out word covers the whole word (`m.o.t.h.e.r.f.u.c.k.e.r`).
                     let text = f.text();
                     let (e, masked, lo, hi) = match mode {
-                        MatchMode::Word => match word_end(f, input, s, e) {
+                        MatchMode::Word => match word_end(f, input, s, e, endings(lang)) {
                             Some(end) => {
                                 // Inside a run of single characters: only there.
                                 let inside = |k: usize| text.get(k).is_some_and(|&b| b != b' ');
@@ -786,7 +796,8 @@ fn written_in(
 }
 
 /// Whether the message, the term at folded `s..e` aside, points to one of `langs` more than
-/// to English: an English list term found there is that language's word.
+/// to English and to every other language (one that may list the term as a swear word, as
+/// French does `negro`): an English list term found there is that language's word.
 fn in_a_language_of(
     f: &Folded,
     scratch: &mut LexiconScratch,
@@ -794,11 +805,10 @@ fn in_a_language_of(
     s: usize,
     e: usize,
 ) -> bool {
-    let english = languages::bit("en").unwrap_or(0);
     (0..LangSet::BITS)
         .map(|i| 1 << i)
         .filter(|bit| langs & bit != 0)
-        .any(|bit| written_in(f, scratch, bit, english, s, e))
+        .any(|bit| written_in(f, scratch, bit, !langs, s, e))
 }
 
 /// Adds a word pointing to `langs` to the counts per language.
@@ -1029,7 +1039,7 @@ fn walk(dfa: &DFA, text: &[u8], ends: &mut Vec<(usize, StateID)>) {
 /// characters around it; it still stands as a word when what it is joined to is one-letter
 /// words (`such a d i c k, I`: `adicki`), or when the separator changes there (`x d.i.c.k`,
 /// `d i c k <3`).
-fn word_end(f: &Folded, input: &str, s: usize, e: usize) -> Option<usize> {
+fn word_end(f: &Folded, input: &str, s: usize, e: usize, endings: &[&[u8]]) -> Option<usize> {
     let text = f.text();
     let mid_token = s > 0 && text.get(s - 1) != Some(&b' ');
     if mid_token && f.joint(input, s).is_none() {
@@ -1039,7 +1049,7 @@ fn word_end(f: &Folded, input: &str, s: usize, e: usize) -> Option<usize> {
     let te = token_end(text, e);
     let suffixed = |end: usize| {
         let rest = text.get(e..end).unwrap_or_default();
-        rest.is_empty() || (SUFFIXES.contains(&rest) && (e..end).all(|i| f.run(i) == 1))
+        rest.is_empty() || (endings.contains(&rest) && (e..end).all(|i| f.run(i) == 1))
     };
     let whole = suffixed(te);
     if !mid_token && whole {
