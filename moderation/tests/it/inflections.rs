@@ -42,9 +42,17 @@ fn turkish_stems_softened_before_an_ending_are_masked() {
 }
 
 #[test]
-fn turkish_short_optatives_are_masked() {
+fn turkish_short_optatives_and_abbreviations_are_masked() {
     let m = builtin();
-    for text in ["amina koyim", "amına koyım", "ananı sikim", "ağzına sıçım"] {
+    for text in [
+        "amina koyim",
+        "amına koyım",
+        "ananı sikim",
+        "ağzına sıçım",
+        "siktir git aq",
+        "AQ",
+        "orspu",
+    ] {
         assert!(flagged(&m, text), "{text}");
     }
 }
@@ -69,6 +77,8 @@ fn turkish_words_sharing_a_stem_with_a_term_pass() {
         "çocuğumu gördün mü",
         // The short optative alone is an ordinary colloquial verb: let me put it here.
         "bunu buraya koyim",
+        // `aq` inside a word.
+        "aqua park",
     ] {
         assert!(!flagged(&m, text), "{text}");
     }
