@@ -98,6 +98,10 @@ fn hindi_oblique_plural_and_vocative_forms_are_masked() {
         "madarchodon",
         "bhenchodo",
         "bhadvon",
+        // Words in -ī: the feminine and the oblique plural.
+        "रंडियों की तरह",
+        "saari randiyon ko",
+        "choochiyan",
     ] {
         assert!(flagged(&m, text), "{text}");
     }
