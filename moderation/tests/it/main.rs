@@ -2,6 +2,7 @@
 //! files, the engine's decisions, its properties over generated text, and the review contract.
 
 mod frequent_words;
+mod inflections;
 mod languages;
 mod moderation_policy;
 mod moderation_properties;
