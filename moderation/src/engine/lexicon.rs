@@ -146,7 +146,9 @@ pub(crate) struct LexiconScratch {
     allows: Vec<(usize, usize)>,
     /// Per word of the message (`from..to` in the folded text): the languages it points to;
     /// worked out once, for the first ambiguous term found.
-    words: Vec<(usize, usize, LangSet)>,
+    words: Vec<Word>,
+    /// The `words` of the search before, while this one reads its own (`read_words`).
+    earlier_words: Vec<Word>,
     /// Per shipped language, how many of `words` point to it.
     totals: [u32; languages::SHIPPED.len()],
     words_ready: bool,
@@ -154,6 +156,13 @@ pub(crate) struct LexiconScratch {
     key: Vec<u8>,
     starred: StarScratch,
 }
+
+/// A word of a message, folded bytes `from..to`, and the languages it points to.
+type Word = (usize, usize, LangSet);
+
+/// How many words of the folding before a word is looked for among, after the last one
+/// found: masking a word removes one, a phrase a few.
+const EARLIER_WORDS_AHEAD: usize = 8;
 
 struct Builder {
     folded: Folded,
@@ -490,28 +499,36 @@ impl Lexicon {
     }
 
     /// Appends to `out` the blocked spans (original byte ranges) of `input`, folded in `f`.
+    /// `earlier`: the folding the search before read, when `f` was made from it by masking
+    /// words (`Folded::fold_masked`); the words it left whole keep the languages read then.
     pub(crate) fn search(
         &self,
         input: &str,
         f: &Folded,
+        earlier: Option<&Folded>,
         scratch: &mut LexiconScratch,
         out: &mut Vec<Hit>,
     ) {
         scratch.ends.clear();
         scratch.blocks.clear();
         scratch.allows.clear();
+        let earlier = earlier.filter(|_| scratch.words_ready);
+        std::mem::swap(&mut scratch.words, &mut scratch.earlier_words);
+        if earlier.is_none() {
+            scratch.earlier_words.clear();
+        }
         scratch.words.clear();
         scratch.totals = [0; languages::SHIPPED.len()];
         scratch.words_ready = false;
         let text = f.text();
         if let Some(dfa) = &self.ascii {
             if text.iter().any(u8::is_ascii_alphanumeric) {
-                self.find(dfa, 0, input, f, scratch);
+                self.find(dfa, 0, input, (f, earlier), scratch);
             }
         }
         if let Some(dfa) = &self.other {
             if !text.is_ascii() {
-                self.find(dfa, self.other_from, input, f, scratch);
+                self.find(dfa, self.other_from, input, (f, earlier), scratch);
             }
         }
         for b in &scratch.blocks {
@@ -527,8 +544,16 @@ impl Lexicon {
     }
 
     /// Walks the folded text through `dfa` and judges what it finds; its pattern `k` means
-    /// `entries[first + k]`.
-    fn find(&self, dfa: &DFA, first: usize, input: &str, f: &Folded, scratch: &mut LexiconScratch) {
+    /// `entries[first + k]`. `folded`: the folding, and the one before it (see `search`).
+    fn find(
+        &self,
+        dfa: &DFA,
+        first: usize,
+        input: &str,
+        folded: (&Folded, Option<&Folded>),
+        scratch: &mut LexiconScratch,
+    ) {
+        let f = folded.0;
         scratch.ends.clear();
         walk(dfa, f.text(), &mut scratch.ends);
         // Out of the scratch while `judge` borrows the rest of it; put back for reuse.
@@ -542,7 +567,7 @@ impl Lexicon {
                         s,
                         e,
                     };
-                    self.judge(input, f, found, scratch);
+                    self.judge(input, folded, found, scratch);
                 }
             }
         }
@@ -551,7 +576,14 @@ impl Lexicon {
 
     /// Records what a pattern found in the folded text means there: a blocked span for
     /// `blocks` or an allowed one for `allows`.
-    fn judge(&self, input: &str, f: &Folded, found: Found, scratch: &mut LexiconScratch) {
+    fn judge(
+        &self,
+        input: &str,
+        folded: (&Folded, Option<&Folded>),
+        found: Found,
+        scratch: &mut LexiconScratch,
+    ) {
+        let f = folded.0;
         let Found { pattern, s, e } = found;
         let Some(entries) = self.entries.get(pattern) else {
             return;
@@ -607,7 +639,7 @@ impl Lexicon {
                             }
                             _ => clash,
                         };
-                        if clash != 0 && !written_in(f, scratch, own, clash, s, found.e) {
+                        if clash != 0 && !written_in(folded, scratch, own, clash, s, found.e) {
                             continue;
                         }
                         if mode == MatchMode::Word && languages::innocent_spelling(own, word) {
@@ -729,27 +761,27 @@ impl Lexicon {
 /// word of, and for the language its script belongs to (kana for Japanese, Hangul for
 /// Korean, Han alone for Chinese, Cyrillic for Russian, Arabic, Devanagari).
 fn written_in(
-    f: &Folded,
+    folded: (&Folded, Option<&Folded>),
     scratch: &mut LexiconScratch,
     own: LangSet,
     others: LangSet,
     s: usize,
     e: usize,
 ) -> bool {
-    let text = f.text();
+    let (f, earlier) = folded;
     let mut key = std::mem::take(&mut scratch.key);
-    let mut langs_of = |from: usize, to: usize| word_langs(f, &mut key, from, to);
     if !scratch.words_ready {
         scratch.words_ready = true;
-        let mut from = 0;
-        while from < text.len() {
-            let to = token_end(text, from);
-            let langs = langs_of(from, to);
-            scratch.words.push((from, to, langs));
-            add(&mut scratch.totals, langs);
-            from = to + 1;
-        }
+        let earlier = earlier.map(|e| (e, scratch.earlier_words.as_slice()));
+        read_words(
+            f,
+            earlier,
+            &mut key,
+            &mut scratch.words,
+            &mut scratch.totals,
+        );
     }
+    let mut langs_of = |from: usize, to: usize| word_langs(f, &mut key, from, to);
     // The counts over every word, less the term's own words, plus what stands before and
     // after the term in them: the same sums as counting word by word, without a pass over
     // the message for each term found.
@@ -773,6 +805,36 @@ fn written_in(
     per.iter()
         .enumerate()
         .all(|(i, &n)| mine > if others & (1 << i) != 0 { n } else { 0 })
+}
+
+/// Appends the words of `f` to `words`, each with the languages it points to, and counts
+/// them in `totals`. `earlier`: a folding `f` was made from by masking words, and its words;
+/// a word written as one of those, with the same bytes and runs, points where that one does
+/// (`word_langs` reads nothing else), so is not read again.
+fn read_words(
+    f: &Folded,
+    earlier: Option<(&Folded, &[Word])>,
+    key: &mut Vec<u8>,
+    words: &mut Vec<Word>,
+    totals: &mut [u32; languages::SHIPPED.len()],
+) {
+    let text = f.text();
+    // The earlier word to look at first: masking keeps the words in their order.
+    let mut next = 0;
+    let mut from = 0;
+    while from < text.len() {
+        let to = token_end(text, from);
+        let carried = earlier.and_then(|(e, list)| {
+            let mut ahead = list.get(next..)?.iter().take(EARLIER_WORDS_AHEAD);
+            let k = ahead.position(|&(a, b, _)| f.same_word(from, to, e, a, b))?;
+            next += k + 1;
+            list.get(next - 1).map(|&(_, _, langs)| langs)
+        });
+        let langs = carried.unwrap_or_else(|| word_langs(f, key, from, to));
+        words.push((from, to, langs));
+        add(totals, langs);
+        from = to + 1;
+    }
 }
 
 /// Adds a word pointing to `langs` to the counts per language.
@@ -1126,7 +1188,7 @@ mod tests {
         let mut f = Folded::default();
         f.fold(text);
         let mut out = Vec::new();
-        lex.search(text, &f, &mut LexiconScratch::default(), &mut out);
+        lex.search(text, &f, None, &mut LexiconScratch::default(), &mut out);
         out.iter()
             .map(|h| text[h.start as usize..h.end as usize].to_owned())
             .collect()
@@ -1250,8 +1312,88 @@ mod tests {
         assert!(hits(&lex, "hello there, nice grapes").is_empty());
     }
 
+    /// Words of several languages and scripts, function words among them, some written
+    /// with runs, some alike once folded.
+    const MIXED_WORDS: &[&str] = &[
+        "the",
+        "de",
+        "la",
+        "con",
+        "que",
+        "und",
+        "и",
+        "не",
+        "как",
+        "bir",
+        "ve",
+        "في",
+        "من",
+        "है",
+        "का",
+        "の",
+        "は",
+        "です",
+        "的",
+        "是",
+        "你好",
+        "游戏",
+        "게임",
+        "진짜",
+        "thee",
+        "THE",
+        "sooo",
+        "дааа",
+        "ゲーム",
+        "ｔｈｅ",
+        "f.u.c.k",
+        "con4rd",
+        "草泥泥泥马",
+        "他 妈 的",
+        "🔥",
+        "42",
+        "a",
+        "x",
+    ];
+
     proptest! {
-        #![proptest_config(ProptestConfig::with_cases(1000))]
+        #![proptest_config(ProptestConfig::with_cases(2000))]
+
+        #[test]
+        fn words_left_whole_by_masks_point_where_reading_them_afresh_points(
+            words in prop::collection::vec(prop::sample::select(MIXED_WORDS), 1..40),
+            masked in prop::collection::vec(any::<bool>(), 40),
+        ) {
+            let mut input = String::new();
+            let mut spans: Vec<(u32, u32)> = Vec::new();
+            for (k, w) in words.iter().enumerate() {
+                if k > 0 {
+                    input.push(' ');
+                }
+                let start = input.len() as u32;
+                input.push_str(w);
+                if masked[k] {
+                    match spans.last_mut() {
+                        Some(last) if last.1 + 1 == start => last.1 = input.len() as u32,
+                        _ => spans.push((start, input.len() as u32)),
+                    }
+                }
+            }
+            let mut before = Folded::default();
+            before.fold(&input);
+            let mut key = Vec::new();
+            let (mut earlier_words, mut totals) = (Vec::new(), [0; languages::SHIPPED.len()]);
+            read_words(&before, None, &mut key, &mut earlier_words, &mut totals);
+            let mut after = Folded::default();
+            if after.fold_masked(&before, &input, &spans) {
+                let (mut carried, mut carried_totals) = (Vec::new(), [0; languages::SHIPPED.len()]);
+                let earlier = Some((&before, earlier_words.as_slice()));
+                read_words(&after, earlier, &mut key, &mut carried, &mut carried_totals);
+                let (mut afresh, mut afresh_totals) = (Vec::new(), [0; languages::SHIPPED.len()]);
+                read_words(&after, None, &mut key, &mut afresh, &mut afresh_totals);
+                prop_assert_eq!(carried, afresh, "{:?} masked {:?}", input, spans);
+                prop_assert_eq!(carried_totals, afresh_totals);
+            }
+        }
 
         #[test]
         fn the_walk_reports_what_find_overlapping_iter_reports(

@@ -183,7 +183,8 @@ impl Moderator {
 
     /// Reviews `content`, the rewrite of `previous` by the pass just made. Most rewrites only
     /// mask words, and then the folded text is the previous one less the masked words
-    /// (`Folded::fold_masked`): the pass skips folding, the largest part of its work; and
+    /// (`Folded::fold_masked`): the pass skips folding, the largest part of its work, and
+    /// the languages of the words left whole are not read again; and
     /// unless it masks more, it takes the spam findings of the pass before
     /// (`Scratch::spam_of_rewrite`).
     fn review_again<'a>(
@@ -200,18 +201,25 @@ impl Moderator {
         }
         if s.masks_only && s.refolded.fold_masked(&s.folded, previous, &s.masked) {
             std::mem::swap(&mut s.folded, &mut s.refolded);
-            return self.review_folded(c, s, content);
+            return self.review_folded(c, s, content, true);
         }
         self.review_once(c, s, content)
     }
 
     fn review_once<'a>(&self, c: &Compiled, s: &mut Scratch, content: &'a str) -> Decision<'a> {
         s.folded.fold(content);
-        self.review_folded(c, s, content)
+        self.review_folded(c, s, content, false)
     }
 
-    /// Reviews `content`, folded in `s.folded`.
-    fn review_folded<'a>(&self, c: &Compiled, s: &mut Scratch, content: &'a str) -> Decision<'a> {
+    /// Reviews `content`, folded in `s.folded`; `masked_from_refolded`: made by masking words
+    /// of `s.refolded`, the folding the pass before reviewed.
+    fn review_folded<'a>(
+        &self,
+        c: &Compiled,
+        s: &mut Scratch,
+        content: &'a str,
+        masked_from_refolded: bool,
+    ) -> Decision<'a> {
         let policy = &c.policy;
         let mut rules: Vec<FiredRule> = Vec::new();
         let mut deny: Option<DenyReason> = None;
@@ -231,8 +239,9 @@ impl Moderator {
         s.masks_only = false;
 
         s.hits.clear();
+        let earlier = masked_from_refolded.then_some(&s.refolded);
         c.lexicon
-            .search(content, &s.folded, &mut s.lexicon, &mut s.hits);
+            .search(content, &s.folded, earlier, &mut s.lexicon, &mut s.hits);
         for hit in &s.hits {
             let list = c.lexicon.list_names.get(usize::from(hit.list));
             match hit.action {

@@ -474,6 +474,31 @@ impl Folded {
                 .is_some_and(|s| s.iter().all(|slot| slot.run == 1))
     }
 
+    /// Whether folded bytes `from..to` are written as `other`'s bytes `other_from..other_to`:
+    /// the same bytes, each with the same run.
+    pub(crate) fn same_word(
+        &self,
+        from: usize,
+        to: usize,
+        other: &Folded,
+        other_from: usize,
+        other_to: usize,
+    ) -> bool {
+        let (Some(text), Some(other_text)) = (
+            self.text().get(from..to),
+            other.text().get(other_from..other_to),
+        ) else {
+            return false;
+        };
+        let (Some(slots), Some(other_slots)) = (
+            self.slots.get(from..to),
+            other.slots.get(other_from..other_to),
+        ) else {
+            return false;
+        };
+        text == other_text && slots.iter().zip(other_slots).all(|(a, b)| a.run == b.run)
+    }
+
     /// The first original byte behind folded byte `i`.
     pub(crate) fn start(&self, i: usize) -> u32 {
         self.slot(i).start
