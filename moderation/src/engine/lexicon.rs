@@ -786,7 +786,10 @@ fn written_in(
     // after the term in them: the same sums as counting word by word, without a pass over
     // the message for each term found.
     let mut per = scratch.totals;
-    for &(from, to, langs) in &scratch.words {
+    // The words are in order: those before the term's own are passed over at once.
+    let first = scratch.words.partition_point(|&(_, to, _)| to <= s);
+    let own_words = scratch.words.get(first..).unwrap_or_default();
+    for &(from, to, langs) in own_words.iter().take_while(|&&(from, _, _)| from < e) {
         if !(to <= s || from >= e) {
             for (i, n) in per.iter_mut().enumerate() {
                 // Never below 0: the totals hold this word.
@@ -839,8 +842,13 @@ fn read_words(
 
 /// Adds a word pointing to `langs` to the counts per language.
 fn add(counts: &mut [u32; languages::SHIPPED.len()], langs: LangSet) {
-    for (i, n) in counts.iter_mut().enumerate() {
-        *n += u32::from(langs & (1 << i) != 0);
+    // Bit by bit: most words point to no language or to one.
+    let mut rest = langs;
+    while rest != 0 {
+        if let Some(n) = counts.get_mut(rest.trailing_zeros() as usize) {
+            *n += 1;
+        }
+        rest &= rest - 1;
     }
 }
 
