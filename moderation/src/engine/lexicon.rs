@@ -130,6 +130,8 @@ pub(crate) struct Lexicon {
     /// `entries[other_from + k]`.
     other: Option<DFA>,
     other_from: usize,
+    /// No pattern of `ascii` is empty: its walk passes over the bytes of other scripts.
+    ascii_passes_others: bool,
     /// The dictionaries that say which longer words are ordinary words.
     langs: Vec<usize>,
     entries: Vec<Vec<Entry>>,
@@ -487,10 +489,12 @@ impl Lexicon {
         ascii.append(&mut other);
         let (patterns, entries): (Vec<Vec<u8>>, Vec<Vec<Entry>>) = ascii.into_iter().unzip();
         let (ascii_patterns, other_patterns) = patterns.split_at(other_from);
+        let ascii_passes_others = ascii_patterns.iter().all(|p| !p.is_empty());
         Ok(Self {
             ascii: build_dfa(ascii_patterns)?,
             other: build_dfa(other_patterns)?,
             other_from,
+            ascii_passes_others,
             langs: builder.langs,
             entries,
             starred: builder.starred,
@@ -523,12 +527,13 @@ impl Lexicon {
         let text = f.text();
         if let Some(dfa) = &self.ascii {
             if text.iter().any(u8::is_ascii_alphanumeric) {
-                self.find(dfa, 0, input, (f, earlier), scratch);
+                let walked = (dfa, 0, self.ascii_passes_others);
+                self.find(walked, input, (f, earlier), scratch);
             }
         }
         if let Some(dfa) = &self.other {
             if !text.is_ascii() {
-                self.find(dfa, self.other_from, input, (f, earlier), scratch);
+                self.find((dfa, self.other_from, false), input, (f, earlier), scratch);
             }
         }
         for b in &scratch.blocks {
@@ -544,18 +549,18 @@ impl Lexicon {
     }
 
     /// Walks the folded text through `dfa` and judges what it finds; its pattern `k` means
-    /// `entries[first + k]`. `folded`: the folding, and the one before it (see `search`).
+    /// `entries[first + k]`; with `pass_others`, its patterns are ASCII and none is empty
+    /// (see `walk`). `folded`: the folding, and the one before it (see `search`).
     fn find(
         &self,
-        dfa: &DFA,
-        first: usize,
+        (dfa, first, pass_others): (&DFA, usize, bool),
         input: &str,
         folded: (&Folded, Option<&Folded>),
         scratch: &mut LexiconScratch,
     ) {
         let f = folded.0;
         scratch.ends.clear();
-        walk(dfa, f.text(), &mut scratch.ends);
+        walk(dfa, f.text(), pass_others, &mut scratch.ends);
         // Out of the scratch while `judge` borrows the rest of it; put back for reuse.
         let ends = std::mem::take(&mut scratch.ends);
         for &(e, sid) in &ends {
@@ -1038,22 +1043,50 @@ fn build_dfa(patterns: &[Vec<u8>]) -> Result<Option<DFA>, PolicyError> {
 }
 
 /// Walks `text` through the DFA and appends where each match state is entered: the end of
-/// the matches and the state that lists them. A loop of its own, kept out of its caller, so
-/// that the state stays in a register: with more going on around it, it went through the
-/// stack on every byte and the walk ran at half speed.
+/// the matches and the state that lists them. With `pass_others`, the DFA's patterns are
+/// ASCII and none is empty: on a byte of another script its walk (unanchored, every match
+/// reported) goes back to the start state, which is no match, so it passes over a run of
+/// them at once. Chat in several scripts has long runs of bytes the ASCII automaton never
+/// reads.
+fn walk(dfa: &DFA, text: &[u8], pass_others: bool, ends: &mut Vec<(usize, StateID)>) {
+    if pass_others {
+        walk_over(dfa, text, |b| !b.is_ascii(), ends);
+    } else {
+        walk_over(dfa, text, |_| false, ends);
+    }
+}
+
+/// `walk`, passing over the bytes for which `absent` holds: bytes no pattern holds. A loop of its own, kept out of
+/// its caller, so that the state stays in a register: with more going on around it, it went
+/// through the stack on every byte and the walk ran at half speed.
 #[inline(never)]
-fn walk(dfa: &DFA, text: &[u8], ends: &mut Vec<(usize, StateID)>) {
-    let Ok(mut sid) = dfa.start_state(Anchored::No) else {
+fn walk_over(
+    dfa: &DFA,
+    text: &[u8],
+    absent: impl Fn(u8) -> bool,
+    ends: &mut Vec<(usize, StateID)>,
+) {
+    let Ok(start) = dfa.start_state(Anchored::No) else {
         return;
     };
-    for (i, &b) in text.iter().enumerate() {
+    let mut sid = start;
+    let mut i = 0;
+    while let Some(&b) = text.get(i) {
+        i += 1;
+        if absent(b) {
+            sid = start;
+            while text.get(i).is_some_and(|&b| absent(b)) {
+                i += 1;
+            }
+            continue;
+        }
         sid = dfa.next_state(Anchored::No, sid, b);
         if dfa.is_special(sid) {
             if dfa.is_dead(sid) {
                 return;
             }
             if dfa.is_match(sid) {
-                ends.push((i + 1, sid));
+                ends.push((i, sid));
             }
         }
     }
@@ -1406,7 +1439,7 @@ mod tests {
         #[test]
         fn the_walk_reports_what_find_overlapping_iter_reports(
             patterns in prop::collection::vec("[abc ]{1,6}", 1..20),
-            text in "[abcd ]{0,60}|[abcd ]{100,400}",
+            text in "[abcd ]{0,60}|[abcd ]{100,400}|[abc é你]{0,80}",
         ) {
             let dfa = DFA::builder()
                 .match_kind(MatchKind::Standard)
@@ -1414,7 +1447,11 @@ mod tests {
                 .build(&patterns)
                 .expect("patterns compile");
             let mut ends = Vec::new();
-            walk(&dfa, text.as_bytes(), &mut ends);
+            walk(&dfa, text.as_bytes(), false, &mut ends);
+            // Passing over the bytes of other scripts, which no pattern holds, misses nothing.
+            let mut passing = Vec::new();
+            walk(&dfa, text.as_bytes(), true, &mut passing);
+            prop_assert_eq!(&passing, &ends);
             let ours: Vec<(usize, usize, usize)> = ends
                 .iter()
                 .flat_map(|&(e, sid)| {
