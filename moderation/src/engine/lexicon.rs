@@ -142,6 +142,8 @@ pub(crate) struct Lexicon {
     /// `entries[other_from + k]`.
     other: Option<DFA>,
     other_from: usize,
+    /// No pattern of `ascii` is empty: its walk passes over the bytes of other scripts.
+    ascii_passes_others: bool,
     /// The dictionaries that say which longer words are ordinary words.
     langs: Vec<usize>,
     entries: Vec<Vec<Entry>>,
@@ -158,7 +160,9 @@ pub(crate) struct LexiconScratch {
     allows: Vec<(usize, usize)>,
     /// Per word of the message (`from..to` in the folded text): the languages it points to;
     /// worked out once, for the first ambiguous term found.
-    words: Vec<(usize, usize, LangSet)>,
+    words: Vec<Word>,
+    /// The `words` of the search before, while this one reads its own (`read_words`).
+    earlier_words: Vec<Word>,
     /// Per shipped language, how many of `words` point to it.
     totals: [u32; languages::SHIPPED.len()],
     words_ready: bool,
@@ -166,6 +170,13 @@ pub(crate) struct LexiconScratch {
     key: Vec<u8>,
     starred: StarScratch,
 }
+
+/// A word of a message, folded bytes `from..to`, and the languages it points to.
+type Word = (usize, usize, LangSet);
+
+/// How many words of the folding before a word is looked for among, after the last one
+/// found: masking a word removes one, a phrase a few.
+const EARLIER_WORDS_AHEAD: usize = 8;
 
 struct Builder {
     folded: Folded,
@@ -492,10 +503,12 @@ impl Lexicon {
         ascii.append(&mut other);
         let (patterns, entries): (Vec<Vec<u8>>, Vec<Vec<Entry>>) = ascii.into_iter().unzip();
         let (ascii_patterns, other_patterns) = patterns.split_at(other_from);
+        let ascii_passes_others = ascii_patterns.iter().all(|p| !p.is_empty());
         Ok(Self {
             ascii: build_dfa(ascii_patterns)?,
             other: build_dfa(other_patterns)?,
             other_from,
+            ascii_passes_others,
             langs: builder.langs,
             entries,
             starred: builder.starred,
@@ -504,28 +517,37 @@ impl Lexicon {
     }
 
     /// Appends to `out` the blocked spans (original byte ranges) of `input`, folded in `f`.
+    /// `earlier`: the folding the search before read, when `f` was made from it by masking
+    /// words (`Folded::fold_masked`); the words it left whole keep the languages read then.
     pub(crate) fn search(
         &self,
         input: &str,
         f: &Folded,
+        earlier: Option<&Folded>,
         scratch: &mut LexiconScratch,
         out: &mut Vec<Hit>,
     ) {
         scratch.ends.clear();
         scratch.blocks.clear();
         scratch.allows.clear();
+        let earlier = earlier.filter(|_| scratch.words_ready);
+        std::mem::swap(&mut scratch.words, &mut scratch.earlier_words);
+        if earlier.is_none() {
+            scratch.earlier_words.clear();
+        }
         scratch.words.clear();
         scratch.totals = [0; languages::SHIPPED.len()];
         scratch.words_ready = false;
         let text = f.text();
         if let Some(dfa) = &self.ascii {
             if text.iter().any(u8::is_ascii_alphanumeric) {
-                self.find(dfa, 0, input, f, scratch);
+                let walked = (dfa, 0, self.ascii_passes_others);
+                self.find(walked, input, (f, earlier), scratch);
             }
         }
         if let Some(dfa) = &self.other {
             if !text.is_ascii() {
-                self.find(dfa, self.other_from, input, f, scratch);
+                self.find((dfa, self.other_from, false), input, (f, earlier), scratch);
             }
         }
         for b in &scratch.blocks {
@@ -541,10 +563,18 @@ impl Lexicon {
     }
 
     /// Walks the folded text through `dfa` and judges what it finds; its pattern `k` means
-    /// `entries[first + k]`.
-    fn find(&self, dfa: &DFA, first: usize, input: &str, f: &Folded, scratch: &mut LexiconScratch) {
+    /// `entries[first + k]`; with `pass_others`, its patterns are ASCII and none is empty
+    /// (see `walk`). `folded`: the folding, and the one before it (see `search`).
+    fn find(
+        &self,
+        (dfa, first, pass_others): (&DFA, usize, bool),
+        input: &str,
+        folded: (&Folded, Option<&Folded>),
+        scratch: &mut LexiconScratch,
+    ) {
+        let f = folded.0;
         scratch.ends.clear();
-        walk(dfa, f.text(), &mut scratch.ends);
+        walk(dfa, f.text(), pass_others, &mut scratch.ends);
         // Out of the scratch while `judge` borrows the rest of it; put back for reuse.
         let ends = std::mem::take(&mut scratch.ends);
         for &(e, sid) in &ends {
@@ -556,7 +586,7 @@ impl Lexicon {
                         s,
                         e,
                     };
-                    self.judge(input, f, found, scratch);
+                    self.judge(input, folded, found, scratch);
                 }
             }
         }
@@ -565,7 +595,14 @@ impl Lexicon {
 
     /// Records what a pattern found in the folded text means there: a blocked span for
     /// `blocks` or an allowed one for `allows`.
-    fn judge(&self, input: &str, f: &Folded, found: Found, scratch: &mut LexiconScratch) {
+    fn judge(
+        &self,
+        input: &str,
+        folded: (&Folded, Option<&Folded>),
+        found: Found,
+        scratch: &mut LexiconScratch,
+    ) {
+        let f = folded.0;
         let Found { pattern, s, e } = found;
         let Some(entries) = self.entries.get(pattern) else {
             return;
@@ -624,13 +661,13 @@ impl Lexicon {
                             }
                             _ => clash,
                         };
-                        if clash != 0 && !written_in(f, scratch, own, clash, s, found.e) {
+                        if clash != 0 && !written_in(folded, scratch, own, clash, s, found.e) {
                             continue;
                         }
                         if mode == MatchMode::Word && languages::innocent_spelling(own, word) {
                             continue;
                         }
-                    } else if clash != 0 && in_a_language_of(f, scratch, clash, s, found.e) {
+                    } else if clash != 0 && in_a_language_of(folded, scratch, clash, s, found.e) {
                         // An English term that is an ordinary word of the message's language.
                         continue;
                     } else if self.innocent(input, f, term, mode, e, action == TermAction::Mask) {
@@ -749,32 +786,35 @@ impl Lexicon {
 /// word of, and for the language its script belongs to (kana for Japanese, Hangul for
 /// Korean, Han alone for Chinese, Cyrillic for Russian, Arabic, Devanagari).
 fn written_in(
-    f: &Folded,
+    folded: (&Folded, Option<&Folded>),
     scratch: &mut LexiconScratch,
     own: LangSet,
     others: LangSet,
     s: usize,
     e: usize,
 ) -> bool {
-    let text = f.text();
+    let (f, earlier) = folded;
     let mut key = std::mem::take(&mut scratch.key);
-    let mut langs_of = |from: usize, to: usize| word_langs(f, &mut key, from, to);
     if !scratch.words_ready {
         scratch.words_ready = true;
-        let mut from = 0;
-        while from < text.len() {
-            let to = token_end(text, from);
-            let langs = langs_of(from, to);
-            scratch.words.push((from, to, langs));
-            add(&mut scratch.totals, langs);
-            from = to + 1;
-        }
+        let earlier = earlier.map(|e| (e, scratch.earlier_words.as_slice()));
+        read_words(
+            f,
+            earlier,
+            &mut key,
+            &mut scratch.words,
+            &mut scratch.totals,
+        );
     }
+    let mut langs_of = |from: usize, to: usize| word_langs(f, &mut key, from, to);
     // The counts over every word, less the term's own words, plus what stands before and
     // after the term in them: the same sums as counting word by word, without a pass over
     // the message for each term found.
     let mut per = scratch.totals;
-    for &(from, to, langs) in &scratch.words {
+    // The words are in order: those before the term's own are passed over at once.
+    let first = scratch.words.partition_point(|&(_, to, _)| to <= s);
+    let own_words = scratch.words.get(first..).unwrap_or_default();
+    for &(from, to, langs) in own_words.iter().take_while(|&&(from, _, _)| from < e) {
         if !(to <= s || from >= e) {
             for (i, n) in per.iter_mut().enumerate() {
                 // Never below 0: the totals hold this word.
@@ -799,7 +839,7 @@ fn written_in(
 /// to English and to every other language (one that may list the term as a swear word, as
 /// French does `negro`): an English list term found there is that language's word.
 fn in_a_language_of(
-    f: &Folded,
+    folded: (&Folded, Option<&Folded>),
     scratch: &mut LexiconScratch,
     langs: LangSet,
     s: usize,
@@ -808,13 +848,48 @@ fn in_a_language_of(
     (0..LangSet::BITS)
         .map(|i| 1 << i)
         .filter(|bit| langs & bit != 0)
-        .any(|bit| written_in(f, scratch, bit, !langs, s, e))
+        .any(|bit| written_in(folded, scratch, bit, !langs, s, e))
+}
+
+/// Appends the words of `f` to `words`, each with the languages it points to, and counts
+/// them in `totals`. `earlier`: a folding `f` was made from by masking words, and its words;
+/// a word written as one of those, with the same bytes and runs, points where that one does
+/// (`word_langs` reads nothing else), so is not read again.
+fn read_words(
+    f: &Folded,
+    earlier: Option<(&Folded, &[Word])>,
+    key: &mut Vec<u8>,
+    words: &mut Vec<Word>,
+    totals: &mut [u32; languages::SHIPPED.len()],
+) {
+    let text = f.text();
+    // The earlier word to look at first: masking keeps the words in their order.
+    let mut next = 0;
+    let mut from = 0;
+    while from < text.len() {
+        let to = token_end(text, from);
+        let carried = earlier.and_then(|(e, list)| {
+            let mut ahead = list.get(next..)?.iter().take(EARLIER_WORDS_AHEAD);
+            let k = ahead.position(|&(a, b, _)| f.same_word(from, to, e, a, b))?;
+            next += k + 1;
+            list.get(next - 1).map(|&(_, _, langs)| langs)
+        });
+        let langs = carried.unwrap_or_else(|| word_langs(f, key, from, to));
+        words.push((from, to, langs));
+        add(totals, langs);
+        from = to + 1;
+    }
 }
 
 /// Adds a word pointing to `langs` to the counts per language.
 fn add(counts: &mut [u32; languages::SHIPPED.len()], langs: LangSet) {
-    for (i, n) in counts.iter_mut().enumerate() {
-        *n += u32::from(langs & (1 << i) != 0);
+    // Bit by bit: most words point to no language or to one.
+    let mut rest = langs;
+    while rest != 0 {
+        if let Some(n) = counts.get_mut(rest.trailing_zeros() as usize) {
+            *n += 1;
+        }
+        rest &= rest - 1;
     }
 }
 
@@ -1013,22 +1088,50 @@ fn build_dfa(patterns: &[Vec<u8>]) -> Result<Option<DFA>, PolicyError> {
 }
 
 /// Walks `text` through the DFA and appends where each match state is entered: the end of
-/// the matches and the state that lists them. A loop of its own, kept out of its caller, so
-/// that the state stays in a register: with more going on around it, it went through the
-/// stack on every byte and the walk ran at half speed.
+/// the matches and the state that lists them. With `pass_others`, the DFA's patterns are
+/// ASCII and none is empty: on a byte of another script its walk (unanchored, every match
+/// reported) goes back to the start state, which is no match, so it passes over a run of
+/// them at once. Chat in several scripts has long runs of bytes the ASCII automaton never
+/// reads.
+fn walk(dfa: &DFA, text: &[u8], pass_others: bool, ends: &mut Vec<(usize, StateID)>) {
+    if pass_others {
+        walk_over(dfa, text, |b| !b.is_ascii(), ends);
+    } else {
+        walk_over(dfa, text, |_| false, ends);
+    }
+}
+
+/// `walk`, passing over the bytes for which `absent` holds: bytes no pattern holds. A loop of its own, kept out of
+/// its caller, so that the state stays in a register: with more going on around it, it went
+/// through the stack on every byte and the walk ran at half speed.
 #[inline(never)]
-fn walk(dfa: &DFA, text: &[u8], ends: &mut Vec<(usize, StateID)>) {
-    let Ok(mut sid) = dfa.start_state(Anchored::No) else {
+fn walk_over(
+    dfa: &DFA,
+    text: &[u8],
+    absent: impl Fn(u8) -> bool,
+    ends: &mut Vec<(usize, StateID)>,
+) {
+    let Ok(start) = dfa.start_state(Anchored::No) else {
         return;
     };
-    for (i, &b) in text.iter().enumerate() {
+    let mut sid = start;
+    let mut i = 0;
+    while let Some(&b) = text.get(i) {
+        i += 1;
+        if absent(b) {
+            sid = start;
+            while text.get(i).is_some_and(|&b| absent(b)) {
+                i += 1;
+            }
+            continue;
+        }
         sid = dfa.next_state(Anchored::No, sid, b);
         if dfa.is_special(sid) {
             if dfa.is_dead(sid) {
                 return;
             }
             if dfa.is_match(sid) {
-                ends.push((i + 1, sid));
+                ends.push((i, sid));
             }
         }
     }
@@ -1171,7 +1274,7 @@ mod tests {
         let mut f = Folded::default();
         f.fold(text);
         let mut out = Vec::new();
-        lex.search(text, &f, &mut LexiconScratch::default(), &mut out);
+        lex.search(text, &f, None, &mut LexiconScratch::default(), &mut out);
         out.iter()
             .map(|h| text[h.start as usize..h.end as usize].to_owned())
             .collect()
@@ -1295,13 +1398,93 @@ mod tests {
         assert!(hits(&lex, "hello there, nice grapes").is_empty());
     }
 
+    /// Words of several languages and scripts, function words among them, some written
+    /// with runs, some alike once folded.
+    const MIXED_WORDS: &[&str] = &[
+        "the",
+        "de",
+        "la",
+        "con",
+        "que",
+        "und",
+        "и",
+        "не",
+        "как",
+        "bir",
+        "ve",
+        "في",
+        "من",
+        "है",
+        "का",
+        "の",
+        "は",
+        "です",
+        "的",
+        "是",
+        "你好",
+        "游戏",
+        "게임",
+        "진짜",
+        "thee",
+        "THE",
+        "sooo",
+        "дааа",
+        "ゲーム",
+        "ｔｈｅ",
+        "f.u.c.k",
+        "con4rd",
+        "草泥泥泥马",
+        "他 妈 的",
+        "🔥",
+        "42",
+        "a",
+        "x",
+    ];
+
     proptest! {
-        #![proptest_config(ProptestConfig::with_cases(1000))]
+        #![proptest_config(ProptestConfig::with_cases(2000))]
+
+        #[test]
+        fn words_left_whole_by_masks_point_where_reading_them_afresh_points(
+            words in prop::collection::vec(prop::sample::select(MIXED_WORDS), 1..40),
+            masked in prop::collection::vec(any::<bool>(), 40),
+        ) {
+            let mut input = String::new();
+            let mut spans: Vec<(u32, u32)> = Vec::new();
+            for (k, w) in words.iter().enumerate() {
+                if k > 0 {
+                    input.push(' ');
+                }
+                let start = input.len() as u32;
+                input.push_str(w);
+                if masked[k] {
+                    match spans.last_mut() {
+                        Some(last) if last.1 + 1 == start => last.1 = input.len() as u32,
+                        _ => spans.push((start, input.len() as u32)),
+                    }
+                }
+            }
+            let mut before = Folded::default();
+            before.fold(&input);
+            let mut key = Vec::new();
+            let (mut earlier_words, mut totals) = (Vec::new(), [0; languages::SHIPPED.len()]);
+            read_words(&before, None, &mut key, &mut earlier_words, &mut totals);
+            let mut after = Folded::default();
+            if after.fold_masked(&before, &input, &spans) {
+                let (mut carried, mut carried_totals) = (Vec::new(), [0; languages::SHIPPED.len()]);
+                let earlier = Some((&before, earlier_words.as_slice()));
+                read_words(&after, earlier, &mut key, &mut carried, &mut carried_totals);
+                let (mut afresh, mut afresh_totals) = (Vec::new(), [0; languages::SHIPPED.len()]);
+                read_words(&after, None, &mut key, &mut afresh, &mut afresh_totals);
+                prop_assert_eq!(carried, afresh, "{:?} masked {:?}", input, spans);
+                prop_assert_eq!(carried_totals, afresh_totals);
+            }
+        }
 
         #[test]
         fn the_walk_reports_what_find_overlapping_iter_reports(
             patterns in prop::collection::vec("[abc ]{1,6}", 1..20),
-            text in "[abcd ]{0,60}|[abcd ]{100,400}",
+            text in "[abcd ]{0,60}|[abcd ]{100,400}|[abc é你]{0,80}",
         ) {
             let dfa = DFA::builder()
                 .match_kind(MatchKind::Standard)
@@ -1309,7 +1492,11 @@ mod tests {
                 .build(&patterns)
                 .expect("patterns compile");
             let mut ends = Vec::new();
-            walk(&dfa, text.as_bytes(), &mut ends);
+            walk(&dfa, text.as_bytes(), false, &mut ends);
+            // Passing over the bytes of other scripts, which no pattern holds, misses nothing.
+            let mut passing = Vec::new();
+            walk(&dfa, text.as_bytes(), true, &mut passing);
+            prop_assert_eq!(&passing, &ends);
             let ours: Vec<(usize, usize, usize)> = ends
                 .iter()
                 .flat_map(|&(e, sid)| {

@@ -36,7 +36,7 @@ use crate::rooms::{RoomRef, RoomSelector};
 use lexicon::{Hit, Lexicon, LexiconScratch};
 use links::{DomainClass, Found};
 use normalize::Folded;
-use spam::Rewrite;
+use spam::{Rewrite, SpamFindings};
 
 /// Passes after the first that a rewritten message may take to become stable; each pass masks
 /// more characters or shortens the text, so this bound is never reached by real messages.
@@ -67,6 +67,10 @@ struct Scratch {
     refolded: Folded,
     /// The last pass rewrote nothing but masks: the next pass's text is its text masked.
     masks_only: bool,
+    /// The spam findings of the last pass, when it rewrote nothing but masks and exempted no
+    /// link: what the spam rules find in its rewrite, as long as the next pass masks only
+    /// stars (`spam::analyse` judges a text as its masks will leave it).
+    spam_of_rewrite: Option<SpamFindings>,
     lexicon: LexiconScratch,
     hits: Vec<Hit>,
     masked: Vec<(u32, u32)>,
@@ -80,8 +84,9 @@ thread_local! {
 
 #[cfg(test)]
 thread_local! {
-    /// Every pass folds its text afresh: the reference the shortcut is tested against.
-    static FOLD_EVERY_PASS: std::cell::Cell<bool> = const { std::cell::Cell::new(false) };
+    /// Every pass folds its text and tallies its spam afresh: the reference the shortcuts
+    /// are tested against.
+    static AFRESH_EVERY_PASS: std::cell::Cell<bool> = const { std::cell::Cell::new(false) };
 }
 
 impl Moderator {
@@ -139,6 +144,7 @@ impl Moderator {
     /// nothing: masking part of a word can leave fragments (`a s s` after a masked prefix)
     /// that only a second look joins. Clean and denied messages take one pass.
     fn review_with<'a>(&self, c: &Compiled, s: &mut Scratch, content: &'a str) -> Decision<'a> {
+        s.spam_of_rewrite = None;
         let first = self.review_once(c, s, content);
         if !first.is_allow() || !first.is_rewritten() {
             return first;
@@ -177,7 +183,10 @@ impl Moderator {
 
     /// Reviews `content`, the rewrite of `previous` by the pass just made. Most rewrites only
     /// mask words, and then the folded text is the previous one less the masked words
-    /// (`Folded::fold_masked`): the pass skips folding, the largest part of its work.
+    /// (`Folded::fold_masked`): the pass skips folding, the largest part of its work, and
+    /// the languages of the words left whole are not read again; and
+    /// unless it masks more, it takes the spam findings of the pass before
+    /// (`Scratch::spam_of_rewrite`).
     fn review_again<'a>(
         &self,
         c: &Compiled,
@@ -186,23 +195,31 @@ impl Moderator {
         content: &'a str,
     ) -> Decision<'a> {
         #[cfg(test)]
-        if FOLD_EVERY_PASS.get() {
+        if AFRESH_EVERY_PASS.get() {
+            s.spam_of_rewrite = None;
             return self.review_once(c, s, content);
         }
         if s.masks_only && s.refolded.fold_masked(&s.folded, previous, &s.masked) {
             std::mem::swap(&mut s.folded, &mut s.refolded);
-            return self.review_folded(c, s, content);
+            return self.review_folded(c, s, content, true);
         }
         self.review_once(c, s, content)
     }
 
     fn review_once<'a>(&self, c: &Compiled, s: &mut Scratch, content: &'a str) -> Decision<'a> {
         s.folded.fold(content);
-        self.review_folded(c, s, content)
+        self.review_folded(c, s, content, false)
     }
 
-    /// Reviews `content`, folded in `s.folded`.
-    fn review_folded<'a>(&self, c: &Compiled, s: &mut Scratch, content: &'a str) -> Decision<'a> {
+    /// Reviews `content`, folded in `s.folded`; `masked_from_refolded`: made by masking words
+    /// of `s.refolded`, the folding the pass before reviewed.
+    fn review_folded<'a>(
+        &self,
+        c: &Compiled,
+        s: &mut Scratch,
+        content: &'a str,
+        masked_from_refolded: bool,
+    ) -> Decision<'a> {
         let policy = &c.policy;
         let mut rules: Vec<FiredRule> = Vec::new();
         let mut deny: Option<DenyReason> = None;
@@ -222,8 +239,9 @@ impl Moderator {
         s.masks_only = false;
 
         s.hits.clear();
+        let earlier = masked_from_refolded.then_some(&s.refolded);
         c.lexicon
-            .search(content, &s.folded, &mut s.lexicon, &mut s.hits);
+            .search(content, &s.folded, earlier, &mut s.lexicon, &mut s.hits);
         for hit in &s.hits {
             let list = c.lexicon.list_names.get(usize::from(hit.list));
             match hit.action {
@@ -293,7 +311,11 @@ impl Moderator {
         merge(&mut s.masked);
         s.exempt.sort_unstable();
         let sp = &policy.spam;
-        let found = spam::analyse(content, &s.masked, &s.exempt, sp);
+        let found = match s.spam_of_rewrite.take() {
+            // Masking a star again shows the same text: the findings are those of the text.
+            Some(found) if s.exempt.is_empty() && masks_only_stars(content, &s.masked) => found,
+            _ => spam::analyse(content, &s.masked, &s.exempt, sp),
+        };
         let mut spam_rule = |on: bool, action: SpamAction, kind: RuleKind| {
             if on {
                 fire(&mut rules, kind, None);
@@ -325,6 +347,7 @@ impl Moderator {
                 .then_some(sp.char_flood.max_run),
         };
         s.masks_only = !how.lowercase && how.max_run.is_none();
+        s.spam_of_rewrite = (s.masks_only && s.exempt.is_empty()).then_some(found);
         let content = if s.masked.is_empty() && !how.lowercase && how.max_run.is_none() {
             Cow::Borrowed(content)
         } else {
@@ -351,6 +374,16 @@ impl Compiled {
             lexicon: Lexicon::compile(&policy.blocklists)?,
         })
     }
+}
+
+/// Whether every byte of `text` that `masked` covers is a `*` already.
+fn masks_only_stars(text: &str, masked: &[(u32, u32)]) -> bool {
+    let bytes = text.as_bytes();
+    masked.iter().all(|&(a, b)| {
+        bytes
+            .get(a as usize..b as usize)
+            .is_some_and(|hidden| hidden.iter().all(|&c| c == b'*'))
+    })
 }
 
 /// Sorts byte ranges and merges those that overlap or touch.
@@ -493,10 +526,10 @@ mod tests {
         })
     }
 
-    fn review(m: &Moderator, text: &str, fold_every_pass: bool) -> Decision<'static> {
-        FOLD_EVERY_PASS.set(fold_every_pass);
+    fn review(m: &Moderator, text: &str, afresh_every_pass: bool) -> Decision<'static> {
+        AFRESH_EVERY_PASS.set(afresh_every_pass);
         let d = m.review(ROOM, text);
-        FOLD_EVERY_PASS.set(false);
+        AFRESH_EVERY_PASS.set(false);
         Decision {
             verdict: d.verdict,
             content: Cow::Owned(d.content.into_owned()),

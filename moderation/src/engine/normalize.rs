@@ -382,15 +382,7 @@ impl Out<'_> {
             .get(from..self.len)
             .is_some_and(|t| t.iter().zip(group).all(|(&b, r)| b == r.byte));
         // The bytes before must be one character of the message, and all of it.
-        let one_char = self.slots.get(from..self.len).is_some_and(|s| {
-            s.iter().all(|x| x.start == s[0].start)
-                && (from == 0
-                    || self
-                        .slots
-                        .get(from - 1)
-                        .is_none_or(|p| p.start != s[0].start))
-        });
-        if !same || !one_char {
+        if !same || !self.whole_char(from, self.len) {
             return false;
         }
         let end = group.last().map_or(0, |r| r.end);
@@ -412,14 +404,11 @@ impl Out<'_> {
                 };
                 let twice = run == 1
                     && self.text.get(first..from) == self.text.get(from..self.len)
-                    && self.slots.get(first..from).is_some_and(|s| {
-                        s.iter().all(|x| x.start == s[0].start && x.run == 1)
-                            && (first == 0
-                                || self
-                                    .slots
-                                    .get(first - 1)
-                                    .is_none_or(|p| p.start != s[0].start))
-                    });
+                    && self.whole_char(first, from)
+                    && self
+                        .slots
+                        .get(first..from)
+                        .is_some_and(|s| s.iter().all(|x| x.run == 1));
                 if !twice {
                     return false;
                 }
@@ -432,6 +421,19 @@ impl Out<'_> {
         }
         lengthen(self.slots.get_mut(from..self.len).unwrap_or_default(), 1);
         true
+    }
+
+    /// Whether folded bytes `from..to` are what one character of the message folded to, and
+    /// all of it: they share their start, and the byte before them does not.
+    fn whole_char(&self, from: usize, to: usize) -> bool {
+        self.slots.get(from..to).is_some_and(|s| {
+            s.first().is_some_and(|head| {
+                s.iter().all(|x| x.start == head.start)
+                    && from
+                        .checked_sub(1)
+                        .is_none_or(|p| self.slots.get(p).is_none_or(|p| p.start != head.start))
+            })
+        })
     }
 
     fn mark(&self) -> Mark {
@@ -480,6 +482,31 @@ impl Folded {
                 .get(..self.len)
                 .and_then(|s| s.get(from..to))
                 .is_some_and(|s| s.iter().all(|slot| slot.run == 1))
+    }
+
+    /// Whether folded bytes `from..to` are written as `other`'s bytes `other_from..other_to`:
+    /// the same bytes, each with the same run.
+    pub(crate) fn same_word(
+        &self,
+        from: usize,
+        to: usize,
+        other: &Folded,
+        other_from: usize,
+        other_to: usize,
+    ) -> bool {
+        let (Some(text), Some(other_text)) = (
+            self.text().get(from..to),
+            other.text().get(other_from..other_to),
+        ) else {
+            return false;
+        };
+        let (Some(slots), Some(other_slots)) = (
+            self.slots.get(from..to),
+            other.slots.get(other_from..other_to),
+        ) else {
+            return false;
+        };
+        text == other_text && slots.iter().zip(other_slots).all(|(a, b)| a.run == b.run)
     }
 
     /// The first original byte behind folded byte `i`.

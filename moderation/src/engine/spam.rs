@@ -821,6 +821,41 @@ mod tests {
     }
 
     proptest! {
+        #![proptest_config(ProptestConfig::with_cases(2000))]
+
+        /// What lets the engine's later passes keep the findings of the one before.
+        #[test]
+        fn the_masked_rewrite_with_only_stars_masked_reads_as_the_text_with_its_masks(
+            (text, masked) in masked_text(),
+            policy in policies(),
+            mask_again in prop::collection::vec(any::<bool>(), 8),
+        ) {
+            let how = Rewrite { lowercase: false, max_run: None };
+            let rewritten = rewrite(&text, &masked, how);
+            // Some of the rewrite's runs of stars, masked again.
+            let mut stars: Vec<(u32, u32)> = Vec::new();
+            for (i, b) in rewritten.bytes().enumerate() {
+                let i = i as u32;
+                match stars.last_mut() {
+                    Some(last) if b == b'*' && last.1 == i => last.1 = i + 1,
+                    _ if b == b'*' => stars.push((i, i + 1)),
+                    _ => {}
+                }
+            }
+            let again: Vec<(u32, u32)> = stars
+                .into_iter()
+                .enumerate()
+                .filter(|(k, _)| mask_again[k % mask_again.len()])
+                .map(|(_, r)| r)
+                .collect();
+            prop_assert_eq!(
+                analyse(&rewritten, &again, &[], &policy),
+                analyse(&text, &masked, &[], &policy)
+            );
+        }
+    }
+
+    proptest! {
         #[test]
         fn triples_are_found_wherever_they_are(bytes in prop::collection::vec(0u8..4, 0..100)) {
             let naive = bytes.windows(3).any(|w| w[0] == w[1] && w[1] == w[2]);
