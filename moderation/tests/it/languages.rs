@@ -207,6 +207,24 @@ fn a_korean_term_is_whole_syllables_and_verbs_ending_in_ji_pass() {
 }
 
 #[test]
+fn chinese_and_japanese_terms_pass_inside_everyday_phrases_and_names() {
+    let m = builtin();
+    for text in [
+        "你妈妈呢？",
+        "妈妈的头发又黑又亮。",
+        "你老板姓李吗？",
+        "你全家都好吗",
+        "ジョコビッチが優勝した",
+        "ホモサピエンスの歴史",
+    ] {
+        assert!(!flagged(&m, text), "{text}");
+    }
+    for text in ["你妈的", "操你妈", "操你全家", "このビッチ"] {
+        assert!(flagged(&m, text), "{text}");
+    }
+}
+
+#[test]
 fn a_cyrillic_term_read_in_latin_look_alikes_clashes_only_in_latin_letters() {
     let m = builtin();
     // `чмо` read as Latin letters is `amo`, "I love" in Spanish, Portuguese and Italian.
