@@ -1,4 +1,6 @@
-//! Finds phone numbers: runs of digits with the usual separators, long enough to dial.
+//! Finds phone numbers: runs of digits with the usual separators, long enough to dial. Not
+//! numbers that are something else by their form: a decimal (`0.3931`, `-12.5`), a US ZIP+4
+//! code (`94305-5015`), a book's ISBN or a serial's ISSN.
 
 /// Appends the byte ranges of phone numbers in `text` with `min_digits` to 15 digits.
 pub(crate) fn phones(text: &str, min_digits: u8, out: &mut Vec<(u32, u32)>) {
@@ -40,11 +42,56 @@ pub(crate) fn phones(text: &str, min_digits: u8, out: &mut Vec<(u32, u32)>) {
             }
             j += 1;
         }
-        if digits >= u32::from(min_digits) && digits <= 15 {
+        let number = bytes.get(i..last_digit_end).unwrap_or_default();
+        if digits >= u32::from(min_digits)
+            && digits <= 15
+            && !decimal(bytes, i)
+            && !zip_plus_four(number)
+            && !labelled(bytes, i)
+        {
             out.push((i as u32, last_digit_end as u32));
         }
         i = j.max(i + 1);
     }
+}
+
+/// Whether the number at `i` is a decimal: a minus sign before it, or a lone `0` and a
+/// point at its start (`-0.3931`, `0.11481360`); a phone number starts with neither.
+fn decimal(bytes: &[u8], i: usize) -> bool {
+    let minus = i > 0 && bytes.get(i - 1) == Some(&b'-');
+    let from = if bytes.get(i) == Some(&b'(') {
+        i + 1
+    } else {
+        i
+    };
+    let zero_point = bytes
+        .get(from..from + 3)
+        .is_some_and(|b| b[0] == b'0' && b[1] == b'.' && b[2].is_ascii_digit());
+    minus || zero_point
+}
+
+/// Whether `number` is a US ZIP+4 code: five digits, a hyphen, four digits.
+fn zip_plus_four(number: &[u8]) -> bool {
+    number.len() == 10
+        && number.iter().enumerate().all(|(k, b)| match k {
+            5 => *b == b'-',
+            _ => b.is_ascii_digit(),
+        })
+}
+
+/// Whether the number at `i` follows `ISBN` or `ISSN` (any case, a colon and spaces
+/// between): a book's or a serial's number.
+fn labelled(bytes: &[u8], i: usize) -> bool {
+    let before = bytes.get(..i).unwrap_or_default();
+    let trimmed = before
+        .iter()
+        .rposition(|b| !matches!(b, b' ' | b':'))
+        .map_or(&before[..0], |k| &before[..=k]);
+    trimmed.len() >= 4
+        && [b"isbn", b"issn"].iter().any(|label| {
+            trimmed[trimmed.len() - 4..].eq_ignore_ascii_case(*label)
+                && (trimmed.len() == 4 || !trimmed[trimmed.len() - 5].is_ascii_alphanumeric())
+        })
 }
 
 /// Whether `bytes` has an ASCII digit; a block at a time, without stopping early inside one,
@@ -76,6 +123,19 @@ mod tests {
         assert_eq!(found("call +44 20 7946 0958 now"), ["+44 20 7946 0958"]);
         assert_eq!(found("(555) 123-4567 ok"), ["(555) 123-4567"]);
         assert_eq!(found("0612345678"), ["0612345678"]);
+    }
+
+    #[test]
+    fn decimals_zip_codes_and_book_numbers_are_not_phones() {
+        assert!(found("Intercept: -0.3931 (0.0076)").is_empty());
+        assert!(found("excentricidade de 0.11481360").is_empty());
+        assert!(found("Stanford, CA 94305-5015").is_empty());
+        assert!(found("ISBN 2266106333").is_empty());
+        assert!(found("isbn: 978-2-266-10633-3").is_empty());
+        // Phone numbers written alike are still found.
+        assert_eq!(found("06.12.34.56.78"), ["06.12.34.56.78"]);
+        assert_eq!(found("call 555-123-4567"), ["555-123-4567"]);
+        assert_eq!(found("(0)20 7946 0958"), ["(0)20 7946 0958"]);
     }
 
     #[test]
