@@ -3,23 +3,7 @@
 //! and the ordinary words that share a stem with them passed. The rules are documented in
 //! `data/lexicons/tr.md` and `data/lexicons/hi-deva.md`.
 
-use ivschat_moderation::{Moderator, RoomRef, RuleKind};
-
-const ROOM: RoomRef<'static> = RoomRef {
-    id: "lobby",
-    name: None,
-};
-
-fn flagged(m: &Moderator, text: &str) -> bool {
-    m.review(ROOM, text)
-        .rules
-        .iter()
-        .any(|r| matches!(r.kind, RuleKind::BlocklistMask | RuleKind::BlocklistDeny))
-}
-
-fn builtin() -> Moderator {
-    Moderator::builtin().expect("the built-in policy compiles")
-}
+use crate::kit::{builtin, flagged};
 
 #[test]
 fn turkish_stems_softened_before_an_ending_are_masked() {

@@ -6,21 +6,7 @@
 use ivschat_moderation::evasion::{evade, in_message, lexicon_terms, LEXICON_LANGUAGES};
 use ivschat_moderation::{Moderator, PolicySet, RoomRef, RuleKind};
 
-const ROOM: RoomRef<'static> = RoomRef {
-    id: "lobby",
-    name: None,
-};
-
-fn flagged(m: &Moderator, text: &str) -> bool {
-    m.review(ROOM, text)
-        .rules
-        .iter()
-        .any(|r| matches!(r.kind, RuleKind::BlocklistMask | RuleKind::BlocklistDeny))
-}
-
-fn builtin() -> Moderator {
-    Moderator::builtin().expect("the built-in policy compiles")
-}
+use crate::kit::{builtin, flagged};
 
 #[test]
 fn each_language_blocks_its_insults_out_of_the_box() {

@@ -3,6 +3,7 @@
 
 mod frequent_words;
 mod inflections;
+mod kit;
 mod languages;
 mod moderation_policy;
 mod moderation_properties;

@@ -2,14 +2,7 @@
 
 use ivschat_moderation::{DenyReason, Moderator, PolicySet, RoomRef, RuleKind, Verdict};
 
-fn builtin() -> Moderator {
-    Moderator::builtin().expect("the built-in policy compiles")
-}
-
-const ROOM: RoomRef<'static> = RoomRef {
-    id: "lobby",
-    name: None,
-};
+use crate::kit::{builtin, ROOM};
 
 fn allowed(m: &Moderator, text: &str) -> String {
     let d = m.review(ROOM, text);
