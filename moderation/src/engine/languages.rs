@@ -100,11 +100,16 @@ pub(crate) fn endings(lang: LangSet) -> &'static [&'static [u8]] {
     const ROMANCE: &[&[u8]] = &[b"s", b"es"];
     const GERMAN: &[&[u8]] = &[b"s", b"e", b"n", b"en", b"er", b"es"];
     const PLURAL: &[&[u8]] = &[b"s"];
-    if lang & (const_bit("es") | const_bit("pt") | const_bit("fr") | const_bit("it")) != 0 {
+    // Bits worked out at build time: this is asked for every word-mode hit.
+    const ROMANCE_LANGS: LangSet =
+        const_bit("es") | const_bit("pt") | const_bit("fr") | const_bit("it");
+    const DE: LangSet = const_bit("de");
+    const HI: LangSet = const_bit("hi");
+    if lang & ROMANCE_LANGS != 0 {
         ROMANCE
-    } else if lang & const_bit("de") != 0 {
+    } else if lang & DE != 0 {
         GERMAN
-    } else if lang & const_bit("hi") != 0 {
+    } else if lang & HI != 0 {
         PLURAL
     } else {
         &[]

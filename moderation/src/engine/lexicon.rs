@@ -1101,9 +1101,10 @@ fn walk(dfa: &DFA, text: &[u8], pass_others: bool, ends: &mut Vec<(usize, StateI
     }
 }
 
-/// `walk`, passing over the bytes for which `absent` holds: bytes no pattern holds. A loop of its own, kept out of
-/// its caller, so that the state stays in a register: with more going on around it, it went
-/// through the stack on every byte and the walk ran at half speed.
+/// `walk`, passing over the bytes for which `absent` holds: bytes no pattern holds. A loop
+/// of its own, kept out of its caller, so that the state stays in a register: with more
+/// going on around it, it went through the stack on every byte and the walk ran at half
+/// speed.
 #[inline(never)]
 fn walk_over(
     dfa: &DFA,

@@ -230,9 +230,7 @@ pub(crate) fn folded_weight(term: &str) -> usize {
 pub(crate) fn folded_key(text: &str) -> String {
     let mut f = Folded::default();
     f.fold(text);
-    let mut out = Vec::with_capacity(f.text().len());
-    f.write_out(0, f.text().len(), u16::MAX, &mut out);
-    String::from_utf8(out).unwrap_or_default()
+    f.key()
 }
 
 /// [`folded_key`] with Cyrillic and Greek letters read as the Latin letters they look like:
@@ -240,9 +238,7 @@ pub(crate) fn folded_key(text: &str) -> String {
 pub(crate) fn lookalike_key(text: &str) -> String {
     let mut f = Folded::default();
     f.fold_lookalikes_as_latin(text);
-    let mut out = Vec::with_capacity(f.text().len());
-    f.write_out(0, f.text().len(), u16::MAX, &mut out);
-    String::from_utf8(out).unwrap_or_default()
+    f.key()
 }
 
 /// `fold_ascii`'s look-ahead for lone symbols: the next real token after a position (one
@@ -581,6 +577,13 @@ impl Folded {
 
     /// Folds `input` with every Cyrillic and Greek letter read as the Latin letter it looks
     /// like, disguise or not: the second form a Cyrillic term is compiled in.
+    /// The whole folded text with every run written out in full: a dictionary key.
+    fn key(&self) -> String {
+        let mut out = Vec::with_capacity(self.text().len());
+        self.write_out(0, self.text().len(), u16::MAX, &mut out);
+        String::from_utf8(out).unwrap_or_default()
+    }
+
     pub(crate) fn fold_lookalikes_as_latin(&mut self, input: &str) {
         self.lookalikes_as_latin = true;
         self.fold(input);
