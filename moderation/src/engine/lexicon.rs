@@ -2,23 +2,21 @@
 //! the patterns written in ASCII, one for the rest), and the search that turns their raw hits
 //! into blocked spans of the original message.
 //!
-//! Each automaton is a DFA (one table look-up per byte) walked by our own loop, which reports
-//! every overlapping match in the order `find_overlapping_iter` would, without its per-match
-//! re-entry. (Walking only from word starts for the whole-word terms, with a second
+//! Each automaton is a DFA (one table look-up per byte, [`TermAutomaton`]) walked by our own
+//! loop, which reports every overlapping match in the order `aho-corasick`'s
+//! `find_overlapping_iter` would, without its per-match re-entry. (Walking only from word starts for the whole-word terms, with a second
 //! automaton for the rest, was tried: more work per message, and slower.)
 
 use std::collections::{HashMap, HashSet};
 use std::sync::Arc;
 
-use aho_corasick::automaton::{Automaton, StateID};
-use aho_corasick::dfa::DFA;
-use aho_corasick::{Anchored, MatchKind};
 use serde::Deserialize;
 
 use super::dictionary;
 use super::languages::{self, LangSet};
 use super::normalize::Folded;
 use super::starred::{Reading, StarScratch, Starred};
+use super::term_automaton::TermAutomaton;
 use super::variants::{self, Letter};
 use crate::policy::PolicyError;
 use crate::policy::{Blocklists, MatchMode, TermAction};
@@ -137,13 +135,11 @@ struct Found {
 #[derive(Debug)]
 pub(crate) struct Lexicon {
     /// The patterns written in ASCII, whose pattern `k` means `entries[k]`.
-    ascii: Option<DFA>,
+    ascii: TermAutomaton,
     /// The patterns with a byte of another script, whose pattern `k` means
     /// `entries[other_from + k]`.
-    other: Option<DFA>,
+    other: TermAutomaton,
     other_from: usize,
-    /// No pattern of `ascii` is empty: its walk passes over the bytes of other scripts.
-    ascii_passes_others: bool,
     /// The dictionaries that say which longer words are ordinary words.
     langs: Vec<usize>,
     entries: Vec<Vec<Entry>>,
@@ -155,7 +151,7 @@ pub(crate) struct Lexicon {
 /// Scratch space for one search, reused between messages.
 #[derive(Debug, Default)]
 pub(crate) struct LexiconScratch {
-    ends: Vec<(usize, StateID)>,
+    ends: Vec<(usize, u32)>,
     blocks: Vec<Block>,
     allows: Vec<(usize, usize)>,
     /// Per word of the message (`from..to` in the folded text): the languages it points to;
@@ -477,19 +473,14 @@ impl Lexicon {
         for term in &b.allow {
             builder.add(term, Meaning::Allow);
         }
-        // A DFA: one table look-up per byte. It takes more memory than the NFAs (about
-        // 0.7 MB for the built-in list, 7.5 MB with 10,000 more terms) and longer to build
-        // (about 40 ms more for those 10,000), and searches in a fifth of the instructions of
-        // the contiguous NFA.
-        //
-        // Two of them: the patterns written in ASCII (English, the Latin-script lexicons,
-        // romanized terms, the alternative spellings) and those with a byte of another script.
-        // A DFA's table has a row per state and a column per class of bytes the patterns tell
-        // apart, and the scripts' bytes make well over a hundred classes: in one automaton
-        // every ASCII state paid for them, and building it was seven tenths of compiling the
-        // built-in policy. A message is walked by the ASCII automaton when it has an ASCII
-        // letter or digit, and by the other when it has another script, so most chat takes
-        // one walk, over the smaller table.
+        // A DFA each (`term_automaton`): one table look-up per byte, and a fifth of the
+        // instructions of a search through an NFA. Two of them: the patterns written in ASCII
+        // (English, the Latin-script lexicons, romanized terms, the alternative spellings) and
+        // those with a byte of another script. A DFA's table has a row per state and a column
+        // per class of bytes the patterns tell apart, and the scripts' bytes make well over a
+        // hundred classes: in one automaton every ASCII state paid for them. A message is
+        // walked by the ASCII automaton when it has an ASCII letter or digit, and by the other
+        // when it has another script, so most chat takes one walk, over the smaller table.
         let (spelled, spelled_entries) = builder.spellings();
         let mut patterns = builder.patterns;
         patterns.extend(spelled);
@@ -503,12 +494,13 @@ impl Lexicon {
         ascii.append(&mut other);
         let (patterns, entries): (Vec<Vec<u8>>, Vec<Vec<Entry>>) = ascii.into_iter().unzip();
         let (ascii_patterns, other_patterns) = patterns.split_at(other_from);
-        let ascii_passes_others = ascii_patterns.iter().all(|p| !p.is_empty());
+        let automaton = |patterns| {
+            TermAutomaton::new(patterns).map_err(|e| PolicyError::Matcher(e.to_string()))
+        };
         Ok(Self {
-            ascii: build_dfa(ascii_patterns)?,
-            other: build_dfa(other_patterns)?,
+            ascii: automaton(ascii_patterns)?,
+            other: automaton(other_patterns)?,
             other_from,
-            ascii_passes_others,
             langs: builder.langs,
             entries,
             starred: builder.starred,
@@ -539,16 +531,16 @@ impl Lexicon {
         scratch.totals = [0; languages::SHIPPED.len()];
         scratch.words_ready = false;
         let text = f.text();
-        if let Some(dfa) = &self.ascii {
-            if text.iter().any(u8::is_ascii_alphanumeric) {
-                let walked = (dfa, 0, self.ascii_passes_others);
-                self.find(walked, input, (f, earlier), scratch);
-            }
+        if text.iter().any(u8::is_ascii_alphanumeric) {
+            self.find((&self.ascii, 0, true), input, (f, earlier), scratch);
         }
-        if let Some(dfa) = &self.other {
-            if !text.is_ascii() {
-                self.find((dfa, self.other_from, false), input, (f, earlier), scratch);
-            }
+        if !text.is_ascii() {
+            self.find(
+                (&self.other, self.other_from, false),
+                input,
+                (f, earlier),
+                scratch,
+            );
         }
         for b in &scratch.blocks {
             let allowed = scratch
@@ -563,11 +555,10 @@ impl Lexicon {
     }
 
     /// Walks the folded text through `dfa` and judges what it finds; its pattern `k` means
-    /// `entries[first + k]`; with `pass_others`, its patterns are ASCII and none is empty
-    /// (see `walk`). `folded`: the folding, and the one before it (see `search`).
+    /// `entries[first + k]`; with `pass_others`, its patterns are ASCII (see `walk`). `folded`: the folding, and the one before it (see `search`).
     fn find(
         &self,
-        (dfa, first, pass_others): (&DFA, usize, bool),
+        (dfa, first, pass_others): (&TermAutomaton, usize, bool),
         input: &str,
         folded: (&Folded, Option<&Folded>),
         scratch: &mut LexiconScratch,
@@ -578,11 +569,10 @@ impl Lexicon {
         // Out of the scratch while `judge` borrows the rest of it; put back for reuse.
         let ends = std::mem::take(&mut scratch.ends);
         for &(e, sid) in &ends {
-            for k in 0..dfa.match_len(sid) {
-                let pattern = dfa.match_pattern(sid, k);
+            for &pattern in dfa.matches(sid) {
                 if let Some(s) = e.checked_sub(dfa.pattern_len(pattern)) {
                     let found = Found {
-                        pattern: first + pattern.as_usize(),
+                        pattern: first + pattern as usize,
                         s,
                         e,
                     };
@@ -1072,28 +1062,13 @@ fn capitalised(input: &str, f: &Folded, from: usize, to: usize) -> bool {
         && chars.all(char::is_lowercase)
 }
 
-/// The automaton of `patterns`, if there are any.
-fn build_dfa(patterns: &[Vec<u8>]) -> Result<Option<DFA>, PolicyError> {
-    if patterns.is_empty() {
-        return Ok(None);
-    }
-    DFA::builder()
-        .match_kind(MatchKind::Standard)
-        // A prefilter would make the start state special and slow the walk down: chat text
-        // returns to the start state at every space.
-        .prefilter(false)
-        .build(patterns)
-        .map(Some)
-        .map_err(|e| PolicyError::Matcher(e.to_string()))
-}
-
 /// Walks `text` through the DFA and appends where each match state is entered: the end of
 /// the matches and the state that lists them. With `pass_others`, the DFA's patterns are
-/// ASCII and none is empty: on a byte of another script its walk (unanchored, every match
-/// reported) goes back to the start state, which is no match, so it passes over a run of
-/// them at once. Chat in several scripts has long runs of bytes the ASCII automaton never
-/// reads.
-fn walk(dfa: &DFA, text: &[u8], pass_others: bool, ends: &mut Vec<(usize, StateID)>) {
+/// ASCII: on a byte of another script its walk (unanchored, every match reported) goes back
+/// to the start state, which is no match (no pattern is found empty), so it passes over a
+/// run of them at once. Chat in several scripts has long runs of bytes the ASCII automaton
+/// never reads.
+fn walk(dfa: &TermAutomaton, text: &[u8], pass_others: bool, ends: &mut Vec<(usize, u32)>) {
     if pass_others {
         walk_over(dfa, text, |b| !b.is_ascii(), ends);
     } else {
@@ -1107,14 +1082,12 @@ fn walk(dfa: &DFA, text: &[u8], pass_others: bool, ends: &mut Vec<(usize, StateI
 /// speed.
 #[inline(never)]
 fn walk_over(
-    dfa: &DFA,
+    dfa: &TermAutomaton,
     text: &[u8],
     absent: impl Fn(u8) -> bool,
-    ends: &mut Vec<(usize, StateID)>,
+    ends: &mut Vec<(usize, u32)>,
 ) {
-    let Ok(start) = dfa.start_state(Anchored::No) else {
-        return;
-    };
+    let start = dfa.start();
     let mut sid = start;
     let mut i = 0;
     while let Some(&b) = text.get(i) {
@@ -1126,14 +1099,9 @@ fn walk_over(
             }
             continue;
         }
-        sid = dfa.next_state(Anchored::No, sid, b);
-        if dfa.is_special(sid) {
-            if dfa.is_dead(sid) {
-                return;
-            }
-            if dfa.is_match(sid) {
-                ends.push((i, sid));
-            }
+        sid = dfa.next(sid, b);
+        if dfa.is_match(sid) {
+            ends.push((i, sid));
         }
     }
 }
@@ -1249,7 +1217,7 @@ fn spelled_word(f: &Folded, input: &str, s: usize, e: usize) -> (usize, usize) {
 mod tests {
     use super::*;
     use crate::policy::{BuiltinList, TermList};
-    use aho_corasick::AhoCorasick;
+    use aho_corasick::{AhoCorasick, MatchKind};
     use proptest::prelude::*;
 
     fn lexicon(terms: &[&str], mode: MatchMode, allow: &[&str]) -> Lexicon {
@@ -1487,36 +1455,58 @@ mod tests {
             patterns in prop::collection::vec("[abc ]{1,6}", 1..20),
             text in "[abcd ]{0,60}|[abcd ]{100,400}|[abc é你]{0,80}",
         ) {
-            let dfa = DFA::builder()
-                .match_kind(MatchKind::Standard)
-                .prefilter(false)
-                .build(&patterns)
-                .expect("patterns compile");
+            let patterns: Vec<Vec<u8>> = patterns.into_iter().map(String::into_bytes).collect();
+            let dfa = TermAutomaton::new(&patterns).expect("patterns compile");
             let mut ends = Vec::new();
             walk(&dfa, text.as_bytes(), false, &mut ends);
             // Passing over the bytes of other scripts, which no pattern holds, misses nothing.
             let mut passing = Vec::new();
             walk(&dfa, text.as_bytes(), true, &mut passing);
             prop_assert_eq!(&passing, &ends);
-            let ours: Vec<(usize, usize, usize)> = ends
-                .iter()
-                .flat_map(|&(e, sid)| {
-                    let dfa = &dfa;
-                    (0..dfa.match_len(sid)).map(move |k| {
-                        let p = dfa.match_pattern(sid, k);
-                        (e - dfa.pattern_len(p), e, p.as_usize())
-                    })
-                })
-                .collect();
-            let reference = AhoCorasick::builder()
-                .match_kind(MatchKind::Standard)
-                .build(&patterns)
-                .expect("patterns compile");
-            let theirs: Vec<(usize, usize, usize)> = reference
-                .find_overlapping_iter(&text)
-                .map(|m| (m.start(), m.end(), m.pattern().as_usize()))
-                .collect();
-            prop_assert_eq!(ours, theirs);
+            prop_assert_eq!(found(&dfa, &ends), overlapping(&patterns, &text));
         }
+
+        /// Patterns of several scripts, whose bytes make many classes and share their lead
+        /// bytes, and patterns repeated.
+        #[test]
+        fn the_walk_reports_what_find_overlapping_iter_reports_in_any_script(
+            patterns in prop::collection::vec("[aé你好ё ]{1,4}", 1..30),
+            repeated in prop::collection::vec(0usize..30, 0..3),
+            text in "[aé你好ёж ]{0,80}",
+        ) {
+            let mut patterns: Vec<Vec<u8>> = patterns.into_iter().map(String::into_bytes).collect();
+            for k in repeated {
+                if let Some(p) = patterns.get(k % patterns.len()).cloned() {
+                    patterns.push(p);
+                }
+            }
+            let dfa = TermAutomaton::new(&patterns).expect("patterns compile");
+            let mut ends = Vec::new();
+            walk(&dfa, text.as_bytes(), false, &mut ends);
+            prop_assert_eq!(found(&dfa, &ends), overlapping(&patterns, &text));
+        }
+    }
+
+    /// What a walk's match ends say: each match's start, end and pattern.
+    fn found(dfa: &TermAutomaton, ends: &[(usize, u32)]) -> Vec<(usize, usize, usize)> {
+        ends.iter()
+            .flat_map(|&(e, sid)| {
+                dfa.matches(sid)
+                    .iter()
+                    .map(move |&p| (e - dfa.pattern_len(p), e, p as usize))
+            })
+            .collect()
+    }
+
+    /// Every overlapping match of `patterns` in `text`, as the `aho-corasick` crate finds them.
+    fn overlapping(patterns: &[Vec<u8>], text: &str) -> Vec<(usize, usize, usize)> {
+        let reference = AhoCorasick::builder()
+            .match_kind(MatchKind::Standard)
+            .build(patterns)
+            .expect("patterns compile");
+        reference
+            .find_overlapping_iter(text)
+            .map(|m| (m.start(), m.end(), m.pattern().as_usize()))
+            .collect()
     }
 }

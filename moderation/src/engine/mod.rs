@@ -21,6 +21,7 @@ mod pii;
 mod script;
 mod spam;
 mod starred;
+mod term_automaton;
 mod variants;
 
 use std::borrow::Cow;

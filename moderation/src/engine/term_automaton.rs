@@ -1,0 +1,239 @@
+//! The automaton the lexicon's terms are searched with: an Aho-Corasick DFA over the folded
+//! text (one table look-up per byte) that reports every overlapping match, built in one
+//! breadth-first pass.
+//!
+//! The `aho-corasick` crate builds the same DFA from its NFA by following failure links for
+//! every state and every byte, and that was three quarters of compiling the built-in policy
+//! (and so of the review function's cold start). Here each state's row is its own trie
+//! transitions with the rest copied from its failure state's row, which breadth-first order
+//! has already finished: one pass over the table. What a walk reports is tested against that
+//! crate's `find_overlapping_iter`.
+
+/// A trie transition not made yet, while building.
+const NONE: u32 = u32::MAX;
+
+/// An Aho-Corasick DFA for unanchored, overlapping search.
+#[derive(Debug)]
+pub(crate) struct TermAutomaton {
+    /// Row after row, one entry per byte class; a state's ID is where its row starts, and
+    /// the match states come first, so that `id < match_end` tells a match state.
+    trans: Vec<u32>,
+    /// The class of each byte: bytes that no pattern tells apart share one.
+    classes: [u8; 256],
+    /// The length of a row.
+    stride: u32,
+    start: u32,
+    match_end: u32,
+    /// The patterns a match state ends, its own first and then its failure state's, in the
+    /// order `find_overlapping_iter` reports them: match state `i` (ID `i * stride`) lists
+    /// `match_ids[match_from[i]..match_from[i + 1]]`.
+    match_from: Vec<u32>,
+    match_ids: Vec<u32>,
+    pattern_lens: Vec<u32>,
+}
+
+/// The patterns are too many for the automaton's 32-bit state IDs.
+#[derive(Debug, thiserror::Error)]
+#[error("the terms make more than {} automaton states", u32::MAX)]
+pub(crate) struct TooManyStates;
+
+impl TermAutomaton {
+    /// The automaton of `patterns`, which reports pattern `k` by its index. An empty pattern
+    /// is found nowhere.
+    pub(crate) fn new(patterns: &[Vec<u8>]) -> Result<Self, TooManyStates> {
+        let (classes, stride) = byte_classes(patterns);
+        let mut builder = Trie {
+            trans: vec![NONE; stride],
+            own: vec![Vec::new()],
+            stride,
+        };
+        for (k, pattern) in patterns.iter().enumerate() {
+            if pattern.is_empty() {
+                continue;
+            }
+            let k = u32::try_from(k).map_err(|_| TooManyStates)?;
+            let mut state = 0usize;
+            for &b in pattern {
+                state = builder.child(state, classes[usize::from(b)])?;
+            }
+            builder.own[state].push(k);
+        }
+        let (order, matches) = builder.link();
+        let pattern_lens = patterns
+            .iter()
+            .map(|p| u32::try_from(p.len()).map_err(|_| TooManyStates))
+            .collect::<Result<_, _>>()?;
+        Self::renumbered(builder, &order, matches, classes, pattern_lens)
+    }
+
+    /// The finished automaton, its match states moved to the front and every ID made the
+    /// start of its row.
+    fn renumbered(
+        trie: Trie,
+        order: &[usize],
+        matches: Vec<Vec<u32>>,
+        classes: [u8; 256],
+        pattern_lens: Vec<u32>,
+    ) -> Result<Self, TooManyStates> {
+        let stride = trie.stride;
+        let states = trie.trans.len() / stride;
+        let mut new_index = vec![0u32; states];
+        let (matching, plain): (Vec<usize>, Vec<usize>) =
+            order.iter().partition(|&&s| !matches[s].is_empty());
+        let mut match_from = Vec::with_capacity(matching.len() + 1);
+        let mut match_ids = Vec::new();
+        for (i, &s) in matching.iter().chain(&plain).enumerate() {
+            let id = i.checked_mul(stride).ok_or(TooManyStates)?;
+            new_index[s] = u32::try_from(id).map_err(|_| TooManyStates)?;
+        }
+        for &s in &matching {
+            match_from.push(u32::try_from(match_ids.len()).map_err(|_| TooManyStates)?);
+            match_ids.extend_from_slice(&matches[s]);
+        }
+        match_from.push(u32::try_from(match_ids.len()).map_err(|_| TooManyStates)?);
+        let mut trans = vec![0u32; states * stride];
+        for (old, row) in trie.trans.chunks_exact(stride).enumerate() {
+            let at = new_index[old] as usize;
+            for (slot, &next) in trans[at..at + stride].iter_mut().zip(row) {
+                *slot = new_index[next as usize];
+            }
+        }
+        let match_end = u32::try_from(matching.len() * stride).map_err(|_| TooManyStates)?;
+        Ok(Self {
+            trans,
+            classes,
+            stride: u32::try_from(stride).map_err(|_| TooManyStates)?,
+            start: new_index[0],
+            match_end,
+            match_from,
+            match_ids,
+            pattern_lens,
+        })
+    }
+
+    /// The state a search starts in.
+    pub(crate) fn start(&self) -> u32 {
+        self.start
+    }
+
+    /// The state after `state` reads `byte`.
+    #[inline(always)]
+    pub(crate) fn next(&self, state: u32, byte: u8) -> u32 {
+        let at = state as usize + usize::from(self.classes[usize::from(byte)]);
+        // Every entry is the start of a row: a look-up out of the table cannot happen.
+        self.trans.get(at).copied().unwrap_or(self.start)
+    }
+
+    /// Whether reaching `state` ends a match.
+    #[inline(always)]
+    pub(crate) fn is_match(&self, state: u32) -> bool {
+        state < self.match_end
+    }
+
+    /// The patterns that end where the search reached `state`.
+    pub(crate) fn matches(&self, state: u32) -> &[u32] {
+        if !self.is_match(state) || self.stride == 0 {
+            return &[];
+        }
+        let i = (state / self.stride) as usize;
+        match (self.match_from.get(i), self.match_from.get(i + 1)) {
+            (Some(&from), Some(&to)) => self.match_ids.get(from as usize..to as usize),
+            _ => None,
+        }
+        .unwrap_or_default()
+    }
+
+    /// The length in bytes of pattern `k`.
+    pub(crate) fn pattern_len(&self, k: u32) -> usize {
+        self.pattern_lens.get(k as usize).map_or(0, |&l| l as usize)
+    }
+}
+
+/// The trie of the patterns while it is built: state `s`'s row is
+/// `trans[s * stride..(s + 1) * stride]`, state 0 the root.
+struct Trie {
+    trans: Vec<u32>,
+    /// The patterns that end at each state.
+    own: Vec<Vec<u32>>,
+    stride: usize,
+}
+
+impl Trie {
+    /// The state `state` goes to on `class`, made if it is new.
+    fn child(&mut self, state: usize, class: u8) -> Result<usize, TooManyStates> {
+        let at = state * self.stride + usize::from(class);
+        match self.trans[at] {
+            NONE => {
+                let new = self.own.len();
+                let id = u32::try_from(new)
+                    .ok()
+                    .filter(|&id| id != NONE)
+                    .ok_or(TooManyStates)?;
+                self.trans[at] = id;
+                self.trans.resize(self.trans.len() + self.stride, NONE);
+                self.own.push(Vec::new());
+                Ok(new)
+            }
+            next => Ok(next as usize),
+        }
+    }
+
+    /// Turns the trie into the DFA in place, breadth first: a missing transition of a state
+    /// becomes its failure state's, and a state's matches are its own then its failure
+    /// state's. Returns the states in breadth-first order and each state's matches.
+    fn link(&mut self) -> (Vec<usize>, Vec<Vec<u32>>) {
+        let stride = self.stride;
+        let mut fail = vec![0usize; self.own.len()];
+        let mut matches: Vec<Vec<u32>> = std::mem::take(&mut self.own);
+        let mut order = Vec::with_capacity(matches.len());
+        order.push(0);
+        for slot in &mut self.trans[..stride] {
+            if *slot == NONE {
+                *slot = 0;
+            } else {
+                order.push(*slot as usize);
+            }
+        }
+        let mut next = 1;
+        while let Some(&state) = order.get(next) {
+            next += 1;
+            let failure = fail[state];
+            for class in 0..stride {
+                let at = state * stride + class;
+                let via_failure = self.trans[failure * stride + class];
+                match self.trans[at] {
+                    NONE => self.trans[at] = via_failure,
+                    child => {
+                        let child = child as usize;
+                        fail[child] = via_failure as usize;
+                        if !matches[via_failure as usize].is_empty() {
+                            let inherited = matches[via_failure as usize].clone();
+                            matches[child].extend(inherited);
+                        }
+                        order.push(child);
+                    }
+                }
+            }
+        }
+        (order, matches)
+    }
+}
+
+/// Each byte's class, and how many classes: a byte that some pattern holds has a class of
+/// its own, and each run of bytes between two such bytes shares one.
+fn byte_classes(patterns: &[Vec<u8>]) -> ([u8; 256], usize) {
+    let mut used = [false; 256];
+    for &b in patterns.iter().flatten() {
+        used[usize::from(b)] = true;
+    }
+    let mut classes = [0u8; 256];
+    let mut class = 0u8;
+    for b in 0..256 {
+        // At most 256 classes: the 255 bytes after the first start one each at most.
+        if b > 0 && (used[b] || used[b - 1]) {
+            class = class.saturating_add(1);
+        }
+        classes[b] = class;
+    }
+    (classes, usize::from(class) + 1)
+}
