@@ -1,5 +1,6 @@
 //! Integration tests of the moderation crate, one binary with a module per concern: policy
-//! files, the engine's decisions, its properties over generated text, and the review contract.
+//! files, the engine's decisions, its properties over generated text, its false positives on
+//! frequent words and on real sentences, and the review contract.
 
 mod frequent_words;
 mod inflections;
@@ -9,3 +10,4 @@ mod moderation_policy;
 mod moderation_properties;
 mod moderation_review;
 mod review_contract;
+mod sentences;
