@@ -194,25 +194,31 @@ impl Trie {
                 order.push(*slot as usize);
             }
         }
+        // The failure state's row, copied out while the state's own row is written, and the
+        // children found in it, with the state each fails to.
+        let mut failure_row = vec![0u32; stride];
+        let mut children: Vec<(usize, u32)> = Vec::new();
         let mut next = 1;
         while let Some(&state) = order.get(next) {
             next += 1;
-            let failure = fail[state];
-            for class in 0..stride {
-                let at = state * stride + class;
-                let via_failure = self.trans[failure * stride + class];
-                match self.trans[at] {
-                    NONE => self.trans[at] = via_failure,
-                    child => {
-                        let child = child as usize;
-                        fail[child] = via_failure as usize;
-                        if !matches[via_failure as usize].is_empty() {
-                            let inherited = matches[via_failure as usize].clone();
-                            matches[child].extend(inherited);
-                        }
-                        order.push(child);
-                    }
+            let failure = fail[state] * stride;
+            failure_row.copy_from_slice(&self.trans[failure..failure + stride]);
+            let row = &mut self.trans[state * stride..(state + 1) * stride];
+            for (slot, &via_failure) in row.iter_mut().zip(&failure_row) {
+                if *slot == NONE {
+                    *slot = via_failure;
+                } else {
+                    children.push((*slot as usize, via_failure));
                 }
+            }
+            for (child, via_failure) in children.drain(..) {
+                let via_failure = via_failure as usize;
+                fail[child] = via_failure;
+                if !matches[via_failure].is_empty() {
+                    let inherited = matches[via_failure].clone();
+                    matches[child].extend(inherited);
+                }
+                order.push(child);
             }
         }
         (order, matches)
