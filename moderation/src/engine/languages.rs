@@ -120,17 +120,17 @@ pub(crate) fn endings(lang: LangSet) -> &'static [&'static [u8]] {
 /// `retard`), each with those languages (`data/lexicons/en-clashes.txt`).
 const ENGLISH_CLASHES: &str = include_str!("../../data/lexicons/en-clashes.txt");
 
-/// The languages an English list spelling is a false friend in: an ordinary word there
-/// (`retard`, French for a delay), none for most.
-pub(crate) fn english_clash(term: &str) -> LangSet {
+/// The English list's false friends, each with the languages it is an ordinary word of
+/// (`retard`, French for a delay); most spellings are none.
+pub(crate) fn english_clashes() -> HashMap<&'static str, LangSet> {
     ENGLISH_CLASHES
         .lines()
         .filter(|l| !l.starts_with('#'))
-        .find_map(|l| {
+        .filter_map(|l| {
             let (spelling, langs) = l.split_once('\t')?;
-            (spelling == term).then(|| lang_set(langs))
+            Some((spelling, lang_set(langs)))
         })
-        .unwrap_or(0)
+        .collect()
 }
 
 /// The terms of a shipped language's built-in lexicon (none for English, or an unknown code).

@@ -29,6 +29,10 @@ const BUILTIN_EN_ADDITIONS_JSON: &str = include_str!("../../data/en-additions.js
 /// (`data/en-rustrict.json`, made by `scripts/moderation-rustrict`): read as a supplement
 /// too.
 const BUILTIN_EN_RUSTRICT_JSON: &str = include_str!("../../data/en-rustrict.json");
+/// The judgement of every `sexual` term of those lists that is one of English's 30,000 most
+/// frequent words (`data/en-everyday.tsv`): `pass` when its everyday meaning is not the sexual
+/// one (`snatch`, `domination`).
+const BUILTIN_EN_EVERYDAY_TSV: &str = include_str!("../../data/en-everyday.tsv");
 /// The list name reported for hits from the built-in English list.
 pub(crate) const BUILTIN_EN_NAME: &str = "builtin-en";
 
@@ -352,6 +356,10 @@ impl Lexicon {
                 .collect();
             builtin.extend(additions);
             list_names.push(Arc::from(BUILTIN_EN_NAME));
+            let everyday: HashSet<&str> = everyday_english()
+                .filter_map(|(term, passes)| passes.then_some(term))
+                .collect();
+            let clashes = languages::english_clashes();
             for (index, entry) in builtin.iter().enumerate() {
                 let mild = entry
                     .tags
@@ -384,7 +392,7 @@ impl Lexicon {
                     action,
                     mode: MatchMode::Word,
                     lang: None,
-                    clash: languages::english_clash(term) & enabled & !english_bit,
+                    clash: clashes.get(term).copied().unwrap_or(0) & enabled & !english_bit,
                     marked: None,
                 };
                 // In this list `*` after a letter means "may repeat": runs already do that.
@@ -402,7 +410,7 @@ impl Lexicon {
                         .tags
                         .iter()
                         .any(|t| DISGUISED_TAGS.contains(&t.as_str()));
-                for term in &terms {
+                for term in terms.iter().filter(|t| !everyday.contains(t.as_str())) {
                     let meaning = meaning(term);
                     builder.add(term, meaning.clone());
                     // An inflected form (`fucking` beside `fuck`) is found as its stem and an
@@ -677,6 +685,18 @@ impl Lexicon {
             }
         }
     }
+}
+
+/// The judgements of `data/en-everyday.tsv`: each term, and whether it passes (is left out
+/// of the built-in English lists).
+fn everyday_english() -> impl Iterator<Item = (&'static str, bool)> {
+    BUILTIN_EN_EVERYDAY_TSV
+        .lines()
+        .filter(|l| !l.starts_with('#'))
+        .filter_map(|l| {
+            let mut fields = l.split('\t');
+            Some((fields.next()?, fields.next()? == "pass"))
+        })
 }
 
 /// A term found at folded bytes `s..e`, spelled with the runs `runs`.
@@ -1247,6 +1267,44 @@ mod tests {
         out.iter()
             .map(|h| text[h.start as usize..h.end as usize].to_owned())
             .collect()
+    }
+
+    /// Every `sexual` term of the built-in English lists that is one of English's frequent
+    /// words is judged in `data/en-everyday.tsv`, and nothing else is.
+    #[test]
+    fn every_frequent_sexual_english_term_is_judged() {
+        let english = dictionary::language("en").expect("an English dictionary");
+        let mut frequent = std::collections::BTreeSet::new();
+        for json in [
+            BUILTIN_EN_JSON,
+            BUILTIN_EN_ADDITIONS_JSON,
+            BUILTIN_EN_RUSTRICT_JSON,
+        ] {
+            let entries: Vec<BuiltinEntry> = serde_json::from_str(json).expect("the list parses");
+            for entry in entries
+                .iter()
+                .filter(|e| e.tags.iter().any(|t| t == "sexual"))
+            {
+                for term in entry.pattern.split('|').map(|t| t.replace('*', "")) {
+                    if dictionary::rank(english, &term).is_some() {
+                        frequent.insert(term);
+                    }
+                }
+            }
+        }
+        let judged: std::collections::BTreeSet<String> =
+            everyday_english().map(|(t, _)| t.to_owned()).collect();
+        assert_eq!(frequent, judged);
+    }
+
+    #[test]
+    fn english_terms_judged_everyday_words_pass_and_the_rest_stay() {
+        let lex = Lexicon::compile(&Blocklists::default()).expect("the built-in lists compile");
+        assert!(hits(&lex, "he tried to snatch the ball").is_empty());
+        assert!(hits(&lex, "total domination of the league").is_empty());
+        assert!(hits(&lex, "the fingering of that solo").is_empty());
+        assert_eq!(hits(&lex, "send nudes"), ["nudes"]);
+        assert_eq!(hits(&lex, "talk about sex"), ["sex"]);
     }
 
     #[test]
