@@ -64,7 +64,8 @@ pub(crate) fn bit(lang: &str) -> Option<LangSet> {
     SHIPPED.iter().position(|l| *l == lang).map(|i| 1 << i)
 }
 
-/// Whether a language's terms match inside longer words.
+/// Whether a language's terms match inside longer words (those in its own script: a term in
+/// Latin letters is a whole word in every language).
 pub(crate) fn in_word(lang: &str) -> bool {
     IN_WORD.contains(&lang)
 }

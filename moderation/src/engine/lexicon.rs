@@ -438,15 +438,19 @@ impl Lexicon {
             let id = u16::try_from(list_names.len())
                 .map_err(|_| PolicyError::invalid("blocklists.lists", "has too many lists"))?;
             list_names.push(Arc::from(format!("builtin-{lang}")));
-            let mode = if languages::in_word(lang) {
-                MatchMode::Substring
-            } else {
-                MatchMode::Word
-            };
+            let in_word = languages::in_word(lang);
             for word in languages::hiding_words(lang) {
                 builder.add(word, Meaning::Allow);
             }
             for t in terms {
+                // A term of a language written without spaces matches inside longer text,
+                // unless it is written in Latin letters (Korean romanized, `sibal`), which
+                // are written with spaces: a whole word, as every Latin-letter term.
+                let mode = if in_word && !t.term.is_ascii() {
+                    MatchMode::Substring
+                } else {
+                    MatchMode::Word
+                };
                 builder.add(
                     t.term,
                     Meaning::Block {

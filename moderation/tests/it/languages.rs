@@ -302,6 +302,39 @@ fn the_projects_own_terms_are_blocked_and_their_hiding_words_pass() {
 }
 
 #[test]
+fn korean_terms_typed_in_latin_letters_are_whole_words() {
+    let m = builtin();
+    // Romanized as chat writes them, and typed on the Korean keyboard left in Latin mode.
+    for text in [
+        "sibal",
+        "ssibal jinjja",
+        "shibal",
+        "Sibbal",
+        "gaesaekki",
+        "gaesaeki ya",
+        "byungsin",
+        "byeongsin",
+        "jiral hane",
+        "tlqkf",
+        "qudtls",
+    ] {
+        assert!(flagged(&m, text), "{text}");
+    }
+    // A whole word only, and not a romanization that is another word: the shiba dog, a
+    // place, an everyday word left out in Hangul.
+    for text in [
+        "sibaltic",
+        "isibal",
+        "shiba inu",
+        "La Jolla cove",
+        "boji ma",
+        "michin",
+    ] {
+        assert!(!flagged(&m, text), "{text}");
+    }
+}
+
+#[test]
 fn a_rooms_languages_narrow_the_built_in_set() {
     let set = PolicySet::from_json_str(
         r#"{"rooms": [

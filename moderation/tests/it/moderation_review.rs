@@ -274,6 +274,34 @@ fn chat_insults_of_the_english_supplement_are_masked_plain_and_disguised() {
 }
 
 #[test]
+fn telling_someone_to_kill_themselves_is_masked() {
+    let m = builtin();
+    for (text, masked) in [
+        ("kys", "***"),
+        ("just kys lol", "just *** lol"),
+        ("K.Y.S", "*****"),
+        ("go kill yourself", "go *************"),
+        ("KILL URSELF", "***********"),
+        ("kill ur self", "************"),
+        ("kill your self noob", "************** noob"),
+        ("neck yourself", "*************"),
+    ] {
+        assert_eq!(allowed(&m, text), masked, "{text}");
+    }
+    // A word that holds the letters, and other phrases with `kill` or `yourself`.
+    for text in [
+        "skyscrapers",
+        "huskys and jockys",
+        "kill the boss yourself",
+        "I will kill it myself",
+        "kill your darlings",
+        "treat yourself",
+    ] {
+        assert!(kinds(&m, text).is_empty(), "{text}");
+    }
+}
+
+#[test]
 fn ordinary_uses_of_the_english_supplement_terms_pass() {
     let m = builtin();
     for text in [
