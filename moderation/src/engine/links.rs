@@ -115,8 +115,8 @@ fn judge(
     }
 }
 
-/// Characters of the scripts written without spaces (Han, kana, Hangul) and of their
-/// punctuation and full-width forms, which no link of this finder holds.
+/// Characters of the scripts written without spaces (Han, kana, Hangul) and their
+/// punctuation, which no link of this finder holds.
 fn unspaced(c: char) -> bool {
     matches!(c,
         '\u{1100}'..='\u{11FF}'     // Hangul jamo
@@ -131,7 +131,12 @@ fn unspaced(c: char) -> bool {
         | '\u{AC00}'..='\u{D7FF}'   // Hangul syllables, jamo extended B
         | '\u{F900}'..='\u{FAFF}'   // Han compatibility
         | '\u{FE30}'..='\u{FE4F}'   // CJK compatibility forms
-        | '\u{FF00}'..='\u{FFEF}'   // full-width and half-width forms
+        // Full-width punctuation and half-width kana and Hangul, not the full-width Latin
+        // letters and digits, which a link may be disguised with.
+        | '\u{FF00}'..='\u{FF0F}'
+        | '\u{FF1A}'..='\u{FF20}'
+        | '\u{FF3B}'..='\u{FF40}'
+        | '\u{FF5B}'..='\u{FFEF}'
         | '\u{20000}'..='\u{3FFFF}' // Han, supplementary planes
     )
 }
@@ -281,6 +286,9 @@ mod tests {
             ["https://example.com/"]
         );
         assert_eq!(urls("総裁、example.comは「洋上"), ["example.com"]);
+        assert_eq!(urls("（example.com）"), ["example.com"]);
+        // Full-width letters in a link stay in it.
+        assert_eq!(urls("see ｅxample.com"), ["ｅxample.com"]);
         // The byte ranges are the original text's.
         let text = "我喜欢example.com网站";
         let mut ranges = Vec::new();
