@@ -3,7 +3,8 @@
 //! folding tells apart, taken from the same functions the engine would otherwise call per
 //! character (the standard library's, the `unicode-normalization` crate's, those of
 //! `src/engine/classes.rs`), so that a look-up answers exactly as they do. Code points are
-//! grouped in blocks of 128; identical blocks are stored once.
+//! grouped in blocks of 128; identical blocks are stored once. And the sorted table of top-level
+//! domains `src/engine/links.rs` checks bare domains against, from `data/tlds.json`.
 
 use std::collections::HashMap;
 use std::fmt::Write as _;
@@ -75,4 +76,31 @@ fn main() {
     );
     let dir = PathBuf::from(std::env::var_os("OUT_DIR").expect("cargo sets OUT_DIR"));
     std::fs::write(dir.join("char_table.rs"), out).expect("OUT_DIR is writable");
+    write_tlds(&dir);
+}
+
+/// Writes `tlds.rs`: the top-level domains of `data/tlds.json` (one JSON string a line,
+/// lowercase, internationalized ones in their own script), sorted for a binary search.
+fn write_tlds(dir: &std::path::Path) {
+    println!("cargo::rerun-if-changed=data/tlds.json");
+    let json = std::fs::read_to_string("data/tlds.json").expect("data/tlds.json is readable");
+    let mut tlds: Vec<&str> = json
+        .lines()
+        .map(|l| l.trim().trim_end_matches(','))
+        .filter_map(|l| l.strip_prefix('"')?.strip_suffix('"'))
+        .collect();
+    assert!(
+        tlds.len() > 1000
+            && tlds
+                .iter()
+                .all(|t| !t.is_empty() && !t.contains(['"', '\\', '.'])),
+        "data/tlds.json holds one top-level domain a line"
+    );
+    tlds.sort_unstable();
+    tlds.dedup();
+    let out = format!(
+        "/// The top-level domains of the root zone, sorted.\nstatic TLDS: [&str; {}] = {tlds:?};\n",
+        tlds.len()
+    );
+    std::fs::write(dir.join("tlds.rs"), out).expect("OUT_DIR is writable");
 }

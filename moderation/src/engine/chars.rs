@@ -38,6 +38,12 @@ impl Props {
         self.0 & (ALPHABETIC | NUMERIC) != 0
     }
 
+    /// `char::is_numeric`.
+    #[inline(always)]
+    pub(crate) fn numeric(self) -> bool {
+        self.0 & NUMERIC != 0
+    }
+
     /// `char::is_uppercase`.
     #[inline(always)]
     pub(crate) fn uppercase(self) -> bool {

@@ -1,6 +1,7 @@
 //! Finds phone numbers: runs of digits with the usual separators, long enough to dial. Not
 //! numbers that are something else by their form: a decimal (`0.3931`, `-12.5`), a US ZIP+4
-//! code (`94305-5015`), a book's ISBN or a serial's ISSN.
+//! code (`94305-5015`), a book's ISBN or a serial's ISSN, amounts written with thousands
+//! separators and ranges of them (`15.001- 19.999`, `1,234,567`).
 
 /// Appends the byte ranges of phone numbers in `text` with `min_digits` to 15 digits.
 pub(crate) fn phones(text: &str, min_digits: u8, out: &mut Vec<(u32, u32)>) {
@@ -47,6 +48,7 @@ pub(crate) fn phones(text: &str, min_digits: u8, out: &mut Vec<(u32, u32)>) {
             && digits <= 15
             && !decimal(bytes, i)
             && !zip_plus_four(number)
+            && !amounts(number)
             && !labelled(bytes, i)
         {
             out.push((i as u32, last_digit_end as u32));
@@ -77,6 +79,28 @@ fn zip_plus_four(number: &[u8]) -> bool {
             5 => *b == b'-',
             _ => b.is_ascii_digit(),
         })
+}
+
+/// Whether `number` is amounts written with thousands separators: every number in it (between
+/// spaces, hyphens, brackets) one to three digits then groups of three after a `.`
+/// (`15.001`, `1.234.567`), one of them at least with a group: one amount, or a range
+/// (`15.001- 19.999`). A phone number's groups are not all of three (`06.12.34.56.78`,
+/// `555.123.4567`). Commas end a phone number, so `1,234,567` never joins one.
+fn amounts(number: &[u8]) -> bool {
+    let mut grouped = false;
+    let all = number
+        .split(|b| matches!(b, b' ' | b'-' | b'(' | b')'))
+        .filter(|part| !part.is_empty())
+        .all(|part| {
+            let mut groups = part.split(|&b| b == b'.');
+            let lead = groups.next().unwrap_or_default();
+            let mut rest = groups.peekable();
+            grouped |= rest.peek().is_some();
+            (1..=3).contains(&lead.len())
+                && lead.iter().all(u8::is_ascii_digit)
+                && rest.all(|g| g.len() == 3 && g.iter().all(u8::is_ascii_digit))
+        });
+    all && grouped
 }
 
 /// Whether the number at `i` follows `ISBN` or `ISSN` (any case, a colon and spaces
@@ -136,6 +160,24 @@ mod tests {
         assert_eq!(found("06.12.34.56.78"), ["06.12.34.56.78"]);
         assert_eq!(found("call 555-123-4567"), ["555-123-4567"]);
         assert_eq!(found("(0)20 7946 0958"), ["(0)20 7946 0958"]);
+    }
+
+    #[test]
+    fn amounts_with_thousands_separators_and_their_ranges_are_not_phones() {
+        assert!(found("kredi 15.001- 19.999 Sterlin").is_empty());
+        assert!(found("from 15.001 - 19.999 or 150.001-199.999 euros").is_empty());
+        assert!(found("15.001 19.999.000").is_empty());
+        assert!(found("1,234,567 and 123,456,789,012 people").is_empty());
+        assert!(amounts(b"15.001"));
+        assert!(amounts(b"19.999"));
+        // Phone numbers written with points or hyphens are still found.
+        assert_eq!(found("call 555-123-4567"), ["555-123-4567"]);
+        assert_eq!(found("call 555.123.4567"), ["555.123.4567"]);
+        assert_eq!(found("06.12.34.56.78"), ["06.12.34.56.78"]);
+        assert_eq!(found("+44 20 7946 0958"), ["+44 20 7946 0958"]);
+        assert_eq!(found("(555) 123 4567"), ["(555) 123 4567"]);
+        assert_eq!(found("ruf 0176 12345678 an"), ["0176 12345678"]);
+        assert_eq!(found("tel 0176 123.456.78"), ["0176 123.456.78"]);
     }
 
     #[test]

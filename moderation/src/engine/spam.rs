@@ -3,7 +3,9 @@
 //!
 //! The rules judge the message as the rewrite will leave it (masked characters as `*`, flood
 //! runs already cut), so a second review of the rewritten message reaches the same verdict and
-//! changes nothing.
+//! changes nothing. A run of `*` (a mask, or stars typed) counts as one character of a token,
+//! so masking a long link or word never makes an over-long token of it; and digits are no
+//! flood (`1000000` is a number).
 //!
 //! Both walk the text a stretch at a time: masked ranges as a count of `*`, runs of ASCII with
 //! byte tests, and only the other characters one by one. `analyse_chars` and `rewrite_chars`
@@ -65,6 +67,14 @@ struct Runs {
 /// Not a character.
 const NO_RUN: u32 = u32::MAX;
 
+/// Whether `c` (with its properties `p`) is no part of a flood and ends the run before it: a
+/// `*` (masks show as them), whitespace, or a digit or other numeral, whose repeats are a
+/// number's (`1000000`) and whose cutting would change it.
+#[inline(always)]
+fn ends_runs(c: char, p: chars::Props) -> bool {
+    c == '*' || p.whitespace() || p.numeric()
+}
+
 impl Runs {
     const fn new() -> Self {
         Self {
@@ -75,10 +85,10 @@ impl Runs {
 
     /// Feeds the character as the rewrite shows it; returns its position in its run.
     fn feed(&mut self, shown: char) -> u32 {
-        self.feed_code(shown as u32, shown == '*' || shown.is_whitespace())
+        self.feed_code(shown as u32, ends_runs(shown, chars::props(shown)))
     }
 
-    /// `feed` for a character given as a number, told whether it ends runs (`*`, whitespace).
+    /// `feed` for a character given as a number, told whether it ends runs (`ends_runs`).
     #[inline(always)]
     fn feed_code(&mut self, code: u32, resets: bool) -> u32 {
         if resets {
@@ -97,7 +107,7 @@ impl Runs {
 const SPACE: u8 = 1;
 const ALPHA: u8 = 2;
 const UPPER: u8 = 4;
-/// Whitespace or `*`: ends a run.
+/// Whitespace, `*` or a digit: ends a run (`ends_runs`).
 const BREAK: u8 = 8;
 
 const SPAM_FLAGS: [u8; 256] = {
@@ -107,7 +117,7 @@ const SPAM_FLAGS: [u8; 256] = {
         t[b] = match b as u8 {
             // `char::is_whitespace` in ASCII; `u8::is_ascii_whitespace` leaves out U+000B.
             b' ' | b'\t'..=b'\r' => SPACE | BREAK,
-            b'*' => BREAK,
+            b'*' | b'0'..=b'9' => BREAK,
             b'a'..=b'z' => ALPHA,
             b'A'..=b'Z' => ALPHA | UPPER,
             _ => 0,
@@ -285,6 +295,8 @@ fn analyse_chars(
     let mut free = Cursor::new(exempt);
     let mut runs = Runs::new();
     let (mut letters, mut upper, mut emoji, mut token) = (0u32, 0u32, 0u32, 0u32);
+    // The token's last character was a `*`: a run of them counts once.
+    let mut star = false;
     for (i, c) in text.char_indices() {
         let at = i as u32;
         let shown = if mask.contains(at) { '*' } else { c };
@@ -302,9 +314,13 @@ fn analyse_chars(
         emoji += u32::from(is_emoji(shown));
         if shown.is_whitespace() || free.contains(at) || chars::props(shown).wide() {
             token = 0;
+            star = false;
         } else {
-            token += 1;
-            found.long_token |= token > policy.long_token.max_chars;
+            if !(star && shown == '*') {
+                token += 1;
+                found.long_token |= token > policy.long_token.max_chars;
+            }
+            star = shown == '*';
         }
     }
     conclude(found, letters, upper, emoji, policy)
@@ -323,6 +339,8 @@ struct Tally {
     upper: u32,
     emoji: u32,
     token: u32,
+    /// The token's last character was a `*`: a run of them counts once.
+    star: bool,
 }
 
 impl Tally {
@@ -337,6 +355,7 @@ impl Tally {
             upper: 0,
             emoji: 0,
             token: 0,
+            star: false,
         }
     }
 
@@ -355,21 +374,26 @@ impl Tally {
         self.upper += count(bytes, u8::is_ascii_uppercase);
         let space = |b: &u8| SPAM_FLAGS[usize::from(*b)] & SPACE != 0;
         let len = u32::try_from(bytes.len()).unwrap_or(u32::MAX);
-        if self.token.saturating_add(len) <= self.max_chars {
+        let stars = bytes.contains(&b'*');
+        if !stars && self.token.saturating_add(len) <= self.max_chars {
             // No token can grow too long here; only where the last one ends matters.
             self.token = match bytes.iter().rposition(space) {
                 Some(last) => len - 1 - last as u32,
                 None => self.token + len,
             };
+            self.star &= bytes.is_empty();
             return;
         }
-        let mut token = self.token;
+        let (mut token, mut star) = (self.token, self.star);
         let mut longest = 0;
         for b in bytes {
-            token = (token + 1) * u32::from(!space(b));
+            // A `*` after a `*` adds nothing; a space ends the token (and is no star).
+            let is_star = *b == b'*';
+            token = (token + u32::from(!(star && is_star))) * u32::from(!space(b));
+            star = is_star;
             longest = longest.max(token);
         }
-        self.token = token;
+        (self.token, self.star) = (token, star);
         self.found.long_token |= longest > self.max_chars;
     }
 
@@ -426,9 +450,13 @@ impl Tally {
             self.upper += u32::from(f & UPPER != 0);
             if f & SPACE != 0 {
                 self.token = 0;
+                self.star = false;
             } else {
-                self.token += 1;
-                self.found.long_token |= self.token > self.max_chars;
+                if !(self.star && b == b'*') {
+                    self.token += 1;
+                    self.found.long_token |= self.token > self.max_chars;
+                }
+                self.star = b == b'*';
             }
         }
     }
@@ -437,14 +465,14 @@ impl Tally {
     /// locals rather than stored back to the tally after every character.
     fn chars(&mut self, text: &str) {
         let (mut prev, mut run) = (self.runs.prev, self.runs.len);
-        let (mut letters, mut upper, mut emoji, mut token) =
-            (self.letters, self.upper, self.emoji, self.token);
+        let (mut letters, mut upper, mut emoji, mut token, mut star) =
+            (self.letters, self.upper, self.emoji, self.token, self.star);
         let (mut flood, mut long) = (false, false);
         for c in text.chars() {
             let p = chars::props(c);
             let code = c as u32;
             // `Runs::feed_code`.
-            if c == '*' || p.whitespace() {
+            if ends_runs(c, p) {
                 (prev, run) = (NO_RUN, 0);
             } else if prev == code {
                 run += 1;
@@ -464,13 +492,18 @@ impl Tally {
             emoji += u32::from(p.emoji());
             if p.whitespace() || p.wide() {
                 token = 0;
+                star = false;
             } else {
-                token += 1;
-                long |= token > self.max_chars;
+                if !(star && c == '*') {
+                    token += 1;
+                    long |= token > self.max_chars;
+                }
+                star = c == '*';
             }
         }
         self.runs = Runs { prev, len: run };
-        (self.letters, self.upper, self.emoji, self.token) = (letters, upper, emoji, token);
+        (self.letters, self.upper, self.emoji, self.token, self.star) =
+            (letters, upper, emoji, token, star);
         self.found.char_flood |= flood;
         self.found.long_token |= long;
     }
@@ -479,7 +512,7 @@ impl Tally {
     fn char(&mut self, c: char) {
         // One table look-up for the three properties asked.
         let p = chars::props(c);
-        if self.runs.feed_code(c as u32, c == '*' || p.whitespace()) > self.max_run {
+        if self.runs.feed_code(c as u32, ends_runs(c, p)) > self.max_run {
             self.found.char_flood = true;
             if self.cut {
                 return;
@@ -492,21 +525,28 @@ impl Tally {
         self.emoji += u32::from(p.emoji());
         if p.whitespace() || p.wide() {
             self.token = 0;
+            self.star = false;
         } else {
-            self.token += 1;
-            self.found.long_token |= self.token > self.max_chars;
+            if !(self.star && c == '*') {
+                self.token += 1;
+                self.found.long_token |= self.token > self.max_chars;
+            }
+            self.star = c == '*';
         }
     }
 
-    /// `n` masked characters: each shows as `*`, which ends a run and lengthens the token.
+    /// `n` masked characters: each shows as `*`, which ends a run; the run of stars counts
+    /// as one character of the token.
     fn stars(&mut self, n: usize) {
         if n == 0 {
             return;
         }
         self.runs = Runs::new();
-        let n = u32::try_from(n).unwrap_or(u32::MAX);
-        self.token = self.token.saturating_add(n);
-        self.found.long_token |= self.token > self.max_chars;
+        if !self.star {
+            self.token = self.token.saturating_add(1);
+            self.found.long_token |= self.token > self.max_chars;
+        }
+        self.star = true;
     }
 }
 
@@ -679,6 +719,55 @@ mod tests {
             max_run: Some(4),
         };
         assert_eq!(rewrite("nooooooooo!!!!!!!!", &[], how), "noooo!!!!");
+    }
+
+    #[test]
+    fn digits_are_never_floods() {
+        let p = SpamPolicy::default();
+        let how = Rewrite {
+            lowercase: false,
+            max_run: Some(4),
+        };
+        for text in [
+            "1000000",
+            "de 600000 personas y 100000 más",
+            "٣٠٠٠٠٠٠",
+            "１００００００",
+        ] {
+            assert!(!analyse(text, &[], &[], &p).char_flood, "{text}");
+            assert!(!analyse_chars(text, &[], &[], &p).char_flood, "{text}");
+            assert_eq!(rewrite(text, &[], how), text);
+            assert_eq!(rewrite_chars(text, &[], how), text);
+        }
+        // Letters and punctuation still flood, next to digits too.
+        for (text, cut) in [
+            ("!!!!!!!", "!!!!"),
+            ("aaaaaaa", "aaaa"),
+            ("1000000!!!!!!!", "1000000!!!!"),
+        ] {
+            assert!(analyse(text, &[], &[], &p).char_flood, "{text}");
+            assert_eq!(rewrite(text, &[], how), cut);
+        }
+    }
+
+    #[test]
+    fn a_run_of_stars_counts_as_one_character_of_a_token() {
+        let p = SpamPolicy::default();
+        let over = p.long_token.max_chars as usize + 20;
+        // A long link masked is no over-long token, nor are the stars the rewrite leaves.
+        let link = format!("see https://example.com/{} ok", "a".repeat(over));
+        let masked = [(4, link.len() as u32 - 3)];
+        assert!(!analyse(&link, &masked, &[], &p).long_token);
+        assert!(!analyse_chars(&link, &masked, &[], &p).long_token);
+        let stars = format!("see {} ok", "*".repeat(over));
+        assert!(!analyse(&stars, &[], &[], &p).long_token);
+        assert!(!analyse_chars(&stars, &[], &[], &p).long_token);
+        // Letters between stars still count, each run of stars as one.
+        let glued = "ab*".repeat(over / 2);
+        assert!(analyse(&glued, &[], &[], &p).long_token);
+        assert!(analyse_chars(&glued, &[], &[], &p).long_token);
+        let unmasked = "ab".repeat(over);
+        assert!(analyse(&unmasked, &[], &[], &p).long_token);
     }
 
     #[test]

@@ -339,6 +339,54 @@ fn links_to_unlisted_domains_are_masked() {
     assert_eq!(kinds(&m, "https://a.example"), [RuleKind::LinkMask]);
 }
 
+#[test]
+fn dotted_words_are_no_links_and_masked_links_never_deny() {
+    let m = builtin();
+    for text in [
+        "la ocupación del ejército de EE.UU.",
+        "el primer presidente de E.E.UU en activo",
+        "компании E.ON по фиксированной ставке",
+        "総裁、Z.Aminは「洋上風力発電は世界経済において石炭エネルギーに依存しない最大の発電手段となりうる」と確信している。",
+    ] {
+        assert_eq!(allowed(&m, text), text);
+    }
+    for (text, masked) in [
+        (
+            "see bit.ly/x and discord.gg/abc",
+            "see ******** and **************",
+        ),
+        (
+            "go to EXAMPLE.COM or evil.co.uk",
+            "go to *********** or **********",
+        ),
+        ("総裁、example.comは「洋上", "総裁、***********は「洋上"),
+    ] {
+        assert_eq!(allowed(&m, text), masked);
+    }
+    // A link longer than the longest token is masked, not denied as one.
+    let long = format!("watch https://example.com/{} now", "a1b2".repeat(20));
+    let d = m.review(ROOM, &long);
+    assert_eq!(d.verdict, Verdict::Allow, "{:?}", d.rules);
+    assert_eq!(kinds(&m, &long), [RuleKind::LinkMask]);
+}
+
+#[test]
+fn numbers_are_neither_floods_nor_phone_numbers_by_their_digits() {
+    let m = builtin();
+    for text in [
+        "una subida de 600000 personas, 5 por 100000 habitantes",
+        "kredi 15.001- 19.999 Sterlin arası",
+        "1,234,567 views and 1000000 likes",
+    ] {
+        assert_eq!(allowed(&m, text), text);
+    }
+    assert_eq!(
+        allowed(&m, "call 555-123-4567 now"),
+        "call ************ now"
+    );
+    assert_eq!(allowed(&m, "noooooooo!!!!!!!!"), "noooo!!!!");
+}
+
 fn policy(json: &str) -> Moderator {
     Moderator::new(&PolicySet::from_json_str(json).expect("valid policy")).expect("compiles")
 }
