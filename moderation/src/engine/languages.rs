@@ -78,6 +78,10 @@ pub(crate) struct BuiltinTerm<'a> {
     /// an ordinary word of when a message spells it with them too (`göt` is not English
     /// `got`), usually none.
     pub(crate) marked_clash: Option<LangSet>,
+    /// The languages written in Latin letters whose frequent words spell the term as a name
+    /// more often than not (`Troia`, `Lund`): written as a name in a message of one of them,
+    /// it is that name.
+    pub(crate) names: LangSet,
 }
 
 /// The languages a comma-separated list of codes names.
@@ -137,15 +141,18 @@ pub(crate) fn english_clashes() -> HashMap<&'static str, LangSet> {
 /// The terms of a shipped language's built-in lexicon (none for English, or an unknown code).
 pub(crate) fn lexicon(lang: &str) -> impl Iterator<Item = BuiltinTerm<'static>> {
     lexicon_lines(lang)
-        .filter(|l| !l.starts_with(['#', '=', '+']))
+        .filter(|l| !l.starts_with(['#', '=', '+', '~']))
         .map(|line| {
             let mut fields = line.split('\t');
             let term = fields.next().unwrap_or_default();
             let clash = fields.next().map_or(0, lang_set);
+            // `-`: no marks (the field is there for the names after it).
+            let marked_clash = fields.next().filter(|f| *f != "-").map(lang_set);
             BuiltinTerm {
                 term: term.trim(),
                 clash,
-                marked_clash: fields.next().map(lang_set),
+                marked_clash,
+                names: fields.next().map_or(0, lang_set),
             }
         })
 }
@@ -180,6 +187,46 @@ pub(crate) fn innocent_spelling(lang: LangSet, word: &str) -> bool {
     }
     let lower = word.to_lowercase();
     words.binary_search(&lower.as_str()).is_ok()
+}
+
+/// Words with marks and the languages each is a word of, sorted.
+type MarkedWords = Vec<(&'static str, LangSet)>;
+
+/// The languages whose word `word` is when it folds like a term of language `lang` written
+/// without marks but carries marks itself (Italian `porrà` beside Portuguese `porra`): the
+/// lexicon's lines `~word<TAB>languages`. 0 for any other word.
+pub(crate) fn marked_word(lang: LangSet, word: &str) -> LangSet {
+    use unicode_normalization::UnicodeNormalization;
+    static WORDS: OnceLock<Vec<(LangSet, MarkedWords)>> = OnceLock::new();
+    if word.is_ascii() {
+        return 0;
+    }
+    let all = WORDS.get_or_init(|| {
+        LEXICONS
+            .iter()
+            .filter_map(|(l, _)| {
+                let mut words: Vec<(&str, LangSet)> = lexicon_lines(l)
+                    .filter_map(|w| w.strip_prefix('~'))
+                    .filter_map(|w| w.split_once('\t'))
+                    .map(|(w, langs)| (w, lang_set(langs)))
+                    .collect();
+                words.sort_unstable();
+                Some((bit(l)?, words))
+            })
+            .collect()
+    });
+    let Some((_, words)) = all.iter().find(|(b, _)| *b == lang) else {
+        return 0;
+    };
+    if words.is_empty() {
+        return 0;
+    }
+    let lower: String = word.nfc().flat_map(char::to_lowercase).collect();
+    words
+        .binary_search_by(|(w, _)| (*w).cmp(lower.as_str()))
+        .ok()
+        .and_then(|i| words.get(i))
+        .map_or(0, |&(_, langs)| langs)
 }
 
 /// The function words: those of at most 8 bytes by their bytes packed into a number (most,
@@ -310,6 +357,19 @@ mod tests {
         let english = bit("en").unwrap_or(0);
         assert!(got.as_ref().is_some_and(|t| t.clash & english != 0));
         assert!(got.is_some_and(|t| t.marked_clash == Some(0)));
+    }
+
+    #[test]
+    fn terms_name_the_languages_they_are_names_in() {
+        let lund = lexicon("hi").find(|t| t.term == "lund");
+        let english = bit("en").unwrap_or(0);
+        assert!(lund.as_ref().is_some_and(|t| t.names & english != 0));
+        // `-` stands for no marks.
+        assert!(lund.is_some_and(|t| t.marked_clash.is_none() && t.clash == 0));
+        let portuguese = bit("pt").unwrap_or(0);
+        let italian = bit("it").unwrap_or(0);
+        assert_eq!(marked_word(portuguese, "Porrà"), italian);
+        assert_eq!(marked_word(portuguese, "porra"), 0);
     }
 
     #[test]

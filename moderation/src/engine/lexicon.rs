@@ -95,6 +95,8 @@ enum Meaning {
         /// A built-in term written with accents or other marks, and the languages it clashes
         /// with when the message spells it with them too (`coño`, `göt`: none).
         marked: Option<(&'static str, LangSet)>,
+        /// The languages a built-in term is a name in (`Troia`, `Lund`): see `named`.
+        names: LangSet,
     },
     Allow,
 }
@@ -146,6 +148,8 @@ pub(crate) struct Lexicon {
     other_from: usize,
     /// The dictionaries that say which longer words are ordinary words.
     langs: Vec<usize>,
+    /// The languages the policy enables.
+    enabled: LangSet,
     entries: Vec<Vec<Entry>>,
     /// The terms again, to read words with letters hidden behind stars (`f*ck`).
     starred: Starred,
@@ -394,6 +398,7 @@ impl Lexicon {
                     lang: None,
                     clash: clashes.get(term).copied().unwrap_or(0) & enabled & !english_bit,
                     marked: None,
+                    names: 0,
                 };
                 // In this list `*` after a letter means "may repeat": runs already do that.
                 let terms: Vec<String> = entry
@@ -460,6 +465,7 @@ impl Lexicon {
                         lang: Some(own),
                         clash: t.clash & enabled & !own,
                         marked: t.marked_clash.map(|c| (t.term, c & enabled & !own)),
+                        names: t.names & enabled & !own,
                     },
                 );
             }
@@ -478,6 +484,7 @@ impl Lexicon {
                         lang: None,
                         clash: 0,
                         marked: None,
+                        names: 0,
                     },
                 );
             }
@@ -514,6 +521,7 @@ impl Lexicon {
             other: automaton(other_patterns)?,
             other_from,
             langs: builder.langs,
+            enabled,
             entries,
             starred: builder.starred,
             list_names,
@@ -628,6 +636,7 @@ impl Lexicon {
                     lang,
                     clash,
                     marked,
+                    names,
                 } => {
                     // A word match covers its ending too (`asses`, not `ass`); a match in a
                     // spelled-out word covers the whole word (`m.o.t.h.e.r.f.u.c.k.e.r`).
@@ -655,14 +664,23 @@ impl Lexicon {
                         let word = input
                             .get(f.start(ts) as usize..f.end(te.max(ts + 1) - 1) as usize)
                             .unwrap_or_default();
+                        let spelled_marked =
+                            marked.is_some_and(|(spelling, _)| spelled_as(word, spelling));
                         let clash = match marked {
-                            Some((spelling, theirs))
-                                if clash != 0 && spelled_as(word, spelling) =>
-                            {
-                                theirs
-                            }
+                            Some((_, theirs)) if clash != 0 && spelled_marked => theirs,
                             _ => clash,
                         };
+                        // Spelled with marks the term lacks, as another language's word is
+                        // (`porrà` beside `porra`): a clash with that language.
+                        let clash =
+                            clash | (languages::marked_word(own, word) & self.enabled & !own);
+                        if names != 0
+                            && mode == MatchMode::Word
+                            && !spelled_marked
+                            && named(input, folded, scratch, (own, names), (s, e))
+                        {
+                            continue;
+                        }
                         if clash != 0 && !written_in(folded, scratch, own, clash, s, found.e) {
                             continue;
                         }
@@ -792,6 +810,42 @@ impl Lexicon {
             .is_some_and(|gap| name_like(token_start(text, gap), gap));
         before || (te < text.len() && name_like(te + 1, token_end(text, te + 1)))
     }
+}
+
+/// Whether a built-in term of language `own` found as the whole word at folded `s..e` is
+/// written as a name of one of `names`, the languages it is a name in more often than not
+/// (`Guerra de Troia`, `I studied in Lund`): capitalised (`capitalised`), after a function word
+/// of one of them, in the same sentence (no `.`, `!`, `?` or line break between them), and in
+/// a message written in that language more than in `own`. First in a sentence, a capital
+/// says nothing; after a word that is no function word (`a huge Lund`), or in a message of
+/// the term's own language (`tera Lund`), the term is as likely the insult.
+fn named(
+    input: &str,
+    folded: (&Folded, Option<&Folded>),
+    scratch: &mut LexiconScratch,
+    (own, names): (LangSet, LangSet),
+    (s, e): (usize, usize),
+) -> bool {
+    let f = folded.0;
+    let text = f.text();
+    let te = token_end(text, e);
+    if token_start(text, s) != s || s < 2 || !capitalised(input, f, s, te) {
+        return false;
+    }
+    let (pe, ps) = (s - 1, token_start(text, s - 1));
+    let gap = input
+        .get(f.end(pe - 1) as usize..f.start(s) as usize)
+        .unwrap_or(".");
+    if gap.contains(['.', '!', '?', '\n', '\r', '。', '¡', '¿']) {
+        return false;
+    }
+    let mut key = std::mem::take(&mut scratch.key);
+    let before = word_langs(f, &mut key, ps, pe) & names;
+    scratch.key = key;
+    (0..LangSet::BITS)
+        .map(|i| 1 << i)
+        .filter(|bit| before & bit != 0)
+        .any(|bit| written_in(folded, scratch, bit, own, s, e))
 }
 
 /// Whether the rest of the message, the term at folded `s..e` aside, points to language
@@ -1420,6 +1474,42 @@ mod tests {
         assert!(hits(&lex, "Dick Van Dyke sings").is_empty());
         assert_eq!(hits(&lex, "You Dick"), ["Dick"]);
         assert_eq!(hits(&lex, "you dick van"), ["dick"]);
+    }
+
+    #[test]
+    fn builtin_terms_written_as_names_of_the_message_language_pass() {
+        let lex = Lexicon::compile(&Blocklists::default()).expect("the built-in lists compile");
+        assert!(hits(&lex, "obras inspiradas pela Guerra de Troia").is_empty());
+        assert!(hits(&lex, "I studied in Lund for two years").is_empty());
+        // Lowercase, first in a sentence, after no function word, or in the term's language.
+        assert_eq!(hits(&lex, "you are a lund"), ["lund"]);
+        assert_eq!(hits(&lex, "Lund is what you are"), ["Lund"]);
+        assert_eq!(hits(&lex, "I studied. Lund is what you are"), ["Lund"]);
+        assert_eq!(hits(&lex, "such a huge Lund"), ["Lund"]);
+        assert_eq!(hits(&lex, "tera Lund"), ["Lund"]);
+        assert_eq!(hits(&lex, "sei una Troia"), ["Troia"]);
+        assert_eq!(
+            hits(&lex, "obras sobre a guerra. Troia foi destruída"),
+            ["Troia"]
+        );
+    }
+
+    #[test]
+    fn words_spelled_with_marks_a_term_lacks_are_the_language_of_those_marks() {
+        let lex = Lexicon::compile(&Blocklists::default()).expect("the built-in lists compile");
+        assert!(hits(&lex, "Ciò porrà nuovi limiti alla natura dei cambiamenti").is_empty());
+        // In a message of the term's language, blocked however it is spelled.
+        assert_eq!(hits(&lex, "que porra é essa"), ["porra"]);
+        assert_eq!(hits(&lex, "que porrà é essa"), ["porrà"]);
+    }
+
+    #[test]
+    fn arabic_terms_in_ta_marbuta_pass_as_a_word_with_the_possessive() {
+        let lex = Lexicon::compile(&Blocklists::default()).expect("the built-in lists compile");
+        assert!(hits(&lex, "حلمه أن ينهي مسيرته المهنية هنا").is_empty());
+        assert_eq!(hits(&lex, "حلمة"), ["حلمة"]);
+        // No stem `شرموط` to own: the ه spelling is the term's.
+        assert_eq!(hits(&lex, "شرموطه"), ["شرموطه"]);
     }
 
     #[test]
