@@ -14,23 +14,23 @@ use crate::kit::{builtin, ROOM};
 const PER_LANGUAGE: usize = 1_000;
 
 /// Each language's sentences, one a line, and the most of them the built-in policy may change
-/// or deny, the profane ones below apart: the count when the benchmark was added or last
-/// lowered (bare dotted words no links, digits no floods, amounts no phone numbers), plus one. A
+/// or deny, the profane ones below apart: the count when the bounds were last lowered (after
+/// the rules for links, floods, amounts, names, accents and everyday words), plus one. A
 /// regression guard that fails when a change makes the engine flag more ordinary sentences, not
 /// a target: every sentence flagged then was a false positive, and lowering a bound when a fix
 /// clears some keeps the guard tight.
 const LANGUAGES: &[(&str, &str, usize)] = &[
-    ("en", include_str!("../sentences/en.txt"), 6),
+    ("en", include_str!("../sentences/en.txt"), 3),
     ("es", include_str!("../sentences/es.txt"), 1),
-    ("pt", include_str!("../sentences/pt.txt"), 3),
+    ("pt", include_str!("../sentences/pt.txt"), 1),
     ("fr", include_str!("../sentences/fr.txt"), 2),
-    ("de", include_str!("../sentences/de.txt"), 2),
-    ("it", include_str!("../sentences/it.txt"), 4),
+    ("de", include_str!("../sentences/de.txt"), 1),
+    ("it", include_str!("../sentences/it.txt"), 2),
     ("ru", include_str!("../sentences/ru.txt"), 1),
-    ("tr", include_str!("../sentences/tr.txt"), 2),
-    ("ar", include_str!("../sentences/ar.txt"), 2),
+    ("tr", include_str!("../sentences/tr.txt"), 1),
+    ("ar", include_str!("../sentences/ar.txt"), 1),
     ("hi", include_str!("../sentences/hi.txt"), 1),
-    ("ja", include_str!("../sentences/ja.txt"), 5),
+    ("ja", include_str!("../sentences/ja.txt"), 3),
     ("ko", include_str!("../sentences/ko.txt"), 1),
     ("zh", include_str!("../sentences/zh.txt"), 1),
 ];
