@@ -102,6 +102,7 @@ const fn leet(b: u8) -> u8 {
         b'3' => b'e',
         b'4' | b'@' => b'a',
         b'5' | b'$' => b's',
+        b'6' | b'9' => b'g',
         b'7' => b't',
         b'8' => b'b',
         b'|' => b'l',
@@ -1223,6 +1224,7 @@ mod tests {
     #[test]
     fn leetspeak_maps_in_words_with_letters() {
         assert_eq!(fold("sh1t a$$ @ss 5h!t"), "shit as as shit");
+        assert_eq!(fold("ni99a fa66ot"), "niga fagot");
     }
 
     #[test]
