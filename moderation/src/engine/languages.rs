@@ -192,13 +192,21 @@ pub(crate) fn innocent_spelling(lang: LangSet, word: &str) -> bool {
 /// Words with marks and the languages each is a word of, sorted.
 type MarkedWords = Vec<(&'static str, LangSet)>;
 
+/// Whether `c` is a Latin letter with a diacritic or a combining mark: every marked word
+/// (`~` lines) holds one.
+fn latin_marked(c: char) -> bool {
+    matches!(c as u32, 0xC0..=0x24F | 0x300..=0x36F | 0x1E00..=0x1EFF)
+}
+
 /// The languages whose word `word` is when it folds like a term of language `lang` written
 /// without marks but carries marks itself (Italian `porrà` beside Portuguese `porra`): the
 /// lexicon's lines `~word<TAB>languages`. 0 for any other word.
 pub(crate) fn marked_word(lang: LangSet, word: &str) -> LangSet {
     use unicode_normalization::UnicodeNormalization;
     static WORDS: OnceLock<Vec<(LangSet, MarkedWords)>> = OnceLock::new();
-    if word.is_ascii() {
+    // A word with no marked Latin letter (most words of other scripts) is none of them,
+    // without normalizing it.
+    if !word.chars().any(latin_marked) {
         return 0;
     }
     let all = WORDS.get_or_init(|| {
@@ -221,7 +229,11 @@ pub(crate) fn marked_word(lang: LangSet, word: &str) -> LangSet {
     if words.is_empty() {
         return 0;
     }
-    let lower: String = word.nfc().flat_map(char::to_lowercase).collect();
+    // Most words are in NFC already (chat types precomposed letters): no recomposing.
+    let lower: String = match unicode_normalization::is_nfc_quick(word.chars()) {
+        unicode_normalization::IsNormalized::Yes => word.to_lowercase(),
+        _ => word.nfc().flat_map(char::to_lowercase).collect(),
+    };
     words
         .binary_search_by(|(w, _)| (*w).cmp(lower.as_str()))
         .ok()
@@ -334,6 +346,16 @@ pub(crate) fn script_of_utf8(word: &[u8]) -> LangSet {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn every_marked_word_has_a_marked_latin_letter() {
+        for (lang, _) in LEXICONS {
+            for line in lexicon_lines(lang).filter_map(|l| l.strip_prefix('~')) {
+                let word = line.split('\t').next().unwrap_or_default();
+                assert!(word.chars().any(latin_marked), "{lang}: {word}");
+            }
+        }
+    }
 
     #[test]
     fn every_shipped_language_but_english_has_a_lexicon() {

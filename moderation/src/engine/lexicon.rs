@@ -664,10 +664,11 @@ impl Lexicon {
                         let word = input
                             .get(f.start(ts) as usize..f.end(te.max(ts + 1) - 1) as usize)
                             .unwrap_or_default();
+                        // Asked only where it decides something: it normalizes the word.
                         let spelled_marked =
-                            marked.is_some_and(|(spelling, _)| spelled_as(word, spelling));
+                            || marked.is_some_and(|(spelling, _)| spelled_as(word, spelling));
                         let clash = match marked {
-                            Some((_, theirs)) if clash != 0 && spelled_marked => theirs,
+                            Some((_, theirs)) if clash != 0 && spelled_marked() => theirs,
                             _ => clash,
                         };
                         // Spelled with marks the term lacks, as another language's word is
@@ -676,7 +677,7 @@ impl Lexicon {
                             clash | (languages::marked_word(own, word) & self.enabled & !own);
                         if names != 0
                             && mode == MatchMode::Word
-                            && !spelled_marked
+                            && !spelled_marked()
                             && named(input, folded, scratch, (own, names), (s, e))
                         {
                             continue;
