@@ -17,6 +17,39 @@ fn lone_symbol_like(c: char) -> bool {
     matches!(c, '$' | '@' | '!' | '|')
 }
 
+/// How many folded bytes from `i` on (a token byte) the byte-by-byte copy of `fold_masked`
+/// would write as they stand, shifted only, with the next mask at `a..b`: token bytes wholly
+/// before it, and each space between two of them that is the gap it would write there (from
+/// the end of the byte before to the start of the byte after, as `Out::gap` writes one).
+fn clear_run(text: &[u8], slots: &[Slot], i: usize, (a, b): (u32, u32)) -> usize {
+    let clear = |s: &Slot| s.start < b && s.end <= a;
+    let mut j = i;
+    loop {
+        while text.get(j).is_some_and(|&c| c != b' ') && slots.get(j).is_some_and(clear) {
+            j += 1;
+        }
+        let gap = j > i
+            && text.get(j) == Some(&b' ')
+            && text.get(j + 1).is_some_and(|&c| c != b' ')
+            && match (slots.get(j - 1), slots.get(j), slots.get(j + 1)) {
+                (Some(before), Some(&space), Some(after)) => {
+                    clear(after)
+                        && space
+                            == Slot {
+                                start: before.end,
+                                end: after.start,
+                                run: 1,
+                            }
+                }
+                _ => false,
+            };
+        if !gap {
+            return j - i;
+        }
+        j += 1;
+    }
+}
+
 impl Folded {
     /// Makes this the folding of `input` with each range of `masked` (sorted, disjoint, on
     /// character boundaries) written as one `*` a character, as `spam::rewrite` masks, from
@@ -112,18 +145,12 @@ impl Folded {
                 i += 1;
                 continue;
             }
-            // Most bytes lie well before the next mask: the rest of their word up to it is
-            // copied at once, as the byte-by-byte steps below would write it (the mask before
-            // them passed, this one not reached), which took most of the time of a pass over
-            // a masked message.
-            let (a, b) = masked.get(m).copied().unwrap_or((u32::MAX, u32::MAX));
-            let clear = text
-                .get(i..)
-                .unwrap_or_default()
-                .iter()
-                .zip(slots.get(i..).unwrap_or_default())
-                .take_while(|&(&c, s)| c != b' ' && s.start < b && s.end <= a)
-                .count();
+            // Most bytes lie well before the next mask: they are copied up to it at once, as
+            // the byte-by-byte steps below would write them (the mask before them passed,
+            // this one not reached), which took most of the time of a pass over a masked
+            // message.
+            let next = masked.get(m).copied().unwrap_or((u32::MAX, u32::MAX));
+            let clear = clear_run(text, slots, i, next);
             #[cfg(test)]
             let clear = if BYTE_BY_BYTE.get() { 0 } else { clear };
             if let Some(first) = slots.get(i).filter(|_| clear > 0) {
