@@ -552,15 +552,10 @@ impl Lexicon {
         scratch.words_ready = false;
         let text = f.text();
         if text.iter().any(u8::is_ascii_alphanumeric) {
-            self.find((&self.ascii, 0, true), input, (f, earlier), scratch);
+            self.find((&self.ascii, 0), input, (f, earlier), scratch);
         }
         if !text.is_ascii() {
-            self.find(
-                (&self.other, self.other_from, false),
-                input,
-                (f, earlier),
-                scratch,
-            );
+            self.find((&self.other, self.other_from), input, (f, earlier), scratch);
         }
         for b in &scratch.blocks {
             let allowed = scratch
@@ -575,17 +570,17 @@ impl Lexicon {
     }
 
     /// Walks the folded text through `dfa` and judges what it finds; its pattern `k` means
-    /// `entries[first + k]`; with `pass_others`, its patterns are ASCII (see `walk`). `folded`: the folding, and the one before it (see `search`).
+    /// `entries[first + k]`. `folded`: the folding, and the one before it (see `search`).
     fn find(
         &self,
-        (dfa, first, pass_others): (&TermAutomaton, usize, bool),
+        (dfa, first): (&TermAutomaton, usize),
         input: &str,
         folded: (&Folded, Option<&Folded>),
         scratch: &mut LexiconScratch,
     ) {
         let f = folded.0;
         scratch.ends.clear();
-        walk(dfa, f.text(), pass_others, &mut scratch.ends);
+        walk(dfa, f.text(), &mut scratch.ends);
         // Out of the scratch while `judge` borrows the rest of it; put back for reuse.
         let ends = std::mem::take(&mut scratch.ends);
         for &(e, sid) in &ends {
@@ -1142,17 +1137,13 @@ fn capitalised(input: &str, f: &Folded, from: usize, to: usize) -> bool {
 }
 
 /// Walks `text` through the DFA and appends where each match state is entered: the end of
-/// the matches and the state that lists them. With `pass_others`, the DFA's patterns are
-/// ASCII: on a byte of another script its walk (unanchored, every match reported) goes back
-/// to the start state, which is no match (no pattern is found empty), so it passes over a
-/// run of them at once. Chat in several scripts has long runs of bytes the ASCII automaton
-/// never reads.
-fn walk(dfa: &TermAutomaton, text: &[u8], pass_others: bool, ends: &mut Vec<(usize, u32)>) {
-    if pass_others {
-        walk_over(dfa, text, |b| !b.is_ascii(), ends);
-    } else {
-        walk_over(dfa, text, |_| false, ends);
-    }
+/// the matches and the state that lists them. On a byte that no pattern holds the walk
+/// (unanchored, every match reported) goes back to the start state, which is no match (no
+/// pattern is found empty), so it passes over a run of them at once. Chat in several scripts
+/// has long runs of bytes one of the automata never reads: other scripts for the ASCII one,
+/// Latin letters for the other.
+fn walk(dfa: &TermAutomaton, text: &[u8], ends: &mut Vec<(usize, u32)>) {
+    walk_over(dfa, text, |b| dfa.absent(b), ends);
 }
 
 /// `walk`, passing over the bytes for which `absent` holds: bytes no pattern holds. A loop
@@ -1611,10 +1602,10 @@ mod tests {
             let patterns: Vec<Vec<u8>> = patterns.into_iter().map(String::into_bytes).collect();
             let dfa = TermAutomaton::new(&patterns).expect("patterns compile");
             let mut ends = Vec::new();
-            walk(&dfa, text.as_bytes(), false, &mut ends);
-            // Passing over the bytes of other scripts, which no pattern holds, misses nothing.
+            walk_over(&dfa, text.as_bytes(), |_| false, &mut ends);
+            // Passing over the bytes that no pattern holds misses nothing.
             let mut passing = Vec::new();
-            walk(&dfa, text.as_bytes(), true, &mut passing);
+            walk(&dfa, text.as_bytes(), &mut passing);
             prop_assert_eq!(&passing, &ends);
             prop_assert_eq!(found(&dfa, &ends), overlapping(&patterns, &text));
         }
@@ -1635,7 +1626,10 @@ mod tests {
             }
             let dfa = TermAutomaton::new(&patterns).expect("patterns compile");
             let mut ends = Vec::new();
-            walk(&dfa, text.as_bytes(), false, &mut ends);
+            walk_over(&dfa, text.as_bytes(), |_| false, &mut ends);
+            let mut passing = Vec::new();
+            walk(&dfa, text.as_bytes(), &mut passing);
+            prop_assert_eq!(&passing, &ends);
             prop_assert_eq!(found(&dfa, &ends), overlapping(&patterns, &text));
         }
     }

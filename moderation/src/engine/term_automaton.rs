@@ -20,6 +20,9 @@ pub(crate) struct TermAutomaton {
     trans: Vec<u32>,
     /// The class of each byte: bytes that no pattern tells apart share one.
     classes: [u8; 256],
+    /// The bytes that no pattern holds: reading one goes back to the start state (no
+    /// pattern's prefix ends with it), so a walk can pass over a run of them at once.
+    absent: [bool; 256],
     /// The length of a row.
     stride: u32,
     start: u32,
@@ -42,6 +45,10 @@ impl TermAutomaton {
     /// is found nowhere.
     pub(crate) fn new(patterns: &[Vec<u8>]) -> Result<Self, TooManyStates> {
         let (classes, stride) = byte_classes(patterns);
+        let mut absent = [true; 256];
+        for &b in patterns.iter().flatten() {
+            absent[usize::from(b)] = false;
+        }
         let mut builder = Trie {
             trans: vec![NONE; stride],
             own: vec![Vec::new()],
@@ -63,7 +70,7 @@ impl TermAutomaton {
             .iter()
             .map(|p| u32::try_from(p.len()).map_err(|_| TooManyStates))
             .collect::<Result<_, _>>()?;
-        Self::renumbered(builder, &order, matches, classes, pattern_lens)
+        Self::renumbered(builder, &order, matches, (classes, absent), pattern_lens)
     }
 
     /// The finished automaton, its match states moved to the front and every ID made the
@@ -72,7 +79,7 @@ impl TermAutomaton {
         trie: Trie,
         order: &[usize],
         matches: Vec<Vec<u32>>,
-        classes: [u8; 256],
+        (classes, absent): ([u8; 256], [bool; 256]),
         pattern_lens: Vec<u32>,
     ) -> Result<Self, TooManyStates> {
         let stride = trie.stride;
@@ -102,6 +109,7 @@ impl TermAutomaton {
         Ok(Self {
             trans,
             classes,
+            absent,
             stride: u32::try_from(stride).map_err(|_| TooManyStates)?,
             start: new_index[0],
             match_end,
@@ -122,6 +130,13 @@ impl TermAutomaton {
         let at = state as usize + usize::from(self.classes[usize::from(byte)]);
         // Every entry is the start of a row: a look-up out of the table cannot happen.
         self.trans.get(at).copied().unwrap_or(self.start)
+    }
+
+    /// Whether no pattern holds `byte`: reading it goes back to the start state, which is no
+    /// match state (no pattern is found empty).
+    #[inline(always)]
+    pub(crate) fn absent(&self, byte: u8) -> bool {
+        self.absent[usize::from(byte)]
     }
 
     /// Whether reaching `state` ends a match.
