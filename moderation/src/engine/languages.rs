@@ -163,34 +163,41 @@ pub(crate) fn hiding_words(lang: &str) -> impl Iterator<Item = &'static str> {
     lexicon_lines(lang).filter_map(|l| l.strip_prefix('+'))
 }
 
+/// Each language's lexicon lines that start with `prefix`, the prefix taken off, sorted: a
+/// table to search by word (a line's word ends at its tab, which sorts before any letter, so
+/// the lines sort as their words do).
+fn prefixed_lines(prefix: char) -> Vec<(LangSet, Vec<&'static str>)> {
+    LEXICONS
+        .iter()
+        .filter_map(|(l, _)| {
+            let mut lines: Vec<&str> = lexicon_lines(l)
+                .filter_map(|w| w.strip_prefix(prefix))
+                .collect();
+            lines.sort_unstable();
+            Some((bit(l)?, lines))
+        })
+        .collect()
+}
+
+/// The lines of language `lang` in a table of `prefixed_lines`; none for another language.
+fn lines_of<'t>(table: &'t [(LangSet, Vec<&'static str>)], lang: LangSet) -> &'t [&'static str] {
+    table
+        .iter()
+        .find(|(b, _)| *b == lang)
+        .map_or(&[], |(_, lines)| lines.as_slice())
+}
+
 /// Whether `word`, lowercased, is an ordinary word of language `lang` that folds like one of
-/// its terms (Turkish `sık` beside `sik`).
+/// its terms (Turkish `sık` beside `sik`): the lexicon's lines `=word`.
 pub(crate) fn innocent_spelling(lang: LangSet, word: &str) -> bool {
     static SPELLINGS: OnceLock<Vec<(LangSet, Vec<&'static str>)>> = OnceLock::new();
-    let all = SPELLINGS.get_or_init(|| {
-        LEXICONS
-            .iter()
-            .filter_map(|(l, _)| {
-                let mut words: Vec<&str> = lexicon_lines(l)
-                    .filter_map(|w| w.strip_prefix('='))
-                    .collect();
-                words.sort_unstable();
-                Some((bit(l)?, words))
-            })
-            .collect()
-    });
-    let Some((_, words)) = all.iter().find(|(b, _)| *b == lang) else {
-        return false;
-    };
+    let words = lines_of(SPELLINGS.get_or_init(|| prefixed_lines('=')), lang);
     if words.is_empty() {
         return false;
     }
     let lower = word.to_lowercase();
     words.binary_search(&lower.as_str()).is_ok()
 }
-
-/// Words with marks and the languages each is a word of, sorted.
-type MarkedWords = Vec<(&'static str, LangSet)>;
 
 /// Whether `c` is a Latin letter with a diacritic or a combining mark: every marked word
 /// (`~` lines) holds one.
@@ -203,30 +210,14 @@ fn latin_marked(c: char) -> bool {
 /// lexicon's lines `~word<TAB>languages`. 0 for any other word.
 pub(crate) fn marked_word(lang: LangSet, word: &str) -> LangSet {
     use unicode_normalization::UnicodeNormalization;
-    static WORDS: OnceLock<Vec<(LangSet, MarkedWords)>> = OnceLock::new();
+    static MARKED: OnceLock<Vec<(LangSet, Vec<&'static str>)>> = OnceLock::new();
     // A word with no marked Latin letter (most words of other scripts) is none of them,
     // without normalizing it.
     if !word.chars().any(latin_marked) {
         return 0;
     }
-    let all = WORDS.get_or_init(|| {
-        LEXICONS
-            .iter()
-            .filter_map(|(l, _)| {
-                let mut words: Vec<(&str, LangSet)> = lexicon_lines(l)
-                    .filter_map(|w| w.strip_prefix('~'))
-                    .filter_map(|w| w.split_once('\t'))
-                    .map(|(w, langs)| (w, lang_set(langs)))
-                    .collect();
-                words.sort_unstable();
-                Some((bit(l)?, words))
-            })
-            .collect()
-    });
-    let Some((_, words)) = all.iter().find(|(b, _)| *b == lang) else {
-        return 0;
-    };
-    if words.is_empty() {
+    let lines = lines_of(MARKED.get_or_init(|| prefixed_lines('~')), lang);
+    if lines.is_empty() {
         return 0;
     }
     // Most words are in NFC already (chat types precomposed letters): no recomposing.
@@ -234,11 +225,15 @@ pub(crate) fn marked_word(lang: LangSet, word: &str) -> LangSet {
         unicode_normalization::IsNormalized::Yes => word.to_lowercase(),
         _ => word.nfc().flat_map(char::to_lowercase).collect(),
     };
-    words
-        .binary_search_by(|(w, _)| (*w).cmp(lower.as_str()))
+    lines
+        .binary_search_by(|line| {
+            let word = line.split_once('\t').map_or(*line, |(w, _)| w);
+            word.cmp(lower.as_str())
+        })
         .ok()
-        .and_then(|i| words.get(i))
-        .map_or(0, |&(_, langs)| langs)
+        .and_then(|i| lines.get(i))
+        .and_then(|line| line.split_once('\t'))
+        .map_or(0, |(_, langs)| lang_set(langs))
 }
 
 /// The function words: those of at most 8 bytes by their bytes packed into a number (most,

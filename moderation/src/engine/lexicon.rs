@@ -4,8 +4,9 @@
 //!
 //! Each automaton is a DFA (one table look-up per byte, [`TermAutomaton`]) walked by our own
 //! loop, which reports every overlapping match in the order `aho-corasick`'s
-//! `find_overlapping_iter` would, without its per-match re-entry. (Walking only from word starts for the whole-word terms, with a second
-//! automaton for the rest, was tried: more work per message, and slower.)
+//! `find_overlapping_iter` would, without its per-match re-entry. (Walking only from word
+//! starts for the whole-word terms, with a second automaton for the rest, was tried: more
+//! work per message, and slower.)
 
 use std::collections::{HashMap, HashSet};
 use std::sync::Arc;
@@ -1309,6 +1310,14 @@ mod tests {
         Lexicon::compile(&b).expect("test lexicon compiles")
     }
 
+    /// The built-in lists, compiled once for every test that asks.
+    fn builtin() -> &'static Lexicon {
+        static BUILTIN: std::sync::OnceLock<Lexicon> = std::sync::OnceLock::new();
+        BUILTIN.get_or_init(|| {
+            Lexicon::compile(&Blocklists::default()).expect("the built-in lists compile")
+        })
+    }
+
     fn hits(lex: &Lexicon, text: &str) -> Vec<String> {
         let mut f = Folded::default();
         f.fold(text);
@@ -1349,12 +1358,12 @@ mod tests {
 
     #[test]
     fn english_terms_judged_everyday_words_pass_and_the_rest_stay() {
-        let lex = Lexicon::compile(&Blocklists::default()).expect("the built-in lists compile");
-        assert!(hits(&lex, "he tried to snatch the ball").is_empty());
-        assert!(hits(&lex, "total domination of the league").is_empty());
-        assert!(hits(&lex, "the fingering of that solo").is_empty());
-        assert_eq!(hits(&lex, "send nudes"), ["nudes"]);
-        assert_eq!(hits(&lex, "talk about sex"), ["sex"]);
+        let lex = builtin();
+        assert!(hits(lex, "he tried to snatch the ball").is_empty());
+        assert!(hits(lex, "total domination of the league").is_empty());
+        assert!(hits(lex, "the fingering of that solo").is_empty());
+        assert_eq!(hits(lex, "send nudes"), ["nudes"]);
+        assert_eq!(hits(lex, "talk about sex"), ["sex"]);
     }
 
     #[test]
@@ -1470,45 +1479,45 @@ mod tests {
 
     #[test]
     fn builtin_terms_written_as_names_of_the_message_language_pass() {
-        let lex = Lexicon::compile(&Blocklists::default()).expect("the built-in lists compile");
-        assert!(hits(&lex, "obras inspiradas pela Guerra de Troia").is_empty());
-        assert!(hits(&lex, "I studied in Lund for two years").is_empty());
+        let lex = builtin();
+        assert!(hits(lex, "obras inspiradas pela Guerra de Troia").is_empty());
+        assert!(hits(lex, "I studied in Lund for two years").is_empty());
         // Lowercase, first in a sentence, after no function word, or in the term's language.
-        assert_eq!(hits(&lex, "you are a lund"), ["lund"]);
-        assert_eq!(hits(&lex, "Lund is what you are"), ["Lund"]);
-        assert_eq!(hits(&lex, "I studied. Lund is what you are"), ["Lund"]);
-        assert_eq!(hits(&lex, "such a huge Lund"), ["Lund"]);
-        assert_eq!(hits(&lex, "tera Lund"), ["Lund"]);
-        assert_eq!(hits(&lex, "sei una Troia"), ["Troia"]);
+        assert_eq!(hits(lex, "you are a lund"), ["lund"]);
+        assert_eq!(hits(lex, "Lund is what you are"), ["Lund"]);
+        assert_eq!(hits(lex, "I studied. Lund is what you are"), ["Lund"]);
+        assert_eq!(hits(lex, "such a huge Lund"), ["Lund"]);
+        assert_eq!(hits(lex, "tera Lund"), ["Lund"]);
+        assert_eq!(hits(lex, "sei una Troia"), ["Troia"]);
         assert_eq!(
-            hits(&lex, "obras sobre a guerra. Troia foi destruída"),
+            hits(lex, "obras sobre a guerra. Troia foi destruída"),
             ["Troia"]
         );
     }
 
     #[test]
     fn words_spelled_with_marks_a_term_lacks_are_the_language_of_those_marks() {
-        let lex = Lexicon::compile(&Blocklists::default()).expect("the built-in lists compile");
-        assert!(hits(&lex, "Ciò porrà nuovi limiti alla natura dei cambiamenti").is_empty());
+        let lex = builtin();
+        assert!(hits(lex, "Ciò porrà nuovi limiti alla natura dei cambiamenti").is_empty());
         // In a message of the term's language, blocked however it is spelled.
-        assert_eq!(hits(&lex, "que porra é essa"), ["porra"]);
-        assert_eq!(hits(&lex, "que porrà é essa"), ["porrà"]);
+        assert_eq!(hits(lex, "que porra é essa"), ["porra"]);
+        assert_eq!(hits(lex, "que porrà é essa"), ["porrà"]);
     }
 
     #[test]
     fn arabic_terms_in_ta_marbuta_pass_as_a_word_with_the_possessive() {
-        let lex = Lexicon::compile(&Blocklists::default()).expect("the built-in lists compile");
-        assert!(hits(&lex, "حلمه أن ينهي مسيرته المهنية هنا").is_empty());
-        assert_eq!(hits(&lex, "حلمة"), ["حلمة"]);
+        let lex = builtin();
+        assert!(hits(lex, "حلمه أن ينهي مسيرته المهنية هنا").is_empty());
+        assert_eq!(hits(lex, "حلمة"), ["حلمة"]);
         // No stem `شرموط` to own: the ه spelling is the term's.
-        assert_eq!(hits(&lex, "شرموطه"), ["شرموطه"]);
+        assert_eq!(hits(lex, "شرموطه"), ["شرموطه"]);
     }
 
     #[test]
     fn builtin_list_loads_and_blocks_its_words() {
-        let lex = Lexicon::compile(&Blocklists::default()).expect("builtin compiles");
-        assert_eq!(hits(&lex, "what the fuck"), ["fuck"]);
-        assert!(hits(&lex, "hello there, nice grapes").is_empty());
+        let lex = builtin();
+        assert_eq!(hits(lex, "what the fuck"), ["fuck"]);
+        assert!(hits(lex, "hello there, nice grapes").is_empty());
     }
 
     /// Words of several languages and scripts, function words among them, some written

@@ -44,11 +44,12 @@ impl TermAutomaton {
     /// The automaton of `patterns`, which reports pattern `k` by its index. An empty pattern
     /// is found nowhere.
     pub(crate) fn new(patterns: &[Vec<u8>]) -> Result<Self, TooManyStates> {
-        let (classes, stride) = byte_classes(patterns);
-        let mut absent = [true; 256];
+        let mut used = [false; 256];
         for &b in patterns.iter().flatten() {
-            absent[usize::from(b)] = false;
+            used[usize::from(b)] = true;
         }
+        let (classes, stride) = byte_classes(&used);
+        let absent = used.map(|u| !u);
         let mut builder = Trie {
             trans: vec![NONE; stride],
             own: vec![Vec::new()],
@@ -240,13 +241,9 @@ impl Trie {
     }
 }
 
-/// Each byte's class, and how many classes: a byte that some pattern holds has a class of
-/// its own, and each run of bytes between two such bytes shares one.
-fn byte_classes(patterns: &[Vec<u8>]) -> ([u8; 256], usize) {
-    let mut used = [false; 256];
-    for &b in patterns.iter().flatten() {
-        used[usize::from(b)] = true;
-    }
+/// Each byte's class, and how many classes: a byte that some pattern holds (`used`) has a
+/// class of its own, and each run of bytes between two such bytes shares one.
+fn byte_classes(used: &[bool; 256]) -> ([u8; 256], usize) {
     let mut classes = [0u8; 256];
     let mut class = 0u8;
     for b in 0..256 {
