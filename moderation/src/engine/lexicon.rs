@@ -1097,8 +1097,11 @@ fn word_langs(f: &Folded, key: &mut Vec<u8>, from: usize, to: usize) -> LangSet 
 /// character that folds to several letters (a Hangul syllable to its jamo, `ß` to `ss`) is
 /// read whole or not at all.
 fn splits_a_character(f: &Folded, s: usize, e: usize) -> bool {
-    let len = f.text().len();
-    let inside = |k: usize| k > 0 && k < len && f.start(k) == f.start(k - 1);
+    let text = f.text();
+    // The space between two tokens of one word (Han glued to Latin letters, `你fuck`) is no
+    // part of a character.
+    let letter = |k: usize| text.get(k).is_some_and(|&b| b != b' ');
+    let inside = |k: usize| k > 0 && letter(k - 1) && letter(k) && f.start(k) == f.start(k - 1);
     inside(s) || inside(e)
 }
 

@@ -915,6 +915,12 @@ impl Folded {
 
     /// A character that is part of a word whatever its class (a kept vowel sign or virama).
     fn fold_letter(&mut self, st: &mut FoldState, x: char, s: u32, e: u32) {
+        // A token ends where a script written without spaces meets another (`你个caonima的`).
+        let unspaced = unspaced_script(x);
+        if st.in_token && st.unspaced != unspaced {
+            self.close(st);
+        }
+        st.unspaced = unspaced;
         // `push` for each byte, with the token opened once.
         let mut buf = [0u8; 4];
         self.open(st);
@@ -927,7 +933,13 @@ impl Folded {
         }));
     }
 
+    /// Appends byte `b` of a character of a script written with spaces (ASCII, or a cased
+    /// letter lowercased) to the open token, or to a new one.
     fn push(&mut self, st: &mut FoldState, b: u8, s: u32, e: u32, letter: bool) {
+        if st.unspaced {
+            self.close(st);
+            st.unspaced = false;
+        }
         self.open(st);
         st.token.has_letter |= letter;
         self.raw.push(RawByte {
@@ -1106,10 +1118,22 @@ struct FoldState {
     disguised: bool,
     /// The last letter folded was Han or kana.
     after_wide: bool,
+    /// The open token's characters are of a script written without spaces between words
+    /// (`unspaced_script`): a character of another script starts a token of its own.
+    unspaced: bool,
     in_token: bool,
     token: RawToken,
     hard_break: bool,
     stars: u32,
+}
+
+/// Han, kana and Hangul (syllables, and the jamo folding reads them as): the scripts that
+/// Chinese, Japanese and Korean write without spaces between a word and the next, or between
+/// a word and its particle (`sibal이`), gluing a word of another script to their own.
+fn unspaced_script(c: char) -> bool {
+    chars::props(c).wide()
+        || matches!(c as u32,
+            0x1100..=0x11FF | 0x3130..=0x318F | 0xA960..=0xA97F | 0xAC00..=0xD7FF)
 }
 
 #[cfg(test)]
@@ -1132,6 +1156,16 @@ mod tests {
             .position(|w| w == needle.as_bytes())?;
         let last = pos + needle.len() - 1;
         Some(s[f.start(pos) as usize..f.end(last) as usize].to_owned())
+    }
+
+    #[test]
+    fn a_script_written_without_spaces_ends_a_token_where_another_begins() {
+        assert_eq!(fold("你个caonima的"), "你个 caonima 的");
+        assert_eq!(fold("sibal이"), fold("sibal 이"));
+        assert_eq!(fold("这这g e l a o z i d e你"), "这这 gelaozide 你");
+        // Han, kana and Hangul among themselves, and Latin with Cyrillic, stay one token.
+        assert!(!fold("テスト中한국").contains(' '));
+        assert!(!fold("xуй").contains(' '));
     }
 
     #[test]

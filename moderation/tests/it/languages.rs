@@ -516,3 +516,27 @@ fn russian_terms_in_latin_letters_are_whole_words() {
         assert!(!flagged(&m, text), "{text}");
     }
 }
+
+#[test]
+fn chinese_terms_in_pinyin_are_whole_words_glued_to_han_too() {
+    let m = builtin();
+    // Run together, spaced, as initials, and glued to Han characters as Chinese writes a
+    // word in Latin letters; an English term glued so is a whole word as well.
+    for text in [
+        "caonima",
+        "cao ni ma",
+        "你个shabi",
+        "你個caonima的",
+        "ntmd",
+        "这这g e l a o z i d e你",
+        "你是fuck你",
+        "sibal이",
+    ] {
+        assert!(flagged(&m, text), "{text}");
+    }
+    // The pinyin of an ordinary word read alike without tones (星期, week), a Latin word
+    // glued to Han, and a term inside a longer Latin word.
+    for text in ["xingqi yi", "我用iPhone", "我们的class", "shabiz"] {
+        assert!(!flagged(&m, text), "{text}");
+    }
+}
