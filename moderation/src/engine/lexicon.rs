@@ -66,6 +66,10 @@ const WORDS_BEFORE: &[u8] = b"aeiouyr";
 /// `f u c k u`).
 const WORDS_AFTER: &[u8] = b"aeiouy";
 
+/// Cyrillic letters whose Latin look-alike is a digit (`б` as `6`, `з` as `3`, `ч` as `4`),
+/// which folding then reads as a letter (`g`, `e`, `a`): see `Entry::disguise_only`.
+const DIGIT_LOOKALIKES: &[char] = &['б', 'Б', 'з', 'З', 'ч', 'Ч'];
+
 #[derive(Debug, Deserialize)]
 struct BuiltinEntry {
     id: String,
@@ -107,6 +111,11 @@ struct Entry {
     meaning: Meaning,
     /// The least run length each folded byte of the term needs in the text.
     runs: Box<[u16]>,
+    /// A spelling whose folding is also ordinary Latin letters that do not disguise it: the
+    /// term turned upside down (`ʞɔnɟ` folds to `kcnj`), or written in look-alikes of which
+    /// one is a digit (`ебал` as `e6an` folds to `egan`, the name `Egan`). Found only where
+    /// the message writes a character other than an ASCII letter there.
+    disguise_only: bool,
 }
 
 /// A blocked span of the original message.
@@ -195,6 +204,52 @@ struct Builder {
     to_spell: Vec<(Vec<Letter>, Meaning)>,
 }
 
+/// The alternative spellings `Builder::spellings` compiles: patterns apart from the listed
+/// terms', each pattern's entries, and where each pattern is.
+#[derive(Default)]
+struct Spelled {
+    patterns: Vec<Vec<u8>>,
+    entries: Vec<Vec<Entry>>,
+    index: HashMap<Vec<u8>, usize>,
+}
+
+impl Spelled {
+    /// Adds `spelling` with `meaning`, unless it is empty, a listed term or allowed word
+    /// already, or new and refused by `keep` (asked once per pattern).
+    fn add(
+        &mut self,
+        builder: &Builder,
+        spelling: &[Letter],
+        meaning: &Meaning,
+        disguise_only: bool,
+        keep: impl Fn(&Builder, &[Letter]) -> bool,
+    ) {
+        let (text, runs): (Vec<u8>, Vec<u16>) = spelling.iter().copied().unzip();
+        if text.is_empty() || builder.index.contains_key(&text) {
+            return;
+        }
+        let id = match self.index.get(&text) {
+            Some(&id) => id,
+            None => {
+                if !keep(builder, spelling) {
+                    return;
+                }
+                self.patterns.push(text.clone());
+                self.entries.push(Vec::new());
+                self.index.insert(text, self.patterns.len() - 1);
+                self.patterns.len() - 1
+            }
+        };
+        if let Some(list) = self.entries.get_mut(id) {
+            list.push(Entry {
+                meaning: meaning.clone(),
+                runs: runs.into(),
+                disguise_only,
+            });
+        }
+    }
+}
+
 impl Builder {
     /// Adds a term as folding reads it and, when it has Cyrillic or Greek letters, as it
     /// reads them disguised in a word of Latin letters (`xуй`).
@@ -211,13 +266,14 @@ impl Builder {
 
     fn add_forms(&mut self, term: &str, meaning: Meaning) {
         self.folded.fold(term);
-        self.add_folded(meaning.clone());
+        self.add_folded(meaning.clone(), false);
         self.add_starred(&meaning);
         if term.chars().any(|c| matches!(c as u32, 0x0370..=0x052F)) {
             let native = self.folded.text().to_vec();
             self.folded.fold_lookalikes_as_latin(term);
             if self.folded.text() != native.as_slice() {
-                self.add_folded(meaning);
+                let through_a_digit = term.chars().any(|c| DIGIT_LOOKALIKES.contains(&c));
+                self.add_folded(meaning, through_a_digit);
             }
         }
     }
@@ -262,43 +318,44 @@ impl Builder {
         }
     }
 
-    /// The spellings of the terms noted by `add_spellings`, each with the term's meaning,
-    /// unless an ordinary word folds like it (`variants::ordinary`), or it is a listed term or
-    /// allowed word already (which keeps its own meaning).
+    /// The spellings of the terms noted by `add_spellings`, each with the term's meaning:
+    /// the letter swaps of `variants` and the term backwards, unless an ordinary word folds
+    /// like it (`variants::ordinary`); the term broken in two words, unless both halves are
+    /// ordinary words (`sh it`, `pen is`); the term upside down, as a message's folding reads
+    /// it. A spelling that is a listed term or allowed word already keeps its own meaning.
     fn spellings(&mut self) -> (Vec<Vec<u8>>, Vec<Vec<Entry>>) {
-        let mut patterns: Vec<Vec<u8>> = Vec::new();
-        let mut entries: Vec<Vec<Entry>> = Vec::new();
-        let mut index: HashMap<Vec<u8>, usize> = HashMap::new();
+        let mut spelled = Spelled::default();
         for (letters, meaning) in std::mem::take(&mut self.to_spell) {
-            for spelling in variants::alternatives(&letters) {
-                let (text, runs): (Vec<u8>, Vec<u16>) = spelling.iter().copied().unzip();
-                if self.index.contains_key(&text) {
+            let swapped = variants::alternatives(&letters);
+            for spelling in swapped.into_iter().chain(variants::reversed(&letters)) {
+                spelled.add(self, &spelling, &meaning, false, |b, s| {
+                    !variants::ordinary(s, &b.langs)
+                });
+            }
+            for (left, right) in variants::halves(&letters) {
+                let word = |half: &[Letter]| variants::is_word(half, &self.langs);
+                if word(&left) && word(&right) {
                     continue;
                 }
-                let id = match index.get(&text) {
-                    Some(&id) => id,
-                    None => {
-                        if variants::ordinary(&spelling, &self.langs) {
-                            continue;
-                        }
-                        patterns.push(text.clone());
-                        entries.push(Vec::new());
-                        index.insert(text, patterns.len() - 1);
-                        patterns.len() - 1
-                    }
-                };
-                if let Some(list) = entries.get_mut(id) {
-                    list.push(Entry {
-                        meaning: meaning.clone(),
-                        runs: runs.into(),
-                    });
-                }
+                let spelling: Vec<Letter> = left
+                    .into_iter()
+                    .chain(std::iter::once((b' ', 1)))
+                    .chain(right)
+                    .collect();
+                spelled.add(self, &spelling, &meaning, false, |_, _| true);
+            }
+            for turned in variants::upside_down(&letters) {
+                self.folded.fold(&turned);
+                let spelling = self.letters();
+                // Turned, a term is found only where the message writes a character other
+                // than an ASCII letter: no ordinary word is written so.
+                spelled.add(self, &spelling, &meaning, true, |_, _| true);
             }
         }
-        (patterns, entries)
+        (spelled.patterns, spelled.entries)
     }
 
-    fn add_folded(&mut self, meaning: Meaning) {
+    fn add_folded(&mut self, meaning: Meaning, disguise_only: bool) {
         let text = self.folded.text();
         if text.is_empty() {
             return;
@@ -315,7 +372,11 @@ impl Builder {
             }
         };
         if let Some(list) = self.entries.get_mut(id) {
-            list.push(Entry { meaning, runs });
+            list.push(Entry {
+                meaning,
+                runs,
+                disguise_only,
+            });
         }
     }
 }
@@ -618,6 +679,13 @@ impl Lexicon {
                 .zip(entry.runs.iter())
                 .all(|(i, &need)| f.run(i) >= need);
             if !runs_ok {
+                continue;
+            }
+            if entry.disguise_only
+                && input
+                    .get(f.start(s) as usize..f.end(e - 1) as usize)
+                    .is_none_or(|span| span.bytes().all(|b| b.is_ascii_alphabetic()))
+            {
                 continue;
             }
             match entry.meaning {

@@ -1,8 +1,10 @@
 //! Alternative spellings of a term that the one canonical reading of folding cannot reach:
 //! a character that stands for either of two letters (`1` for `l` as often as for `i`, the
 //! fold reads `i`: `s1ut`), and the letter swaps of chat (`cvnt`, `azzhole`, `niqqer`,
-//! `bytch`, `pussi`). The lexicon compiles each of its terms in these spellings too, and
-//! drops a spelling that is an ordinary word (`fag` with `q` is `faq`).
+//! `bytch`, `pussi`); the term written backwards (`kcuf`), turned upside down (`ʞɔnɟ`), or
+//! broken in two words (`bi tch`, `nig ger`). The lexicon compiles each of its terms in these
+//! spellings too, and drops a spelling that is an ordinary word (`fag` with `q` is `faq`), or
+//! a break whose two halves are both ordinary words (`sh it`, `pen is`).
 
 use super::dictionary;
 use super::languages;
@@ -82,6 +84,101 @@ pub(crate) fn alternatives(term: &[Letter]) -> Vec<Vec<Letter>> {
     out
 }
 
+/// The term written backwards (`kcuf`, `reggin`), unless it reads the same both ways or is
+/// shorter than `MIN_LETTERS` (a three-letter word backwards is as often another word).
+pub(crate) fn reversed(term: &[Letter]) -> Option<Vec<Letter>> {
+    let back: Vec<Letter> = term.iter().rev().copied().collect();
+    (written_len(term) >= MIN_LETTERS && back.as_slice() != term).then_some(back)
+}
+
+/// The fewest letters each half of a term broken in two has: a lone letter beside a word
+/// (`puss y`, `a ss`) is as often an initial or a one-letter word as half a term.
+const MIN_HALF: usize = 2;
+
+/// The longest term broken in two: the short insults are the ones chat breaks (`bi tch`,
+/// `nig ger`), a long one mostly breaks into the words it is made of (`mother fucker`, found
+/// as those words), and each break of a long term is a pattern more to build at cold start.
+const HALVES_UP_TO: usize = 7;
+
+/// The term broken in two words at each place inside it that leaves `MIN_HALF` letters or
+/// more on each side (`bi tch`, `as shole`): the two halves, a run split between them where
+/// the break falls inside it (`as` and `shole` from `a`, `s` twice, `hole`). None for a term
+/// longer than `HALVES_UP_TO` letters.
+pub(crate) fn halves(term: &[Letter]) -> Vec<(Vec<Letter>, Vec<Letter>)> {
+    let written: Vec<u8> = term
+        .iter()
+        .flat_map(|&(b, run)| std::iter::repeat_n(b, usize::from(run)))
+        .collect();
+    if written.len() > HALVES_UP_TO {
+        return Vec::new();
+    }
+    let runs = |bytes: &[u8]| {
+        let mut out: Vec<Letter> = Vec::new();
+        for &b in bytes {
+            match out.last_mut() {
+                Some((last, n)) if *last == b => *n = n.saturating_add(1),
+                _ => out.push((b, 1)),
+            }
+        }
+        out
+    };
+    (MIN_HALF..=written.len().saturating_sub(MIN_HALF))
+        .filter_map(|at| {
+            let (left, right) = written.split_at_checked(at)?;
+            Some((runs(left), runs(right)))
+        })
+        .collect()
+}
+
+/// How upside-down text generators turn each letter (`a` to `ɐ`, `n` to `u`): one character,
+/// or for `g` and `l` two, as generators differ (`ƃ` or `ᵷ`, `ʅ` or `ן`).
+const TURNED: [[char; 2]; 26] = [
+    ['ɐ', 'ɐ'],
+    ['q', 'q'],
+    ['ɔ', 'ɔ'],
+    ['p', 'p'],
+    ['ǝ', 'ǝ'],
+    ['ɟ', 'ɟ'],
+    ['ƃ', 'ᵷ'],
+    ['ɥ', 'ɥ'],
+    ['ᴉ', 'ᴉ'],
+    ['ɾ', 'ɾ'],
+    ['ʞ', 'ʞ'],
+    ['ʅ', 'ן'],
+    ['ɯ', 'ɯ'],
+    ['u', 'u'],
+    ['o', 'o'],
+    ['d', 'd'],
+    ['b', 'b'],
+    ['ɹ', 'ɹ'],
+    ['s', 's'],
+    ['ʇ', 'ʇ'],
+    ['n', 'n'],
+    ['ʌ', 'ʌ'],
+    ['ʍ', 'ʍ'],
+    ['x', 'x'],
+    ['ʎ', 'ʎ'],
+    ['z', 'z'],
+];
+
+/// The term turned upside down, as text generators write it: its letters in reverse order,
+/// each turned (`fuck` is `ʞɔnɟ`), in each of the generators' renderings; none for a term
+/// with a byte that is no ASCII letter. The lexicon folds these as it folds a message.
+pub(crate) fn upside_down(term: &[Letter]) -> Vec<String> {
+    let render = |variant: usize| -> Option<String> {
+        let mut out = String::new();
+        for &(b, run) in term.iter().rev() {
+            let index = usize::from(b.checked_sub(b'a').filter(|_| b.is_ascii_lowercase())?);
+            let c = TURNED.get(index)?.get(variant).copied()?;
+            out.extend(std::iter::repeat_n(c, usize::from(run)));
+        }
+        Some(out)
+    };
+    let mut out: Vec<String> = (0..2).filter_map(render).collect();
+    out.dedup();
+    out
+}
+
 /// A term or spelling shorter than this, written out, has none: a three-letter word with a
 /// letter changed is as often another word of some language (`dick` as `dik`, Turkish for
 /// upright; `kys` as `kiz`, Turkish for girl) as the term.
@@ -147,6 +244,18 @@ pub(crate) fn ordinary(spelling: &[Letter], langs: &[usize]) -> bool {
             let all = 0..dictionary::len(lang);
             in_dictionary(spelling, lang, all, &mut String::new())
         })
+}
+
+/// Whether `half`, one side of a term broken in two, is a word as it is written: a word of
+/// the dictionaries `langs` or a function word of a shipped language (`bit`, `pen`, `is`). A
+/// look-up per dictionary, as every break of every term is asked at build time.
+pub(crate) fn is_word(half: &[Letter], langs: &[usize]) -> bool {
+    let written: String = half
+        .iter()
+        .flat_map(|&(b, run)| std::iter::repeat_n(char::from(b), usize::from(run)))
+        .collect();
+    languages::function_word(written.as_bytes()) != 0
+        || dictionary::best_rank(langs, &written).is_some()
 }
 
 /// `ordinary`'s dictionary search: each letter written from its run to `LONGER_RUN` more
@@ -275,6 +384,41 @@ mod tests {
         assert!(!spellings("dick").contains(&"dik".to_owned()));
         assert!(!spellings("clit").contains(&"cilt".to_owned()));
         assert!(spellings("clit").contains(&"ciit".to_owned()));
+    }
+
+    #[test]
+    fn a_term_reads_backwards_unless_it_is_a_palindrome_or_short() {
+        let back = |w: &str| reversed(&letters(w)).map(|s| written(&s));
+        assert_eq!(back("fuck").as_deref(), Some("kcuf"));
+        assert_eq!(back("nigger").as_deref(), Some("reggin"));
+        assert_eq!(back("boob"), None);
+        assert_eq!(back("ass"), None);
+    }
+
+    #[test]
+    fn a_term_breaks_in_two_with_two_letters_a_side() {
+        let all: Vec<(String, String)> = halves(&letters("asshole"))
+            .iter()
+            .map(|(a, b)| (written(a), written(b)))
+            .collect();
+        assert!(
+            all.contains(&("as".to_owned(), "shole".to_owned())),
+            "{all:?}"
+        );
+        assert!(all.contains(&("assho".to_owned(), "le".to_owned())));
+        assert!(!all.iter().any(|(a, b)| a.len() < 2 || b.len() < 2));
+        assert_eq!(all.len(), 4);
+        assert!(halves(&letters("ass")).is_empty());
+    }
+
+    #[test]
+    fn a_term_turns_upside_down_in_each_rendering() {
+        assert_eq!(upside_down(&letters("fuck")), vec!["ʞɔnɟ".to_owned()]);
+        assert_eq!(
+            upside_down(&letters("nigger")),
+            vec!["ɹǝƃƃᴉu".to_owned(), "ɹǝᵷᵷᴉu".to_owned()]
+        );
+        assert!(upside_down(&[(b'1', 1), (b'a', 1)]).is_empty());
     }
 
     #[test]

@@ -484,3 +484,35 @@ fn evasions_of_every_language_are_caught() {
         }
     }
 }
+
+#[test]
+fn russian_terms_in_latin_letters_are_whole_words() {
+    let m = builtin();
+    // Transliterated as chat writes them: `х` as `h` or `x`, a final voiced consonant said
+    // voiceless (`blyat`), and the look-alike spelling of `сука`.
+    for text in [
+        "suka blyat",
+        "blyad",
+        "pizdec",
+        "pizdets",
+        "idi nahuy",
+        "na xuy",
+        "mudak",
+        "govno",
+        "zhopa",
+        "cyka",
+    ] {
+        assert!(flagged(&m, text), "{text}");
+    }
+    // A whole word only, and not a spelling that is another language's word: Turkish `ebat`
+    // (size), Portuguese `muda` (changes), English `her` (`хер`), a three-letter name.
+    for text in [
+        "blyatiful",
+        "ebat ölçüsü",
+        "ela muda de ideia",
+        "her name",
+        "Huy from Hanoi",
+    ] {
+        assert!(!flagged(&m, text), "{text}");
+    }
+}
