@@ -5,8 +5,8 @@
 //!
 //! Each file holds `word<TAB>rank` lines sorted by word, the words folded as the engine folds
 //! text with runs written out (`scripts/moderation-dictionaries` builds them from wordfreq).
-//! A file is indexed the first time it is asked about: one pass for the line starts, then
-//! binary search.
+//! A file is indexed the first time it is asked about: one pass for where each line's word
+//! starts and ends, then binary search.
 
 use std::ops::Range;
 use std::sync::OnceLock;
@@ -14,8 +14,11 @@ use std::sync::OnceLock;
 /// A language's words, from its embedded file.
 struct Words {
     text: &'static str,
-    index: OnceLock<Vec<u32>>,
+    index: OnceLock<Vec<Line>>,
 }
+
+/// Where a line's word starts and ends, in bytes of the file.
+type Line = (u32, u32);
 
 macro_rules! words {
     ($($lang:literal),* $(,)?) => {
@@ -45,40 +48,51 @@ static WORDS: [Words; FILES.len()] = {
 };
 
 impl Words {
-    fn index(&self) -> &[u32] {
+    fn index(&self) -> &[Line] {
         self.index.get_or_init(|| {
-            let mut starts = vec![0u32];
+            let mut lines = Vec::new();
+            let mut start = 0u32;
+            let mut word_end = None;
             for (i, b) in self.text.bytes().enumerate() {
-                if b == b'\n' && i + 1 < self.text.len() {
-                    starts.push(i as u32 + 1);
+                match b {
+                    b'\t' if word_end.is_none() => word_end = Some(i as u32),
+                    b'\n' => {
+                        lines.push((start, word_end.unwrap_or(i as u32)));
+                        start = i as u32 + 1;
+                        word_end = None;
+                    }
+                    _ => {}
                 }
             }
-            starts
+            if (start as usize) < self.text.len() {
+                let end = self.text.len() as u32;
+                lines.push((start, word_end.unwrap_or(end)));
+            }
+            lines
         })
     }
 
-    /// The word of the line starting at byte `start`, its rank not read.
-    fn word(&self, start: u32) -> &'static str {
-        let rest = self.text.get(start as usize..).unwrap_or_default();
-        let end = rest.find(['\t', '\n']).unwrap_or(rest.len());
-        rest.get(..end).unwrap_or_default()
+    /// The word of a line, its rank not read.
+    fn word(&self, (start, end): Line) -> &'static str {
+        self.text
+            .get(start as usize..end as usize)
+            .unwrap_or_default()
     }
 
-    /// The line starting at byte `start`: its word and its rank.
-    fn line(&self, start: u32) -> (&'static str, u32) {
-        let rest = self.text.get(start as usize..).unwrap_or_default();
-        let line = rest.split('\n').next().unwrap_or_default();
-        let (word, rank) = line.split_once('\t').unwrap_or((line, ""));
-        (word, rank.parse().unwrap_or(u32::MAX))
+    /// The rank of a line's word.
+    fn line_rank(&self, (_, end): Line) -> u32 {
+        let rest = self.text.get(end as usize + 1..).unwrap_or_default();
+        let rank = rest.split('\n').next().unwrap_or_default();
+        rank.parse().unwrap_or(u32::MAX)
     }
 
     fn rank(&self, word: &str) -> Option<u32> {
         let index = self.index();
         index
-            .binary_search_by(|&start| self.line(start).0.cmp(word))
+            .binary_search_by(|&line| self.word(line).cmp(word))
             .ok()
             .and_then(|i| index.get(i))
-            .map(|&start| self.line(start).1)
+            .map(|&line| self.line_rank(line))
     }
 }
 
@@ -109,13 +123,12 @@ pub(crate) fn with_prefix(lang: usize, prefix: &str, within: Range<usize>) -> Ra
     let Some(lines) = index.get(within.clone()) else {
         return 0..0;
     };
-    let word = |start: u32| words.word(start);
-    let from = lines.partition_point(|&start| word(start) < prefix);
+    let from = lines.partition_point(|&line| words.word(line) < prefix);
     let to = from
         + lines
             .get(from..)
             .unwrap_or_default()
-            .partition_point(|&start| word(start).starts_with(prefix));
+            .partition_point(|&line| words.word(line).starts_with(prefix));
     within.start + from..within.start + to
 }
 
@@ -128,7 +141,7 @@ pub(crate) fn len(lang: usize) -> usize {
 pub(crate) fn is_line(lang: usize, line: usize, word: &str) -> bool {
     WORDS
         .get(lang)
-        .and_then(|w| w.index().get(line).map(|&start| w.word(start) == word))
+        .and_then(|w| w.index().get(line).map(|&l| w.word(l) == word))
         .unwrap_or(false)
 }
 
@@ -160,8 +173,8 @@ mod tests {
         for (i, (lang, _)) in FILES.iter().enumerate() {
             let words = &WORDS[i];
             let mut last = "";
-            for &start in words.index() {
-                let (word, rank) = words.line(start);
+            for &line in words.index() {
+                let (word, rank) = (words.word(line), words.line_rank(line));
                 assert!(word > last, "{lang}: {word} after {last}");
                 assert!(rank < u32::MAX, "{lang}: {word} has no rank");
                 last = word;

@@ -1,6 +1,6 @@
-//! Words written with letters hidden behind asterisks (`f*ck`, `sh*t`, `b***h`): the writer
-//! censors the word for the reader, who still reads it. Inside a word, with letters on both
-//! sides, each `*` stands for one hidden letter (a run of n for n letters), and the word is a
+//! Words written with letters hidden behind asterisks or hashes (`f*ck`, `sh*t`, `b***h`,
+//! `f#ck`): the writer censors the word for the reader, who still reads it. Inside a word, with
+//! letters on both sides, each `*` or `#` (a star, below) stands for one hidden letter (a run of n for n letters), and the word is a
 //! term when it has the term's length and its other letters agree (with the endings a word
 //! term may take: `f*cking`). Stars around a word (`*bold*`) or between words (`** **`) hide
 //! nothing.
@@ -25,6 +25,13 @@ const MIN_SHOWN: usize = 2;
 
 /// A byte of a read word that a `*` hid.
 const HIDDEN: u8 = b'*';
+
+/// The characters that hide a letter: stars.
+const STARS: [char; 2] = ['*', '#'];
+
+fn is_star(c: char) -> bool {
+    STARS.contains(&c)
+}
 
 /// What a listed term means when read through stars.
 #[derive(Debug, Clone, Copy)]
@@ -110,16 +117,16 @@ impl Starred {
         let mut from = None;
         for (i, c) in input.char_indices().chain([(input.len(), ' ')]) {
             let in_word =
-                chars::props(c).alphanumeric() || matches!(c, '*' | '$' | '@' | '!' | '|');
+                chars::props(c).alphanumeric() || matches!(c, '*' | '#' | '$' | '@' | '!' | '|');
             match (in_word, from) {
                 (true, None) => from = Some(i),
                 (false, Some(f)) => {
                     from = None;
                     let word = input.get(f..i).unwrap_or_default();
                     // Stars around the word are markup (`*bold*`), not letters.
-                    let trimmed = word.trim_start_matches('*');
+                    let trimmed = word.trim_start_matches(STARS);
                     let at = f + (word.len() - trimmed.len());
-                    let trimmed = trimmed.trim_end_matches('*');
+                    let trimmed = trimmed.trim_end_matches(STARS);
                     if trimmed.len() <= MAX_WORD && stars_between_letters(trimmed) {
                         self.read(trimmed, at as u32, scratch, out);
                     }
@@ -218,13 +225,13 @@ fn star_after_letter(input: &str) -> bool {
     let mut i = 0;
     while let Some(at) = bytes
         .get(i..)
-        .and_then(|b| b.iter().position(|&x| x == HIDDEN))
+        .and_then(|b| b.iter().position(|&x| x == b'*' || x == b'#'))
     {
         let start = i + at;
         let end = start
-            + bytes
-                .get(start..)
-                .map_or(0, |b| b.iter().take_while(|&&x| x == HIDDEN).count());
+            + bytes.get(start..).map_or(0, |b| {
+                b.iter().take_while(|&&x| x == b'*' || x == b'#').count()
+            });
         let before = input.get(..start).and_then(|t| t.chars().next_back());
         let after = input.get(end..).and_then(|t| t.chars().next());
         if before.is_some_and(|c| chars::props(c).alphabetic())
@@ -244,7 +251,7 @@ fn stars_between_letters(word: &str) -> bool {
     let mut before: Option<char> = None;
     let mut chars = word.chars().peekable();
     while let Some(c) = chars.next() {
-        if c != '*' {
+        if !is_star(c) {
             before = Some(c);
             continue;
         }
@@ -252,7 +259,7 @@ fn stars_between_letters(word: &str) -> bool {
         let after = chars.peek().copied();
         let letter = |c: char| chars::props(c).alphabetic();
         let opens = before.is_some_and(letter);
-        let run_goes_on = after == Some('*');
+        let run_goes_on = after.is_some_and(is_star);
         if !opens || !(run_goes_on || after.is_some_and(letter)) {
             return false;
         }
@@ -307,7 +314,7 @@ fn fold_word(word: &str, at: u32, scratch: &mut StarScratch) -> bool {
     let StarScratch { folded, items } = scratch;
     items.clear();
     let mut offset = 0;
-    for part in word.split('*') {
+    for part in word.split(STARS) {
         let part_at = at + offset as u32;
         offset += part.len() + 1;
         if part.is_empty() {

@@ -1,7 +1,7 @@
 //! Alternative spellings of a term that the one canonical reading of folding cannot reach:
 //! a character that stands for either of two letters (`1` for `l` as often as for `i`, the
 //! fold reads `i`: `s1ut`), and the letter swaps of chat (`cvnt`, `azzhole`, `niqqer`,
-//! `bytch`, `pussi`); the term written backwards (`kcuf`), turned upside down (`ʞɔnɟ`), or
+//! `bytch`, `pussi`, a vowel crossed out as `x`: `fxck`); the term written backwards (`kcuf`), turned upside down (`ʞɔnɟ`), or
 //! broken in two words (`bi tch`, `nig ger`). The lexicon compiles each of its terms in these
 //! spellings too, and drops a spelling that is an ordinary word (`fag` with `q` is `faq`), or
 //! a break whose two halves are both ordinary words (`sh it`, `pen is`).
@@ -26,6 +26,12 @@ const SUBSTITUTIONS: &[(&[u8], &[u8])] = &[
     (b"g", b"q"),
     (b"ck", b"k"),
     (b"f", b"ph"),
+    // A vowel crossed out (`fxck`, `bxtch`, `whxre`).
+    (b"a", b"x"),
+    (b"e", b"x"),
+    (b"i", b"x"),
+    (b"o", b"x"),
+    (b"u", b"x"),
 ];
 
 /// A second substitution only in a term of at most this many folded letters. More changes
@@ -72,7 +78,10 @@ pub(crate) fn alternatives(term: &[Letter]) -> Vec<Vec<Letter>> {
         out.push(apply(term, &[first]));
         if term.len() <= PAIRS_UP_TO {
             for &second in swaps.get(i + 1..).unwrap_or_default() {
-                if second.at >= first.at + first.len && !undoes(first, second, term) {
+                // A crossed-out vowel stands alone: with another change, the term is too far
+                // from its letters to read, and the pairs would double the spellings.
+                let crossed = first.to == b"x" || second.to == b"x";
+                if second.at >= first.at + first.len && !undoes(first, second, term) && !crossed {
                     out.push(apply(term, &[first, second]));
                 }
             }
@@ -367,8 +376,11 @@ mod tests {
     #[test]
     fn at_most_two_substitutions_and_never_the_term_itself() {
         let all = spellings("fuck");
-        // `fvck`, `phuck`, and with two: `phvck`, `phuk` (`fuk`, `fvk`: too short).
-        assert_eq!(all.len(), 4, "{all:?}");
+        // `fvck`, `phuck`, `fxck`, and with two: `phvck`, `phuk` (`fuk`, `fvk`: too short;
+        // `phxck`: a crossed-out vowel stands alone).
+        assert_eq!(all.len(), 5, "{all:?}");
+        assert!(all.contains(&"fxck".to_owned()));
+        assert!(!all.contains(&"phxck".to_owned()));
         assert!(!all.contains(&"fuck".to_owned()));
         // Three: `ph` for `f`, `v` for `u`, `k` for `ck`.
         assert!(!all.contains(&"phvk".to_owned()));

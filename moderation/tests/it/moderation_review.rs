@@ -543,11 +543,19 @@ fn letters_hidden_by_stars_inside_a_word_are_read() {
         ("p*ss*y", "******"),
         ("f*cking hell", "******* hell"),
         ("wh*res", "******"),
+        ("f#ck you", "**** you"),
+        ("sh#t", "****"),
+        ("#fuck", "#****"),
     ] {
         assert_eq!(allowed(&m, text), masked, "{text:?}");
     }
     let d = m.review(ROOM, "n*gger");
     assert_eq!(d.verdict, Verdict::Deny, "{d:?}");
+    // A hash beside letters but not between them hides none: a language, a chord, an issue.
+    for text in ["I code in C# daily", "play F#m here", "see issue #42"] {
+        let d = m.review(ROOM, text);
+        assert!(d.rules.is_empty(), "{text:?}: {:?}", d.rules);
+    }
 }
 
 #[test]
@@ -574,6 +582,8 @@ fn swapped_and_ambiguous_letters_are_read_as_the_term() {
     for (text, masked) in [
         ("s1ut", "****"),
         ("cvnt", "****"),
+        ("fxck", "****"),
+        ("bxtch", "*****"),
         ("azzhole", "*******"),
         ("bytch", "*****"),
         ("pussi", "*****"),
