@@ -241,6 +241,9 @@ pub(crate) fn marked_word(lang: LangSet, word: &str) -> LangSet {
 struct FunctionWords {
     short: HashMap<u128, LangSet, foldhash::fast::FixedState>,
     long: HashMap<Box<[u8]>, LangSet, foldhash::fast::FixedState>,
+    /// The length of the longest: a longer word (a sentence of a script written without
+    /// spaces, most often) is none, without hashing it.
+    longest: usize,
 }
 
 /// A word of at most 8 bytes as one number: its bytes, and its length above them.
@@ -266,6 +269,7 @@ pub(crate) fn function_word(word: &[u8]) -> LangSet {
         let mut words = FunctionWords {
             short: HashMap::default(),
             long: HashMap::default(),
+            longest: 0,
         };
         for line in FUNCTION_WORDS.lines().filter(|l| !l.starts_with('#')) {
             let Some((lang, list)) = line.split_once('\t') else {
@@ -280,6 +284,7 @@ pub(crate) fn function_word(word: &[u8]) -> LangSet {
                 match packed(key.as_bytes()) {
                     Some(n) => *words.short.entry(n).or_default() |= b,
                     None => {
+                        words.longest = words.longest.max(key.len());
                         let key = key.into_bytes().into_boxed_slice();
                         *words.long.entry(key).or_default() |= b;
                     }
@@ -290,6 +295,7 @@ pub(crate) fn function_word(word: &[u8]) -> LangSet {
     });
     match packed(word) {
         Some(n) => words.short.get(&n).copied().unwrap_or(0),
+        None if word.len() > words.longest => 0,
         None => words.long.get(word).copied().unwrap_or(0),
     }
 }
@@ -310,16 +316,29 @@ pub(crate) fn script_of_utf8(word: &[u8]) -> LangSet {
     let (mut kana, mut han, mut other) = (false, false, 0);
     let mut i = 0;
     while let Some(&lead) = word.get(i) {
-        let (len, mut c) = match lead {
-            0x00..=0x7F => (1, u32::from(lead)),
-            0xC0..=0xDF => (2, u32::from(lead & 0x1F)),
-            0xE0..=0xEF => (3, u32::from(lead & 0x0F)),
-            _ => (4, u32::from(lead & 0x07)),
+        // The continuation bytes, unrolled: a loop over them cost more than the decoding.
+        let tail = |k: usize| u32::from(word.get(i + k).map_or(0, |b| b & 0x3F));
+        let c = match lead {
+            0x00..=0x7F => {
+                i += 1;
+                continue;
+            }
+            0xC0..=0xDF => {
+                let c = (u32::from(lead & 0x1F) << 6) | tail(1);
+                i += 2;
+                c
+            }
+            0xE0..=0xEF => {
+                let c = (u32::from(lead & 0x0F) << 12) | (tail(1) << 6) | tail(2);
+                i += 3;
+                c
+            }
+            _ => {
+                let c = (u32::from(lead & 0x07) << 18) | (tail(1) << 12) | (tail(2) << 6) | tail(3);
+                i += 4;
+                c
+            }
         };
-        for k in 1..len {
-            c = (c << 6) | u32::from(word.get(i + k).map_or(0, |b| b & 0x3F));
-        }
-        i += len;
         match c {
             0x3040..=0x30FF => kana = true,
             0x3400..=0x4DBF | 0x4E00..=0x9FFF | 0x20000..=0x3FFFF => han = true,
