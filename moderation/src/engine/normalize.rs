@@ -49,6 +49,10 @@ pub(crate) struct Folded {
     /// A one-letter look-alike word was read as Latin or Cyrillic by the words around it:
     /// masking one of them may fold it otherwise (see `masked`).
     by_neighbours: bool,
+    /// Every character through the general steps, none through a shortcut: the reference
+    /// the shortcuts are tested against.
+    #[cfg(test)]
+    no_shortcuts: bool,
 }
 
 /// What a folded byte stands for: the original bytes `start..end`, and how many equal
@@ -695,6 +699,12 @@ impl Folded {
         for (i, c) in input.char_indices() {
             let s = i as u32;
             let e = (i + c.len_utf8()) as u32;
+            if c.is_ascii() && !st.after_wide && self.shortcuts() {
+                // As below, with nothing to bridge: no ASCII character is invisible or
+                // combining, so none needs the table.
+                self.fold_ascii_char(&mut st, input, i, c as u8);
+                continue;
+            }
             // One table look-up answers every property asked below.
             let p = chars::props(c);
             if st.after_wide
@@ -710,15 +720,7 @@ impl Folded {
                 st.after_wide = false;
             }
             if c.is_ascii() {
-                let b = c as u8;
-                match b {
-                    b'a'..=b'z' => self.push(&mut st, b, s, e, true),
-                    b'A'..=b'Z' => self.push(&mut st, b + 32, s, e, true),
-                    b'0'..=b'9' => self.push(&mut st, b, s, e, false),
-                    b'$' | b'@' | b'!' | b'|' => self.fold_symbol(&mut st, input, i),
-                    b'*' => self.separate(&mut st, true),
-                    _ => self.separate(&mut st, false),
-                }
+                self.fold_ascii_char(&mut st, input, i, c as u8);
                 continue;
             }
             if p.invisible() {
@@ -754,6 +756,30 @@ impl Folded {
         }
         self.close(&mut st);
         self.finish();
+    }
+
+    /// Whether characters may take the shortcuts that skip steps which cannot change them
+    /// (always, but in the tests that compare them with the general steps).
+    #[inline(always)]
+    fn shortcuts(&self) -> bool {
+        #[cfg(test)]
+        return !self.no_shortcuts;
+        #[cfg(not(test))]
+        true
+    }
+
+    /// The ASCII character `b` at byte `i` of `input`: a token byte or a separator.
+    #[inline(always)]
+    fn fold_ascii_char(&mut self, st: &mut FoldState, input: &str, i: usize, b: u8) {
+        let (s, e) = (i as u32, i as u32 + 1);
+        match b {
+            b'a'..=b'z' => self.push(st, b, s, e, true),
+            b'A'..=b'Z' => self.push(st, b + 32, s, e, true),
+            b'0'..=b'9' => self.push(st, b, s, e, false),
+            b'$' | b'@' | b'!' | b'|' => self.fold_symbol(st, input, i),
+            b'*' => self.separate(st, true),
+            _ => self.separate(st, false),
+        }
     }
 
     /// One character of the compatibility decomposition of the character at byte `i` of
@@ -1402,6 +1428,30 @@ mod tests {
                 folded_by(|f| f.fold_ascii(text.as_bytes())),
                 folded_by(|f| f.fold_unicode(&text))
             );
+        }
+
+        #[test]
+        fn the_shortcuts_fold_as_the_general_steps_do(
+            text in prop_oneof![
+                any::<String>(),
+                // ASCII beside Han and kana (whose separators may be bridged), other
+                // scripts, marks and invisible characters.
+                "[a-zA-Z0-9 .,*$@!|_\\-\t一-龥ぁ-ゖァ-ヺｱ-ﾝﾞﾟа-яα-ωا-يـ가-힣ऀ-ॿ\u{200B}\u{0301}ß😂🅰]{0,60}",
+            ],
+            lookalikes in any::<bool>(),
+        ) {
+            let fold = |f: &mut Folded| {
+                if lookalikes {
+                    f.fold_lookalikes_as_latin(&text);
+                } else {
+                    f.fold(&text);
+                }
+            };
+            let general = folded_by(|f| {
+                f.no_shortcuts = true;
+                fold(f);
+            });
+            prop_assert_eq!(folded_by(fold), general, "{:?}", text);
         }
 
         #[test]
