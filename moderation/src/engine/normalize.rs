@@ -942,9 +942,25 @@ impl Folded {
     /// A character that is part of a word whatever its class (a kept vowel sign or virama).
     fn fold_letter(&mut self, st: &mut FoldState, x: char, s: u32, e: u32) {
         // `push` for each byte, with the token opened once.
-        let mut buf = [0u8; 4];
         self.open(st);
         st.token.has_letter = true;
+        let u = x as u32;
+        if (0x800..0x10000).contains(&u) && self.shortcuts() {
+            // Three bytes, as the letters of Han, kana, Hangul and Devanagari are: written
+            // at once, without encoding the character through a buffer.
+            let byte = |b: u32| RawByte {
+                byte: b as u8,
+                start: s,
+                end: e,
+            };
+            self.raw.extend_from_slice(&[
+                byte(0xE0 | (u >> 12)),
+                byte(0x80 | ((u >> 6) & 0x3F)),
+                byte(0x80 | (u & 0x3F)),
+            ]);
+            return;
+        }
+        let mut buf = [0u8; 4];
         let bytes = x.encode_utf8(&mut buf).as_bytes();
         self.raw.extend(bytes.iter().map(|&byte| RawByte {
             byte,
