@@ -195,6 +195,11 @@ pub(crate) fn innocent_spelling(lang: LangSet, word: &str) -> bool {
     if words.is_empty() {
         return false;
     }
+    if word.is_ascii() {
+        // Lowercased byte by byte as it is compared: no copy of the word.
+        let lower = || word.bytes().map(|b| b.to_ascii_lowercase());
+        return words.binary_search_by(|w| w.bytes().cmp(lower())).is_ok();
+    }
     let lower = word.to_lowercase();
     words.binary_search(&lower.as_str()).is_ok()
 }
@@ -220,16 +225,25 @@ pub(crate) fn marked_word(lang: LangSet, word: &str) -> LangSet {
     if lines.is_empty() {
         return 0;
     }
-    // Most words are in NFC already (chat types precomposed letters): no recomposing.
-    let lower: String = match unicode_normalization::is_nfc_quick(word.chars()) {
-        unicode_normalization::IsNormalized::Yes => word.to_lowercase(),
-        _ => word.nfc().flat_map(char::to_lowercase).collect(),
+    let entry = |line: &&'static str| line.split_once('\t').map_or(*line, |(w, _)| w);
+    // Most words are in NFC already (chat types precomposed letters): no recomposing, and
+    // unless a capital sigma needs the word around it to lowercase (`str::to_lowercase`),
+    // lowercased character by character as it is compared, without a copy.
+    let found = match unicode_normalization::is_nfc_quick(word.chars()) {
+        unicode_normalization::IsNormalized::Yes if !word.contains('Σ') => {
+            let lower = || word.chars().flat_map(char::to_lowercase);
+            lines.binary_search_by(|line| entry(line).chars().cmp(lower()))
+        }
+        unicode_normalization::IsNormalized::Yes => {
+            let lower = word.to_lowercase();
+            lines.binary_search_by(|line| entry(line).cmp(lower.as_str()))
+        }
+        _ => {
+            let lower: String = word.nfc().flat_map(char::to_lowercase).collect();
+            lines.binary_search_by(|line| entry(line).cmp(lower.as_str()))
+        }
     };
-    lines
-        .binary_search_by(|line| {
-            let word = line.split_once('\t').map_or(*line, |(w, _)| w);
-            word.cmp(lower.as_str())
-        })
+    found
         .ok()
         .and_then(|i| lines.get(i))
         .and_then(|line| line.split_once('\t'))
