@@ -423,6 +423,41 @@ mod tests {
     }
 
     #[test]
+    fn spellings_and_marked_words_are_found_whatever_their_case() {
+        let mut seen = 0;
+        for (lang, _) in LEXICONS {
+            let Some(b) = bit(lang) else { continue };
+            for line in lexicon_lines(lang) {
+                let (word, marked) = match line.split_at_checked(1) {
+                    Some(("=", rest)) => (rest, false),
+                    Some(("~", rest)) => (rest.split('\t').next().unwrap_or_default(), true),
+                    _ => continue,
+                };
+                let mut first = word.chars();
+                let capital: String = first.next().map_or(String::new(), |c| {
+                    c.to_uppercase().chain(first).collect::<String>()
+                });
+                for spelling in [word.to_string(), word.to_uppercase(), capital] {
+                    // Only the spellings that lowercase back to the word.
+                    if spelling.to_lowercase() != word {
+                        continue;
+                    }
+                    seen += 1;
+                    if marked {
+                        assert_ne!(marked_word(b, &spelling), 0, "{lang}: {spelling}");
+                    } else {
+                        assert!(innocent_spelling(b, &spelling), "{lang}: {spelling}");
+                    }
+                }
+            }
+        }
+        assert!(seen > 0);
+        let turkish = bit("tr").unwrap_or(0);
+        assert!(!innocent_spelling(turkish, "xqzzy"));
+        assert!(!innocent_spelling(turkish, "ΣΣΣ"));
+    }
+
+    #[test]
     fn scripts_are_read_from_utf8_as_from_characters() {
         assert_eq!(script_of("привет"), bit("ru").unwrap_or(0));
         assert_eq!(script_of("ゲーム"), bit("ja").unwrap_or(0));
