@@ -526,6 +526,25 @@ impl Folded {
         let text = self.text();
         let mut k = from;
         while k < to {
+            // A stretch of whole characters that each stand for one: copied as they are.
+            let mut plain = self
+                .slots
+                .get(k..to.min(text.len()))
+                .filter(|_| self.shortcuts())
+                .map_or(0, |s| s.iter().take_while(|s| s.run <= 1).count());
+            while plain > 0
+                && k + plain < to
+                && text
+                    .get(k + plain)
+                    .is_some_and(|&b| (0x80..0xC0).contains(&b))
+            {
+                plain -= 1;
+            }
+            if let Some(stretch) = text.get(k..k + plain).filter(|s| !s.is_empty()) {
+                out.extend_from_slice(stretch);
+                k += plain;
+                continue;
+            }
             let Some(&b) = text.get(k) else {
                 out.push(b' ');
                 k += 1;
@@ -958,6 +977,17 @@ impl Folded {
                 byte(0x80 | ((u >> 6) & 0x3F)),
                 byte(0x80 | (u & 0x3F)),
             ]);
+            return;
+        }
+        if (0x80..0x800).contains(&u) && self.shortcuts() {
+            // Two bytes, as the letters of Cyrillic, Greek, Arabic and accented Latin are.
+            let byte = |b: u32| RawByte {
+                byte: b as u8,
+                start: s,
+                end: e,
+            };
+            self.raw
+                .extend_from_slice(&[byte(0xC0 | (u >> 6)), byte(0x80 | (u & 0x3F))]);
             return;
         }
         let mut buf = [0u8; 4];
@@ -1468,6 +1498,30 @@ mod tests {
                 fold(f);
             });
             prop_assert_eq!(folded_by(fold), general, "{:?}", text);
+        }
+
+        #[test]
+        fn words_are_written_out_as_character_by_character(
+            text in prop_oneof![
+                any::<String>(),
+                "[a-zA-Z0-9 .*$@!|a-c一-龥ぁ-ゖа-яا-يऀ-ॿ가-힣ß]{0,40}",
+                "(([a-c]|я|ب|가|一){1,4} ?){0,12}",
+            ],
+            cuts in prop::collection::vec((0usize..80, 0usize..80), 1..6),
+            max_run in 1u16..5,
+        ) {
+            let mut f = Folded::default();
+            f.fold(&text);
+            let len = f.text().len();
+            for (a, b) in cuts {
+                let (from, to) = (a.min(len), b.min(len));
+                let (mut quick, mut general) = (Vec::new(), Vec::new());
+                f.write_out(from, to, max_run, &mut quick);
+                f.no_shortcuts = true;
+                f.write_out(from, to, max_run, &mut general);
+                f.no_shortcuts = false;
+                prop_assert_eq!(&quick, &general, "{:?} {}..{}", text, from, to);
+            }
         }
 
         #[test]
