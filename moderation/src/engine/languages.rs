@@ -254,10 +254,23 @@ pub(crate) fn marked_word(lang: LangSet, word: &str) -> LangSet {
 /// and the cheapest to hash and compare), the longer ones by their bytes.
 struct FunctionWords {
     short: HashMap<u128, LangSet, foldhash::fast::FixedState>,
+    /// A bit for each short one's `sieve_bit` (several may share one): a short word whose
+    /// bit is clear, most words, is none, without hashing it.
+    sieve: [u64; SIEVE_WORDS],
     long: HashMap<Box<[u8]>, LangSet, foldhash::fast::FixedState>,
     /// The length of the longest: a longer word (a sentence of a script written without
     /// spaces, most often) is none, without hashing it.
     longest: usize,
+}
+
+/// How many 64-bit words `FunctionWords::sieve` takes: room enough that few bits are set.
+const SIEVE_WORDS: usize = 256;
+
+/// The bit of `FunctionWords::sieve` for a packed word: its bytes and length mixed by one
+/// multiplication.
+fn sieve_bit(n: u128) -> usize {
+    let mixed = (n as u64 ^ ((n >> 64) as u64).rotate_left(29)).wrapping_mul(0x9E37_79B9_7F4A_7C15);
+    (mixed >> (64 - (SIEVE_WORDS * 64).trailing_zeros())) as usize
 }
 
 /// A word of at most 8 bytes as one number: its bytes, and its length above them.
@@ -282,6 +295,7 @@ pub(crate) fn function_word(word: &[u8]) -> LangSet {
     let words = WORDS.get_or_init(|| {
         let mut words = FunctionWords {
             short: HashMap::default(),
+            sieve: [0; SIEVE_WORDS],
             long: HashMap::default(),
             longest: 0,
         };
@@ -296,7 +310,13 @@ pub(crate) fn function_word(word: &[u8]) -> LangSet {
                     continue;
                 }
                 match packed(key.as_bytes()) {
-                    Some(n) => *words.short.entry(n).or_default() |= b,
+                    Some(n) => {
+                        let bit = sieve_bit(n);
+                        if let Some(w) = words.sieve.get_mut(bit / 64) {
+                            *w |= 1 << (bit % 64);
+                        }
+                        *words.short.entry(n).or_default() |= b;
+                    }
                     None => {
                         words.longest = words.longest.max(key.len());
                         let key = key.into_bytes().into_boxed_slice();
@@ -308,7 +328,18 @@ pub(crate) fn function_word(word: &[u8]) -> LangSet {
         words
     });
     match packed(word) {
-        Some(n) => words.short.get(&n).copied().unwrap_or(0),
+        Some(n) => {
+            let bit = sieve_bit(n);
+            let sifted = words
+                .sieve
+                .get(bit / 64)
+                .is_none_or(|w| w >> (bit % 64) & 1 != 0);
+            if sifted {
+                words.short.get(&n).copied().unwrap_or(0)
+            } else {
+                0
+            }
+        }
         None if word.len() > words.longest => 0,
         None => words.long.get(word).copied().unwrap_or(0),
     }
@@ -455,6 +486,22 @@ mod tests {
         let turkish = bit("tr").unwrap_or(0);
         assert!(!innocent_spelling(turkish, "xqzzy"));
         assert!(!innocent_spelling(turkish, "ΣΣΣ"));
+    }
+
+    #[test]
+    fn every_function_word_is_known_through_the_sieve() {
+        for line in FUNCTION_WORDS.lines().filter(|l| !l.starts_with('#')) {
+            let Some((lang, list)) = line.split_once('\t') else {
+                continue;
+            };
+            let b = bit(lang).unwrap_or(0);
+            for w in list.split(' ') {
+                let key = folded_key(w);
+                if !key.is_empty() && !key.contains(' ') {
+                    assert_ne!(function_word(key.as_bytes()) & b, 0, "{lang}: {w}");
+                }
+            }
+        }
     }
 
     #[test]
