@@ -195,6 +195,11 @@ pub(crate) fn innocent_spelling(lang: LangSet, word: &str) -> bool {
     if words.is_empty() {
         return false;
     }
+    if word.is_ascii() {
+        // Lowercased byte by byte as it is compared: no copy of the word.
+        let lower = || word.bytes().map(|b| b.to_ascii_lowercase());
+        return words.binary_search_by(|w| w.bytes().cmp(lower())).is_ok();
+    }
     let lower = word.to_lowercase();
     words.binary_search(&lower.as_str()).is_ok()
 }
@@ -220,16 +225,25 @@ pub(crate) fn marked_word(lang: LangSet, word: &str) -> LangSet {
     if lines.is_empty() {
         return 0;
     }
-    // Most words are in NFC already (chat types precomposed letters): no recomposing.
-    let lower: String = match unicode_normalization::is_nfc_quick(word.chars()) {
-        unicode_normalization::IsNormalized::Yes => word.to_lowercase(),
-        _ => word.nfc().flat_map(char::to_lowercase).collect(),
+    let entry = |line: &&'static str| line.split_once('\t').map_or(*line, |(w, _)| w);
+    // Most words are in NFC already (chat types precomposed letters): no recomposing, and
+    // unless a capital sigma needs the word around it to lowercase (`str::to_lowercase`),
+    // lowercased character by character as it is compared, without a copy.
+    let found = match unicode_normalization::is_nfc_quick(word.chars()) {
+        unicode_normalization::IsNormalized::Yes if !word.contains('Σ') => {
+            let lower = || word.chars().flat_map(char::to_lowercase);
+            lines.binary_search_by(|line| entry(line).chars().cmp(lower()))
+        }
+        unicode_normalization::IsNormalized::Yes => {
+            let lower = word.to_lowercase();
+            lines.binary_search_by(|line| entry(line).cmp(lower.as_str()))
+        }
+        _ => {
+            let lower: String = word.nfc().flat_map(char::to_lowercase).collect();
+            lines.binary_search_by(|line| entry(line).cmp(lower.as_str()))
+        }
     };
-    lines
-        .binary_search_by(|line| {
-            let word = line.split_once('\t').map_or(*line, |(w, _)| w);
-            word.cmp(lower.as_str())
-        })
+    found
         .ok()
         .and_then(|i| lines.get(i))
         .and_then(|line| line.split_once('\t'))
@@ -240,7 +254,23 @@ pub(crate) fn marked_word(lang: LangSet, word: &str) -> LangSet {
 /// and the cheapest to hash and compare), the longer ones by their bytes.
 struct FunctionWords {
     short: HashMap<u128, LangSet, foldhash::fast::FixedState>,
+    /// A bit for each short one's `sieve_bit` (several may share one): a short word whose
+    /// bit is clear, most words, is none, without hashing it.
+    sieve: [u64; SIEVE_WORDS],
     long: HashMap<Box<[u8]>, LangSet, foldhash::fast::FixedState>,
+    /// The length of the longest: a longer word (a sentence of a script written without
+    /// spaces, most often) is none, without hashing it.
+    longest: usize,
+}
+
+/// How many 64-bit words `FunctionWords::sieve` takes: room enough that few bits are set.
+const SIEVE_WORDS: usize = 256;
+
+/// The bit of `FunctionWords::sieve` for a packed word: its bytes and length mixed by one
+/// multiplication.
+fn sieve_bit(n: u128) -> usize {
+    let mixed = (n as u64 ^ ((n >> 64) as u64).rotate_left(29)).wrapping_mul(0x9E37_79B9_7F4A_7C15);
+    (mixed >> (64 - (SIEVE_WORDS * 64).trailing_zeros())) as usize
 }
 
 /// A word of at most 8 bytes as one number: its bytes, and its length above them.
@@ -265,7 +295,9 @@ pub(crate) fn function_word(word: &[u8]) -> LangSet {
     let words = WORDS.get_or_init(|| {
         let mut words = FunctionWords {
             short: HashMap::default(),
+            sieve: [0; SIEVE_WORDS],
             long: HashMap::default(),
+            longest: 0,
         };
         for line in FUNCTION_WORDS.lines().filter(|l| !l.starts_with('#')) {
             let Some((lang, list)) = line.split_once('\t') else {
@@ -278,8 +310,15 @@ pub(crate) fn function_word(word: &[u8]) -> LangSet {
                     continue;
                 }
                 match packed(key.as_bytes()) {
-                    Some(n) => *words.short.entry(n).or_default() |= b,
+                    Some(n) => {
+                        let bit = sieve_bit(n);
+                        if let Some(w) = words.sieve.get_mut(bit / 64) {
+                            *w |= 1 << (bit % 64);
+                        }
+                        *words.short.entry(n).or_default() |= b;
+                    }
                     None => {
+                        words.longest = words.longest.max(key.len());
                         let key = key.into_bytes().into_boxed_slice();
                         *words.long.entry(key).or_default() |= b;
                     }
@@ -289,7 +328,19 @@ pub(crate) fn function_word(word: &[u8]) -> LangSet {
         words
     });
     match packed(word) {
-        Some(n) => words.short.get(&n).copied().unwrap_or(0),
+        Some(n) => {
+            let bit = sieve_bit(n);
+            let sifted = words
+                .sieve
+                .get(bit / 64)
+                .is_none_or(|w| w >> (bit % 64) & 1 != 0);
+            if sifted {
+                words.short.get(&n).copied().unwrap_or(0)
+            } else {
+                0
+            }
+        }
+        None if word.len() > words.longest => 0,
         None => words.long.get(word).copied().unwrap_or(0),
     }
 }
@@ -310,16 +361,29 @@ pub(crate) fn script_of_utf8(word: &[u8]) -> LangSet {
     let (mut kana, mut han, mut other) = (false, false, 0);
     let mut i = 0;
     while let Some(&lead) = word.get(i) {
-        let (len, mut c) = match lead {
-            0x00..=0x7F => (1, u32::from(lead)),
-            0xC0..=0xDF => (2, u32::from(lead & 0x1F)),
-            0xE0..=0xEF => (3, u32::from(lead & 0x0F)),
-            _ => (4, u32::from(lead & 0x07)),
+        // The continuation bytes, unrolled: a loop over them cost more than the decoding.
+        let tail = |k: usize| u32::from(word.get(i + k).map_or(0, |b| b & 0x3F));
+        let c = match lead {
+            0x00..=0x7F => {
+                i += 1;
+                continue;
+            }
+            0xC0..=0xDF => {
+                let c = (u32::from(lead & 0x1F) << 6) | tail(1);
+                i += 2;
+                c
+            }
+            0xE0..=0xEF => {
+                let c = (u32::from(lead & 0x0F) << 12) | (tail(1) << 6) | tail(2);
+                i += 3;
+                c
+            }
+            _ => {
+                let c = (u32::from(lead & 0x07) << 18) | (tail(1) << 12) | (tail(2) << 6) | tail(3);
+                i += 4;
+                c
+            }
         };
-        for k in 1..len {
-            c = (c << 6) | u32::from(word.get(i + k).map_or(0, |b| b & 0x3F));
-        }
-        i += len;
         match c {
             0x3040..=0x30FF => kana = true,
             0x3400..=0x4DBF | 0x4E00..=0x9FFF | 0x20000..=0x3FFFF => han = true,
@@ -387,6 +451,57 @@ mod tests {
         let italian = bit("it").unwrap_or(0);
         assert_eq!(marked_word(portuguese, "Porrà"), italian);
         assert_eq!(marked_word(portuguese, "porra"), 0);
+    }
+
+    #[test]
+    fn spellings_and_marked_words_are_found_whatever_their_case() {
+        let mut seen = 0;
+        for (lang, _) in LEXICONS {
+            let Some(b) = bit(lang) else { continue };
+            for line in lexicon_lines(lang) {
+                let (word, marked) = match line.split_at_checked(1) {
+                    Some(("=", rest)) => (rest, false),
+                    Some(("~", rest)) => (rest.split('\t').next().unwrap_or_default(), true),
+                    _ => continue,
+                };
+                let mut first = word.chars();
+                let capital: String = first.next().map_or(String::new(), |c| {
+                    c.to_uppercase().chain(first).collect::<String>()
+                });
+                for spelling in [word.to_string(), word.to_uppercase(), capital] {
+                    // Only the spellings that lowercase back to the word.
+                    if spelling.to_lowercase() != word {
+                        continue;
+                    }
+                    seen += 1;
+                    if marked {
+                        assert_ne!(marked_word(b, &spelling), 0, "{lang}: {spelling}");
+                    } else {
+                        assert!(innocent_spelling(b, &spelling), "{lang}: {spelling}");
+                    }
+                }
+            }
+        }
+        assert!(seen > 0);
+        let turkish = bit("tr").unwrap_or(0);
+        assert!(!innocent_spelling(turkish, "xqzzy"));
+        assert!(!innocent_spelling(turkish, "ΣΣΣ"));
+    }
+
+    #[test]
+    fn every_function_word_is_known_through_the_sieve() {
+        for line in FUNCTION_WORDS.lines().filter(|l| !l.starts_with('#')) {
+            let Some((lang, list)) = line.split_once('\t') else {
+                continue;
+            };
+            let b = bit(lang).unwrap_or(0);
+            for w in list.split(' ') {
+                let key = folded_key(w);
+                if !key.is_empty() && !key.contains(' ') {
+                    assert_ne!(function_word(key.as_bytes()) & b, 0, "{lang}: {w}");
+                }
+            }
+        }
     }
 
     #[test]

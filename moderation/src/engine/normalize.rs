@@ -49,6 +49,10 @@ pub(crate) struct Folded {
     /// A one-letter look-alike word was read as Latin or Cyrillic by the words around it:
     /// masking one of them may fold it otherwise (see `masked`).
     by_neighbours: bool,
+    /// Every character through the general steps, none through a shortcut: the reference
+    /// the shortcuts are tested against.
+    #[cfg(test)]
+    no_shortcuts: bool,
 }
 
 /// What a folded byte stands for: the original bytes `start..end`, and how many equal
@@ -522,6 +526,25 @@ impl Folded {
         let text = self.text();
         let mut k = from;
         while k < to {
+            // A stretch of whole characters that each stand for one: copied as they are.
+            let mut plain = self
+                .slots
+                .get(k..to.min(text.len()))
+                .filter(|_| self.shortcuts())
+                .map_or(0, |s| s.iter().take_while(|s| s.run <= 1).count());
+            while plain > 0
+                && k + plain < to
+                && text
+                    .get(k + plain)
+                    .is_some_and(|&b| (0x80..0xC0).contains(&b))
+            {
+                plain -= 1;
+            }
+            if let Some(stretch) = text.get(k..k + plain).filter(|s| !s.is_empty()) {
+                out.extend_from_slice(stretch);
+                k += plain;
+                continue;
+            }
             let Some(&b) = text.get(k) else {
                 out.push(b' ');
                 k += 1;
@@ -695,6 +718,12 @@ impl Folded {
         for (i, c) in input.char_indices() {
             let s = i as u32;
             let e = (i + c.len_utf8()) as u32;
+            if c.is_ascii() && !st.after_wide && self.shortcuts() {
+                // As below, with nothing to bridge: no ASCII character is invisible or
+                // combining, so none needs the table.
+                self.fold_ascii_char(&mut st, input, i, c as u8);
+                continue;
+            }
             // One table look-up answers every property asked below.
             let p = chars::props(c);
             if st.after_wide
@@ -710,15 +739,7 @@ impl Folded {
                 st.after_wide = false;
             }
             if c.is_ascii() {
-                let b = c as u8;
-                match b {
-                    b'a'..=b'z' => self.push(&mut st, b, s, e, true),
-                    b'A'..=b'Z' => self.push(&mut st, b + 32, s, e, true),
-                    b'0'..=b'9' => self.push(&mut st, b, s, e, false),
-                    b'$' | b'@' | b'!' | b'|' => self.fold_symbol(&mut st, input, i),
-                    b'*' => self.separate(&mut st, true),
-                    _ => self.separate(&mut st, false),
-                }
+                self.fold_ascii_char(&mut st, input, i, c as u8);
                 continue;
             }
             if p.invisible() {
@@ -754,6 +775,30 @@ impl Folded {
         }
         self.close(&mut st);
         self.finish();
+    }
+
+    /// Whether characters may take the shortcuts that skip steps which cannot change them
+    /// (always, but in the tests that compare them with the general steps).
+    #[inline(always)]
+    fn shortcuts(&self) -> bool {
+        #[cfg(test)]
+        return !self.no_shortcuts;
+        #[cfg(not(test))]
+        true
+    }
+
+    /// The ASCII character `b` at byte `i` of `input`: a token byte or a separator.
+    #[inline(always)]
+    fn fold_ascii_char(&mut self, st: &mut FoldState, input: &str, i: usize, b: u8) {
+        let (s, e) = (i as u32, i as u32 + 1);
+        match b {
+            b'a'..=b'z' => self.push(st, b, s, e, true),
+            b'A'..=b'Z' => self.push(st, b + 32, s, e, true),
+            b'0'..=b'9' => self.push(st, b, s, e, false),
+            b'$' | b'@' | b'!' | b'|' => self.fold_symbol(st, input, i),
+            b'*' => self.separate(st, true),
+            _ => self.separate(st, false),
+        }
     }
 
     /// One character of the compatibility decomposition of the character at byte `i` of
@@ -922,9 +967,36 @@ impl Folded {
         }
         st.unspaced = unspaced;
         // `push` for each byte, with the token opened once.
-        let mut buf = [0u8; 4];
         self.open(st);
         st.token.has_letter = true;
+        let u = x as u32;
+        if (0x800..0x10000).contains(&u) && self.shortcuts() {
+            // Three bytes, as the letters of Han, kana, Hangul and Devanagari are: written
+            // at once, without encoding the character through a buffer.
+            let byte = |b: u32| RawByte {
+                byte: b as u8,
+                start: s,
+                end: e,
+            };
+            self.raw.extend_from_slice(&[
+                byte(0xE0 | (u >> 12)),
+                byte(0x80 | ((u >> 6) & 0x3F)),
+                byte(0x80 | (u & 0x3F)),
+            ]);
+            return;
+        }
+        if (0x80..0x800).contains(&u) && self.shortcuts() {
+            // Two bytes, as the letters of Cyrillic, Greek, Arabic and accented Latin are.
+            let byte = |b: u32| RawByte {
+                byte: b as u8,
+                start: s,
+                end: e,
+            };
+            self.raw
+                .extend_from_slice(&[byte(0xC0 | (u >> 6)), byte(0x80 | (u & 0x3F))]);
+            return;
+        }
+        let mut buf = [0u8; 4];
         let bytes = x.encode_utf8(&mut buf).as_bytes();
         self.raw.extend(bytes.iter().map(|&byte| RawByte {
             byte,
@@ -1436,6 +1508,54 @@ mod tests {
                 folded_by(|f| f.fold_ascii(text.as_bytes())),
                 folded_by(|f| f.fold_unicode(&text))
             );
+        }
+
+        #[test]
+        fn the_shortcuts_fold_as_the_general_steps_do(
+            text in prop_oneof![
+                any::<String>(),
+                // ASCII beside Han and kana (whose separators may be bridged), other
+                // scripts, marks and invisible characters.
+                "[a-zA-Z0-9 .,*$@!|_\\-\t一-龥ぁ-ゖァ-ヺｱ-ﾝﾞﾟа-яα-ωا-يـ가-힣ऀ-ॿ\u{200B}\u{0301}ß😂🅰]{0,60}",
+            ],
+            lookalikes in any::<bool>(),
+        ) {
+            let fold = |f: &mut Folded| {
+                if lookalikes {
+                    f.fold_lookalikes_as_latin(&text);
+                } else {
+                    f.fold(&text);
+                }
+            };
+            let general = folded_by(|f| {
+                f.no_shortcuts = true;
+                fold(f);
+            });
+            prop_assert_eq!(folded_by(fold), general, "{:?}", text);
+        }
+
+        #[test]
+        fn words_are_written_out_as_character_by_character(
+            text in prop_oneof![
+                any::<String>(),
+                "[a-zA-Z0-9 .*$@!|a-c一-龥ぁ-ゖа-яا-يऀ-ॿ가-힣ß]{0,40}",
+                "(([a-c]|я|ب|가|一){1,4} ?){0,12}",
+            ],
+            cuts in prop::collection::vec((0usize..80, 0usize..80), 1..6),
+            max_run in 1u16..5,
+        ) {
+            let mut f = Folded::default();
+            f.fold(&text);
+            let len = f.text().len();
+            for (a, b) in cuts {
+                let (from, to) = (a.min(len), b.min(len));
+                let (mut quick, mut general) = (Vec::new(), Vec::new());
+                f.write_out(from, to, max_run, &mut quick);
+                f.no_shortcuts = true;
+                f.write_out(from, to, max_run, &mut general);
+                f.no_shortcuts = false;
+                prop_assert_eq!(&quick, &general, "{:?} {}..{}", text, from, to);
+            }
         }
 
         #[test]

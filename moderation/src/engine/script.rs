@@ -22,12 +22,6 @@ const HAN_TRADITIONAL: &str = include_str!("../../data/lexicons/zh-hant-to-hans.
 
 pub(super) use super::chars::Route;
 
-/// How a character (after compatibility decomposition) is folded: by range (`classes.rs`),
-/// read from the character table.
-pub(super) fn route(c: char) -> Route {
-    chars::props(c).route()
-}
-
 /// Letters Russian spells no word with that look like Latin ones: a word of look-alikes with
 /// one of them is a disguised Latin word (`\u{0430}\u{0455}\u{0455}`).
 fn foreign_lookalike(c: char) -> bool {
@@ -122,26 +116,37 @@ pub(super) fn disguised_word(input: &str, at: usize) -> (bool, usize, bool) {
     let mut all_lookalike = true;
     let mut foreign = false;
     let (mut letters, mut cyrillic, mut greek) = (0, false, false);
-    for c in word.chars().filter(|&c| chars::props(c).alphabetic()) {
+    for c in word.chars() {
+        // One look-up for what is asked of the letter, and none for its lowercase when it
+        // is the letter itself (most are).
+        let p = chars::props(c);
+        if !p.alphabetic() {
+            continue;
+        }
         // Judged without accents, as folding writes it (`ї` as `і`). A character with no
         // compatibility decomposition has no canonical one either.
         let mut base = c;
-        if !chars::props(c).decomposes_to_self() {
+        if !p.decomposes_to_self() {
             unicode_normalization::char::decompose_canonical(c, |d| {
                 if !chars::props(d).combining() && base == c {
                     base = d;
                 }
             });
         }
-        let c = lower(base);
+        let (c, p) = if base == c && p.lowercase_is_self() {
+            (c, p)
+        } else {
+            let c = lower(base);
+            (c, chars::props(c))
+        };
         letters += 1;
-        if route(c) == Route::LookAlike {
+        if p.route() == Route::LookAlike {
             cyrillic |= matches!(c as u32, 0x0400..=0x052F);
             greek |= matches!(c as u32, 0x0370..=0x03FF | 0x1F00..=0x1FFF);
             // Once a letter is no look-alike the word is not all look-alikes: no need to ask.
             all_lookalike = all_lookalike && lookalike(c);
             foreign |= foreign_lookalike(c);
-        } else if !chars::props(c).combining() {
+        } else if !p.combining() {
             other = true;
         }
     }

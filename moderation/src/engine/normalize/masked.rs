@@ -25,9 +25,15 @@ fn clear_run(text: &[u8], slots: &[Slot], i: usize, (a, b): (u32, u32)) -> usize
     let clear = |s: &Slot| s.start < b && s.end <= a;
     let mut j = i;
     loop {
-        while text.get(j).is_some_and(|&c| c != b' ') && slots.get(j).is_some_and(clear) {
-            j += 1;
-        }
+        // The token bytes from `j` on, up to a space or the first byte the mask reaches.
+        let (Some(ahead), Some(ahead_slots)) = (text.get(j..), slots.get(j..)) else {
+            return j - i;
+        };
+        j += ahead
+            .iter()
+            .zip(ahead_slots)
+            .take_while(|&(&c, s)| c != b' ' && clear(s))
+            .count();
         let gap = j > i
             && text.get(j) == Some(&b' ')
             && text.get(j + 1).is_some_and(|&c| c != b' ')
