@@ -1202,10 +1202,24 @@ struct FoldState {
 /// Han, kana and Hangul (syllables, and the jamo folding reads them as): the scripts that
 /// Chinese, Japanese and Korean write without spaces between a word and the next, or between
 /// a word and its particle (`sibal이`), gluing a word of another script to their own.
+/// Asked of every letter outside ASCII: no table look-up, and one comparison for the
+/// alphabets below Hangul jamo (Latin, Cyrillic, Greek, Arabic, Devanagari).
+#[inline(always)]
 fn unspaced_script(c: char) -> bool {
-    chars::props(c).wide()
-        || matches!(c as u32,
-            0x1100..=0x11FF | 0x3130..=0x318F | 0xA960..=0xA97F | 0xAC00..=0xD7FF)
+    let u = c as u32;
+    u >= 0x1100
+        && matches!(u,
+            0x1100..=0x11FF         // Hangul jamo
+            | 0x3040..=0x30FF       // hiragana, katakana
+            | 0x3130..=0x318F       // Hangul compatibility jamo
+            | 0x31F0..=0x31FF       // katakana extensions
+            | 0x3400..=0x4DBF       // Han, extension A
+            | 0x4E00..=0x9FFF       // Han
+            | 0xA960..=0xA97F       // Hangul jamo extended A
+            | 0xAC00..=0xD7FF       // Hangul syllables, jamo extended B
+            | 0xF900..=0xFAFF       // Han compatibility
+            | 0xFF66..=0xFF9F       // half-width katakana
+            | 0x20000..=0x3FFFF) // Han, supplementary planes
 }
 
 #[cfg(test)]
