@@ -140,7 +140,9 @@ pub(crate) fn halves(term: &[Letter]) -> Vec<(Vec<Letter>, Vec<Letter>)> {
 }
 
 /// How upside-down text generators turn each letter (`a` to `ɐ`, `n` to `u`): one character,
-/// or for `g` and `l` two, as generators differ (`ƃ` or `ᵷ`, `ʅ` or `ן`).
+/// or for `g` two, as generators differ (`ƃ` or `ᵷ`). Every one folds to an ASCII letter, so
+/// the turned terms join the automaton of ASCII patterns (a generator's Hebrew `ן` for `l`
+/// would add byte classes to every state of the other one, for one rare rendering).
 const TURNED: [[char; 2]; 26] = [
     ['ɐ', 'ɐ'],
     ['q', 'q'],
@@ -153,7 +155,7 @@ const TURNED: [[char; 2]; 26] = [
     ['ᴉ', 'ᴉ'],
     ['ɾ', 'ɾ'],
     ['ʞ', 'ʞ'],
-    ['ʅ', 'ן'],
+    ['ʅ', 'ʅ'],
     ['ɯ', 'ɯ'],
     ['u', 'u'],
     ['o', 'o'],
