@@ -39,9 +39,12 @@ use links::{DomainClass, Found};
 use normalize::Folded;
 use spam::{Rewrite, SpamFindings};
 
-/// Passes after the first that a rewritten message may take to become stable; each pass masks
-/// more characters or shortens the text, so this bound is never reached by real messages.
-const MAX_EXTRA_PASSES: usize = 6;
+/// The fewest passes after the first that a rewritten message may take to become stable.
+/// Each pass that rewrites masks more characters or shortens the text, so a message of `n`
+/// characters is stable after at most `n` more: the bound is the larger of the two, and a
+/// review is always its own fixpoint (a term spelled out many times in one run of single
+/// letters, `a d i c k  a d i c k ...`, is found one occurrence a pass).
+const MIN_EXTRA_PASSES: usize = 6;
 
 /// One policy, compiled.
 #[derive(Debug)]
@@ -153,7 +156,7 @@ impl Moderator {
         let mut rules = first.rules;
         let mut current = first.content.into_owned();
         let mut previous = Cow::Borrowed(content);
-        for _ in 0..MAX_EXTRA_PASSES {
+        for _ in 0..content.chars().count().max(MIN_EXTRA_PASSES) {
             let next = self.review_again(c, s, &previous, &current);
             for rule in next.rules.iter() {
                 if !rules.contains(rule) {
