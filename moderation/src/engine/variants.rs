@@ -114,27 +114,14 @@ const HALVES_UP_TO: usize = 7;
 /// the break falls inside it (`as` and `shole` from `a`, `s` twice, `hole`). None for a term
 /// longer than `HALVES_UP_TO` letters.
 pub(crate) fn halves(term: &[Letter]) -> Vec<(Vec<Letter>, Vec<Letter>)> {
-    let written: Vec<u8> = term
-        .iter()
-        .flat_map(|&(b, run)| std::iter::repeat_n(b, usize::from(run)))
-        .collect();
+    let written = written_out(term);
     if written.len() > HALVES_UP_TO {
         return Vec::new();
     }
-    let runs = |bytes: &[u8]| {
-        let mut out: Vec<Letter> = Vec::new();
-        for &b in bytes {
-            match out.last_mut() {
-                Some((last, n)) if *last == b => *n = n.saturating_add(1),
-                _ => out.push((b, 1)),
-            }
-        }
-        out
-    };
     (MIN_HALF..=written.len().saturating_sub(MIN_HALF))
         .filter_map(|at| {
             let (left, right) = written.split_at_checked(at)?;
-            Some((runs(left), runs(right)))
+            Some((letters(left), letters(right)))
         })
         .collect()
 }
@@ -246,10 +233,7 @@ const LONGER_RUN: u16 = 2;
 /// `langs` that folds to its letters with runs as long or longer (`cok` and `cook`), or a
 /// function word of a shipped language written as it is (Turkish `çok` is `cok`).
 pub(crate) fn ordinary(spelling: &[Letter], langs: &[usize]) -> bool {
-    let written: String = spelling
-        .iter()
-        .flat_map(|&(b, run)| std::iter::repeat_n(char::from(b), usize::from(run)))
-        .collect();
+    let written = written_out(spelling);
     languages::function_word(written.as_bytes()) != 0
         || langs.iter().any(|&lang| {
             let all = 0..dictionary::len(lang);
@@ -261,10 +245,7 @@ pub(crate) fn ordinary(spelling: &[Letter], langs: &[usize]) -> bool {
 /// the dictionaries `langs` or a function word of a shipped language (`bit`, `pen`, `is`). A
 /// look-up per dictionary, as every break of every term is asked at build time.
 pub(crate) fn is_word(half: &[Letter], langs: &[usize]) -> bool {
-    let written: String = half
-        .iter()
-        .flat_map(|&(b, run)| std::iter::repeat_n(char::from(b), usize::from(run)))
-        .collect();
+    let written = written_out(half);
     languages::function_word(written.as_bytes()) != 0
         || dictionary::best_rank(langs, &written).is_some()
 }
@@ -301,13 +282,22 @@ fn in_dictionary(
     found
 }
 
-/// A word's letters and their runs (`boob`: `b`, `o` twice, `b`), as the tests write terms.
-#[cfg(test)]
+/// A spelling with each letter written as many times as its run (`b`, `o` twice, `b`:
+/// `boob`). Its letters are ASCII, so the text is too.
+fn written_out(spelling: &[Letter]) -> String {
+    spelling
+        .iter()
+        .flat_map(|&(b, run)| std::iter::repeat_n(char::from(b), usize::from(run)))
+        .collect()
+}
+
+/// A word's letters and their runs (`boob`: `b`, `o` twice, `b`), as a term is broken in two
+/// and as the tests write terms.
 pub(crate) fn letters(word: &str) -> Vec<Letter> {
     let mut out: Vec<Letter> = Vec::new();
     for b in word.bytes() {
         match out.last_mut() {
-            Some((last, n)) if *last == b => *n += 1,
+            Some((last, n)) if *last == b => *n = n.saturating_add(1),
             _ => out.push((b, 1)),
         }
     }
@@ -318,17 +308,10 @@ pub(crate) fn letters(word: &str) -> Vec<Letter> {
 mod tests {
     use super::*;
 
-    fn written(spelling: &[Letter]) -> String {
-        spelling
-            .iter()
-            .flat_map(|&(b, run)| std::iter::repeat_n(char::from(b), usize::from(run)))
-            .collect()
-    }
-
     fn spellings(word: &str) -> Vec<String> {
         alternatives(&letters(word))
             .iter()
-            .map(|s| written(s))
+            .map(|s| written_out(s))
             .collect()
     }
 
@@ -402,7 +385,7 @@ mod tests {
 
     #[test]
     fn a_term_reads_backwards_unless_it_is_a_palindrome_or_short() {
-        let back = |w: &str| reversed(&letters(w)).map(|s| written(&s));
+        let back = |w: &str| reversed(&letters(w)).map(|s| written_out(&s));
         assert_eq!(back("fuck").as_deref(), Some("kcuf"));
         assert_eq!(back("nigger").as_deref(), Some("reggin"));
         assert_eq!(back("boob"), None);
@@ -413,7 +396,7 @@ mod tests {
     fn a_term_breaks_in_two_with_two_letters_a_side() {
         let all: Vec<(String, String)> = halves(&letters("asshole"))
             .iter()
-            .map(|(a, b)| (written(a), written(b)))
+            .map(|(a, b)| (written_out(a), written_out(b)))
             .collect();
         assert!(
             all.contains(&("as".to_owned(), "shole".to_owned())),
