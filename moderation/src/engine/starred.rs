@@ -1,8 +1,8 @@
 //! Words written with letters hidden behind asterisks or hashes (`f*ck`, `sh*t`, `b***h`,
-//! `f#ck`): the writer censors the word for the reader, who still reads it. Inside a word, with
-//! letters on both sides, each `*` or `#` (a star, below) stands for one hidden letter (a run of n for n letters), and the word is a
-//! term when it has the term's length and its other letters agree (with the endings a word
-//! term may take: `f*cking`). Stars around a word (`*bold*`) or between words (`** **`) hide
+//! `f#ck`): the writer censors the word for the reader, who still reads it. Inside a word,
+//! with letters on both sides, each `*` or `#` (a star, below) stands for one hidden letter
+//! (a run of n for n letters), and the word is a term when it has the term's length and its
+//! other letters agree (with the endings a word term may take: `f*cking`). Stars around a word (`*bold*`) or between words (`** **`) hide
 //! nothing.
 //!
 //! Folding reads a `*` as a separator (two or more as a mask that keeps spelled-out letters
@@ -23,7 +23,7 @@ const MAX_WORD: usize = 64;
 /// word, is not read again as that term).
 const MIN_SHOWN: usize = 2;
 
-/// A byte of a read word that a `*` hid.
+/// A byte of a read word that a star hid.
 const HIDDEN: u8 = b'*';
 
 /// The characters that hide a letter: stars.
@@ -31,6 +31,12 @@ const STARS: [char; 2] = ['*', '#'];
 
 fn is_star(c: char) -> bool {
     STARS.contains(&c)
+}
+
+/// `is_star` for a byte of UTF-8: both stars are ASCII, so no byte of a longer character is
+/// one.
+fn is_star_byte(b: u8) -> bool {
+    is_star(char::from(b))
 }
 
 /// What a listed term means when read through stars.
@@ -117,7 +123,7 @@ impl Starred {
         let mut from = None;
         for (i, c) in input.char_indices().chain([(input.len(), ' ')]) {
             let in_word =
-                chars::props(c).alphanumeric() || matches!(c, '*' | '#' | '$' | '@' | '!' | '|');
+                chars::props(c).alphanumeric() || is_star(c) || matches!(c, '$' | '@' | '!' | '|');
             match (in_word, from) {
                 (true, None) => from = Some(i),
                 (false, Some(f)) => {
@@ -225,13 +231,13 @@ fn star_after_letter(input: &str) -> bool {
     let mut i = 0;
     while let Some(at) = bytes
         .get(i..)
-        .and_then(|b| b.iter().position(|&x| x == b'*' || x == b'#'))
+        .and_then(|b| b.iter().position(|&x| is_star_byte(x)))
     {
         let start = i + at;
         let end = start
-            + bytes.get(start..).map_or(0, |b| {
-                b.iter().take_while(|&&x| x == b'*' || x == b'#').count()
-            });
+            + bytes
+                .get(start..)
+                .map_or(0, |b| b.iter().take_while(|&&x| is_star_byte(x)).count());
         let before = input.get(..start).and_then(|t| t.chars().next_back());
         let after = input.get(end..).and_then(|t| t.chars().next());
         if before.is_some_and(|c| chars::props(c).alphabetic())

@@ -1,10 +1,11 @@
 //! Alternative spellings of a term that the one canonical reading of folding cannot reach:
 //! a character that stands for either of two letters (`1` for `l` as often as for `i`, the
 //! fold reads `i`: `s1ut`), and the letter swaps of chat (`cvnt`, `azzhole`, `niqqer`,
-//! `bytch`, `pussi`, a vowel crossed out as `x`: `fxck`); the term written backwards (`kcuf`), turned upside down (`ʞɔnɟ`), or
-//! broken in two words (`bi tch`, `nig ger`). The lexicon compiles each of its terms in these
-//! spellings too, and drops a spelling that is an ordinary word (`fag` with `q` is `faq`), or
-//! a break whose two halves are both ordinary words (`sh it`, `pen is`).
+//! `bytch`, `pussi`, a vowel crossed out as `x`: `fxck`); the term written backwards
+//! (`kcuf`), turned upside down (`ʞɔnɟ`), or broken in two words (`bi tch`, `nig ger`). The
+//! lexicon compiles each of its terms in these spellings too, and drops a spelling that is an
+//! ordinary word (`fag` with `q` is `faq`), or a break whose two halves are both ordinary
+//! words (`sh it`, `pen is`).
 
 use super::dictionary;
 use super::languages;
@@ -114,10 +115,10 @@ const HALVES_UP_TO: usize = 7;
 /// the break falls inside it (`as` and `shole` from `a`, `s` twice, `hole`). None for a term
 /// longer than `HALVES_UP_TO` letters.
 pub(crate) fn halves(term: &[Letter]) -> Vec<(Vec<Letter>, Vec<Letter>)> {
-    let written = written_out(term);
-    if written.len() > HALVES_UP_TO {
+    if written_len(term) > HALVES_UP_TO {
         return Vec::new();
     }
+    let written = written_out(term);
     (MIN_HALF..=written.len().saturating_sub(MIN_HALF))
         .filter_map(|at| {
             let (left, right) = written.split_at_checked(at)?;
@@ -126,55 +127,40 @@ pub(crate) fn halves(term: &[Letter]) -> Vec<(Vec<Letter>, Vec<Letter>)> {
         .collect()
 }
 
-/// How upside-down text generators turn each letter (`a` to `ɐ`, `n` to `u`): one character,
-/// or for `g` two, as generators differ (`ƃ` or `ᵷ`). Every one folds to an ASCII letter, so
-/// the turned terms join the automaton of ASCII patterns (a generator's Hebrew `ן` for `l`
-/// would add byte classes to every state of the other one, for one rare rendering).
-const TURNED: [[char; 2]; 26] = [
-    ['ɐ', 'ɐ'],
-    ['q', 'q'],
-    ['ɔ', 'ɔ'],
-    ['p', 'p'],
-    ['ǝ', 'ǝ'],
-    ['ɟ', 'ɟ'],
-    ['ƃ', 'ᵷ'],
-    ['ɥ', 'ɥ'],
-    ['ᴉ', 'ᴉ'],
-    ['ɾ', 'ɾ'],
-    ['ʞ', 'ʞ'],
-    ['ʅ', 'ʅ'],
-    ['ɯ', 'ɯ'],
-    ['u', 'u'],
-    ['o', 'o'],
-    ['d', 'd'],
-    ['b', 'b'],
-    ['ɹ', 'ɹ'],
-    ['s', 's'],
-    ['ʇ', 'ʇ'],
-    ['n', 'n'],
-    ['ʌ', 'ʌ'],
-    ['ʍ', 'ʍ'],
-    ['x', 'x'],
-    ['ʎ', 'ʎ'],
-    ['z', 'z'],
+/// How upside-down text generators turn each letter, `a` to `z` (`a` to `ɐ`, `n` to `u`).
+/// Every one folds to an ASCII letter, so the turned terms join the automaton of ASCII
+/// patterns (a generator's Hebrew `ן` for `l` would add byte classes to every state of the
+/// other one, for one rare rendering).
+const TURNED: [char; 26] = [
+    'ɐ', 'q', 'ɔ', 'p', 'ǝ', 'ɟ', 'ƃ', 'ɥ', 'ᴉ', 'ɾ', 'ʞ', 'ʅ', 'ɯ', 'u', 'o', 'd', 'b', 'ɹ', 's',
+    'ʇ', 'n', 'ʌ', 'ʍ', 'x', 'ʎ', 'z',
 ];
 
+/// The other turned `g` of the generators (`TURNED` has `ƃ`).
+const TURNED_G: char = 'ᵷ';
+
 /// The term turned upside down, as text generators write it: its letters in reverse order,
-/// each turned (`fuck` is `ʞɔnɟ`), in each of the generators' renderings; none for a term
-/// with a byte that is no ASCII letter. The lexicon folds these as it folds a message.
+/// each turned (`fuck` is `ʞɔnɟ`), and with `g` in each of the generators' renderings; none
+/// for a term with a byte that is no ASCII letter. The lexicon folds these as it folds a
+/// message.
 pub(crate) fn upside_down(term: &[Letter]) -> Vec<String> {
-    let render = |variant: usize| -> Option<String> {
+    let render = |other_g: bool| -> Option<String> {
         let mut out = String::new();
         for &(b, run) in term.iter().rev() {
             let index = usize::from(b.checked_sub(b'a').filter(|_| b.is_ascii_lowercase())?);
-            let c = TURNED.get(index)?.get(variant).copied()?;
+            let c = match b {
+                b'g' if other_g => TURNED_G,
+                _ => *TURNED.get(index)?,
+            };
             out.extend(std::iter::repeat_n(c, usize::from(run)));
         }
         Some(out)
     };
-    let mut out: Vec<String> = (0..2).filter_map(render).collect();
-    out.dedup();
-    out
+    let has_g = term.iter().any(|&(b, _)| b == b'g');
+    render(false)
+        .into_iter()
+        .chain(render(true).filter(|_| has_g))
+        .collect()
 }
 
 /// A term or spelling shorter than this, written out, has none: a three-letter word with a
