@@ -268,7 +268,17 @@ impl Builder {
         self.folded.fold(term);
         self.add_folded(meaning.clone(), false);
         self.add_starred(&meaning);
-        if term.chars().any(|c| matches!(c as u32, 0x0370..=0x052F)) {
+        // A built-in root is part of a word, and its look-alikes are parts of ordinary Latin
+        // words (`ебат` reads `egat`, as in `négatif`): matched in its own script only.
+        let root = matches!(
+            meaning,
+            Meaning::Block {
+                mode: MatchMode::Substring,
+                lang: Some(_),
+                ..
+            }
+        );
+        if !root && term.chars().any(|c| matches!(c as u32, 0x0370..=0x052F)) {
             let native = self.folded.text().to_vec();
             self.folded.fold_lookalikes_as_latin(term);
             if self.folded.text() != native.as_slice() {
@@ -512,8 +522,9 @@ impl Lexicon {
             for t in terms {
                 // A term of a language written without spaces matches inside longer text,
                 // unless it is written in Latin letters (Korean romanized, `sibal`), which
-                // are written with spaces: a whole word, as every Latin-letter term.
-                let mode = if in_word && !t.term.is_ascii() {
+                // are written with spaces: a whole word, as every Latin-letter term. So does
+                // a root, in any language.
+                let mode = if t.root || (in_word && !t.term.is_ascii()) {
                     MatchMode::Substring
                 } else {
                     MatchMode::Word
