@@ -164,6 +164,8 @@ fn words_built_on_a_root_are_masked_where_the_root_is() {
         ("che cazzata", "cazzata"),
         ("quelle saloperie", "saloperie"),
         ("caralhos", "caralhos"),
+        // A root in a word of mixed scripts (a Latin `p` among Cyrillic letters).
+        ("ну ты и pаспиздяй", "пиздяй"),
     ] {
         let d = m.review(ROOM, text);
         assert!(d.is_rewritten(), "{text}: {d:?}");
@@ -188,6 +190,9 @@ fn ordinary_words_that_hold_a_root_pass() {
         "lo stronzio è un metallo",
         "die Nachbarschaft marschiert",
         "das war Schlamperei",
+        // Latin words that hold a root's look-alikes (`ебат` reads `egat`).
+        "un résultat négatif",
+        "les dégâts de la délégation",
         // A rarer member of a judged family: `страховать`, to insure.
         "застрахуйте машину",
         // A given name that folds like a Turkish form: no entry.

@@ -486,6 +486,25 @@ fn evasions_of_every_language_are_caught() {
 }
 
 #[test]
+fn digits_in_a_russian_word_stand_for_cyrillic_letters() {
+    let m = builtin();
+    for text in ["ты пи3да", "п1здец", "6лядь", "бл9ть", "ху1ня"] {
+        assert!(flagged(&m, text), "{text}");
+    }
+    // Numbers beside Russian words, and digits in words of Latin letters, stay as they were.
+    for text in [
+        "в 2024 году",
+        "ту-154",
+        "3д принтер",
+        "мп3 плеер",
+        "х0чу",
+        "4ел",
+    ] {
+        assert!(!flagged(&m, text), "{text}");
+    }
+}
+
+#[test]
 fn russian_terms_in_latin_letters_are_whole_words() {
     let m = builtin();
     // Transliterated as chat writes them: `х` as `h` or `x`, a final voiced consonant said
