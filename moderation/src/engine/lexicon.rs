@@ -138,10 +138,9 @@ impl Disguise {
             Disguise::NotAsciiLetters => {
                 span.is_some_and(|s| !s.bytes().all(|b| b.is_ascii_alphabetic()))
             }
-            Disguise::MixedScripts => span.is_some_and(|s| {
-                s.chars()
-                    .any(|c| matches!(c as u32, 0x0370..=0x03FF | 0x0400..=0x052F))
-            }),
+            Disguise::MixedScripts => {
+                span.is_some_and(|s| s.chars().any(|c| matches!(c as u32, 0x0370..=0x052F)))
+            }
         }
     }
 }
