@@ -322,9 +322,12 @@ impl Builder {
     }
 
     /// The term just folded, as a word that stars may hide letters of (`f*ck`). The terms of
-    /// the other shipped languages are left to the automaton: which of them a word with
-    /// hidden letters is (`f*ck`, English `fuck` or German `fick`) turns on the language of
-    /// the message, which only the automaton's search weighs.
+    /// the other shipped languages in Latin letters are left to the automaton: which of them a
+    /// word with hidden letters is (`f*ck`, English `fuck` or German `fick`) turns on the
+    /// language of the message, which only the automaton's search weighs. A term of another
+    /// shipped language in Cyrillic letters is read through stars too
+    /// (`бл*ть`), unless it is another enabled language's word: Cyrillic is Russian's alone
+    /// among them.
     fn add_starred(&mut self, meaning: &Meaning) {
         let reading = match *meaning {
             Meaning::Allow => Reading::Allow,
@@ -335,6 +338,20 @@ impl Builder {
                 lang: None,
                 ..
             } => Reading::Block { list, action, mode },
+            Meaning::Block {
+                list,
+                action,
+                mode,
+                clash: 0,
+                ..
+            } if self
+                .folded
+                .text()
+                .first()
+                .is_some_and(|&b| matches!(b, 0xD0 | 0xD1)) =>
+            {
+                Reading::Block { list, action, mode }
+            }
             Meaning::Block { .. } => return,
         };
         let letters = self.letters();
