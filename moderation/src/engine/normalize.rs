@@ -76,6 +76,9 @@ struct RawToken {
     from: u32,
     to: u32,
     has_letter: bool,
+    /// A letter of the Russian alphabet is among its letters: its digits stand for Cyrillic
+    /// letters (see `cyrillic_leet`).
+    cyrillic: bool,
     /// A run of two or more `*` (a mask) lies between this token and the one before.
     hard_break_before: bool,
     /// A `$`, `@`, `!` or `|` alone between separators: kept only beside a one-character
@@ -127,12 +130,6 @@ const fn cyrillic_leet(b: u8) -> Option<[u8; 2]> {
         b'@' => Some([0xD0, 0xB0]), // а
         _ => None,
     }
-}
-
-/// Whether a token's bytes hold a Cyrillic letter of the Russian alphabet (UTF-8 lead byte
-/// `D0` or `D1`): its digits then stand for Cyrillic letters.
-fn cyrillic_token(token: &[RawByte]) -> bool {
-    token.iter().any(|r| matches!(r.byte, 0xD0 | 0xD1))
 }
 
 /// Offsets are u32; a chat message is far below 4 GiB, but stay safe on any input.
@@ -1006,7 +1003,11 @@ impl Folded {
             ]);
             return;
         }
+        // `а` to `я` and `ё`, whose UTF-8 starts with `D0` or `D1`: asked of two-byte letters
+        // only.
+        let cyrillic = |u: u32| (0x400..0x480).contains(&u);
         if (0x80..0x800).contains(&u) && self.shortcuts() {
+            st.token.cyrillic |= cyrillic(u);
             // Two bytes, as the letters of Cyrillic, Greek, Arabic and accented Latin are.
             let byte = |b: u32| RawByte {
                 byte: b as u8,
@@ -1017,6 +1018,7 @@ impl Folded {
                 .extend_from_slice(&[byte(0xC0 | (u >> 6)), byte(0x80 | (u & 0x3F))]);
             return;
         }
+        st.token.cyrillic |= cyrillic(u);
         let mut buf = [0u8; 4];
         let bytes = x.encode_utf8(&mut buf).as_bytes();
         self.raw.extend(bytes.iter().map(|&byte| RawByte {
@@ -1051,6 +1053,7 @@ impl Folded {
                 from: self.raw.len() as u32,
                 to: 0,
                 has_letter: false,
+                cyrillic: false,
                 hard_break_before: st.hard_break,
                 lone_symbol: false,
                 next_single: false,
@@ -1116,13 +1119,17 @@ impl Folded {
         }
         // At most every raw byte, a second byte for each digit of a Cyrillic word, and a gap
         // before every token but the first.
-        let widened = if cyrillic_token(&raw) {
-            raw.iter()
-                .filter(|r| cyrillic_leet(r.byte).is_some())
-                .count()
-        } else {
-            0
-        };
+        let widened: usize = tokens
+            .iter()
+            .filter(|t| t.cyrillic)
+            .map(|t| {
+                raw.get(t.from as usize..t.to as usize)
+                    .unwrap_or_default()
+                    .iter()
+                    .filter(|r| cyrillic_leet(r.byte).is_some())
+                    .count()
+            })
+            .sum();
         let mut out = self.out(raw.len() + widened + tokens.len());
         let mut prev_single = false;
         let mut prev_ascii = false;
@@ -1146,39 +1153,39 @@ impl Folded {
                 out.gap(token.first().map_or(0, |r| r.start));
             }
             let map_leet = t.has_letter || single;
-            let cyrillic = map_leet && widened > 0 && cyrillic_token(token);
+            let cyrillic = map_leet && t.cyrillic;
             let mut k = 0;
             while let Some(r) = token.get(k) {
-                if !r.byte.is_ascii() {
+                // A digit of a Cyrillic word, as the letter it stands for.
+                let letter = if cyrillic && r.byte.is_ascii() {
+                    cyrillic_leet(r.byte)
+                } else {
+                    None
+                };
+                if !r.byte.is_ascii() || letter.is_some() {
                     // What one character of the message folded to: a run of it collapses.
-                    let n = token[k..].iter().take_while(|x| x.start == r.start).count();
-                    let group = &token[k..k + n];
+                    let mapped;
+                    let (group, n) = match letter {
+                        Some([lead, tail]) => {
+                            let at = |byte| RawByte {
+                                byte,
+                                start: r.start,
+                                end: r.end,
+                            };
+                            mapped = [at(lead), at(tail)];
+                            (&mapped[..], 1)
+                        }
+                        None => {
+                            let n = token[k..].iter().take_while(|x| x.start == r.start).count();
+                            (&token[k..k + n], n)
+                        }
+                    };
                     if !out.lengthen_run(group) {
                         for x in group {
                             out.byte(x.byte, x.start, x.end);
                         }
                     }
                     k += n;
-                    continue;
-                }
-                if let Some([lead, tail]) = cyrillic.then(|| cyrillic_leet(r.byte)).flatten() {
-                    let group = [
-                        RawByte {
-                            byte: lead,
-                            start: r.start,
-                            end: r.end,
-                        },
-                        RawByte {
-                            byte: tail,
-                            start: r.start,
-                            end: r.end,
-                        },
-                    ];
-                    if !out.lengthen_run(&group) {
-                        out.byte(lead, r.start, r.end);
-                        out.byte(tail, r.start, r.end);
-                    }
-                    k += 1;
                     continue;
                 }
                 let b = if map_leet {
