@@ -9,6 +9,8 @@
 //! apart), so the automaton never sees these words whole; they are read here, from the
 //! message itself, and only in a message that has a `*` between two letters.
 
+use serde::{Deserialize, Serialize};
+
 use super::chars;
 use super::lexicon::{Hit, SUFFIXES};
 use super::normalize::Folded;
@@ -40,7 +42,7 @@ fn is_star_byte(b: u8) -> bool {
 }
 
 /// What a listed term means when read through stars.
-#[derive(Debug, Clone, Copy)]
+#[derive(Debug, Clone, Copy, Serialize, Deserialize)]
 pub(crate) enum Reading {
     /// An allowed word: the word it fits is not read as a term.
     Allow,
@@ -52,14 +54,14 @@ pub(crate) enum Reading {
 }
 
 /// A term that can be read through stars: one word of Latin letters.
-#[derive(Debug)]
+#[derive(Debug, Serialize, Deserialize)]
 struct Shape {
     letters: Box<[Letter]>,
     reading: Reading,
 }
 
 /// The terms of a lexicon that can be read through stars, by first letter.
-#[derive(Debug, Default)]
+#[derive(Debug, Default, Serialize, Deserialize)]
 pub(crate) struct Starred {
     shapes: Vec<Shape>,
     /// Per first letter `a`..`z`: the word terms and allowed words that start with it, which
