@@ -1,7 +1,9 @@
 //! Makes the built-in moderator as the function does at cold start, from the lexicon embedded
-//! at build time, and says whether it was read from it: a short run to count the instructions
-//! (`valgrind --tool=callgrind --toggle-collect='*Moderator*builtin*'
+//! at build time, and says whether it was read from it and how long that took: a short run to
+//! count the instructions (`valgrind --tool=callgrind --toggle-collect='*Moderator*builtin*'
 //! target/release/examples/builtin-prebuilt`).
+
+use std::time::Instant;
 
 use ivschat_moderation::{prebuilt, Moderator};
 
@@ -9,15 +11,18 @@ const BUILTIN: &[u8] = include_bytes!(concat!(env!("OUT_DIR"), "/builtin-lexicon
 
 fn main() -> Result<(), ivschat_moderation::PolicyError> {
     prebuilt::register(BUILTIN);
+    let started = Instant::now();
     let moderator = Moderator::builtin()?;
+    let took = started.elapsed();
     println!(
-        "lexicon {} ({} bytes embedded)",
+        "lexicon {} ({} bytes embedded) in {:.2} ms",
         if moderator.lexicon_prebuilt() {
             "read from the embedded snapshot"
         } else {
             "compiled"
         },
-        BUILTIN.len()
+        BUILTIN.len(),
+        took.as_secs_f64() * 1e3
     );
     Ok(())
 }

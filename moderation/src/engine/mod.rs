@@ -98,8 +98,8 @@ thread_local! {
 }
 
 impl Moderator {
-    /// Validates and compiles a policy set; a lexicon the snapshot registered with
-    /// [`prebuilt::register`] was compiled from is read from it.
+    /// Validates and compiles a policy set. A policy whose word lists the snapshot registered
+    /// with [`prebuilt::register`] was compiled from has its lexicon read from it instead.
     pub fn new(set: &PolicySet) -> Result<Self, PolicyError> {
         Self::with_prebuilt(set, prebuilt::registered())
     }

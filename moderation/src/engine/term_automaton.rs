@@ -190,9 +190,9 @@ impl TermAutomaton {
     pub(crate) fn is_consistent(&self) -> bool {
         let stride = self.stride as usize;
         let len = self.trans.len();
-        let row_start = |id: u32| (id as usize) < len && id % self.stride == 0;
+        let row_start = |id: u32| (id as usize) < len && id.is_multiple_of(self.stride);
         let states_ok = stride > 0
-            && len % stride == 0
+            && len.is_multiple_of(stride)
             && row_start(self.start)
             && (self.match_end == 0
                 || self
