@@ -50,28 +50,65 @@ const SENTENCES: &[&str] = &[
 ];
 
 /// The messages both lexicons review: the benchmark's long messages in 13 languages and its
-/// chat lines, three evasions of every term of every language's lexicon set in a message of
-/// that language, and the real sentences.
+/// chat lines (and 4,000 of them with letters hidden by stars), three evasions of every term of every language's lexicon set in a message of
+/// that language, every term as written and capitalised in a message of its language and of
+/// two others, and the real sentences.
 fn messages() -> Vec<String> {
     let mut rng = corpus::Lcg(11);
     let mut out: Vec<String> = (0..2_000).map(|_| corpus::world_line(&mut rng)).collect();
     out.extend(corpus::world_messages(&mut rng, 2_000, 500));
     out.extend(corpus::corpus(2_000));
+    // Letters hidden behind stars (`f*ck`, `b#tch`), read apart from the automata.
+    let starred: Vec<String> = out
+        .iter()
+        .take(2_000)
+        .chain(out.iter().rev().take(2_000))
+        .enumerate()
+        .map(|(i, line)| hide_a_letter(line, if i % 2 == 0 { '*' } else { '#' }))
+        .collect();
+    out.extend(starred);
     let mut seed = 0x005E_ED0F_E7A5_1045_u64;
     let mut next = || {
         seed = seed.wrapping_mul(6364136223846793005).wrapping_add(1);
         seed >> 11
     };
-    for lang in LEXICON_LANGUAGES {
+    for (i, lang) in LEXICON_LANGUAGES.into_iter().enumerate() {
+        let others = [1, 5].map(|k| LEXICON_LANGUAGES[(i + k) % LEXICON_LANGUAGES.len()]);
         for entry in lexicon_terms(lang) {
             for _ in 0..3 {
                 let form = evade(lang, &entry.term.to_lowercase(), next());
                 out.push(in_message(lang, &form, [next(), next(), next()]));
             }
+            // As the lexicon writes it (with its marks: `coño`, `göt`) and capitalised as a
+            // name is, in a message of its language and of two others.
+            let mut chars = entry.term.chars();
+            let capitalised: String = chars
+                .next()
+                .into_iter()
+                .flat_map(char::to_uppercase)
+                .chain(chars)
+                .collect();
+            for form in [entry.term, capitalised.as_str()] {
+                for in_lang in [lang].into_iter().chain(others) {
+                    out.push(in_message(in_lang, form, [next(), next(), next()]));
+                }
+            }
         }
     }
     out.extend(SENTENCES.iter().flat_map(|s| s.lines()).map(str::to_owned));
     out
+}
+
+/// `line` with the second letter of every word of four characters or more hidden by `star`.
+fn hide_a_letter(line: &str, star: char) -> String {
+    let words = line.split(' ').map(|word| {
+        let mut chars: Vec<char> = word.chars().collect();
+        if chars.len() >= 4 {
+            chars[1] = star;
+        }
+        chars.into_iter().collect::<String>()
+    });
+    words.collect::<Vec<_>>().join(" ")
 }
 
 /// Whether `a` and `b` decide every message alike (verdict, content, reason, rules); the
