@@ -22,12 +22,14 @@ pub struct LexiconTerm {
 }
 
 /// The terms of `lang`'s built-in lexicon, in the lexicon's order (none for English or an
-/// unknown code).
+/// unknown code): whole terms, no roots (a root is part of a word, no word to disguise).
 pub fn lexicon_terms(lang: &str) -> impl Iterator<Item = LexiconTerm> {
-    languages::lexicon(lang).map(|t| LexiconTerm {
-        term: t.term,
-        ambiguous: t.clash != 0,
-    })
+    languages::lexicon(lang)
+        .filter(|t| !t.root)
+        .map(|t| LexiconTerm {
+            term: t.term,
+            ambiguous: t.clash != 0,
+        })
 }
 
 /// Common words of each language to set a form in, so that the message reads as that language.

@@ -1111,7 +1111,8 @@ async function onSend(event) {
     errors.append(refusalLine(text, sendRefusal(error), sendNumber));
     errors.dataset.code = String(error?.errorCode ?? '');
     while (errors.children.length > 5) errors.firstElementChild.remove();
-    if (!input.value) {
+    // Back into an empty box, unless a later send has gone since: the box never holds an older text.
+    if (!input.value && sendNumber === app.sends) {
       input.value = text;
       updateCounter();
     }

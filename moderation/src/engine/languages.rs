@@ -82,6 +82,10 @@ pub(crate) struct BuiltinTerm<'a> {
     /// more often than not (`Troia`, `Lund`): written as a name in a message of one of them,
     /// it is that name.
     pub(crate) names: LangSet,
+    /// A root (a line `*root`): the part every word of a swear word's family shares
+    /// (`пизд`, `fotze`), matched inside any word; the ordinary words that hold it are the
+    /// lexicon's `+word` lines.
+    pub(crate) root: bool,
 }
 
 /// The languages a comma-separated list of codes names.
@@ -143,6 +147,10 @@ pub(crate) fn lexicon(lang: &str) -> impl Iterator<Item = BuiltinTerm<'static>> 
     lexicon_lines(lang)
         .filter(|l| !l.starts_with(['#', '=', '+', '~']))
         .map(|line| {
+            let (root, line) = match line.strip_prefix('*') {
+                Some(rest) => (true, rest),
+                None => (false, line),
+            };
             let mut fields = line.split('\t');
             let term = fields.next().unwrap_or_default();
             let clash = fields.next().map_or(0, lang_set);
@@ -153,12 +161,14 @@ pub(crate) fn lexicon(lang: &str) -> impl Iterator<Item = BuiltinTerm<'static>> 
                 clash,
                 marked_clash,
                 names: fields.next().map_or(0, lang_set),
+                root,
             }
         })
 }
 
-/// The ordinary words of a language written without spaces that hide one of its terms
-/// (`グローバル` around `グロ`): allowed as the allowlist allows.
+/// The ordinary words that hide one of a language's terms: in a language written without
+/// spaces (`グローバル` around `グロ`), and around a root (`Marsch`): allowed as the
+/// allowlist allows.
 pub(crate) fn hiding_words(lang: &str) -> impl Iterator<Item = &'static str> {
     lexicon_lines(lang).filter_map(|l| l.strip_prefix('+'))
 }

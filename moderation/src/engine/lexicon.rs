@@ -67,7 +67,7 @@ const WORDS_BEFORE: &[u8] = b"aeiouyr";
 const WORDS_AFTER: &[u8] = b"aeiouy";
 
 /// Cyrillic letters whose Latin look-alike is a digit (`б` as `6`, `з` as `3`, `ч` as `4`),
-/// which folding then reads as a letter (`g`, `e`, `a`): see `Entry::disguise_only`.
+/// which folding then reads as a letter (`g`, `e`, `a`): see `Disguise::NotAsciiLetters`.
 const DIGIT_LOOKALIKES: &[char] = &['б', 'Б', 'з', 'З', 'ч', 'Ч'];
 
 #[derive(Debug, Deserialize)]
@@ -111,11 +111,38 @@ struct Entry {
     meaning: Meaning,
     /// The least run length each folded byte of the term needs in the text.
     runs: Box<[u16]>,
-    /// A spelling whose folding is also ordinary Latin letters that do not disguise it: the
-    /// term turned upside down (`ʞɔnɟ` folds to `kcnj`), or written in look-alikes of which
-    /// one is a digit (`ебал` as `e6an` folds to `egan`, the name `Egan`). Found only where
-    /// the message writes a character other than an ASCII letter there.
-    disguise_only: bool,
+    /// Where a spelling whose folding ordinary text can also give is found: see `Disguise`.
+    disguise_only: Disguise,
+}
+
+/// Where a spelling is found whose folding ordinary text can also give.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+enum Disguise {
+    /// Anywhere: its folding is the term's own.
+    Not,
+    /// Only where the message writes a character other than an ASCII letter there: the term
+    /// turned upside down (`ʞɔnɟ` folds to `kcnj`), or written in look-alikes of which one is
+    /// a digit (`ебал` as `e6an` folds to `egan`, the name `Egan`).
+    NotAsciiLetters,
+    /// Only where the message writes a Cyrillic or Greek letter there: a root in its Latin
+    /// look-alikes (`ебат` reads `egat`, as in French `négatif`), a disguise only inside a word
+    /// of mixed scripts (`pаспиздяй`).
+    MixedScripts,
+}
+
+impl Disguise {
+    /// Whether `span`, the message's text where the spelling was found, may hold it.
+    fn allows(self, span: Option<&str>) -> bool {
+        match self {
+            Disguise::Not => true,
+            Disguise::NotAsciiLetters => {
+                span.is_some_and(|s| !s.bytes().all(|b| b.is_ascii_alphabetic()))
+            }
+            Disguise::MixedScripts => {
+                span.is_some_and(|s| s.chars().any(|c| matches!(c as u32, 0x0370..=0x052F)))
+            }
+        }
+    }
 }
 
 /// A blocked span of the original message.
@@ -222,7 +249,7 @@ impl Spelled {
         builder: &Builder,
         spelling: &[Letter],
         meaning: &Meaning,
-        disguise_only: bool,
+        disguise_only: Disguise,
         keep: impl Fn(&Builder, &[Letter]) -> bool,
     ) {
         let (text, runs): (Vec<u8>, Vec<u16>) = spelling.iter().copied().unzip();
@@ -267,22 +294,41 @@ impl Builder {
 
     fn add_forms(&mut self, term: &str, meaning: Meaning) {
         self.folded.fold(term);
-        self.add_folded(meaning.clone(), false);
+        self.add_folded(meaning.clone(), Disguise::Not);
         self.add_starred(&meaning);
         if term.chars().any(|c| matches!(c as u32, 0x0370..=0x052F)) {
             let native = self.folded.text().to_vec();
             self.folded.fold_lookalikes_as_latin(term);
             if self.folded.text() != native.as_slice() {
-                let through_a_digit = term.chars().any(|c| DIGIT_LOOKALIKES.contains(&c));
-                self.add_folded(meaning, through_a_digit);
+                // A built-in root is part of a word, and its look-alikes are parts of
+                // ordinary Latin words.
+                let root = matches!(
+                    meaning,
+                    Meaning::Block {
+                        mode: MatchMode::Substring,
+                        lang: Some(_),
+                        ..
+                    }
+                );
+                let disguise = if root {
+                    Disguise::MixedScripts
+                } else if term.chars().any(|c| DIGIT_LOOKALIKES.contains(&c)) {
+                    Disguise::NotAsciiLetters
+                } else {
+                    Disguise::Not
+                };
+                self.add_folded(meaning, disguise);
             }
         }
     }
 
     /// The term just folded, as a word that stars may hide letters of (`f*ck`). The terms of
-    /// the other shipped languages are left to the automaton: which of them a word with
-    /// hidden letters is (`f*ck`, English `fuck` or German `fick`) turns on the language of
-    /// the message, which only the automaton's search weighs.
+    /// the other shipped languages in Latin letters are left to the automaton: which of them a
+    /// word with hidden letters is (`f*ck`, English `fuck` or German `fick`) turns on the
+    /// language of the message, which only the automaton's search weighs. A term of another
+    /// shipped language in Cyrillic letters is read through stars too
+    /// (`бл*ть`), unless it is another enabled language's word: Cyrillic is Russian's alone
+    /// among them.
     fn add_starred(&mut self, meaning: &Meaning) {
         let reading = match *meaning {
             Meaning::Allow => Reading::Allow,
@@ -293,6 +339,20 @@ impl Builder {
                 lang: None,
                 ..
             } => Reading::Block { list, action, mode },
+            Meaning::Block {
+                list,
+                action,
+                mode,
+                clash: 0,
+                ..
+            } if self
+                .folded
+                .text()
+                .first()
+                .is_some_and(|&b| matches!(b, 0xD0 | 0xD1)) =>
+            {
+                Reading::Block { list, action, mode }
+            }
             Meaning::Block { .. } => return,
         };
         let letters = self.letters();
@@ -329,7 +389,7 @@ impl Builder {
         for (letters, meaning) in std::mem::take(&mut self.to_spell) {
             let swapped = variants::alternatives(&letters);
             for spelling in swapped.into_iter().chain(variants::reversed(&letters)) {
-                spelled.add(self, &spelling, &meaning, false, |b, s| {
+                spelled.add(self, &spelling, &meaning, Disguise::Not, |b, s| {
                     !variants::ordinary(s, &b.langs)
                 });
             }
@@ -343,20 +403,26 @@ impl Builder {
                     .chain(std::iter::once((b' ', 1)))
                     .chain(right)
                     .collect();
-                spelled.add(self, &spelling, &meaning, false, |_, _| true);
+                spelled.add(self, &spelling, &meaning, Disguise::Not, |_, _| true);
             }
             for turned in variants::upside_down(&letters) {
                 self.folded.fold(&turned);
                 let spelling = self.letters();
                 // Turned, a term is found only where the message writes a character other
                 // than an ASCII letter: no ordinary word is written so.
-                spelled.add(self, &spelling, &meaning, true, |_, _| true);
+                spelled.add(
+                    self,
+                    &spelling,
+                    &meaning,
+                    Disguise::NotAsciiLetters,
+                    |_, _| true,
+                );
             }
         }
         (spelled.patterns, spelled.entries)
     }
 
-    fn add_folded(&mut self, meaning: Meaning, disguise_only: bool) {
+    fn add_folded(&mut self, meaning: Meaning, disguise_only: Disguise) {
         let text = self.folded.text();
         if text.is_empty() {
             return;
@@ -513,8 +579,9 @@ impl Lexicon {
             for t in terms {
                 // A term of a language written without spaces matches inside longer text,
                 // unless it is written in Latin letters (Korean romanized, `sibal`), which
-                // are written with spaces: a whole word, as every Latin-letter term.
-                let mode = if in_word && !t.term.is_ascii() {
+                // are written with spaces: a whole word, as every Latin-letter term. So does
+                // a root, in any language.
+                let mode = if t.root || (in_word && !t.term.is_ascii()) {
                     MatchMode::Substring
                 } else {
                     MatchMode::Word
@@ -693,10 +760,10 @@ impl Lexicon {
             if !runs_ok {
                 continue;
             }
-            if entry.disguise_only
-                && input
-                    .get(f.start(s) as usize..f.end(e - 1) as usize)
-                    .is_none_or(|span| span.bytes().all(|b| b.is_ascii_alphabetic()))
+            if entry.disguise_only != Disguise::Not
+                && !entry
+                    .disguise_only
+                    .allows(input.get(f.start(s) as usize..f.end(e - 1) as usize))
             {
                 continue;
             }

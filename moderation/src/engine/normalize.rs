@@ -114,6 +114,27 @@ const fn leet(b: u8) -> u8 {
     }
 }
 
+/// The Cyrillic letter a digit or symbol stands for in a word written in Cyrillic (`пи3да`,
+/// `6лядь`, `п1зда`, `бл9ть`), as its two bytes of UTF-8: what `leet` is to Latin letters.
+const fn cyrillic_leet(b: u8) -> Option<[u8; 2]> {
+    match b {
+        b'0' => Some([0xD0, 0xBE]), // о
+        b'1' => Some([0xD0, 0xB8]), // и
+        b'3' => Some([0xD0, 0xB7]), // з
+        b'4' => Some([0xD1, 0x87]), // ч
+        b'6' => Some([0xD0, 0xB1]), // б
+        b'9' => Some([0xD1, 0x8F]), // я
+        b'@' => Some([0xD0, 0xB0]), // а
+        _ => None,
+    }
+}
+
+/// Whether a token's bytes hold a Cyrillic letter of the Russian alphabet (UTF-8 lead byte
+/// `D0` or `D1`): its digits then stand for Cyrillic letters.
+fn cyrillic_token(token: &[RawByte]) -> bool {
+    token.iter().any(|r| matches!(r.byte, 0xD0 | 0xD1))
+}
+
 /// Offsets are u32; a chat message is far below 4 GiB, but stay safe on any input.
 fn clamp(input: &str) -> &str {
     if input.len() <= u32::MAX as usize / 2 {
@@ -1093,8 +1114,16 @@ impl Folded {
                 next_single = single && !t.hard_break_before;
             }
         }
-        // At most every raw byte, and a gap before every token but the first.
-        let mut out = self.out(raw.len() + tokens.len());
+        // At most every raw byte, a second byte for each digit of a Cyrillic word, and a gap
+        // before every token but the first.
+        let widened = if cyrillic_token(&raw) {
+            raw.iter()
+                .filter(|r| cyrillic_leet(r.byte).is_some())
+                .count()
+        } else {
+            0
+        };
+        let mut out = self.out(raw.len() + widened + tokens.len());
         let mut prev_single = false;
         let mut prev_ascii = false;
         let mut first = true;
@@ -1117,6 +1146,7 @@ impl Folded {
                 out.gap(token.first().map_or(0, |r| r.start));
             }
             let map_leet = t.has_letter || single;
+            let cyrillic = map_leet && widened > 0 && cyrillic_token(token);
             let mut k = 0;
             while let Some(r) = token.get(k) {
                 if !r.byte.is_ascii() {
@@ -1129,6 +1159,26 @@ impl Folded {
                         }
                     }
                     k += n;
+                    continue;
+                }
+                if let Some([lead, tail]) = cyrillic.then(|| cyrillic_leet(r.byte)).flatten() {
+                    let group = [
+                        RawByte {
+                            byte: lead,
+                            start: r.start,
+                            end: r.end,
+                        },
+                        RawByte {
+                            byte: tail,
+                            start: r.start,
+                            end: r.end,
+                        },
+                    ];
+                    if !out.lengthen_run(&group) {
+                        out.byte(lead, r.start, r.end);
+                        out.byte(tail, r.start, r.end);
+                    }
+                    k += 1;
                     continue;
                 }
                 let b = if map_leet {
@@ -1339,6 +1389,17 @@ mod tests {
     #[test]
     fn zero_width_characters_vanish_inside_words() {
         assert_eq!(fold("fu\u{200B}ck f\u{200D}u\u{FEFF}ck"), "fuck fuck");
+    }
+
+    #[test]
+    fn digits_in_a_cyrillic_word_read_as_cyrillic_letters() {
+        assert_eq!(fold("пи3да"), "пизда");
+        assert_eq!(fold("6лядь"), "блядь");
+        assert_eq!(fold("п1зд@"), "пизда");
+        assert_eq!(fold("бл9ть"), "блять");
+        // Not in a word of Latin letters, nor alone.
+        assert_eq!(fold("m3ga 2024"), "mega 2024");
+        assert_eq!(fold("в 2024 году"), "в 2024 году");
     }
 
     #[test]

@@ -7,7 +7,9 @@
 //!
 //! Folding reads a `*` as a separator (two or more as a mask that keeps spelled-out letters
 //! apart), so the automaton never sees these words whole; they are read here, from the
-//! message itself, and only in a message that has a `*` between two letters.
+//! message itself, and only in a message that has a `*` between two letters. Words of Latin
+//! letters are read, and words of Cyrillic ones (`бл*ть`, `п*здец`, `х*й`), where a star hides
+//! one letter of two bytes.
 
 use serde::{Deserialize, Serialize};
 
@@ -53,7 +55,7 @@ pub(crate) enum Reading {
     },
 }
 
-/// A term that can be read through stars: one word of Latin letters.
+/// A term that can be read through stars: one word of Latin letters, or of Cyrillic ones.
 #[derive(Debug, Serialize, Deserialize)]
 struct Shape {
     letters: Box<[Letter]>,
@@ -67,8 +69,45 @@ pub(crate) struct Starred {
     /// Per first letter `a`..`z`: the word terms and allowed words that start with it, which
     /// must fit the whole word.
     by_first: [Vec<u32>; 26],
+    /// The word terms and allowed words written in Cyrillic letters, which must fit the
+    /// whole word.
+    cyrillic: Vec<u32>,
     /// The substring terms, tried at every letter of the word.
     inside: Vec<u32>,
+}
+
+/// Whether `b` starts a letter of the Russian alphabet in UTF-8 (`а` to `я`, `ё`: lead byte
+/// `D0` or `D1`).
+fn cyrillic_lead(b: u8) -> bool {
+    matches!(b, 0xD0 | 0xD1)
+}
+
+/// Whether `b` is a continuation byte of UTF-8.
+fn continuation(b: u8) -> bool {
+    (0x80..0xC0).contains(&b)
+}
+
+/// Whether `letters` (a folded term, byte by byte) are Cyrillic letters only.
+fn cyrillic_word(letters: &[Letter]) -> bool {
+    !letters.is_empty()
+        && letters.chunks(2).all(|pair| {
+            matches!(pair, [(lead, _), (tail, _)] if cyrillic_lead(*lead) && continuation(*tail))
+        })
+}
+
+/// The bytes of the letter that starts at `b` in folded text: one for ASCII, two for a
+/// Cyrillic letter.
+fn letter_len(b: u8) -> usize {
+    if cyrillic_lead(b) {
+        2
+    } else {
+        1
+    }
+}
+
+/// Whether item byte `b` starts a letter shown (not hidden, not the second byte of one).
+fn shows_a_letter(b: u8) -> bool {
+    b != HIDDEN && !continuation(b)
 }
 
 /// One byte of a read word: a folded letter or `HIDDEN`, and the original bytes behind it.
@@ -87,13 +126,14 @@ pub(crate) struct StarScratch {
 }
 
 impl Starred {
-    /// Adds a listed term, folded to `letters`; a term that is not one word of Latin letters
-    /// is left out.
+    /// Adds a listed term, folded to `letters`; a term that is not one word of Latin or of
+    /// Cyrillic letters is left out.
     pub(crate) fn add(&mut self, letters: &[Letter], reading: Reading) {
         let Some(&(first, _)) = letters.first() else {
             return;
         };
-        if !letters.iter().all(|&(b, _)| b.is_ascii_lowercase()) {
+        let latin = letters.iter().all(|&(b, _)| b.is_ascii_lowercase());
+        if !latin && !cyrillic_word(letters) {
             return;
         }
         let Ok(id) = u32::try_from(self.shapes.len()) else {
@@ -104,6 +144,7 @@ impl Starred {
                 mode: MatchMode::Substring,
                 ..
             } => self.inside.push(id),
+            _ if !latin => self.cyrillic.push(id),
             _ => match self.by_first.get_mut(usize::from(first - b'a')) {
                 Some(list) => list.push(id),
                 None => return,
@@ -153,10 +194,14 @@ impl Starred {
         let mut allowed = false;
         let mut blocks: Vec<Hit> = Vec::new();
         let first = items.first().map_or(0, |it| it.byte);
-        let whole = first
-            .checked_sub(b'a')
-            .and_then(|k| self.by_first.get(usize::from(k)))
-            .map_or(&[][..], Vec::as_slice);
+        let whole = if cyrillic_lead(first) {
+            self.cyrillic.as_slice()
+        } else {
+            first
+                .checked_sub(b'a')
+                .and_then(|k| self.by_first.get(usize::from(k)))
+                .map_or(&[][..], Vec::as_slice)
+        };
         for &id in whole {
             let Some(shape) = self.shapes.get(id as usize) else {
                 continue;
@@ -165,8 +210,10 @@ impl Starred {
                 continue;
             };
             let rest = items.get(end..).unwrap_or_default();
+            // English endings for a Latin word; a Cyrillic one fits whole.
             let ending = rest.is_empty()
                 || (!matches!(shape.reading, Reading::Allow)
+                    && !cyrillic_lead(first)
                     && SUFFIXES.iter().any(|s| agrees(s, rest)));
             if !ending || !hides(items) {
                 continue;
@@ -203,13 +250,14 @@ impl Starred {
                     // engine made (`fu` before `********` is no `fuck`), which would
                     // otherwise grow a letter or two at every review.
                     let hidden = span.iter().filter(|it| it.byte == HIDDEN).count();
+                    let letters = hidden + span.iter().filter(|it| shows_a_letter(it.byte)).count();
                     let star_at = |k: Option<usize>| {
                         k.and_then(|k| items.get(k))
                             .is_some_and(|it| it.byte == HIDDEN)
                     };
                     let cut_run = (star_at(s.checked_sub(1)) && a.byte == HIDDEN)
                         || (star_at(Some(e)) && b.byte == HIDDEN);
-                    if hides(span) && hidden * 2 <= span.len() && !cut_run {
+                    if hides(span) && hidden * 2 <= letters && !cut_run {
                         blocks.push(Hit {
                             start: a.start,
                             end: b.end,
@@ -278,7 +326,8 @@ fn stars_between_letters(word: &str) -> bool {
 /// Whether `span` has a hidden letter and at least `MIN_SHOWN` shown ones.
 fn hides(span: &[Item]) -> bool {
     let hidden = span.iter().filter(|it| it.byte == HIDDEN).count();
-    hidden > 0 && span.len() - hidden >= MIN_SHOWN
+    let shown = span.iter().filter(|it| shows_a_letter(it.byte)).count();
+    hidden > 0 && shown >= MIN_SHOWN
 }
 
 /// Whether the written `ending` agrees with `items`, a hidden letter with any letter.
@@ -294,21 +343,37 @@ fn agrees(ending: &[u8], items: &[Item]) -> bool {
 /// times as its run, shown or hidden, then, when shown, written more times (`fuuck`), never
 /// hidden more (`f*****k` is not `fuck`). A written repeat can only be the letter itself, which the next
 /// letter of a folded term never is: the first fit is the only one.
+/// A Cyrillic letter is two bytes of the term and of the word, and one hidden item.
 fn fit(term: &[Letter], items: &[Item], from: usize) -> Option<usize> {
     let mut k = from;
-    for &(b, run) in term {
+    let mut t = 0;
+    while let Some(&(b, run)) = term.get(t) {
+        let n = letter_len(b);
+        let letter = term.get(t..t + n)?;
+        t += n;
+        let written_at = |k: usize| {
+            items.get(k..k + n).is_some_and(|at| {
+                at.iter()
+                    .zip(letter)
+                    .all(|(it, &(byte, _))| it.byte == byte)
+            })
+        };
         let mut shown = false;
         for _ in 0..run {
             let it = items.get(k)?;
-            if it.byte != b && it.byte != HIDDEN {
+            if it.byte == HIDDEN {
+                shown = false;
+                k += 1;
+            } else if written_at(k) {
+                shown = true;
+                k += n;
+            } else {
                 return None;
             }
-            shown = it.byte == b;
-            k += 1;
         }
         // Written again only after it was shown: `f***k` is five letters, not `fuck`.
-        while shown && items.get(k).is_some_and(|it| it.byte == b) {
-            k += 1;
+        while shown && written_at(k) {
+            k += n;
         }
     }
     Some(k)
@@ -337,21 +402,29 @@ fn fold_word(word: &str, at: u32, scratch: &mut StarScratch) -> bool {
         let before = items.len();
         folded.fold(part);
         let text = folded.text();
-        for (k, &b) in text.iter().enumerate() {
-            if !b.is_ascii_alphanumeric() {
+        let mut k = 0;
+        while let Some(&b) = text.get(k) {
+            // An ASCII letter or digit, or a Cyrillic letter (two bytes), each written out as
+            // many times as its run.
+            let n = if b.is_ascii_alphanumeric() {
+                1
+            } else if cyrillic_lead(b) && text.get(k + 1).is_some_and(|&c| continuation(c)) {
+                2
+            } else {
                 return false;
-            }
+            };
             let (start, end) = (part_at + folded.start(k), part_at + folded.end(k));
             for _ in 0..folded.run(k).min(8) {
-                items.push(Item {
-                    byte: b,
-                    start,
-                    end,
-                });
+                for &byte in text.get(k..k + n).unwrap_or_default() {
+                    items.push(Item { byte, start, end });
+                }
             }
+            k += n;
         }
         // The letters on either side of a star.
-        let letter = |it: Option<&Item>| it.is_some_and(|it| it.byte.is_ascii_lowercase());
+        let letter = |it: Option<&Item>| {
+            it.is_some_and(|it| it.byte.is_ascii_lowercase() || !it.byte.is_ascii())
+        };
         if !letter(items.get(before)) || !letter(items.last()) {
             return false;
         }
@@ -369,7 +442,13 @@ fn fold_word(word: &str, at: u32, scratch: &mut StarScratch) -> bool {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::engine::variants::letters;
+    /// A term's letters as the lexicon adds it: folded, with its runs.
+    fn letters(term: &str) -> Vec<Letter> {
+        let mut f = Folded::default();
+        f.fold(term);
+        let text = f.text();
+        (0..text.len()).map(|i| (text[i], f.run(i))).collect()
+    }
 
     fn starred(words: &[&str], inside: &[&str], allow: &[&str]) -> Starred {
         let mut s = Starred::default();
@@ -482,5 +561,24 @@ mod tests {
         let s = starred(&["fuck"], &[], &[]);
         assert!(hits(&s, "ф*ck").is_empty());
         assert!(hits(&s, "日*本").is_empty());
+    }
+
+    #[test]
+    fn a_star_hides_one_cyrillic_letter() {
+        let s = starred(&["блять", "хуй", "сука"], &["пизд", "ебан"], &["колебания"]);
+        assert_eq!(hits(&s, "бл*ть"), ["бл*ть"]);
+        assert_eq!(hits(&s, "х*й"), ["х*й"]);
+        assert_eq!(hits(&s, "Х*Й"), ["Х*Й"]);
+        assert_eq!(hits(&s, "Х*Й!"), ["Х*Й"]);
+        assert_eq!(hits(&s, "с**а"), ["с**а"]);
+        assert_eq!(hits(&s, "ну п*здец"), ["п*зд"]);
+        assert_eq!(hits(&s, "сууу*а"), ["сууу*а"]);
+        // A star is one letter: `бл**ть` is six letters; a whole word fits whole; an allowed
+        // word read through stars passes.
+        assert!(hits(&s, "бл**ть б*ятьс").is_empty());
+        assert!(hits(&s, "колеб*ния").is_empty());
+        assert_eq!(hits(&s, "заеб*нный"), ["еб*нн"]);
+        // The engine's own masks are no letters to read again.
+        assert!(hits(&s, "рас****яй").is_empty());
     }
 }

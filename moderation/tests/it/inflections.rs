@@ -1,9 +1,10 @@
 //! The forms the lexicon generator derives by rule for the languages that inflect by endings
-//! (Turkish, Hindi): each masked in the inflected and the casually typed spellings chat uses,
+//! (Turkish, Hindi), and the roots it writes for the families of swear words (Russian mat,
+//! German compounds): each masked in the inflected and the casually typed spellings chat uses,
 //! and the ordinary words that share a stem with them passed. The rules are documented in
-//! `data/lexicons/tr.md` and `data/lexicons/hi-deva.md`.
+//! `data/lexicons/tr.md`, `data/lexicons/hi-deva.md` and `data/lexicons/roots.md`.
 
-use crate::kit::{builtin, flagged};
+use crate::kit::{builtin, flagged, ROOM};
 
 #[test]
 fn turkish_stems_softened_before_an_ending_are_masked() {
@@ -140,6 +141,62 @@ fn hindi_words_sharing_a_stem_with_a_term_pass() {
         "chudiyan khareedi",
         "laal chuda",
         "चूड़ी",
+    ] {
+        assert!(!flagged(&m, text), "{text}");
+    }
+}
+
+#[test]
+fn words_built_on_a_root_are_masked_where_the_root_is() {
+    let m = builtin();
+    for (text, masked) in [
+        // Derivations no list holds: the root is masked, the rest of the word kept.
+        ("ну ты и распиздяй", "распиздяй"),
+        ("охуеть просто", "охуеть"),
+        ("хуёвый день", "хуёвый"),
+        ("заебала эта игра", "заебала"),
+        ("пиздоболище", "пиздоболище"),
+        // Compounds and suffixes.
+        ("du Drecksfotze", "Drecksfotze"),
+        ("so ein Scheißkerl", "Scheißkerl"),
+        ("Kinderficker", "Kinderficker"),
+        ("eres un pendejazo", "pendejazo"),
+        ("che cazzata", "cazzata"),
+        ("quelle saloperie", "saloperie"),
+        ("caralhos", "caralhos"),
+        // A root in a word of mixed scripts (a Latin `p` among Cyrillic letters).
+        ("ну ты и pаспиздяй", "пиздяй"),
+    ] {
+        let d = m.review(ROOM, text);
+        assert!(d.is_rewritten(), "{text}: {d:?}");
+        assert!(!d.content.contains(masked), "{text}: {}", d.content);
+    }
+}
+
+#[test]
+fn ordinary_words_that_hold_a_root_pass() {
+    let m = builtin();
+    for text in [
+        // Frequent words, each judged in `root-words.tsv`.
+        "он долго колебался",
+        "колебания цен",
+        "дебаты в думе",
+        "погребальный звон",
+        "the trafficking of persons",
+        "a fickle crowd",
+        "des sandwichs au jambon",
+        "une salopette bleue",
+        "un cazzotto in faccia",
+        "lo stronzio è un metallo",
+        "die Nachbarschaft marschiert",
+        "das war Schlamperei",
+        // Latin words that hold a root's look-alikes (`ебат` reads `egat`).
+        "un résultat négatif",
+        "les dégâts de la délégation",
+        // A rarer member of a judged family: `страховать`, to insure.
+        "застрахуйте машину",
+        // A given name that folds like a Turkish form: no entry.
+        "Amina is my friend",
     ] {
         assert!(!flagged(&m, text), "{text}");
     }

@@ -486,6 +486,38 @@ fn evasions_of_every_language_are_caught() {
 }
 
 #[test]
+fn digits_in_a_russian_word_stand_for_cyrillic_letters() {
+    let m = builtin();
+    for text in ["ты пи3да", "п1здец", "6лядь", "бл9ть", "ху1ня"] {
+        assert!(flagged(&m, text), "{text}");
+    }
+    // Numbers beside Russian words, and digits in words of Latin letters, stay as they were.
+    for text in [
+        "в 2024 году",
+        "ту-154",
+        "3д принтер",
+        "мп3 плеер",
+        "х0чу",
+        "4ел",
+    ] {
+        assert!(!flagged(&m, text), "{text}");
+    }
+}
+
+#[test]
+fn russian_words_with_letters_hidden_behind_stars_are_read() {
+    let m = builtin();
+    for text in ["бл*ть", "ну п*здец", "х*й", "ёб*ный", "иди н*хуй", "м*дак"]
+    {
+        assert!(flagged(&m, text), "{text}");
+    }
+    // Ordinary words censored for fun, and the engine's own masks, stay as they are.
+    for text in ["как д*ла", "пр*вет", "рас****яй"] {
+        assert!(!flagged(&m, text), "{text}");
+    }
+}
+
+#[test]
 fn russian_terms_in_latin_letters_are_whole_words() {
     let m = builtin();
     // Transliterated as chat writes them: `х` as `h` or `x`, a final voiced consonant said
