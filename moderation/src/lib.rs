@@ -66,6 +66,8 @@
 //!   defaults, loading (JSON or YAML) and validation ([`PolicyError`]).
 //! - `engine`: the compiled [`Moderator`]; text folding against disguises, the term lexicon,
 //!   links and addresses, phone numbers, spam rules and the rewrite, one private module each.
+//! - [`prebuilt`]: a policy's lexicon compiled when a program is built, embedded in it and
+//!   read back at start-up instead of compiled again.
 //! - `decision`: what a review says ([`Decision`], [`Verdict`], [`DenyReason`], [`RuleKind`]).
 //! - `rooms`: [`RoomRef`], and how a policy set picks a room's policy.
 //! - [`review`]: IVS Chat's review contract ([`ReviewRequest`], [`ReviewResponse`]), the
@@ -82,7 +84,7 @@ pub mod review;
 mod rooms;
 
 pub use decision::{Decision, DenyReason, FiredRule, RuleKind, Verdict};
-pub use engine::Moderator;
+pub use engine::{prebuilt, Moderator};
 pub use policy::{Policy, PolicyError, PolicySet};
 pub use review::{
     Attributes, ConfigError, ContractViolation, FailMode, InvocationPayload, Outcome, OutcomeKind,

@@ -1,11 +1,13 @@
 //! The message-review Lambda: wiring only. Reads the configuration and compiles the moderation
 //! policy once at cold start, opens the ban store and the room moderation table when they are
 //! configured, then reviews every message IVS Chat sends. The review is the moderation
-//! crate's; `shared` brings the ban store and the room's live rules.
+//! crate's; `shared` brings the ban store and the room's live rules. The built-in policy's
+//! lexicon was compiled when the function was built, and is read, not compiled, here.
 
 mod handler;
+mod prebuilt_lexicon;
 
-use ivschat_moderation::{InvocationPayload, ReviewConfig, Reviewer};
+use ivschat_moderation::{prebuilt, InvocationPayload, ReviewConfig, Reviewer};
 use lambda_runtime::{run, service_fn, Error, LambdaEvent};
 use shared::bans::{DynamoBanStore, SenderBanCheck, SenderCheckConfig};
 use shared::room_moderation::{GuardConfig, RoomGuard, RoomModerationStore, RoomRulesCache};
@@ -16,6 +18,7 @@ async fn main() -> Result<(), Error> {
     let config = ReviewConfig::from_env()?;
     let ban_check = SenderCheckConfig::from_env()?;
     let room_rules = GuardConfig::from_env()?;
+    prebuilt::register(prebuilt_lexicon::BUILTIN);
     let reviewer = Reviewer::new(config.moderator()?, config.fail_mode);
     let sdk = shared::aws::load_from_env().await;
     let dynamodb = shared::aws::dynamo::client(&sdk);
@@ -43,6 +46,7 @@ async fn main() -> Result<(), Error> {
     tracing::info!(
         fail_mode = ?config.fail_mode,
         policy = %config.policy_label(),
+        prebuilt_lexicon = reviewer.moderator().lexicon_prebuilt(),
         ban_check = ?ban_check,
         room_rules = ?room_rules,
         "message review ready"

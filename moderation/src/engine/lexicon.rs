@@ -11,7 +11,7 @@
 use std::collections::{HashMap, HashSet};
 use std::sync::Arc;
 
-use serde::Deserialize;
+use serde::{Deserialize, Serialize};
 
 use super::dictionary;
 use super::languages::{self, LangSet};
@@ -83,7 +83,7 @@ struct BuiltinEntry {
 }
 
 /// What a pattern means when found.
-#[derive(Debug, Clone)]
+#[derive(Debug, Clone, Serialize, Deserialize)]
 enum Meaning {
     Block {
         list: u16,
@@ -99,14 +99,14 @@ enum Meaning {
         clash: LangSet,
         /// A built-in term written with accents or other marks, and the languages it clashes
         /// with when the message spells it with them too (`coño`, `göt`: none).
-        marked: Option<(&'static str, LangSet)>,
+        marked: Option<(Arc<str>, LangSet)>,
         /// The languages a built-in term is a name in (`Troia`, `Lund`): see `named`.
         names: LangSet,
     },
     Allow,
 }
 
-#[derive(Debug, Clone)]
+#[derive(Debug, Clone, Serialize, Deserialize)]
 struct Entry {
     meaning: Meaning,
     /// The least run length each folded byte of the term needs in the text.
@@ -116,7 +116,7 @@ struct Entry {
 }
 
 /// Where a spelling is found whose folding ordinary text can also give.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 enum Disguise {
     /// Anywhere: its folding is the term's own.
     Not,
@@ -174,8 +174,9 @@ struct Found {
     e: usize,
 }
 
-/// The compiled blocklists and allowlist of one policy.
-#[derive(Debug)]
+/// The compiled blocklists and allowlist of one policy. (Written whole into a prebuilt
+/// lexicon, and read back: `prebuilt`.)
+#[derive(Debug, Serialize, Deserialize)]
 pub(crate) struct Lexicon {
     /// The patterns written in ASCII, whose pattern `k` means `entries[k]`.
     ascii: TermAutomaton,
@@ -593,7 +594,9 @@ impl Lexicon {
                         mode,
                         lang: Some(own),
                         clash: t.clash & enabled & !own,
-                        marked: t.marked_clash.map(|c| (t.term, c & enabled & !own)),
+                        marked: t
+                            .marked_clash
+                            .map(|c| (Arc::from(t.term), c & enabled & !own)),
                         names: t.names & enabled & !own,
                     },
                 );
@@ -655,6 +658,15 @@ impl Lexicon {
             starred: builder.starred,
             list_names,
         })
+    }
+
+    /// Whether a lexicon read back from bytes holds together: its automata do, and report
+    /// patterns that `entries` has.
+    pub(crate) fn is_consistent(&self) -> bool {
+        self.ascii.is_consistent()
+            && self.other.is_consistent()
+            && self.ascii.patterns() == self.other_from
+            && self.other_from + self.other.patterns() == self.entries.len()
     }
 
     /// Appends to `out` the blocked spans (original byte ranges) of `input`, folded in `f`.
@@ -766,7 +778,7 @@ impl Lexicon {
                     mode,
                     lang,
                     clash,
-                    marked,
+                    ref marked,
                     names,
                 } => {
                     // A word match covers its ending too (`asses`, not `ass`); a match in a
@@ -796,10 +808,13 @@ impl Lexicon {
                             .get(f.start(ts) as usize..f.end(te.max(ts + 1) - 1) as usize)
                             .unwrap_or_default();
                         // Asked only where it decides something: it normalizes the word.
-                        let spelled_marked =
-                            || marked.is_some_and(|(spelling, _)| spelled_as(word, spelling));
+                        let spelled_marked = || {
+                            marked
+                                .as_ref()
+                                .is_some_and(|(spelling, _)| spelled_as(word, spelling))
+                        };
                         let clash = match marked {
-                            Some((_, theirs)) if clash != 0 && spelled_marked() => theirs,
+                            Some((_, theirs)) if clash != 0 && spelled_marked() => *theirs,
                             _ => clash,
                         };
                         // Spelled with marks the term lacks, as another language's word is

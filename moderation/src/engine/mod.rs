@@ -3,7 +3,8 @@
 //! The rules live in the submodules, one job each: [`normalize`] folds text for matching,
 //! [`lexicon`] finds blocked terms (in the spellings of [`variants`] too, and read through
 //! the stars of [`starred`]), [`links`] and [`pii`] find links, addresses and phone
-//! numbers, [`spam`] judges and rewrites the message's shape. [`chars`] answers, in one table
+//! numbers, [`spam`] judges and rewrites the message's shape; [`prebuilt`] writes a compiled
+//! lexicon to bytes at build time and reads it back at start-up. [`chars`] answers, in one table
 //! look-up written at build time, the Unicode properties and script classes they ask of a
 //! character.
 
@@ -18,6 +19,7 @@ mod lexicon;
 mod links;
 pub(crate) mod normalize;
 mod pii;
+pub mod prebuilt;
 mod script;
 mod spam;
 mod starred;
@@ -51,6 +53,8 @@ const MIN_EXTRA_PASSES: usize = 6;
 struct Compiled {
     policy: Policy,
     lexicon: Lexicon,
+    /// The lexicon was read from a prebuilt snapshot, not compiled.
+    prebuilt: bool,
 }
 
 /// The moderation engine: build it once at cold start, then call `review` per message from
@@ -94,14 +98,23 @@ thread_local! {
 }
 
 impl Moderator {
-    /// Validates and compiles a policy set.
+    /// Validates and compiles a policy set. A policy whose word lists the snapshot registered
+    /// with [`prebuilt::register`] was compiled from has its lexicon read from it instead.
     pub fn new(set: &PolicySet) -> Result<Self, PolicyError> {
+        Self::with_prebuilt(set, prebuilt::registered())
+    }
+
+    /// Validates and compiles a policy set, reading the lexicon of each policy whose word
+    /// lists `snapshot` ([`prebuilt::write`]) was compiled from out of it. A snapshot of other
+    /// lists, of another build of this crate, or that cannot be read is not used: the lists
+    /// are compiled.
+    pub fn with_prebuilt(set: &PolicySet, snapshot: &[u8]) -> Result<Self, PolicyError> {
         set.validate()?;
         let mut policies = Vec::with_capacity(set.rooms.len() + 1);
         let mut rooms = Vec::with_capacity(set.rooms.len());
-        policies.push(Compiled::new(&set.default)?);
+        policies.push(Compiled::new(&set.default, snapshot)?);
         for room in &set.rooms {
-            policies.push(Compiled::new(&room.policy)?);
+            policies.push(Compiled::new(&room.policy, snapshot)?);
             rooms.push(RoomSelector::new(&room.ids, &room.names));
         }
         Ok(Self {
@@ -109,6 +122,12 @@ impl Moderator {
             rooms,
             finder: links::finder(),
         })
+    }
+
+    /// Whether the default policy's lexicon was read from a prebuilt snapshot rather than
+    /// compiled.
+    pub fn lexicon_prebuilt(&self) -> bool {
+        self.policies.first().is_some_and(|p| p.prebuilt)
     }
 
     /// The engine with the policy embedded in the crate.
@@ -372,10 +391,17 @@ impl Moderator {
 }
 
 impl Compiled {
-    fn new(policy: &Policy) -> Result<Self, PolicyError> {
+    /// The policy compiled, its lexicon read from `snapshot` when that was compiled from the
+    /// policy's word lists.
+    fn new(policy: &Policy, snapshot: &[u8]) -> Result<Self, PolicyError> {
+        let (lexicon, prebuilt) = match prebuilt::read(snapshot, &policy.blocklists) {
+            Ok(lexicon) => (lexicon, true),
+            Err(_) => (Lexicon::compile(&policy.blocklists)?, false),
+        };
         Ok(Self {
             policy: policy.clone(),
-            lexicon: Lexicon::compile(&policy.blocklists)?,
+            lexicon,
+            prebuilt,
         })
     }
 }

@@ -11,6 +11,8 @@
 //! letters are read, and words of Cyrillic ones (`бл*ть`, `п*здец`, `х*й`), where a star hides
 //! one letter of two bytes.
 
+use serde::{Deserialize, Serialize};
+
 use super::chars;
 use super::lexicon::{Hit, SUFFIXES};
 use super::normalize::Folded;
@@ -42,7 +44,7 @@ fn is_star_byte(b: u8) -> bool {
 }
 
 /// What a listed term means when read through stars.
-#[derive(Debug, Clone, Copy)]
+#[derive(Debug, Clone, Copy, Serialize, Deserialize)]
 pub(crate) enum Reading {
     /// An allowed word: the word it fits is not read as a term.
     Allow,
@@ -54,14 +56,14 @@ pub(crate) enum Reading {
 }
 
 /// A term that can be read through stars: one word of Latin letters, or of Cyrillic ones.
-#[derive(Debug)]
+#[derive(Debug, Serialize, Deserialize)]
 struct Shape {
     letters: Box<[Letter]>,
     reading: Reading,
 }
 
 /// The terms of a lexicon that can be read through stars, by first letter.
-#[derive(Debug, Default)]
+#[derive(Debug, Default, Serialize, Deserialize)]
 pub(crate) struct Starred {
     shapes: Vec<Shape>,
     /// Per first letter `a`..`z`: the word terms and allowed words that start with it, which

@@ -9,19 +9,27 @@
 //! has already finished: one pass over the table. What a walk reports is tested against that
 //! crate's `find_overlapping_iter`.
 
+use serde::{Deserialize, Serialize};
+
+use super::prebuilt::{byte_table, flag_table, le_words};
+
 /// A trie transition not made yet, while building.
 const NONE: u32 = u32::MAX;
 
-/// An Aho-Corasick DFA for unanchored, overlapping search.
-#[derive(Debug)]
+/// An Aho-Corasick DFA for unanchored, overlapping search. (Its tables are written into a
+/// prebuilt lexicon as little-endian bytes, read back in one pass.)
+#[derive(Debug, Serialize, Deserialize)]
 pub(crate) struct TermAutomaton {
     /// Row after row, one entry per byte class; a state's ID is where its row starts, and
     /// the match states come first, so that `id < match_end` tells a match state.
+    #[serde(with = "le_words")]
     trans: Vec<u32>,
     /// The class of each byte: bytes that no pattern tells apart share one.
+    #[serde(with = "byte_table")]
     classes: [u8; 256],
     /// The bytes that no pattern holds: reading one goes back to the start state (no
     /// pattern's prefix ends with it), so a walk can pass over a run of them at once.
+    #[serde(with = "flag_table")]
     absent: [bool; 256],
     /// The length of a row.
     stride: u32,
@@ -30,8 +38,11 @@ pub(crate) struct TermAutomaton {
     /// The patterns a match state ends, its own first and then its failure state's, in the
     /// order `find_overlapping_iter` reports them: match state `i` (ID `i * stride`) lists
     /// `match_ids[match_from[i]..match_from[i + 1]]`.
+    #[serde(with = "le_words")]
     match_from: Vec<u32>,
+    #[serde(with = "le_words")]
     match_ids: Vec<u32>,
+    #[serde(with = "le_words")]
     pattern_lens: Vec<u32>,
 }
 
@@ -162,6 +173,43 @@ impl TermAutomaton {
     /// The length in bytes of pattern `k`.
     pub(crate) fn pattern_len(&self, k: u32) -> usize {
         self.pattern_lens.get(k as usize).map_or(0, |&l| l as usize)
+    }
+
+    /// How many patterns the automaton was built from.
+    pub(crate) fn patterns(&self) -> usize {
+        self.pattern_lens.len()
+    }
+
+    /// Whether the tables hold together as `new` builds them, for an automaton read back from
+    /// bytes: rows of `stride` entries, the start state and the end of the match states at the
+    /// start of a row, every byte's class within a row, the match states' lists within
+    /// `match_ids`, and every pattern listed one of the patterns, not empty. The transitions
+    /// themselves are not read through (a third of reading the snapshot): whatever they hold,
+    /// a look-up never panics (`next`), and the snapshot's header and length tell one written
+    /// by another build or cut short.
+    pub(crate) fn is_consistent(&self) -> bool {
+        let stride = self.stride as usize;
+        let len = self.trans.len();
+        let row_start = |id: u32| (id as usize) < len && id.is_multiple_of(self.stride);
+        let states_ok = stride > 0
+            && len.is_multiple_of(stride)
+            && row_start(self.start)
+            && (self.match_end == 0
+                || self
+                    .match_end
+                    .checked_sub(self.stride)
+                    .is_some_and(row_start))
+            && self.classes.iter().all(|&c| usize::from(c) < stride);
+        let match_states = self.match_end as usize / stride.max(1);
+        let lists_ok = self.match_from.len() == match_states + 1
+            && self.match_from.first() == Some(&0)
+            && self.match_from.last().map(|&to| to as usize) == Some(self.match_ids.len())
+            && self.match_from.windows(2).all(|w| w[0] <= w[1]);
+        let ids_ok = self
+            .match_ids
+            .iter()
+            .all(|&k| self.pattern_lens.get(k as usize).is_some_and(|&l| l > 0));
+        states_ok && lists_ok && ids_ok
     }
 }
 

@@ -8,7 +8,7 @@ mod error;
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 
-use serde::Deserialize;
+use serde::{Deserialize, Serialize};
 
 pub use error::PolicyError;
 
@@ -51,7 +51,9 @@ pub struct Policy {
     pub spam: SpamPolicy,
 }
 
-#[derive(Debug, Clone, Default, PartialEq, Deserialize)]
+/// The word lists of a policy: what its lexicon is compiled from. (Serialized into a
+/// prebuilt lexicon, to tell which lists it was compiled from.)
+#[derive(Debug, Clone, Default, PartialEq, Deserialize, Serialize)]
 #[serde(deny_unknown_fields, default)]
 pub struct Blocklists {
     /// The languages whose built-in lexicons apply, as codes (`en`, `es`, `pt`, `fr`, `de`,
@@ -68,7 +70,7 @@ pub struct Blocklists {
 }
 
 /// The embedded English list (`data/en-profanity.json`, severities 1 to 4).
-#[derive(Debug, Clone, PartialEq, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Deserialize, Serialize)]
 #[serde(deny_unknown_fields, default)]
 pub struct BuiltinList {
     pub enabled: bool,
@@ -103,7 +105,7 @@ impl Default for BuiltinList {
 }
 
 /// A named list of blocked words or phrases.
-#[derive(Debug, Clone, PartialEq, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Deserialize, Serialize)]
 #[serde(deny_unknown_fields)]
 pub struct TermList {
     /// Short machine-readable name, reported in the rules that fired (`blocklist.mask:<name>`).
@@ -119,7 +121,7 @@ pub struct TermList {
     pub terms_file: Option<PathBuf>,
 }
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Deserialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Deserialize, Serialize)]
 #[serde(rename_all = "snake_case")]
 pub enum TermAction {
     /// Replace the match, separators inside it included, with `*`.
@@ -128,7 +130,7 @@ pub enum TermAction {
     Deny,
 }
 
-#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Deserialize)]
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Deserialize, Serialize)]
 #[serde(rename_all = "snake_case")]
 pub enum MatchMode {
     /// Whole words, with common English endings (`-s`, `-ed`, `-er`, `-ing`, `-y`…).

@@ -1,6 +1,7 @@
 //! Integration tests of the moderation crate, one binary with a module per concern: policy
 //! files, the engine's decisions, its properties over generated text, its false positives on
-//! frequent words and on real sentences, and the review contract.
+//! frequent words and on real sentences, the review contract, and lexicons read from a prebuilt
+//! snapshot.
 
 mod frequent_words;
 mod inflections;
@@ -9,5 +10,6 @@ mod languages;
 mod moderation_policy;
 mod moderation_properties;
 mod moderation_review;
+mod prebuilt;
 mod review_contract;
 mod sentences;
