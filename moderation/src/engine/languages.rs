@@ -167,8 +167,8 @@ pub(crate) fn lexicon(lang: &str) -> impl Iterator<Item = BuiltinTerm<'static>> 
 }
 
 /// The ordinary words that hide one of a language's terms: in a language written without
-/// spaces (`グローバル` around `グロ`), and around a root (`Marsch`): allowed as the
-/// allowlist allows.
+/// spaces (`グローバル` around `グロ`), and around a root (`колебания` around `ебан`):
+/// allowed as the allowlist allows.
 pub(crate) fn hiding_words(lang: &str) -> impl Iterator<Item = &'static str> {
     lexicon_lines(lang).filter_map(|l| l.strip_prefix('+'))
 }

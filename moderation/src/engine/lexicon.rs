@@ -326,9 +326,8 @@ impl Builder {
     /// the other shipped languages in Latin letters are left to the automaton: which of them a
     /// word with hidden letters is (`f*ck`, English `fuck` or German `fick`) turns on the
     /// language of the message, which only the automaton's search weighs. A term of another
-    /// shipped language in Cyrillic letters is read through stars too
-    /// (`бл*ть`), unless it is another enabled language's word: Cyrillic is Russian's alone
-    /// among them.
+    /// shipped language in Cyrillic letters is read through stars too (`бл*ть`), unless it is
+    /// another enabled language's word: Cyrillic is Russian's alone among them.
     fn add_starred(&mut self, meaning: &Meaning) {
         let reading = match *meaning {
             Meaning::Allow => Reading::Allow,
