@@ -5,7 +5,7 @@
 //! `src/engine/classes.rs`), so that a look-up answers exactly as they do. Code points are
 //! grouped in blocks of 128; identical blocks are stored once. And the sorted table of top-level
 //! domains `src/engine/links.rs` checks bare domains against, from `data/tlds.json`. And a
-//! digest of the crate's source and data, which a prebuilt lexicon (`src/engine/prebuilt.rs`)
+//! fingerprint of the crate's source and data, which a prebuilt lexicon (`src/engine/prebuilt.rs`)
 //! records, so that one is never read by a build of other code or other word lists.
 
 use std::collections::HashMap;
@@ -79,22 +79,23 @@ fn main() {
     let dir = PathBuf::from(std::env::var_os("OUT_DIR").expect("cargo sets OUT_DIR"));
     std::fs::write(dir.join("char_table.rs"), out).expect("OUT_DIR is writable");
     write_tlds(&dir);
-    write_source_digest();
+    write_fingerprint();
 }
 
-/// Sets `IVSCHAT_MODERATION_SOURCE_DIGEST` for the crate: a 64-bit FNV-1a digest, in hex,
-/// of the path and bytes of every file of the manifest, this script, `src/` and `data/`.
-fn write_source_digest() {
+/// Sets `IVSCHAT_MODERATION_FINGERPRINT` for the crate: a 64-bit Fowler-Noll-Vo hash (xor a
+/// byte, then multiply), in hex, of the path and bytes of every file of the manifest, this
+/// script, `src/` and `data/`.
+fn write_fingerprint() {
     let mut files = vec![PathBuf::from("Cargo.toml"), PathBuf::from("build.rs")];
     for dir in ["src", "data"] {
         println!("cargo::rerun-if-changed={dir}");
         list_files(std::path::Path::new(dir), &mut files);
     }
     files.sort();
-    let mut digest: u64 = 0xcbf2_9ce4_8422_2325;
+    let mut hash: u64 = 0xcbf2_9ce4_8422_2325;
     let mut add = |bytes: &[u8]| {
         for &b in bytes {
-            digest = (digest ^ u64::from(b)).wrapping_mul(0x0000_0100_0000_01b3);
+            hash = (hash ^ u64::from(b)).wrapping_mul(0x0000_0100_0000_01b3);
         }
     };
     for file in &files {
@@ -103,7 +104,7 @@ fn write_source_digest() {
         add(&(bytes.len() as u64).to_le_bytes());
         add(&bytes);
     }
-    println!("cargo::rustc-env=IVSCHAT_MODERATION_SOURCE_DIGEST={digest:016x}");
+    println!("cargo::rustc-env=IVSCHAT_MODERATION_FINGERPRINT={hash:016x}");
 }
 
 /// Appends the files under `dir`, at any depth, to `files`.

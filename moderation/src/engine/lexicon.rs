@@ -16,7 +16,7 @@ use serde::{Deserialize, Serialize};
 use super::dictionary;
 use super::languages::{self, LangSet};
 use super::normalize::Folded;
-use super::starred::{Reading, StarScratch, Starred};
+use super::starred::{cyrillic_lead, Reading, StarScratch, Starred};
 use super::term_automaton::TermAutomaton;
 use super::variants::{self, Letter};
 use crate::policy::PolicyError;
@@ -112,7 +112,7 @@ struct Entry {
     /// The least run length each folded byte of the term needs in the text.
     runs: Box<[u16]>,
     /// Where a spelling whose folding ordinary text can also give is found: see `Disguise`.
-    disguise_only: Disguise,
+    disguise: Disguise,
 }
 
 /// Where a spelling is found whose folding ordinary text can also give.
@@ -130,6 +130,12 @@ enum Disguise {
     MixedScripts,
 }
 
+/// Whether `c` is a Greek or Cyrillic character: what a term is compiled in Latin look-alikes
+/// for, and what shows a word of mixed scripts.
+fn greek_or_cyrillic(c: char) -> bool {
+    matches!(c as u32, 0x0370..=0x052F)
+}
+
 impl Disguise {
     /// Whether `span`, the message's text where the spelling was found, may hold it.
     fn allows(self, span: Option<&str>) -> bool {
@@ -138,9 +144,7 @@ impl Disguise {
             Disguise::NotAsciiLetters => {
                 span.is_some_and(|s| !s.bytes().all(|b| b.is_ascii_alphabetic()))
             }
-            Disguise::MixedScripts => {
-                span.is_some_and(|s| s.chars().any(|c| matches!(c as u32, 0x0370..=0x052F)))
-            }
+            Disguise::MixedScripts => span.is_some_and(|s| s.chars().any(greek_or_cyrillic)),
         }
     }
 }
@@ -249,7 +253,7 @@ impl Spelled {
         builder: &Builder,
         spelling: &[Letter],
         meaning: &Meaning,
-        disguise_only: Disguise,
+        disguise: Disguise,
         keep: impl Fn(&Builder, &[Letter]) -> bool,
     ) {
         let (text, runs): (Vec<u8>, Vec<u16>) = spelling.iter().copied().unzip();
@@ -272,7 +276,7 @@ impl Spelled {
             list.push(Entry {
                 meaning: meaning.clone(),
                 runs: runs.into(),
-                disguise_only,
+                disguise,
             });
         }
     }
@@ -296,7 +300,7 @@ impl Builder {
         self.folded.fold(term);
         self.add_folded(meaning.clone(), Disguise::Not);
         self.add_starred(&meaning);
-        if term.chars().any(|c| matches!(c as u32, 0x0370..=0x052F)) {
+        if term.chars().any(greek_or_cyrillic) {
             let native = self.folded.text().to_vec();
             self.folded.fold_lookalikes_as_latin(term);
             if self.folded.text() != native.as_slice() {
@@ -348,7 +352,7 @@ impl Builder {
                 .folded
                 .text()
                 .first()
-                .is_some_and(|&b| matches!(b, 0xD0 | 0xD1)) =>
+                .is_some_and(|&b| cyrillic_lead(b)) =>
             {
                 Reading::Block { list, action, mode }
             }
@@ -421,7 +425,7 @@ impl Builder {
         (spelled.patterns, spelled.entries)
     }
 
-    fn add_folded(&mut self, meaning: Meaning, disguise_only: Disguise) {
+    fn add_folded(&mut self, meaning: Meaning, disguise: Disguise) {
         let text = self.folded.text();
         if text.is_empty() {
             return;
@@ -441,7 +445,7 @@ impl Builder {
             list.push(Entry {
                 meaning,
                 runs,
-                disguise_only,
+                disguise,
             });
         }
     }
@@ -759,9 +763,9 @@ impl Lexicon {
             if !runs_ok {
                 continue;
             }
-            if entry.disguise_only != Disguise::Not
+            if entry.disguise != Disguise::Not
                 && !entry
-                    .disguise_only
+                    .disguise
                     .allows(input.get(f.start(s) as usize..f.end(e - 1) as usize))
             {
                 continue;

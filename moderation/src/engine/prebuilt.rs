@@ -3,7 +3,7 @@
 //! compiling the word lists again, which is most of a cold start.
 //!
 //! A snapshot starts with what it was compiled from: the snapshot format, the crate's version
-//! and a digest of its source and data (`build.rs`), and the policy's [`Blocklists`] whole. It
+//! and a fingerprint of its source and data (`build.rs`), and the policy's [`Blocklists`] whole. It
 //! is used only for those very lists and this very build of the crate; for any other, and for
 //! bytes that cannot be read (cut short, not a snapshot), the lists are compiled as always.
 //! The automata's tables are stored as little-endian bytes, read in one pass, so a snapshot
@@ -22,9 +22,9 @@ const MAGIC: [u8; 8] = *b"ivslexi\0";
 const FORMAT: u32 = 1;
 /// The crate's version.
 const CRATE_VERSION: &str = env!("CARGO_PKG_VERSION");
-/// A digest of the crate's source and data, written by `build.rs`: two builds of the same
+/// A fingerprint of the crate's source and data, written by `build.rs`: two builds of the same
 /// version from different code or word lists have different ones.
-const SOURCE_DIGEST: &str = env!("IVSCHAT_MODERATION_SOURCE_DIGEST");
+const CODE_FINGERPRINT: &str = env!("IVSCHAT_MODERATION_FINGERPRINT");
 
 /// What a snapshot was compiled from: read first, and compared before the rest is read.
 #[derive(Serialize, Deserialize)]
@@ -32,7 +32,7 @@ struct Header<'a> {
     magic: [u8; 8],
     format: u32,
     crate_version: &'a str,
-    source_digest: &'a str,
+    code_fingerprint: &'a str,
     blocklists: Blocklists,
 }
 
@@ -65,7 +65,7 @@ pub fn write(blocklists: &Blocklists) -> Result<Vec<u8>, PolicyError> {
         magic: MAGIC,
         format: FORMAT,
         crate_version: CRATE_VERSION,
-        source_digest: SOURCE_DIGEST,
+        code_fingerprint: CODE_FINGERPRINT,
         blocklists: blocklists.clone(),
     };
     let unwritable = |e: postcard::Error| PolicyError::Matcher(format!("lexicon snapshot: {e}"));
@@ -106,7 +106,7 @@ pub(crate) fn read(snapshot: &[u8], blocklists: &Blocklists) -> Result<Lexicon, 
     let (header, rest) = postcard::take_from_bytes::<Header<'_>>(snapshot)?;
     if header.format != FORMAT
         || header.crate_version != CRATE_VERSION
-        || header.source_digest != SOURCE_DIGEST
+        || header.code_fingerprint != CODE_FINGERPRINT
     {
         return Err(SnapshotError::OtherBuild);
     }

@@ -78,7 +78,7 @@ pub(crate) struct Starred {
 
 /// Whether `b` starts a letter of the Russian alphabet in UTF-8 (`а` to `я`, `ё`: lead byte
 /// `D0` or `D1`).
-fn cyrillic_lead(b: u8) -> bool {
+pub(super) fn cyrillic_lead(b: u8) -> bool {
     matches!(b, 0xD0 | 0xD1)
 }
 
