@@ -58,6 +58,7 @@ const AR: LangSet = const_bit("ar");
 const HI: LangSet = const_bit("hi");
 const JA: LangSet = const_bit("ja");
 const ZH: LangSet = const_bit("zh");
+const TR: LangSet = const_bit("tr");
 
 /// The bit of a shipped language.
 pub(crate) fn bit(lang: &str) -> Option<LangSet> {
@@ -69,6 +70,18 @@ pub(crate) fn bit(lang: &str) -> Option<LangSet> {
 pub(crate) fn in_word(lang: &str) -> bool {
     IN_WORD.contains(&lang)
 }
+
+/// Whether a root of `lang` (a lexicon line `*root`) is found only at the start of a word, and
+/// stands for the whole word there: Turkish builds its words by endings alone (`sikerler`,
+/// `orospudur`, `ibnesi`), so a root inside a word is another word's letters (`klasik`,
+/// `eksik` hold `sik`).
+pub(crate) fn roots_start_words(lang: LangSet) -> bool {
+    lang & TR != 0
+}
+
+/// Turkish letters that are letters of their own, not accented forms (`sık`, often, is no
+/// `sik`): folding reads them as the plain letter (`ı` as `i`, `ş` as `s`).
+pub(crate) const TURKISH_MARKED: &[char] = &['ı', 'ş', 'ç', 'ğ', 'ö', 'ü', 'Ş', 'Ç', 'Ğ', 'Ö', 'Ü'];
 
 /// A built-in term: the term, and the other languages it is an ordinary word of.
 pub(crate) struct BuiltinTerm<'a> {

@@ -128,6 +128,10 @@ enum Disguise {
     /// look-alikes (`ебат` reads `egat`, as in French `négatif`), a disguise only inside a word
     /// of mixed scripts (`pаспиздяй`).
     MixedScripts,
+    /// Only where the message writes none of Turkish's marked letters there (`ı`, `ş`, `ç`,
+    /// `ğ`, `ö`, `ü`): a Turkish root spelled without them (`sik`) is not the words spelled
+    /// with them that fold alike (`sıkıldım`, bored; `şikayet`, a complaint).
+    UnmarkedLetters,
 }
 
 /// Whether `c` is a Greek or Cyrillic character: what a term is compiled in Latin look-alikes
@@ -145,6 +149,9 @@ impl Disguise {
                 span.is_some_and(|s| !s.bytes().all(|b| b.is_ascii_alphabetic()))
             }
             Disguise::MixedScripts => span.is_some_and(|s| s.chars().any(greek_or_cyrillic)),
+            Disguise::UnmarkedLetters => {
+                span.is_some_and(|s| !s.chars().any(|c| languages::TURKISH_MARKED.contains(&c)))
+            }
         }
     }
 }
@@ -298,7 +305,20 @@ impl Builder {
 
     fn add_forms(&mut self, term: &str, meaning: Meaning) {
         self.folded.fold(term);
-        self.add_folded(meaning.clone(), Disguise::Not);
+        let unmarked_root = matches!(
+            meaning,
+            Meaning::Block {
+                mode: MatchMode::Substring,
+                lang: Some(lang),
+                ..
+            } if languages::roots_start_words(lang)
+        ) && !term.chars().any(|c| languages::TURKISH_MARKED.contains(&c));
+        let disguise = if unmarked_root {
+            Disguise::UnmarkedLetters
+        } else {
+            Disguise::Not
+        };
+        self.add_folded(meaning.clone(), disguise);
         self.add_starred(&meaning);
         if term.chars().any(greek_or_cyrillic) {
             let native = self.folded.text().to_vec();
@@ -798,7 +818,16 @@ impl Lexicon {
                             }
                             None => continue,
                         },
-                        MatchMode::Substring => (e, spelled_word(f, input, s, e), 0, usize::MAX),
+                        MatchMode::Substring => match lang {
+                            // A root that starts words: there only, and the whole word.
+                            Some(own) if languages::roots_start_words(own) => {
+                                if token_start(text, s) != s {
+                                    continue;
+                                }
+                                (e, (s, token_end(text, e)), 0, usize::MAX)
+                            }
+                            _ => (e, spelled_word(f, input, s, e), 0, usize::MAX),
+                        },
                     };
                     let term = Term {
                         s,
