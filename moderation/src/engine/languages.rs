@@ -79,9 +79,22 @@ pub(crate) fn roots_start_words(lang: LangSet) -> bool {
     lang & TR != 0
 }
 
-/// Turkish letters that are letters of their own, not accented forms (`sık`, often, is no
-/// `sik`): folding reads them as the plain letter (`ı` as `i`, `ş` as `s`).
-pub(crate) const TURKISH_MARKED: &[char] = &['ı', 'ş', 'ç', 'ğ', 'ö', 'ü', 'Ş', 'Ç', 'Ğ', 'Ö', 'Ü'];
+/// The letters of Turkish's alphabet that folding reads as another of its letters (`ı` as `i`,
+/// `ş` as `s`), as a set of bits: `sık` (often) is no `sik`. Capitals count as their small
+/// letter; `I` is left out, as a keyboard without Turkish letters types it for `i`.
+pub(crate) fn turkish_letters(text: &str) -> u8 {
+    text.chars().fold(0, |set, c| {
+        set | match c {
+            'ı' => 1,
+            'ş' | 'Ş' => 2,
+            'ç' | 'Ç' => 4,
+            'ğ' | 'Ğ' => 8,
+            'ö' | 'Ö' => 16,
+            'ü' | 'Ü' => 32,
+            _ => 0,
+        }
+    })
+}
 
 /// A built-in term: the term, and the other languages it is an ordinary word of.
 pub(crate) struct BuiltinTerm<'a> {

@@ -128,10 +128,11 @@ enum Disguise {
     /// look-alikes (`ебат` reads `egat`, as in French `négatif`), a disguise only inside a word
     /// of mixed scripts (`pаспиздяй`).
     MixedScripts,
-    /// Only where the message writes none of Turkish's marked letters there (`ı`, `ş`, `ç`,
-    /// `ğ`, `ö`, `ü`): a Turkish root spelled without them (`sik`) is not the words spelled
-    /// with them that fold alike (`sıkıldım`, bored; `şikayet`, a complaint).
-    UnmarkedLetters,
+    /// Only where the message writes there the letters of Turkish's alphabet that folding
+    /// reads as others (`languages::turkish_letters`) that the root writes, and no others: a
+    /// Turkish root is the word its letters spell (`sik` is not `sık`, often, nor `şikayet`,
+    /// a complaint; `göt` is not `got`, nor `gotik`).
+    TurkishLetters(u8),
 }
 
 /// Whether `c` is a Greek or Cyrillic character: what a term is compiled in Latin look-alikes
@@ -149,8 +150,8 @@ impl Disguise {
                 span.is_some_and(|s| !s.bytes().all(|b| b.is_ascii_alphabetic()))
             }
             Disguise::MixedScripts => span.is_some_and(|s| s.chars().any(greek_or_cyrillic)),
-            Disguise::UnmarkedLetters => {
-                span.is_some_and(|s| !s.chars().any(|c| languages::TURKISH_MARKED.contains(&c)))
+            Disguise::TurkishLetters(letters) => {
+                span.is_some_and(|s| languages::turkish_letters(s) == letters)
             }
         }
     }
@@ -305,16 +306,16 @@ impl Builder {
 
     fn add_forms(&mut self, term: &str, meaning: Meaning) {
         self.folded.fold(term);
-        let unmarked_root = matches!(
+        let turkish_root = matches!(
             meaning,
             Meaning::Block {
                 mode: MatchMode::Substring,
                 lang: Some(lang),
                 ..
             } if languages::roots_start_words(lang)
-        ) && !term.chars().any(|c| languages::TURKISH_MARKED.contains(&c));
-        let disguise = if unmarked_root {
-            Disguise::UnmarkedLetters
+        );
+        let disguise = if turkish_root {
+            Disguise::TurkishLetters(languages::turkish_letters(term))
         } else {
             Disguise::Not
         };

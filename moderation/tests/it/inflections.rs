@@ -175,6 +175,12 @@ fn words_built_on_a_root_are_masked_where_the_root_is() {
         ("şerefsizler", "şerefsizler"),
         ("S1KERLER", "S1KERLER"),
         ("s.i.k.e.r.l.e.r", "s.i.k.e.r.l.e.r"),
+        // A root with Turkish letters where the message writes them; typed without them,
+        // where that spelling is a root too.
+        ("götüne koyim", "götüne"),
+        ("piçler", "piçler"),
+        ("yavsaklar", "yavsaklar"),
+        ("serefsizler", "serefsizler"),
     ] {
         let d = m.review(ROOM, text);
         assert!(d.is_rewritten(), "{text}: {d:?}");
@@ -213,6 +219,14 @@ fn ordinary_words_that_hold_a_root_pass() {
         "canımı sıkıyor",
         "şikayet ediyorum",
         "ağır siklet boksör",
+        // `göt` and `piç` typed without their Turkish letters are other languages' words.
+        "I got it, gotta go",
+        "gotik mimari",
+        "picnic pictures",
+        // Words that start with `göt` and are no part of its family.
+        "onu eve götürdüm",
+        "die Götter Griechenlands",
+        "in Göttingen",
         // The same words typed without Turkish letters, judged in `root-words.tsv`.
         "cok sikildim bugun",
         "sikayet ediyorum",
