@@ -133,6 +133,10 @@ enum Disguise {
     /// Turkish root is the word its letters spell (`sik` is not `sık`, often, nor `şikayet`,
     /// a complaint; `göt` is not `got`, nor `gotik`).
     TurkishLetters(u8),
+    /// Only where the message writes Hangul letters standing alone, not syllables: Korean
+    /// initials (`ㅅㅂ` for `시발`) fold as the letters of syllables do, and a syllable's last
+    /// letter beside the next one's first makes them in ordinary words (`합시다`, `없다`).
+    HangulLetters,
 }
 
 /// Whether `c` is a Greek or Cyrillic character: what a term is compiled in Latin look-alikes
@@ -152,6 +156,9 @@ impl Disguise {
             Disguise::MixedScripts => span.is_some_and(|s| s.chars().any(greek_or_cyrillic)),
             Disguise::TurkishLetters(letters) => {
                 span.is_some_and(|s| languages::turkish_letters(s) == letters)
+            }
+            Disguise::HangulLetters => {
+                span.is_some_and(|s| !s.chars().any(|c| ('\u{AC00}'..='\u{D7A3}').contains(&c)))
             }
         }
     }
@@ -316,6 +323,8 @@ impl Builder {
         );
         let disguise = if turkish_root {
             Disguise::TurkishLetters(languages::turkish_letters(term))
+        } else if term.chars().all(|c| ('\u{3131}'..='\u{318E}').contains(&c)) {
+            Disguise::HangulLetters
         } else {
             Disguise::Not
         };

@@ -193,6 +193,36 @@ fn a_korean_term_is_whole_syllables_and_verbs_ending_in_ji_pass() {
 }
 
 #[test]
+fn korean_initials_are_found_where_letters_stand_alone() {
+    let m = builtin();
+    // Chat writes the commonest swear words as their initial consonants.
+    for text in [
+        "ㅅㅂ 진짜",
+        "ㅋㅋㅋㅅㅂ",
+        "ㅅ ㅂ",
+        "ㅂㅅ아",
+        "ㅈㄴ 웃기네",
+        "ㄱㅅㄲ",
+    ] {
+        assert!(flagged(&m, text), "{text}");
+    }
+    // Read as letters, syllables put the same consonants side by side (`합시다` ends a
+    // syllable in `ㅂ` before `시`); and other initials are everyday chat (`ㅅㄱ`, thanks for
+    // your work; `ㄱㅅ`, thanks).
+    for text in [
+        "합시다",
+        "없습니다",
+        "접속",
+        "촛불",
+        "ㅅㄱ ㅂㅂ",
+        "ㄱㅅ합니다",
+        "ㅇㅋ ㄱㄱ",
+    ] {
+        assert!(!flagged(&m, text), "{text}");
+    }
+}
+
+#[test]
 fn chinese_and_japanese_terms_pass_inside_everyday_phrases_and_names() {
     let m = builtin();
     for text in [
