@@ -79,6 +79,20 @@ pub(crate) fn roots_start_words(lang: LangSet) -> bool {
     lang & TR != 0
 }
 
+/// Whether `lang`'s chat is written in Latin letters first: the languages of the Latin
+/// alphabet, and Hindi, whose chat writes it romanized more than in Devanagari. The Latin
+/// spellings of the others are transliterations (`suka`, `caonima`, `sibal`).
+pub(crate) fn chats_in_latin(lang: LangSet) -> bool {
+    const LATIN: LangSet = const_bit("es")
+        | const_bit("pt")
+        | const_bit("fr")
+        | const_bit("de")
+        | const_bit("it")
+        | const_bit("tr")
+        | HI;
+    lang & LATIN != 0
+}
+
 /// The letters of Turkish's alphabet that folding reads as another of its letters (`ı` as `i`,
 /// `ş` as `s`), as a set of bits: `sık` (often) is no `sik`. Capitals count as their small
 /// letter; `I` is left out, as a keyboard without Turkish letters types it for `i`.

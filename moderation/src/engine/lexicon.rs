@@ -356,12 +356,15 @@ impl Builder {
         }
     }
 
-    /// The term just folded, as a word that stars may hide letters of (`f*ck`). The terms of
-    /// the other shipped languages in Latin letters are left to the automaton: which of them a
-    /// word with hidden letters is (`f*ck`, English `fuck` or German `fick`) turns on the
-    /// language of the message, which only the automaton's search weighs. A term of another
-    /// shipped language in Cyrillic letters is read through stars too (`бл*ть`), unless it is
-    /// another enabled language's word: Cyrillic is Russian's alone among them.
+    /// The term just folded, as a word that stars may hide letters of (`f*ck`). A term of
+    /// another shipped language is read through stars too (`p*ta`, `sch**sse`, `ch*tiya`,
+    /// `бл*ть`), unless it is another enabled language's word or a name: which word a word
+    /// with hidden letters is would turn on the language of the message, which only the
+    /// automaton's search weighs. A writer hides a letter to censor a word, so the word is
+    /// read as the term it fits. In Latin letters, only the whole-word terms of languages
+    /// that chat in them (`languages::chats_in_latin`): transliterations (`suka`) are rarer
+    /// than the ordinary words of other languages a star makes them fit, and a Turkish root
+    /// starts a word, which the star reader does not know.
     fn add_starred(&mut self, meaning: &Meaning) {
         let reading = match *meaning {
             Meaning::Allow => Reading::Allow,
@@ -385,6 +388,23 @@ impl Builder {
                 .is_some_and(|&b| cyrillic_lead(b)) =>
             {
                 Reading::Block { list, action, mode }
+            }
+            Meaning::Block {
+                list,
+                action,
+                mode: MatchMode::Word,
+                clash: 0,
+                names: 0,
+                lang: Some(lang),
+                ref marked,
+            } if languages::chats_in_latin(lang)
+                && marked.as_ref().is_none_or(|(_, theirs)| *theirs == 0) =>
+            {
+                Reading::Block {
+                    list,
+                    action,
+                    mode: MatchMode::Word,
+                }
             }
             Meaning::Block { .. } => return,
         };

@@ -548,6 +548,28 @@ fn russian_words_with_letters_hidden_behind_stars_are_read() {
 }
 
 #[test]
+fn latin_words_of_other_languages_with_letters_hidden_behind_stars_are_read() {
+    let m = builtin();
+    for text in [
+        "hijo de p*ta",
+        "pend*jo",
+        "sch**sse",
+        "c*zzo",
+        "car*lho",
+        "p*tain de merde",
+        "s*ktir git",
+        "ch*tiya hai",
+    ] {
+        assert!(flagged(&m, text), "{text}");
+    }
+    // Stars that hide no letter of a word, and a transliteration's shape that an ordinary
+    // word fits (`u*ban`, Russian `ueban` in Latin letters, or `urban`).
+    for text in ["4*5=20", "ptr*const", "see *bold* text", "an u*ban legend"] {
+        assert!(!flagged(&m, text), "{text}");
+    }
+}
+
+#[test]
 fn russian_terms_in_latin_letters_are_whole_words() {
     let m = builtin();
     // Transliterated as chat writes them: `х` as `h` or `x`, a final voiced consonant said
