@@ -155,8 +155,39 @@ pub(super) fn disguised_word(input: &str, at: usize) -> (bool, usize, bool) {
     let mixed = other || (cyrillic && greek);
     let by_neighbours = !mixed && all_lookalike && !foreign && letters == 1;
     let disguise = mixed
-        || (all_lookalike && (foreign || (letters == 1 && among_latin_letters(input, start, end))));
+        || (all_lookalike
+            && (foreign
+                || (letters == 1
+                    && (among_latin_letters(input, start, end)
+                        || beside_mixed_word(input, start, end)))));
     (disguise, end, by_neighbours)
+}
+
+/// Whether the word before or after the one at `start..end` (past at most three separators)
+/// mixes Latin letters with Cyrillic or Greek ones: a one-letter look-alike between the
+/// words of a disguised phrase is one of its words (`в` in `лыcoгo в кyлaкe`).
+fn beside_mixed_word(input: &str, start: usize, end: usize) -> bool {
+    // The letters of the nearest word, in either order: mixed is a property of the set.
+    let mixed = |chars: &mut dyn Iterator<Item = char>| {
+        let (mut latin, mut other, mut gap) = (false, false, 0);
+        for c in chars.take(64) {
+            if chars::props(c).alphanumeric() {
+                latin |= c.is_ascii_alphabetic();
+                other |= matches!(c as u32, 0x0370..=0x052F);
+            } else if latin || other {
+                break;
+            } else {
+                gap += 1;
+                if gap > 3 {
+                    return false;
+                }
+            }
+        }
+        latin && other
+    };
+    let before = input.get(..start).unwrap_or_default();
+    let after = input.get(end..).unwrap_or_default();
+    mixed(&mut before.chars().rev()) || mixed(&mut after.chars())
 }
 
 /// Whether the one-letter word at `start..end` stands in a run of one-letter words (letters
@@ -382,5 +413,17 @@ mod tests {
         assert!(!disguised_word("блять", 0).0);
         assert!(!disguised_word("как дела", 0).0);
         assert_eq!(disguised_word("как дела", 2).1, 6);
+    }
+
+    #[test]
+    fn a_one_letter_lookalike_beside_a_mixed_word_is_part_of_the_disguise() {
+        // `в` between two words that mix Latin look-alikes into Cyrillic.
+        let text = "лыcoгo в кyлaкe";
+        let at = text.find('в').unwrap_or_default();
+        assert!(disguised_word(text, at).0);
+        // Beside Russian words, it is the Russian preposition.
+        let text = "я в шоке";
+        let at = text.find('в').unwrap_or_default();
+        assert!(!disguised_word(text, at).0);
     }
 }

@@ -253,6 +253,14 @@ fn a_cyrillic_term_read_in_latin_look_alikes_clashes_only_in_latin_letters() {
 }
 
 #[test]
+fn a_russian_phrase_in_latin_look_alikes_is_read_with_its_one_letter_words() {
+    let m = builtin();
+    // Look-alikes in every word but the preposition `в`, which has no other letter to mix.
+    assert!(flagged(&m, "лыcoгo в кyлaкe гoнять"));
+    assert!(!flagged(&m, "я в шоке, ты в порядке"));
+}
+
+#[test]
 fn a_swear_word_in_two_languages_is_blocked_alone() {
     let m = builtin();
     // A Spanish and Portuguese swear word, an Italian and Spanish one: no clash between the
