@@ -181,6 +181,7 @@ fn words_built_on_a_root_are_masked_where_the_root_is() {
         ("piçler", "piçler"),
         ("yavsaklar", "yavsaklar"),
         ("serefsizler", "serefsizler"),
+        ("amınakoyim", "amınakoyim"),
     ] {
         let d = m.review(ROOM, text);
         assert!(d.is_rewritten(), "{text}: {d:?}");
@@ -227,6 +228,8 @@ fn ordinary_words_that_hold_a_root_pass() {
         "onu eve götürdüm",
         "die Götter Griechenlands",
         "in Göttingen",
+        // `amı` only with its dotless ı: French `ami`, the name Amina.
+        "mon ami Amina",
         // The same words typed without Turkish letters, judged in `root-words.tsv`.
         "cok sikildim bugun",
         "sikayet ediyorum",

@@ -318,6 +318,11 @@ fn romanized_hindi_is_told_by_its_own_words() {
     assert!(flagged(&m, "kya chut hai yaar"));
     assert!(flagged(&m, "teri behen ki chut"));
     assert!(!flagged(&m, "chut, le bébé dort"));
+    // The abbreviations of `madarchod` and `behenchod` together; each alone is many others.
+    assert!(flagged(&m, "mc bc"));
+    assert!(flagged(&m, "bc mc saale"));
+    assert!(!flagged(&m, "bc I forgot"));
+    assert!(!flagged(&m, "the mc was great"));
 }
 
 #[test]
