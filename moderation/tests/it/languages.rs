@@ -326,6 +326,22 @@ fn romanized_hindi_is_told_by_its_own_words() {
 }
 
 #[test]
+fn arabic_insults_in_latin_letters_are_whole_words() {
+    let m = builtin();
+    for text in [
+        "ya sharmouta",
+        "kos omak",
+        "SHARMOOTA",
+        "sh@rm0uta",
+        "yel3an abook",
+    ] {
+        assert!(flagged(&m, text), "{text}");
+    }
+    // `manyak` is Turkish for a maniac.
+    assert!(!flagged(&m, "manyak adam bu"));
+}
+
+#[test]
 fn the_projects_own_terms_are_blocked_and_their_hiding_words_pass() {
     let m = builtin();
     for text in [
