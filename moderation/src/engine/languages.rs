@@ -59,6 +59,8 @@ const HI: LangSet = const_bit("hi");
 const JA: LangSet = const_bit("ja");
 const ZH: LangSet = const_bit("zh");
 const TR: LangSet = const_bit("tr");
+/// English's bit.
+pub(crate) const EN: LangSet = const_bit("en");
 
 /// The bit of a shipped language.
 pub(crate) fn bit(lang: &str) -> Option<LangSet> {
@@ -166,7 +168,9 @@ pub(crate) fn endings(lang: LangSet) -> &'static [&'static [u8]] {
 }
 
 /// The English list's spellings that are ordinary words of other shipped languages (`negro`,
-/// `retard`), each with those languages (`data/lexicons/en-clashes.txt`).
+/// `retard`), each with those languages, and (lines `~word`) the marked words of those
+/// languages that fold like one (`râpé` beside `rape`: see `marked_word`)
+/// (`data/lexicons/en-clashes.txt`).
 const ENGLISH_CLASHES: &str = include_str!("../../data/lexicons/en-clashes.txt");
 
 /// The English list's false friends, each with the languages it is an ordinary word of
@@ -174,7 +178,7 @@ const ENGLISH_CLASHES: &str = include_str!("../../data/lexicons/en-clashes.txt")
 pub(crate) fn english_clashes() -> HashMap<&'static str, LangSet> {
     ENGLISH_CLASHES
         .lines()
-        .filter(|l| !l.starts_with('#'))
+        .filter(|l| !l.starts_with(['#', '~']))
         .filter_map(|l| {
             let (spelling, langs) = l.split_once('\t')?;
             Some((spelling, lang_set(langs)))
@@ -217,12 +221,18 @@ pub(crate) fn hiding_words(lang: &str) -> impl Iterator<Item = &'static str> {
 /// table to search by word (a line's word ends at its tab, which sorts before any letter, so
 /// the lines sort as their words do).
 fn prefixed_lines(prefix: char) -> Vec<(LangSet, Vec<&'static str>)> {
+    // English has no lexicon file: its marked words (`~` lines) are in its clashes.
+    let english = ("en", ENGLISH_CLASHES.lines());
     LEXICONS
         .iter()
-        .filter_map(|(l, _)| {
-            let mut lines: Vec<&str> = lexicon_lines(l)
-                .filter_map(|w| w.strip_prefix(prefix))
-                .collect();
+        .map(|&(l, _)| (l, lexicon_lines(l)))
+        .map(|(l, lines)| (l, Box::new(lines) as Box<dyn Iterator<Item = &'static str>>))
+        .chain([(
+            english.0,
+            Box::new(english.1) as Box<dyn Iterator<Item = _>>,
+        )])
+        .filter_map(|(l, lines)| {
+            let mut lines: Vec<&str> = lines.filter_map(|w| w.strip_prefix(prefix)).collect();
             lines.sort_unstable();
             Some((bit(l)?, lines))
         })
@@ -261,8 +271,9 @@ fn latin_marked(c: char) -> bool {
 }
 
 /// The languages whose word `word` is when it folds like a term of language `lang` written
-/// without marks but carries marks itself (Italian `porrà` beside Portuguese `porra`): the
-/// lexicon's lines `~word<TAB>languages`. 0 for any other word.
+/// without marks but carries marks itself (Italian `porrà` beside Portuguese `porra`; for
+/// English, `lang` being its bit, French `râpé` beside `rape`): the lexicon's lines
+/// `~word<TAB>languages`. 0 for any other word.
 pub(crate) fn marked_word(lang: LangSet, word: &str) -> LangSet {
     use unicode_normalization::UnicodeNormalization;
     static MARKED: OnceLock<Vec<(LangSet, Vec<&'static str>)>> = OnceLock::new();

@@ -120,9 +120,10 @@ struct Entry {
 enum Disguise {
     /// Anywhere: its folding is the term's own.
     Not,
-    /// Only where the message writes a character other than an ASCII letter there: the term
-    /// turned upside down (`ʞɔnɟ` folds to `kcnj`), or written in look-alikes of which one is
-    /// a digit (`ебал` as `e6an` folds to `egan`, the name `Egan`).
+    /// Only where the message writes a character other than an ASCII letter there, or an
+    /// accented one (`tías`, Spanish for aunts): the term turned upside down (`ʞɔnɟ` folds to
+    /// `kcnj`), or written in look-alikes of which one is a digit (`ебал` as `e6an` folds to
+    /// `egan`, the name `Egan`).
     NotAsciiLetters,
     /// Only where the message writes a Cyrillic or Greek letter there: a root in its Latin
     /// look-alikes (`ебат` reads `egat`, as in French `négatif`), a disguise only inside a word
@@ -145,13 +146,26 @@ fn greek_or_cyrillic(c: char) -> bool {
     matches!(c as u32, 0x0370..=0x052F)
 }
 
+/// Whether `c` is an ASCII letter, or one with accents or other marks (`í`, `ñ`): a letter
+/// the writer typed as itself, which no upside-down or look-alike spelling uses.
+fn ascii_letter_or_accented(c: char) -> bool {
+    if c.is_ascii_alphabetic() {
+        return true;
+    }
+    let mut base = None;
+    unicode_normalization::char::decompose_canonical(c, |d| {
+        base.get_or_insert(d);
+    });
+    base.is_some_and(|b| b != c && b.is_ascii_alphabetic())
+}
+
 impl Disguise {
     /// Whether `span`, the message's text where the spelling was found, may hold it.
     fn allows(self, span: Option<&str>) -> bool {
         match self {
             Disguise::Not => true,
             Disguise::NotAsciiLetters => {
-                span.is_some_and(|s| !s.bytes().all(|b| b.is_ascii_alphabetic()))
+                span.is_some_and(|s| !s.chars().all(ascii_letter_or_accented))
             }
             Disguise::MixedScripts => span.is_some_and(|s| s.chars().any(greek_or_cyrillic)),
             Disguise::TurkishLetters(letters) => {
@@ -896,6 +910,13 @@ impl Lexicon {
                         if mode == MatchMode::Word && languages::innocent_spelling(own, word) {
                             continue;
                         }
+                    } else if marked_elsewhere(input, f, s, e, self.enabled).is_some_and(|theirs| {
+                        !written_in(folded, scratch, languages::EN, theirs, s, found.e)
+                    }) {
+                        // Another language's word with marks that folds like an English
+                        // spelling (`râpé`, grated, like `rape`), in a message not written in
+                        // English more than in it.
+                        continue;
                     } else if clash != 0 && in_a_language_of(folded, scratch, clash, s, found.e) {
                         // An English term that is an ordinary word of the message's language.
                         continue;
@@ -1055,6 +1076,25 @@ fn named(
         .map(|i| 1 << i)
         .filter(|bit| before & bit != 0)
         .any(|bit| written_in(folded, scratch, bit, own, s, e))
+}
+
+/// The enabled languages other than English whose marked word (`languages::marked_word`) is
+/// the word of the message around folded `s..e`, where an English list's spelling was found
+/// (French `râpé` around `rape`); `None` for none, and for a word with no mark, at once.
+fn marked_elsewhere(
+    input: &str,
+    f: &Folded,
+    s: usize,
+    e: usize,
+    enabled: LangSet,
+) -> Option<LangSet> {
+    let text = f.text();
+    let (ts, te) = (token_start(text, s), token_end(text, e));
+    let word = input.get(f.start(ts) as usize..f.end(te.max(ts + 1) - 1) as usize)?;
+    if word.is_ascii() {
+        return None;
+    }
+    Some(languages::marked_word(languages::EN, word) & enabled & !languages::EN).filter(|&l| l != 0)
 }
 
 /// Whether the rest of the message, the term at folded `s..e` aside, points to language
