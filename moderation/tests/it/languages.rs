@@ -377,6 +377,10 @@ fn the_projects_own_terms_are_blocked_and_their_hiding_words_pass() {
     ] {
         assert!(flagged(&m, text), "{text}");
     }
+    // Chinese game chat's commonest insult, in characters and in its initials.
+    for text in ["你妈死了", "nmsl", "cnmb"] {
+        assert!(flagged(&m, text), "{text}");
+    }
     // Korean `시발점` (starting point), Japanese `死ねる` (can die).
     for text in ["여기가 시발점이야", "死ねる"] {
         assert!(!flagged(&m, text), "{text}");
