@@ -222,17 +222,15 @@ pub(crate) fn hiding_words(lang: &str) -> impl Iterator<Item = &'static str> {
 /// the lines sort as their words do).
 fn prefixed_lines(prefix: char) -> Vec<(LangSet, Vec<&'static str>)> {
     // English has no lexicon file: its marked words (`~` lines) are in its clashes.
-    let english = ("en", ENGLISH_CLASHES.lines());
     LEXICONS
         .iter()
-        .map(|&(l, _)| (l, lexicon_lines(l)))
-        .map(|(l, lines)| (l, Box::new(lines) as Box<dyn Iterator<Item = &'static str>>))
-        .chain([(
-            english.0,
-            Box::new(english.1) as Box<dyn Iterator<Item = _>>,
-        )])
-        .filter_map(|(l, lines)| {
-            let mut lines: Vec<&str> = lines.filter_map(|w| w.strip_prefix(prefix)).collect();
+        .copied()
+        .chain([("en", ENGLISH_CLASHES)])
+        .filter_map(|(l, text)| {
+            let mut lines: Vec<&str> = text
+                .lines()
+                .filter_map(|w| w.strip_prefix(prefix))
+                .collect();
             lines.sort_unstable();
             Some((bit(l)?, lines))
         })
