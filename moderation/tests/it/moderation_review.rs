@@ -26,6 +26,7 @@ fn clean_chat_is_allowed_unchanged_with_no_rules() {
         "Dickens wrote a cocktail of novels",
         "I scored 1500 points in 2024",
         "she graduated summa cum laude",
+        "Shiite and Sunni Muslims",
     ] {
         let d = m.review(ROOM, text);
         assert_eq!(d.verdict, Verdict::Allow, "{text}");
