@@ -227,13 +227,26 @@ pub(crate) fn ordinary(spelling: &[Letter], langs: &[usize]) -> bool {
         })
 }
 
+/// The rarest a two-letter half may be and still count as a word: past it, two letters are an
+/// abbreviation few write (`ck`, `nt`), not a word that stands beside another (`sh`, `fu`).
+const TWO_LETTER_WORD_RANK: u32 = 10_000;
+
 /// Whether `half`, one side of a term broken in two, is a word as it is written: a word of
-/// the dictionaries `langs` or a function word of a shipped language (`bit`, `pen`, `is`). A
-/// look-up per dictionary, as every break of every term is asked at build time.
+/// the dictionaries `langs` or a function word of a shipped language (`bit`, `pen`, `is`);
+/// two letters, only among the `TWO_LETTER_WORD_RANK` most frequent words (so `fu ck` is the
+/// term broken, `sh it` two words). A look-up per dictionary, as every break of every term is
+/// asked at build time.
 pub(crate) fn is_word(half: &[Letter], langs: &[usize]) -> bool {
     let written = written_out(half);
-    languages::function_word(written.as_bytes()) != 0
-        || dictionary::best_rank(langs, &written).is_some()
+    if languages::function_word(written.as_bytes()) != 0 {
+        return true;
+    }
+    let rank = dictionary::best_rank(langs, &written);
+    if written.len() == 2 {
+        rank.is_some_and(|r| r <= TWO_LETTER_WORD_RANK)
+    } else {
+        rank.is_some()
+    }
 }
 
 /// `ordinary`'s dictionary search: each letter written from its run to `LONGER_RUN` more
