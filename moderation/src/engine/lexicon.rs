@@ -327,15 +327,17 @@ impl Builder {
 
     fn add_forms(&mut self, term: &str, meaning: Meaning) {
         self.folded.fold(term);
-        let turkish_root = matches!(
-            meaning,
+        // A built-in term matched inside words: a root (`пизд`, `sik`), or a term of a
+        // language written without spaces.
+        let in_words_of = match meaning {
             Meaning::Block {
                 mode: MatchMode::Substring,
                 lang: Some(lang),
                 ..
-            } if languages::roots_start_words(lang)
-        );
-        let disguise = if turkish_root {
+            } => Some(lang),
+            _ => None,
+        };
+        let disguise = if in_words_of.is_some_and(languages::roots_start_words) {
             Disguise::TurkishLetters(languages::turkish_letters(term))
         } else if term.chars().all(|c| ('\u{3131}'..='\u{318E}').contains(&c)) {
             Disguise::HangulLetters
@@ -350,15 +352,7 @@ impl Builder {
             if self.folded.text() != native.as_slice() {
                 // A built-in root is part of a word, and its look-alikes are parts of
                 // ordinary Latin words.
-                let root = matches!(
-                    meaning,
-                    Meaning::Block {
-                        mode: MatchMode::Substring,
-                        lang: Some(_),
-                        ..
-                    }
-                );
-                let disguise = if root {
+                let disguise = if in_words_of.is_some() {
                     Disguise::MixedScripts
                 } else if term.chars().any(|c| DIGIT_LOOKALIKES.contains(&c)) {
                     Disguise::NotAsciiLetters
@@ -878,11 +872,12 @@ impl Lexicon {
                         e: found.e,
                         runs: &entry.runs,
                     };
+                    // The word of the message the term was found in.
+                    let (ts, te) = (token_start(text, s), token_end(text, e));
+                    let word = input
+                        .get(f.start(ts) as usize..f.end(te.max(ts + 1) - 1) as usize)
+                        .unwrap_or_default();
                     if let Some(own) = lang {
-                        let (ts, te) = (token_start(text, s), token_end(text, e));
-                        let word = input
-                            .get(f.start(ts) as usize..f.end(te.max(ts + 1) - 1) as usize)
-                            .unwrap_or_default();
                         // Asked only where it decides something: it normalizes the word.
                         let spelled_marked = || {
                             marked
@@ -910,7 +905,11 @@ impl Lexicon {
                         if mode == MatchMode::Word && languages::innocent_spelling(own, word) {
                             continue;
                         }
-                    } else if marked_elsewhere(input, f, s, e, self.enabled).is_some_and(|theirs| {
+                    } else if Some(
+                        languages::marked_word(languages::EN, word) & self.enabled & !languages::EN,
+                    )
+                    .filter(|&theirs| theirs != 0)
+                    .is_some_and(|theirs| {
                         !written_in(folded, scratch, languages::EN, theirs, s, found.e)
                     }) {
                         // Another language's word with marks that folds like an English
@@ -1076,25 +1075,6 @@ fn named(
         .map(|i| 1 << i)
         .filter(|bit| before & bit != 0)
         .any(|bit| written_in(folded, scratch, bit, own, s, e))
-}
-
-/// The enabled languages other than English whose marked word (`languages::marked_word`) is
-/// the word of the message around folded `s..e`, where an English list's spelling was found
-/// (French `râpé` around `rape`); `None` for none, and for a word with no mark, at once.
-fn marked_elsewhere(
-    input: &str,
-    f: &Folded,
-    s: usize,
-    e: usize,
-    enabled: LangSet,
-) -> Option<LangSet> {
-    let text = f.text();
-    let (ts, te) = (token_start(text, s), token_end(text, e));
-    let word = input.get(f.start(ts) as usize..f.end(te.max(ts + 1) - 1) as usize)?;
-    if word.is_ascii() {
-        return None;
-    }
-    Some(languages::marked_word(languages::EN, word) & enabled & !languages::EN).filter(|&l| l != 0)
 }
 
 /// Whether the rest of the message, the term at folded `s..e` aside, points to language
