@@ -42,12 +42,13 @@ def fold(lines, mode="--keys"):
     return out.split("\n")[: len(lines)]
 
 
-def english_spellings() -> list:
+def english_spellings(rustrict: bool = False) -> list:
     """The spellings of the English list and its supplement (en-profanity.json,
-    en-additions.json), in their order: `*` after a letter means "may repeat", and runs
-    already do that."""
+    en-additions.json), and with `rustrict` of rustrict's terms too (en-rustrict.json), in
+    their order: `*` after a letter means "may repeat", and runs already do that."""
+    names = ["en-profanity.json", "en-additions.json"] + (["en-rustrict.json"] if rustrict else [])
     terms = []
-    for name in ("en-profanity.json", "en-additions.json"):
+    for name in names:
         for entry in json.loads((DATA / name).read_text(encoding="utf-8")):
             terms += [a.replace("*", "") for a in entry["match"].split("|")]
     return terms
