@@ -542,6 +542,11 @@ mod tests {
         "example.com",
         "SHOUTING",
         "loooooool",
+        "bi+ch",
+        "fu(k",
+        "word(s)",
+        "(",
+        "+",
     ];
 
     fn message() -> impl Strategy<Value = String> {

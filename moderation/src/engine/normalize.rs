@@ -7,7 +7,7 @@
 //! through decancer's confusables table (Cyrillic, Greek and other look-alikes; vertical
 //! strokes such as the palochka `ӏ` fold to `l`, as `|` does) and lowercase. Letters and
 //! digits form tokens; everything else, emoji included, separates them. Then, per token: leetspeak
-//! (`sh1t`, `a$$`) in tokens that have a real letter, single-character tokens joined
+//! (`sh1t`, `a$$`, and `(` and `+` between letters: `fu(k`, `bi+ch`) in tokens that have a real letter, single-character tokens joined
 //! (`f.u.c.k`, `f u c k`, `f-u-c-k`) unless a mask (`**`) stands between them, and runs of
 //! one letter collapsed to one byte that records the run length (`fuuuuck`). A leetspeak
 //! symbol standing alone between separators (`d.!.c.k`, `b a $ t`) is a one-character token
@@ -113,6 +113,8 @@ const fn leet(b: u8) -> u8 {
         b'7' => b't',
         b'8' => b'b',
         b'|' => b'l',
+        b'(' => b'c',
+        b'+' => b't',
         _ => b,
     }
 }
@@ -156,6 +158,9 @@ const BANG: u8 = 8;
 const STAR: u8 = 16;
 /// Leetspeak maps the byte to another (`4` to `a`, `$` to `s`).
 const LEET: u8 = 32;
+/// `(` and `+`: part of a token between a letter or digit and a letter (`fu(k`, `bi+ch`),
+/// a separator anywhere else.
+const INNER: u8 = 64;
 
 const FLAGS: [u8; 256] = {
     let mut t = [0; 256];
@@ -167,6 +172,7 @@ const FLAGS: [u8; 256] = {
             b'0'..=b'9' => DIGIT,
             b'$' | b'@' => MONEY,
             b'!' | b'|' => BANG,
+            b'(' | b'+' => INNER,
             b'*' => STAR,
             _ => 0,
         };
@@ -214,6 +220,41 @@ const LEETSPEAK: [u8; 256] = {
 #[inline(always)]
 fn flags(b: u8) -> u8 {
     FLAGS[usize::from(b)]
+}
+
+/// Whether a byte with flags `f` is a separator wherever it stands next to a symbol that may
+/// stand alone: `(` and `+` belong to a word only between a letter or digit and a letter.
+fn plain(f: u8) -> bool {
+    f & !(INNER | LEET) == 0
+}
+
+/// Whether the `(` or `+` at `j` stands for a letter inside a word (`fu(k`, `bi+ch`, `b1+ch`):
+/// a letter or digit before it and a letter after it, and for `(` no `)` closing the letters
+/// after it (`word(s)` is a word with its ending in brackets).
+#[cold]
+#[inline(never)]
+fn inner_leads(bytes: &[u8], j: usize) -> bool {
+    let is = |k: usize, kind: u8| bytes.get(k).is_some_and(|&b| flags(b) & kind != 0);
+    let between = j.checked_sub(1).is_some_and(|p| is(p, LETTER | DIGIT)) && is(j + 1, LETTER);
+    if !between || bytes.get(j) != Some(&b'(') {
+        return between;
+    }
+    let mut k = j + 1;
+    while is(k, LETTER) {
+        k += 1;
+    }
+    bytes.get(k) != Some(&b')')
+}
+
+/// Whether the byte at `j`, after a byte of a token, belongs to that token: a letter, digit,
+/// `$` or `@`, a `!` or `|` that a letter or digit follows (`bang_leads`), or a `(` or `+`
+/// inside a word (`inner_leads`).
+#[inline(always)]
+fn continues_token(bytes: &[u8], j: usize) -> bool {
+    let f = bytes.get(j).map_or(0, |&b| flags(b));
+    f & WORD != 0
+        || (f & BANG != 0 && bang_leads(bytes, j))
+        || (f & INNER != 0 && inner_leads(bytes, j))
 }
 
 /// How many more `!` or `|` may stand between one and the letter it belongs with (`d!!!ck`).
@@ -286,7 +327,7 @@ impl Ahead {
     #[inline(never)]
     fn lone_kept(&mut self, bytes: &[u8], i: usize, after_single: bool) -> bool {
         let flags_at = |j: usize| bytes.get(j).map_or(0, |&b| flags(b));
-        let alone = i.checked_sub(1).is_none_or(|p| flags_at(p) == 0) && flags_at(i + 1) == 0;
+        let alone = i.checked_sub(1).is_none_or(|p| plain(flags_at(p))) && plain(flags_at(i + 1));
         alone && (after_single || self.single_after(bytes, i))
     }
 
@@ -314,10 +355,8 @@ impl Ahead {
                 || (f & MONEY != 0 && flags_at(j + 1) & WORD != 0)
                 || (f & BANG != 0 && bang_leads(bytes, j))
             {
-                let next = flags_at(j + 1);
-                let continues = next & WORD != 0 || (next & BANG != 0 && bang_leads(bytes, j + 1));
                 self.upto = j;
-                self.single = !continues;
+                self.single = !continues_token(bytes, j + 1);
                 return;
             }
             j += 1;
@@ -657,10 +696,7 @@ impl Folded {
         let mut out = self.out(bytes.len());
         let flags_at = |j: usize| bytes.get(j).map_or(0, |&b| flags(b));
         // Whether the byte at `j` belongs to the token open before it.
-        let continues = |j: usize| {
-            let f = flags_at(j);
-            f & WORD != 0 || (f & BANG != 0 && bang_leads(bytes, j))
-        };
+        let continues = |j: usize| continues_token(bytes, j);
         let mut i = 0;
         let mut stars = 0u32;
         let mut hard_break = false;
@@ -814,6 +850,7 @@ impl Folded {
             b'A'..=b'Z' => self.push(st, b + 32, s, e, true),
             b'0'..=b'9' => self.push(st, b, s, e, false),
             b'$' | b'@' | b'!' | b'|' => self.fold_symbol(st, input, i),
+            b'(' | b'+' => self.fold_inner(st, input, i),
             b'*' => self.separate(st, true),
             _ => self.separate(st, false),
         }
@@ -935,10 +972,10 @@ impl Folded {
         let prev_plain = i
             .checked_sub(1)
             .and_then(|p| bytes.get(p))
-            .is_none_or(|&p| flags(p) == 0);
+            .is_none_or(|&p| plain(flags(p)));
         let next_plain = next.is_none_or(|c| {
             if c.is_ascii() {
-                flags(c as u8) == 0
+                plain(flags(c as u8))
             } else {
                 !chars::props(c).alphanumeric()
             }
@@ -946,6 +983,34 @@ impl Folded {
         if !st.in_token && prev_plain && next_plain {
             // Alone between separators (`d.!.c.k`): `finish` decides.
             self.push_lone_symbol(st, b, s, e);
+        } else {
+            self.separate(st, false);
+        }
+    }
+
+    /// A `(` or `+` at byte `i` of `input`: part of the open token when it stands for a letter
+    /// inside a word, as `inner_leads` decides it on the ASCII path (a Latin letter or digit
+    /// written last, a Latin letter next, invisible characters skipped), a separator otherwise.
+    fn fold_inner(&mut self, st: &mut FoldState, input: &str, i: usize) {
+        let b = input.as_bytes().get(i).copied().unwrap_or(0);
+        let after_letter_or_digit = st.in_token
+            && !st.unspaced
+            && self
+                .raw
+                .last()
+                .is_some_and(|r| r.byte.is_ascii_alphanumeric());
+        let mut after = input
+            .get(i + 1..)
+            .unwrap_or_default()
+            .chars()
+            .filter(|&c| !is_invisible(c))
+            .peekable();
+        let letter_next = after.peek().is_some_and(char::is_ascii_alphabetic);
+        if after_letter_or_digit
+            && letter_next
+            && !(b == b'(' && after.find(|c| !c.is_ascii_alphabetic()) == Some(')'))
+        {
+            self.push(st, b, i as u32, i as u32 + 1, false);
         } else {
             self.separate(st, false);
         }
@@ -1416,6 +1481,19 @@ mod tests {
     }
 
     #[test]
+    fn brackets_and_plus_inside_words_are_letters() {
+        assert_eq!(
+            fold("bi+ch fu(k b1+ch sh\u{200B}(t"),
+            "bitch fuck bitch shct"
+        );
+        // Not between a letter or digit and a letter, or closed after the letters: separators.
+        assert_eq!(
+            fold("word(s) 22+22 ab+12 (unt +hat ab(cd)"),
+            "word s 2 2 ab 12 unt hat ab cd"
+        );
+    }
+
+    #[test]
     fn numbers_without_letters_stay_numbers() {
         assert_eq!(fold("call 451 or 2024"), "cal 451 or 2024");
     }
@@ -1581,8 +1659,8 @@ mod tests {
         #[test]
         fn the_ascii_path_folds_as_the_general_path_does(
             text in prop_oneof![
-                "[a-zA-Z0-9 .*$@!|_\\-]{0,40}",
-                "[aAsS1!4@5$ *]{0,30}",
+                "[a-zA-Z0-9 .*$@!|_\\-()+]{0,40}",
+                "[aAsS1!4@5$ *()+]{0,30}",
                 "[\\x00-\\x7f]{0,60}",
             ]
         ) {
@@ -1598,7 +1676,7 @@ mod tests {
                 any::<String>(),
                 // ASCII beside Han and kana (whose separators may be bridged), other
                 // scripts, marks and invisible characters.
-                "[a-zA-Z0-9 .,*$@!|_\\-\t一-龥ぁ-ゖァ-ヺｱ-ﾝﾞﾟа-яα-ωا-يـ가-힣ऀ-ॿ\u{200B}\u{0301}ß😂🅰]{0,60}",
+                "[a-zA-Z0-9 .,*$@!|_\\-()+\t一-龥ぁ-ゖァ-ヺｱ-ﾝﾞﾟа-яα-ωا-يـ가-힣ऀ-ॿ\u{200B}\u{0301}ß😂🅰]{0,60}",
             ],
             lookalikes in any::<bool>(),
         ) {

@@ -120,6 +120,12 @@ fn leetspeak_is_masked() {
     let m = builtin();
     assert_eq!(allowed(&m, "sh1t"), "****");
     assert_eq!(allowed(&m, "you @$$hole"), "you *******");
+    // `(` and `+` stand for `c` and `t` inside a word only: brackets and sums stay text.
+    assert_eq!(allowed(&m, "fu(k this, you bi+ch"), "**** this, you *****");
+    assert_eq!(
+        allowed(&m, "the word(s) c++ and 2+2 (no shit)"),
+        "the word(s) c++ and 2+2 (no ****)"
+    );
 }
 
 #[test]
