@@ -6,9 +6,10 @@
 //! mathematical and circled letters, ligatures) with combining marks dropped (accents), then
 //! through decancer's confusables table (Cyrillic, Greek and other look-alikes; vertical
 //! strokes such as the palochka `ӏ` fold to `l`, as `|` does) and lowercase. Letters and
-//! digits form tokens; everything else, emoji included, separates them. Then, per token: leetspeak
-//! (`sh1t`, `a$$`, and `(` and `+` between letters: `fu(k`, `bi+ch`) in tokens that have a real letter, single-character tokens joined
-//! (`f.u.c.k`, `f u c k`, `f-u-c-k`) unless a mask (`**`) stands between them, and runs of
+//! digits form tokens; everything else, emoji included, separates them. Then, per token:
+//! leetspeak (`sh1t`, `a$$`, and `(` and `+` between letters: `fu(k`, `bi+ch`) in tokens that
+//! have a real letter, single-character tokens joined (`f.u.c.k`, `f u c k`, `f-u-c-k`)
+//! unless a mask (`**`) stands between them, and runs of
 //! one letter collapsed to one byte that records the run length (`fuuuuck`). A leetspeak
 //! symbol standing alone between separators (`d.!.c.k`, `b a $ t`) is a one-character token
 //! when a one-character token stands next to it, and a separator otherwise.
