@@ -388,6 +388,36 @@ fn the_projects_own_terms_are_blocked_and_their_hiding_words_pass() {
 }
 
 #[test]
+fn latin_alphabet_terms_are_found_with_the_letters_chat_swaps() {
+    let m = builtin();
+    for text in [
+        "eres una pvta",
+        "que kabrón eres",
+        "eres un gilipoyas",
+        "pinche kulero",
+        "karalho mano",
+        "que bvceta",
+        "quel konnard",
+        "du hvrensohn",
+        "sheisse",
+        "minkia ragazzi",
+        "sei un koglione",
+    ] {
+        assert!(flagged(&m, text), "{text}");
+    }
+    // A swap that spells another word is that word's: Catalan `Berga`, English `kazoo`, and
+    // the language's own everyday words are swapped into nothing.
+    for text in [
+        "vivo en Berga",
+        "a kazoo solo",
+        "el kiosko de la esquina",
+        "vamos al parque",
+    ] {
+        assert!(!flagged(&m, text), "{text}");
+    }
+}
+
+#[test]
 fn korean_terms_typed_in_latin_letters_are_whole_words() {
     let m = builtin();
     // Romanized as chat writes them, and typed on the Korean keyboard left in Latin mode.
