@@ -773,6 +773,12 @@ impl Folded {
         for (i, c) in input.char_indices() {
             let s = i as u32;
             let e = (i + c.len_utf8()) as u32;
+            if c.is_ascii_digit() && st.unspaced && st.in_token && digits_inside_unspaced(input, i)
+            {
+                // A digit inside a word of Hangul, kana or Han (`시1발`, `死1ね`):
+                // noise typed to split the word, as an invisible character is.
+                continue;
+            }
             if c.is_ascii() && !st.after_wide && self.shortcuts() {
                 // As below, with nothing to bridge: no ASCII character is invisible or
                 // combining, so none needs the table.
@@ -1322,6 +1328,39 @@ struct FoldState {
     stars: u32,
 }
 
+/// The most digits in a row read as noise inside a word of a script written without spaces:
+/// one, as chat types it (`시1발`); two are a number more often (`3시30분`, half past three).
+const MAX_DIGITS_INSIDE: usize = 1;
+
+/// Whether the ASCII digit at byte `i` of `input` is one of at most `MAX_DIGITS_INSIDE` in a
+/// row with a character of a script written without spaces (`unspaced_script`) right before
+/// them and right after them: noise inside a word (`시1발`, `ㅅ1ㅂ`, `死1ね`). A number beside
+/// one such character only (`3시`, `第1`) is a number.
+fn digits_inside_unspaced(input: &str, i: usize) -> bool {
+    let (Some(before), Some(after)) = (input.get(..i), input.get(i..)) else {
+        return false;
+    };
+    let digits_before = before
+        .bytes()
+        .rev()
+        .take(MAX_DIGITS_INSIDE)
+        .take_while(u8::is_ascii_digit)
+        .count();
+    let digits_from = after
+        .bytes()
+        .take(MAX_DIGITS_INSIDE + 1)
+        .take_while(u8::is_ascii_digit)
+        .count();
+    // Digits are one byte each: the slices below start and end on characters.
+    let prev = before
+        .get(..i - digits_before)
+        .and_then(|b| b.chars().next_back());
+    let next = after.get(digits_from..).and_then(|a| a.chars().next());
+    digits_before + digits_from <= MAX_DIGITS_INSIDE
+        && prev.is_some_and(unspaced_script)
+        && next.is_some_and(unspaced_script)
+}
+
 /// Han, kana and Hangul (syllables, and the jamo folding reads them as): the scripts that
 /// Chinese, Japanese and Korean write without spaces between a word and the next, or between
 /// a word and its particle (`sibal이`), gluing a word of another script to their own.
@@ -1479,6 +1518,15 @@ mod tests {
     fn leetspeak_maps_in_words_with_letters() {
         assert_eq!(fold("sh1t a$$ @ss 5h!t"), "shit as as shit");
         assert_eq!(fold("ni99a fa66ot"), "niga fagot");
+    }
+
+    #[test]
+    fn a_digit_inside_a_word_without_spaces_is_noise() {
+        assert_eq!(fold("시1발 ㅅ1ㅂ 死1ね"), fold("시발 ㅅㅂ 死ね"));
+        // Two digits, or digits beside one such character only, are a number.
+        assert_ne!(fold("시12발"), fold("시발"));
+        assert!(fold("3시30분").contains("30"));
+        assert_ne!(fold("第3"), fold("第"));
     }
 
     #[test]

@@ -368,6 +368,8 @@ fn arabic_insults_in_latin_letters_are_whole_words() {
 fn the_projects_own_terms_are_blocked_and_their_hiding_words_pass() {
     let m = builtin();
     for text in [
+        "كس امك",
+        "ك س ا م ك",
         "иди нахуй пидор",
         "시발 진짜",
         "死ね",
@@ -383,6 +385,18 @@ fn the_projects_own_terms_are_blocked_and_their_hiding_words_pass() {
     }
     // Korean `시발점` (starting point), Japanese `死ねる` (can die).
     for text in ["여기가 시발점이야", "死ねる"] {
+        assert!(!flagged(&m, text), "{text}");
+    }
+}
+
+#[test]
+fn digits_typed_inside_a_word_without_spaces_do_not_hide_it() {
+    let m = builtin();
+    for text in ["시1발 진짜", "ㅅ1ㅂ", "병1신아", "死1ね", "他1妈的"] {
+        assert!(flagged(&m, text), "{text}");
+    }
+    // Times, dates and numbered things stay as they are.
+    for text in ["3시30분에 만나", "1월1일", "제1장", "第1回", "我有3个"] {
         assert!(!flagged(&m, text), "{text}");
     }
 }
