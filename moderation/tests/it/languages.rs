@@ -379,6 +379,10 @@ fn the_projects_own_terms_are_blocked_and_their_hiding_words_pass() {
         "conchetumare",
         "eres un mamaverga",
         "seu boiola",
+        "ㅆ발 진짜",
+        "ㅈ같네",
+        "개세끼야",
+        "タヒね",
     ] {
         assert!(flagged(&m, text), "{text}");
     }
@@ -387,7 +391,14 @@ fn the_projects_own_terms_are_blocked_and_their_hiding_words_pass() {
         assert!(flagged(&m, text), "{text}");
     }
     // Korean `시발점` (starting point), Japanese `死ねる` (can die).
-    for text in ["여기가 시발점이야", "死ねる"] {
+    for text in [
+        "여기가 시발점이야",
+        "死ねる",
+        "옷발 좋다",
+        "잊까",
+        "タヒチ",
+        "no quiero que te me dé miedo",
+    ] {
         assert!(!flagged(&m, text), "{text}");
     }
 }
