@@ -383,6 +383,8 @@ fn the_projects_own_terms_are_blocked_and_their_hiding_words_pass() {
         "ㅈ같네",
         "개세끼야",
         "タヒね",
+        "benchod",
+        "tmkc yaar",
     ] {
         assert!(flagged(&m, text), "{text}");
     }
