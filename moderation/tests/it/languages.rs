@@ -385,6 +385,8 @@ fn the_projects_own_terms_are_blocked_and_their_hiding_words_pass() {
         "タヒね",
         "benchod",
         "tmkc yaar",
+        "du pissnelke",
+        "seu piru",
     ] {
         assert!(flagged(&m, text), "{text}");
     }
