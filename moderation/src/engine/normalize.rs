@@ -9,8 +9,8 @@
 //! digits form tokens; everything else, emoji included, separates them. Then, per token:
 //! leetspeak (`sh1t`, `a$$`, and `(` and `+` between letters: `fu(k`, `bi+ch`) in tokens that
 //! have a real letter, single-character tokens joined (`f.u.c.k`, `f u c k`, `f-u-c-k`)
-//! unless a mask (`**`) stands between them, and runs of
-//! one letter collapsed to one byte that records the run length (`fuuuuck`). A leetspeak
+//! unless a mask (`**`) stands between them, and runs of one letter collapsed to one byte
+//! that records the run length (`fuuuuck`). A leetspeak
 //! symbol standing alone between separators (`d.!.c.k`, `b a $ t`) is a one-character token
 //! when a one-character token stands next to it, and a separator otherwise.
 //!
