@@ -387,6 +387,7 @@ fn the_projects_own_terms_are_blocked_and_their_hiding_words_pass() {
         "tmkc yaar",
         "du pissnelke",
         "seu piru",
+        "ты долбаеб",
     ] {
         assert!(flagged(&m, text), "{text}");
     }
