@@ -877,6 +877,15 @@ impl Lexicon {
                     let word = input
                         .get(f.start(ts) as usize..f.end(te.max(ts + 1) - 1) as usize)
                         .unwrap_or_default();
+                    // Asked of an English list's term only, where it decides something: it
+                    // normalizes the word.
+                    let english_false_friend = |scratch: &mut LexiconScratch| {
+                        let theirs = languages::marked_word(languages::EN, word)
+                            & self.enabled
+                            & !languages::EN;
+                        theirs != 0
+                            && !written_in(folded, scratch, languages::EN, theirs, s, found.e)
+                    };
                     if let Some(own) = lang {
                         // Asked only where it decides something: it normalizes the word.
                         let spelled_marked = || {
@@ -905,13 +914,7 @@ impl Lexicon {
                         if mode == MatchMode::Word && languages::innocent_spelling(own, word) {
                             continue;
                         }
-                    } else if Some(
-                        languages::marked_word(languages::EN, word) & self.enabled & !languages::EN,
-                    )
-                    .filter(|&theirs| theirs != 0)
-                    .is_some_and(|theirs| {
-                        !written_in(folded, scratch, languages::EN, theirs, s, found.e)
-                    }) {
+                    } else if english_false_friend(scratch) {
                         // Another language's word with marks that folds like an English
                         // spelling (`râpé`, grated, like `rape`), in a message not written in
                         // English more than in it.
