@@ -32,6 +32,49 @@ pub fn lexicon_terms(lang: &str) -> impl Iterator<Item = LexiconTerm> {
         })
 }
 
+/// A term of a built-in list that is an ordinary word of other shipped languages too (French
+/// `con`, Spanish for with; English `negro`, Spanish for black): blocked only in a message
+/// that reads as the list's language.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct SharedWord {
+    /// The list's language (`en` for the English list).
+    pub lang: &'static str,
+    /// The term as the list writes it.
+    pub term: &'static str,
+    /// The shipped languages it is an ordinary word of, in their shipped order.
+    pub ordinary_in: Vec<&'static str>,
+}
+
+/// Every shared word of the built-in lists: the English list's, then each other language's
+/// in `LEXICON_LANGUAGES` order, each list's in its order (the English list's sorted).
+pub fn shared_words() -> Vec<SharedWord> {
+    let names = |set: languages::LangSet| -> Vec<&'static str> {
+        languages::SHIPPED
+            .iter()
+            .enumerate()
+            .filter(|(i, _)| set & (1 << i) != 0)
+            .map(|(_, l)| *l)
+            .collect()
+    };
+    let mut english: Vec<_> = languages::english_clashes().into_iter().collect();
+    english.sort_unstable();
+    let lexicons = LEXICON_LANGUAGES.iter().flat_map(|&lang| {
+        languages::lexicon(lang)
+            .filter(|t| !t.root && t.clash != 0)
+            .map(move |t| (lang, t.term, t.clash))
+    });
+    english
+        .into_iter()
+        .map(|(term, set)| ("en", term, set))
+        .chain(lexicons)
+        .map(|(lang, term, set)| SharedWord {
+            lang,
+            term,
+            ordinary_in: names(set),
+        })
+        .collect()
+}
+
 /// Common words of each language to set a form in, so that the message reads as that language.
 const CONTEXT: &[(&str, &[&str])] = &[
     ("en", &["you", "are", "a", "the", "so", "really"]),

@@ -22,6 +22,11 @@ const IN_WORD: [&str; 3] = ["ja", "ko", "zh"];
 
 const FUNCTION_WORDS: &str = include_str!("../../data/lexicons/function-words.txt");
 
+/// The everyday words of the languages written in Latin letters past their function words,
+/// folded (`perro`, `mercado`): further evidence of a message's language, where the function
+/// words two languages share (`un`, `y`) leave it open.
+const LANGUAGE_WORDS: &str = include_str!("../../data/lexicons/language-words.txt");
+
 macro_rules! lexicons {
     ($($lang:literal),* $(,)?) => {
         /// The built-in lexicon of each shipped language but English (its own list).
@@ -309,21 +314,30 @@ pub(crate) fn marked_word(lang: LangSet, word: &str) -> LangSet {
         .map_or(0, |(_, langs)| lang_set(langs))
 }
 
-/// The function words: those of at most 8 bytes by their bytes packed into a number (most,
-/// and the cheapest to hash and compare), the longer ones by their bytes.
-struct FunctionWords {
-    short: HashMap<u128, LangSet, foldhash::fast::FixedState>,
+/// The languages a known word belongs to: those it is a function word of, and those it is
+/// a function word or an everyday word of (`LANGUAGE_WORDS`).
+#[derive(Clone, Copy, Default)]
+struct KnownWord {
+    function: LangSet,
+    evidence: LangSet,
+}
+
+/// The function words and the everyday words: those of at most 8 bytes by their bytes packed
+/// into a number (most, and the cheapest to hash and compare), the longer ones by their
+/// bytes.
+struct KnownWords {
+    short: HashMap<u128, KnownWord, foldhash::fast::FixedState>,
     /// A bit for each short one's `sieve_bit` (several may share one): a short word whose
-    /// bit is clear, most words, is none, without hashing it.
-    sieve: [u64; SIEVE_WORDS],
-    long: HashMap<Box<[u8]>, LangSet, foldhash::fast::FixedState>,
+    /// bit is clear, most words of another script or none, is none, without hashing it.
+    sieve: Box<[u64; SIEVE_WORDS]>,
+    long: HashMap<Box<[u8]>, KnownWord, foldhash::fast::FixedState>,
     /// The length of the longest: a longer word (a sentence of a script written without
     /// spaces, most often) is none, without hashing it.
     longest: usize,
 }
 
-/// How many 64-bit words `FunctionWords::sieve` takes: room enough that few bits are set.
-const SIEVE_WORDS: usize = 256;
+/// How many 64-bit words `KnownWords::sieve` takes: room enough that few bits are set.
+const SIEVE_WORDS: usize = 2048;
 
 /// The bit of `FunctionWords::sieve` for a packed word: its bytes and length mixed by one
 /// multiplication.
@@ -345,16 +359,11 @@ fn packed(word: &[u8]) -> Option<u128> {
     Some(u128::from(u64::from_le_bytes(bytes)) | (word.len() as u128) << 64)
 }
 
-/// The languages a folded word (its bytes) is a function word of (0 for none).
-pub(crate) fn function_word(word: &[u8]) -> LangSet {
-    // Asked for every word of a message with an ambiguous term: hashed with foldhash, whose
-    // short-key hashing is several times cheaper than the standard library's SipHash (the
-    // keys are the built-in list's, so there is nothing for a sender to flood).
-    static WORDS: OnceLock<FunctionWords> = OnceLock::new();
-    let words = WORDS.get_or_init(|| {
-        let mut words = FunctionWords {
+impl KnownWords {
+    fn new() -> Self {
+        let mut words = KnownWords {
             short: HashMap::default(),
-            sieve: [0; SIEVE_WORDS],
+            sieve: Box::new([0; SIEVE_WORDS]),
             long: HashMap::default(),
             longest: 0,
         };
@@ -365,43 +374,95 @@ pub(crate) fn function_word(word: &[u8]) -> LangSet {
             let Some(b) = bit(lang) else { continue };
             for w in list.split(' ') {
                 let key = folded_key(w);
-                if key.is_empty() || key.contains(' ') {
-                    continue;
-                }
-                match packed(key.as_bytes()) {
-                    Some(n) => {
-                        let bit = sieve_bit(n);
-                        if let Some(w) = words.sieve.get_mut(bit / 64) {
-                            *w |= 1 << (bit % 64);
-                        }
-                        *words.short.entry(n).or_default() |= b;
-                    }
-                    None => {
-                        words.longest = words.longest.max(key.len());
-                        let key = key.into_bytes().into_boxed_slice();
-                        *words.long.entry(key).or_default() |= b;
-                    }
-                }
+                words.add(
+                    key.as_bytes(),
+                    KnownWord {
+                        function: b,
+                        evidence: b,
+                    },
+                );
+            }
+        }
+        // Folded already: no folding of some 30,000 words at the first look-up.
+        for line in LANGUAGE_WORDS.lines().filter(|l| !l.starts_with('#')) {
+            let Some((lang, list)) = line.split_once('\t') else {
+                continue;
+            };
+            let Some(b) = bit(lang) else { continue };
+            for key in list.split(' ') {
+                words.add(
+                    key.as_bytes(),
+                    KnownWord {
+                        function: 0,
+                        evidence: b,
+                    },
+                );
             }
         }
         words
-    });
-    match packed(word) {
-        Some(n) => {
-            let bit = sieve_bit(n);
-            let sifted = words
-                .sieve
-                .get(bit / 64)
-                .is_none_or(|w| w >> (bit % 64) & 1 != 0);
-            if sifted {
-                words.short.get(&n).copied().unwrap_or(0)
-            } else {
-                0
-            }
-        }
-        None if word.len() > words.longest => 0,
-        None => words.long.get(word).copied().unwrap_or(0),
     }
+
+    /// Adds a folded word's languages to those it has (a phrase, or nothing, is no word).
+    fn add(&mut self, key: &[u8], langs: KnownWord) {
+        if key.is_empty() || key.contains(&b' ') {
+            return;
+        }
+        let entry = match packed(key) {
+            Some(n) => {
+                let bit = sieve_bit(n);
+                if let Some(w) = self.sieve.get_mut(bit / 64) {
+                    *w |= 1 << (bit % 64);
+                }
+                self.short.entry(n).or_default()
+            }
+            None => {
+                self.longest = self.longest.max(key.len());
+                self.long.entry(key.into()).or_default()
+            }
+        };
+        entry.function |= langs.function;
+        entry.evidence |= langs.evidence;
+    }
+
+    /// A folded word's languages (none for a word it does not know).
+    fn get(&self, word: &[u8]) -> KnownWord {
+        match packed(word) {
+            Some(n) => {
+                let bit = sieve_bit(n);
+                let sifted = self
+                    .sieve
+                    .get(bit / 64)
+                    .is_none_or(|w| w >> (bit % 64) & 1 != 0);
+                if sifted {
+                    self.short.get(&n).copied().unwrap_or_default()
+                } else {
+                    KnownWord::default()
+                }
+            }
+            None if word.len() > self.longest => KnownWord::default(),
+            None => self.long.get(word).copied().unwrap_or_default(),
+        }
+    }
+}
+
+/// The function and everyday words, read on first use. Asked for every word of a message
+/// with an ambiguous term: hashed with foldhash, whose short-key hashing is several times
+/// cheaper than the standard library's SipHash (the keys are the built-in lists', so there
+/// is nothing for a sender to flood).
+fn known_words() -> &'static KnownWords {
+    static WORDS: OnceLock<KnownWords> = OnceLock::new();
+    WORDS.get_or_init(KnownWords::new)
+}
+
+/// The languages a folded word (its bytes) is a function word of (0 for none).
+pub(crate) fn function_word(word: &[u8]) -> LangSet {
+    known_words().get(word).function
+}
+
+/// The languages a folded word (its bytes) points to: those it is a function word or an
+/// everyday word of (0 for none).
+pub(crate) fn word_evidence(word: &[u8]) -> LangSet {
+    known_words().get(word).evidence
 }
 
 /// The shipped language a folded word's script says it is written in (0 for Latin and the

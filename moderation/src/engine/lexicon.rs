@@ -93,7 +93,7 @@ enum Meaning {
         /// exemption (those know English), and `clash` applies.
         lang: Option<LangSet>,
         /// The other enabled languages the term is an ordinary word of. A term of `lang` is
-        /// blocked only when the message's function words point to `lang` more than to any
+        /// blocked only when the message's words point to `lang` more than to any
         /// of them; an English list term (`lang` is `None`) is blocked unless they point to
         /// one of them more than to English (`retard` in a French message is a delay).
         clash: LangSet,
@@ -1072,7 +1072,8 @@ fn named(
         return false;
     }
     let mut key = std::mem::take(&mut scratch.key);
-    let before = word_langs(f, &mut key, ps, pe) & names;
+    // A function word, not any word: `a huge Lund` is as likely the insult.
+    let before = known_word_langs(f, &mut key, (ps, pe), languages::function_word) & names;
     scratch.key = key;
     (0..LangSet::BITS)
         .map(|i| 1 << i)
@@ -1081,10 +1082,12 @@ fn named(
 }
 
 /// Whether the rest of the message, the term at folded `s..e` aside, points to language
-/// `own` more often than to any language of `others`: the message is written in the
-/// language of the term found there. Each word counts for the languages it is a function
-/// word of, and for the language its script belongs to (kana for Japanese, Hangul for
-/// Korean, Han alone for Chinese, Cyrillic for Russian, Arabic, Devanagari).
+/// `own` more often than to any language of `others`, and to no language more often than to
+/// `own`: the message is written in the language of the term found there (`ihm jedes Mal
+/// seine Bitte` is German, though `mal` is French too and `Bitte` folds like French `bite`). Each word counts for the languages it is a function
+/// word or an everyday word of (`languages::word_evidence`), and for the language its script
+/// belongs to (kana for Japanese, Hangul for Korean, Han alone for Chinese, Cyrillic for
+/// Russian, Arabic, Devanagari).
 fn written_in(
     folded: (&Folded, Option<&Folded>),
     scratch: &mut LexiconScratch,
@@ -1130,9 +1133,7 @@ fn written_in(
         1 => per.get(own.trailing_zeros() as usize).copied().unwrap_or(0),
         _ => return written_in_word_by_word(f, scratch, own, others, s, e),
     };
-    per.iter()
-        .enumerate()
-        .all(|(i, &n)| mine > if others & (1 << i) != 0 { n } else { 0 })
+    outweighs(mine, &per, others)
 }
 
 /// Whether the message, the term at folded `s..e` aside, points to one of `langs` more than
@@ -1208,7 +1209,7 @@ fn written_in_word_by_word(
     let mut count = |langs: LangSet| {
         mine += u32::from(langs & own != 0);
         for (i, n) in theirs.iter_mut().enumerate() {
-            *n += u32::from(langs & others & (1 << i) != 0);
+            *n += u32::from(langs & !own & (1 << i) != 0);
         }
     };
     for &(from, to, langs) in &scratch.words {
@@ -1221,12 +1222,36 @@ fn written_in_word_by_word(
         }
     }
     scratch.key = key;
-    theirs.iter().all(|&n| mine > n)
+    outweighs(mine, &theirs, others)
 }
 
-/// The languages the word at folded bytes `from..to` points to: as a function word, and by
-/// its script. `key` is room to write the word's runs out.
+/// Whether `mine` words pointing to a message's language outweigh the `counts` per language:
+/// more than each of `others`, and at least as many as any other.
+fn outweighs(mine: u32, counts: &[u32; languages::SHIPPED.len()], others: LangSet) -> bool {
+    mine > 0
+        && counts.iter().enumerate().all(|(i, &n)| {
+            if others & (1 << i) != 0 {
+                mine > n
+            } else {
+                mine >= n
+            }
+        })
+}
+
+/// The languages the word at folded bytes `from..to` points to: as a function word or an
+/// everyday word, and by its script. `key` is room to write the word's runs out.
 fn word_langs(f: &Folded, key: &mut Vec<u8>, from: usize, to: usize) -> LangSet {
+    known_word_langs(f, key, (from, to), languages::word_evidence)
+}
+
+/// `word_langs` with `known` telling which languages a folded word of the text is a known
+/// word of: everyday words count, or function words only.
+fn known_word_langs(
+    f: &Folded,
+    key: &mut Vec<u8>,
+    (from, to): (usize, usize),
+    known: fn(&[u8]) -> LangSet,
+) -> LangSet {
     if from >= to {
         return 0;
     }
@@ -1241,7 +1266,7 @@ fn word_langs(f: &Folded, key: &mut Vec<u8>, from: usize, to: usize) -> LangSet 
     };
     if word.is_ascii() {
         // Latin: no script to tell, and no UTF-8 to check.
-        return languages::function_word(word);
+        return known(word);
     }
     // As `expand` reads it: bytes that are no text are no word. The folded text is UTF-8
     // (`Folded`), so a slice of it is when it starts and ends on characters: no continuation
@@ -1254,7 +1279,7 @@ fn word_langs(f: &Folded, key: &mut Vec<u8>, from: usize, to: usize) -> LangSet 
         std::str::from_utf8(word).is_ok()
     };
     if valid {
-        languages::function_word(word) | languages::script_of_utf8(word)
+        known(word) | languages::script_of_utf8(word)
     } else {
         0
     }

@@ -6,7 +6,7 @@
 use ivschat_moderation::evasion::{evade, in_message, lexicon_terms, LEXICON_LANGUAGES};
 use ivschat_moderation::{Moderator, PolicySet, RoomRef, RuleKind};
 
-use crate::kit::{builtin, flagged};
+use crate::kit::{builtin, flagged, Rng};
 
 #[test]
 fn each_language_blocks_its_insults_out_of_the_box() {
@@ -137,6 +137,37 @@ fn english_terms_that_are_another_languages_words_pass_in_that_language() {
         "kiss my ass",
         "you dick",
         "tu es un negro",
+    ] {
+        assert!(flagged(&m, text), "{text}");
+    }
+}
+
+#[test]
+fn everyday_words_tell_apart_languages_that_share_their_function_words() {
+    let m = builtin();
+    // `y` and `un` are French as much as Spanish, and French lists `negro` as a slur: the
+    // Spanish and Portuguese everyday words around it settle the language.
+    for text in [
+        "pelo negro y ojos verdes",
+        "blanco y negro",
+        "un perro negro",
+        "viernes negro",
+        "mercado negro",
+        "cabelo negro",
+        // A word French shares (`mal`) makes no German message French: `Bitte` is German.
+        "ihm jedes Mal seine Bitte",
+    ] {
+        assert!(!flagged(&m, text), "{text}");
+    }
+    // The English every language's chat quotes is English evidence alone, and French
+    // everyday words point to French.
+    for text in [
+        "hey amigo you negro",
+        "shut up negro",
+        "tu es un negro",
+        "c'est vraiment un gros con",
+        "quel gros con",
+        "ferme ta gueule espèce de con",
     ] {
         assert!(flagged(&m, text), "{text}");
     }
@@ -302,10 +333,20 @@ fn a_term_spelled_with_its_marks_is_no_word_of_the_other_languages() {
     for text in ["göt", "GÖT", "go\u{308}t", "nice piç", "¡Coño!"] {
         assert!(flagged(&m, text), "{text}");
     }
-    // Without them they are the English and Italian words.
-    for text in ["got it", "nice pic", "un cono de helado"] {
+    // Without them they are the English and Italian words, and where the marks make
+    // another word of the term's own language, that word, however Spanish the message
+    // (`cono`, a cone; German `Mose`, Moses).
+    for text in [
+        "got it",
+        "nice pic",
+        "un cono de helado",
+        "quiero un cono de helado de chocolate",
+        "el cono de la carretera",
+        "die Geschichte von Mose",
+    ] {
         assert!(!flagged(&m, text), "{text}");
     }
+    assert!(flagged(&m, "eres un coño"));
 }
 
 #[test]
@@ -515,19 +556,6 @@ fn a_rooms_languages_narrow_the_built_in_set() {
     assert!(!hit(fr, "eres una puta"));
     let bad = PolicySet::from_json_str(r#"{"default": {"blocklists": {"languages": ["xx"]}}}"#);
     assert!(bad.is_err_and(|e| e.to_string().contains("blocklists.languages[0]")));
-}
-
-/// SplitMix64: a seed always gives the same corpus.
-struct Rng(u64);
-
-impl Rng {
-    fn next(&mut self) -> u64 {
-        self.0 = self.0.wrapping_add(0x9E37_79B9_7F4A_7C15);
-        let mut z = self.0;
-        z = (z ^ (z >> 30)).wrapping_mul(0xBF58_476D_1CE4_E5B9);
-        z = (z ^ (z >> 27)).wrapping_mul(0x94D0_49BB_1331_11EB);
-        z ^ (z >> 31)
-    }
 }
 
 fn devanagari(term: &str) -> bool {

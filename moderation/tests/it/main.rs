@@ -1,7 +1,7 @@
 //! Integration tests of the moderation crate, one binary with a module per concern: policy
 //! files, the engine's decisions, its properties over generated text, its false positives on
-//! frequent words and on real sentences, the review contract, and lexicons read from a prebuilt
-//! snapshot.
+//! frequent words and on real sentences, words shared between languages in real text, the
+//! review contract, and lexicons read from a prebuilt snapshot.
 
 mod frequent_words;
 mod inflections;
@@ -13,3 +13,4 @@ mod moderation_review;
 mod prebuilt;
 mod review_contract;
 mod sentences;
+mod shared_words;
