@@ -1,9 +1,11 @@
-//! Words written with letters hidden behind asterisks or hashes (`f*ck`, `sh*t`, `b***h`,
-//! `f#ck`): the writer censors the word for the reader, who still reads it. Inside a word,
-//! with letters on both sides, each `*` or `#` (a star, below) stands for one hidden letter
-//! (a run of n for n letters), and the word is a term when it has the term's length and its
-//! other letters agree (with the endings a word term may take: `f*cking`). Stars around a word (`*bold*`) or between words (`** **`) hide
-//! nothing.
+//! Words written with letters hidden behind asterisks, hashes, underscores or hyphens (`f*ck`,
+//! `sh*t`, `b***h`, `f#ck`, `f_ck`, `sh-t`): the writer censors the word for the reader, who
+//! still reads it. Inside a word, with letters on both sides, each of them (a star, below)
+//! stands for one hidden letter (a run of n for n letters), and the word is a term when it has
+//! the term's length and its other letters agree (with the endings a word term may take:
+//! `f*cking`). Stars around a word (`*bold*`) or between words (`** **`) hide nothing; an
+//! underscore or a hyphen joins words as often (`well-known`), so a word with one is read as a
+//! whole term only, with three letters shown.
 //!
 //! Folding reads a `*` as a separator (two or more as a mask that keeps spelled-out letters
 //! apart), so the automaton never sees these words whole; they are read here, from the
@@ -30,8 +32,17 @@ const MIN_SHOWN: usize = 2;
 /// A byte of a read word that a star hid.
 const HIDDEN: u8 = b'*';
 
-/// The characters that hide a letter: stars.
-const STARS: [char; 2] = ['*', '#'];
+/// The characters that hide a letter: stars, and the underscore and hyphen chat censors with
+/// as it does with them (`f_ck`, `sh-t`).
+const STARS: [char; 4] = ['*', '#', '_', '-'];
+
+/// The stars that join words as often as they hide a letter (`well-known`, `is_it`, `x_x`):
+/// a word with one is read as a whole term only, never a term inside it, and with at least
+/// `MIN_SHOWN_JOINED` letters shown (`sh-t`, `f_ck`, not `a-s`).
+const JOINING_STARS: [char; 2] = ['_', '-'];
+
+/// `MIN_SHOWN` for a word with a joining star.
+const MIN_SHOWN_JOINED: usize = 3;
 
 fn is_star(c: char) -> bool {
     STARS.contains(&c)
@@ -191,6 +202,8 @@ impl Starred {
             return;
         }
         let items = &scratch.items;
+        let joined = word.contains(JOINING_STARS);
+        let min_shown = if joined { MIN_SHOWN_JOINED } else { MIN_SHOWN };
         let mut allowed = false;
         let mut blocks: Vec<Hit> = Vec::new();
         let first = items.first().map_or(0, |it| it.byte);
@@ -215,7 +228,7 @@ impl Starred {
                 || (!matches!(shape.reading, Reading::Allow)
                     && !cyrillic_lead(first)
                     && SUFFIXES.iter().any(|s| agrees(s, rest)));
-            if !ending || !hides(items) {
+            if !ending || !hides(items, min_shown) {
                 continue;
             }
             match shape.reading {
@@ -228,7 +241,12 @@ impl Starred {
                 }),
             }
         }
-        for &id in &self.inside {
+        let inside = if joined {
+            &[][..]
+        } else {
+            self.inside.as_slice()
+        };
+        for &id in inside {
             let Some(shape) = self.shapes.get(id as usize) else {
                 continue;
             };
@@ -257,7 +275,7 @@ impl Starred {
                     };
                     let cut_run = (star_at(s.checked_sub(1)) && a.byte == HIDDEN)
                         || (star_at(Some(e)) && b.byte == HIDDEN);
-                    if hides(span) && hidden * 2 <= letters && !cut_run {
+                    if hides(span, min_shown) && hidden * 2 <= letters && !cut_run {
                         blocks.push(Hit {
                             start: a.start,
                             end: b.end,
@@ -323,11 +341,11 @@ fn stars_between_letters(word: &str) -> bool {
     stars
 }
 
-/// Whether `span` has a hidden letter and at least `MIN_SHOWN` shown ones.
-fn hides(span: &[Item]) -> bool {
+/// Whether `span` has a hidden letter and at least `min_shown` shown ones.
+fn hides(span: &[Item], min_shown: usize) -> bool {
     let hidden = span.iter().filter(|it| it.byte == HIDDEN).count();
     let shown = span.iter().filter(|it| shows_a_letter(it.byte)).count();
-    hidden > 0 && shown >= MIN_SHOWN
+    hidden > 0 && shown >= min_shown
 }
 
 /// Whether the written `ending` agrees with `items`, a hidden letter with any letter.

@@ -564,6 +564,12 @@ fn letters_hidden_by_stars_inside_a_word_are_read() {
         ("f#ck you", "**** you"),
         ("sh#t", "****"),
         ("#fuck", "#****"),
+        // The underscore and the hyphen, as chat censors with them too.
+        ("f_ck you", "**** you"),
+        ("what the f_ck", "what the ****"),
+        ("sh-t happens", "**** happens"),
+        ("c-nt", "****"),
+        ("f-ggot", "******"),
     ] {
         assert_eq!(allowed(&m, text), masked, "{text:?}");
     }
@@ -587,6 +593,12 @@ fn stars_around_words_between_words_or_between_digits_hide_nothing() {
         "I s*w it, b*t th*s w*ll do",
         "what a sh*me, f*nd it",
         "rated 5*, a*b",
+        // Joining words, the underscore and the hyphen hide a letter of a whole word only,
+        // and only with three letters shown: no term inside a word, no two-letter guess.
+        "a well-known is_it check",
+        "x_x and T_T",
+        "the A-S level",
+        "peut-être, a-t-il dit",
     ] {
         let d = m.review(ROOM, text);
         assert_eq!(d.content, text, "{text:?}: {d:?}");
