@@ -100,6 +100,9 @@ fn everyday_words_the_sources_list_pass_and_swear_words_in_daily_use_do_not() {
         "nackt baden ist erlaubt",
         "나는 망가를 좋아해",
         "他已经成人了",
+        // Who someone is is no insult: as English `homosexual` and `gay man` pass.
+        "o casamento homosexual foi aprovado",
+        "ele é um homem gay",
     ] {
         assert!(!flagged(&m, text), "{text}");
     }
