@@ -339,7 +339,7 @@ struct KnownWords {
 /// How many 64-bit words `KnownWords::sieve` takes: room enough that few bits are set.
 const SIEVE_WORDS: usize = 2048;
 
-/// The bit of `FunctionWords::sieve` for a packed word: its bytes and length mixed by one
+/// The bit of `KnownWords::sieve` for a packed word: its bytes and length mixed by one
 /// multiplication.
 fn sieve_bit(n: u128) -> usize {
     let mixed = (n as u64 ^ ((n >> 64) as u64).rotate_left(29)).wrapping_mul(0x9E37_79B9_7F4A_7C15);

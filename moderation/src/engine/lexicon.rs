@@ -93,9 +93,10 @@ enum Meaning {
         /// exemption (those know English), and `clash` applies.
         lang: Option<LangSet>,
         /// The other enabled languages the term is an ordinary word of. A term of `lang` is
-        /// blocked only when the message's words point to `lang` more than to any
-        /// of them; an English list term (`lang` is `None`) is blocked unless they point to
-        /// one of them more than to English (`retard` in a French message is a delay).
+        /// blocked only when the message's words point to `lang` more than to any of them,
+        /// and to no language more than to `lang`; an English list term (`lang` is `None`)
+        /// is blocked unless they point to one of them more than to English (`retard` in a
+        /// French message is a delay).
         clash: LangSet,
         /// A built-in term written with accents or other marks, and the languages it clashes
         /// with when the message spells it with them too (`coño`, `göt`: none).
@@ -1084,10 +1085,11 @@ fn named(
 /// Whether the rest of the message, the term at folded `s..e` aside, points to language
 /// `own` more often than to any language of `others`, and to no language more often than to
 /// `own`: the message is written in the language of the term found there (`ihm jedes Mal
-/// seine Bitte` is German, though `mal` is French too and `Bitte` folds like French `bite`). Each word counts for the languages it is a function
-/// word or an everyday word of (`languages::word_evidence`), and for the language its script
-/// belongs to (kana for Japanese, Hangul for Korean, Han alone for Chinese, Cyrillic for
-/// Russian, Arabic, Devanagari).
+/// seine Bitte` is German, though `mal` is French too and `Bitte` folds like French `bite`).
+/// Each word counts for the languages it is a function word or an everyday word of
+/// (`languages::word_evidence`), and for the language its script belongs to (kana for
+/// Japanese, Hangul for Korean, Han alone for Chinese, Cyrillic for Russian, Arabic,
+/// Devanagari).
 fn written_in(
     folded: (&Folded, Option<&Folded>),
     scratch: &mut LexiconScratch,
