@@ -1,11 +1,11 @@
-//! Words written with letters hidden behind asterisks, hashes, underscores or hyphens (`f*ck`,
-//! `sh*t`, `b***h`, `f#ck`, `f_ck`, `sh-t`): the writer censors the word for the reader, who
-//! still reads it. Inside a word, with letters on both sides, each of them (a star, below)
-//! stands for one hidden letter (a run of n for n letters), and the word is a term when it has
-//! the term's length and its other letters agree (with the endings a word term may take:
-//! `f*cking`). Stars around a word (`*bold*`) or between words (`** **`) hide nothing; an
-//! underscore or a hyphen joins words as often (`well-known`), so a word with one is read as a
-//! whole term only, with three letters shown.
+//! Words written with letters hidden behind asterisks, hashes, underscores, hyphens, full
+//! stops or question marks (`f*ck`, `sh*t`, `b***h`, `f#ck`, `f_ck`, `sh-t`, `b.tch`, `f?ck`):
+//! the writer censors the word for the reader, who still reads it. Inside a word, with letters
+//! on both sides, each of them (a star, below) stands for one hidden letter (a run of n for n
+//! letters), and the word is a term when it has the term's length and its other letters agree
+//! (with the endings a word term may take: `f*cking`). Stars around a word (`*bold*`) or
+//! between words (`** **`) hide nothing; the last four join words as often (`well-known`,
+//! `e.g.`), so a word with one is read as a whole term only, with three letters shown.
 //!
 //! Folding reads a `*` as a separator (two or more as a mask that keeps spelled-out letters
 //! apart), so the automaton never sees these words whole; they are read here, from the
@@ -32,14 +32,14 @@ const MIN_SHOWN: usize = 2;
 /// A byte of a read word that a star hid.
 const HIDDEN: u8 = b'*';
 
-/// The characters that hide a letter: stars, and the underscore and hyphen chat censors with
-/// as it does with them (`f_ck`, `sh-t`).
-const STARS: [char; 4] = ['*', '#', '_', '-'];
+/// The characters that hide a letter: stars, and the underscore, hyphen, full stop and
+/// question mark chat censors with as it does with them (`f_ck`, `sh-t`, `b.tch`, `f?ck`).
+const STARS: [char; 6] = ['*', '#', '_', '-', '.', '?'];
 
-/// The stars that join words as often as they hide a letter (`well-known`, `is_it`, `x_x`):
-/// a word with one is read as a whole term only, never a term inside it, and with at least
-/// `MIN_SHOWN_JOINED` letters shown (`sh-t`, `f_ck`, not `a-s`).
-const JOINING_STARS: [char; 2] = ['_', '-'];
+/// The stars that join words as often as they hide a letter (`well-known`, `is_it`, `x_x`,
+/// `e.g.`, `what?why`): a word with one is read as a whole term only, never a term inside
+/// it, and with at least `MIN_SHOWN_JOINED` letters shown (`sh-t`, `f_ck`, not `a-s`).
+const JOINING_STARS: [char; 4] = ['_', '-', '.', '?'];
 
 /// `MIN_SHOWN` for a word with a joining star.
 const MIN_SHOWN_JOINED: usize = 3;

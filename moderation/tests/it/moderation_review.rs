@@ -570,6 +570,10 @@ fn letters_hidden_by_stars_inside_a_word_are_read() {
         ("sh-t happens", "**** happens"),
         ("c-nt", "****"),
         ("f-ggot", "******"),
+        // And the full stop and the question mark.
+        ("b.tch", "*****"),
+        ("sh.t happens", "**** happens"),
+        ("f?ck you", "**** you"),
     ] {
         assert_eq!(allowed(&m, text), masked, "{text:?}");
     }
@@ -599,6 +603,9 @@ fn stars_around_words_between_words_or_between_digits_hide_nothing() {
         "x_x and T_T",
         "the A-S level",
         "peut-être, a-t-il dit",
+        "e.g. the U.S.A. and a Ph.D",
+        "what?why, really?yes, how?what",
+        "It ends.Then it starts",
     ] {
         let d = m.review(ROOM, text);
         assert_eq!(d.content, text, "{text:?}: {d:?}");
