@@ -174,24 +174,41 @@ impl Starred {
         if self.shapes.is_empty() || !star_after_letter(input) {
             return;
         }
-        let mut from = None;
-        for (i, c) in input.char_indices().chain([(input.len(), ' ')]) {
-            let in_word =
-                chars::props(c).alphanumeric() || is_star(c) || matches!(c, '$' | '@' | '!' | '|');
-            match (in_word, from) {
-                (true, None) => from = Some(i),
-                (false, Some(f)) => {
-                    from = None;
-                    let word = input.get(f..i).unwrap_or_default();
-                    // Stars around the word are markup (`*bold*`), not letters.
-                    let trimmed = word.trim_start_matches(STARS);
-                    let at = f + (word.len() - trimmed.len());
-                    let trimmed = trimmed.trim_end_matches(STARS);
-                    if trimmed.len() <= MAX_WORD && stars_between_letters(trimmed) {
-                        self.read(trimmed, at as u32, scratch, out);
-                    }
-                }
-                _ => {}
+        // Only the words around a star: a message with a full stop between two words
+        // (`example.com`) is not read character by character.
+        let in_word = |c: char| {
+            chars::props(c).alphanumeric() || is_star(c) || matches!(c, '$' | '@' | '!' | '|')
+        };
+        let bytes = input.as_bytes();
+        let mut i = 0;
+        while let Some(at) = bytes
+            .get(i..)
+            .and_then(|b| b.iter().position(|&x| is_star_byte(x)))
+        {
+            // Every star is ASCII, so `star` is on a character boundary.
+            let star = i + at;
+            let before = input.get(..star).unwrap_or_default();
+            let f = before
+                .char_indices()
+                .rev()
+                .take_while(|&(_, c)| in_word(c))
+                .last()
+                .map_or(star, |(k, _)| k);
+            let after = input.get(star..).unwrap_or_default();
+            let end = after
+                .char_indices()
+                .find(|&(_, c)| !in_word(c))
+                .map_or(input.len(), |(k, _)| star + k);
+            // The next star to look at is past this word.
+            i = end.max(star + 1);
+            let word = input.get(f..end).unwrap_or_default();
+            // Stars around the word are markup (`*bold*`), not letters.
+            let trimmed = word.trim_start_matches(STARS);
+            let at = f + (word.len() - trimmed.len());
+            let trimmed = trimmed.trim_end_matches(STARS);
+            if trimmed.len() <= MAX_WORD && stars_between_letters(trimmed) && !spelled_out(trimmed)
+            {
+                self.read(trimmed, at as u32, scratch, out);
             }
         }
     }
@@ -339,6 +356,18 @@ fn stars_between_letters(word: &str) -> bool {
         }
     }
     stars
+}
+
+/// Whether `word` joins its letters with joining stars more than it hides one behind them:
+/// as many stars as half its letters or more (`f.u.c.k`, `p-u-t-a`, `a.s.s`). That is a word
+/// spelled out, which folding reads; a censored word hides a letter or two (`sh-t`, `wh.re`).
+fn spelled_out(word: &str) -> bool {
+    if !word.contains(JOINING_STARS) {
+        return false;
+    }
+    let stars = word.chars().filter(|&c| is_star(c)).count();
+    let letters = word.chars().filter(|&c| !is_star(c)).count();
+    stars * 2 > letters
 }
 
 /// Whether `span` has a hidden letter and at least `min_shown` shown ones.
