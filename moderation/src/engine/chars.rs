@@ -1,6 +1,7 @@
 //! The Unicode properties folding and the spam rules ask of a character, and the classes of
 //! `classes`, in one table look-up (two loads) instead of a binary search of the standard
-//! library's tables per property and a chain of range tests per class.
+//! library's tables per property and a chain of range tests per class; and the run of
+//! characters of a kind around a byte of a text (`run_around`).
 //!
 //! The table is written at build time (`build.rs`) by calling, for every code point, the very
 //! functions it replaces, so each answer is theirs. Property look-ups took about a fifth of
@@ -126,6 +127,27 @@ pub(crate) fn props(c: char) -> Props {
         .map_or(0, |&b| usize::from(b));
     let at = (u & ((1 << BLOCK_SHIFT) - 1)) as usize;
     Props(BLOCKS.get(block).map_or(0, |b| b[at]))
+}
+
+/// The bytes `start..end` of the longest run of characters `in_run` holds for that takes in
+/// byte `at` of `text` (a character boundary): the word around a position. `start == at`
+/// when the character before `at` is none of them, `end == at` when the one at `at` is not.
+pub(crate) fn run_around(text: &str, at: usize, in_run: impl Fn(char) -> bool) -> (usize, usize) {
+    let start = text
+        .get(..at)
+        .unwrap_or_default()
+        .char_indices()
+        .rev()
+        .take_while(|&(_, c)| in_run(c))
+        .last()
+        .map_or(at, |(k, _)| k);
+    let end = text
+        .get(at..)
+        .unwrap_or_default()
+        .char_indices()
+        .find(|&(_, c)| !in_run(c))
+        .map_or(text.len(), |(k, _)| at + k);
+    (start, end)
 }
 
 #[cfg(test)]

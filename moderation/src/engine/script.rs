@@ -99,18 +99,7 @@ pub(super) fn disguised_word(input: &str, at: usize) -> (bool, usize, bool) {
                 '\u{200B}'..='\u{200D}' | '\u{2060}' | '\u{FEFF}' | '\u{00AD}'
             )
     };
-    let head = input.get(..at).unwrap_or_default();
-    let start = head
-        .char_indices()
-        .rev()
-        .take_while(|&(_, c)| part(c))
-        .last()
-        .map_or(at, |(i, _)| i);
-    let tail = input.get(at..).unwrap_or_default();
-    let end = tail
-        .char_indices()
-        .find(|&(_, c)| !part(c))
-        .map_or(input.len(), |(i, _)| at + i);
+    let (start, end) = chars::run_around(input, at, part);
     let word = input.get(start..end).unwrap_or_default();
     let mut other = false;
     let mut all_lookalike = true;

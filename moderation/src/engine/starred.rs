@@ -169,13 +169,13 @@ impl Starred {
 
     /// Appends to `out` what the words of `input` with stars inside them hide.
     pub(crate) fn search(&self, input: &str, scratch: &mut StarScratch, out: &mut Vec<Hit>) {
-        // Most messages with a star have none between letters: the masks of a message
-        // reviewed again (`you ****`), markup (`*bold*`). Looked for first, star by star.
-        if self.shapes.is_empty() || !star_after_letter(input) {
+        if self.shapes.is_empty() {
             return;
         }
-        // Only the words around a star: a message with a full stop between two words
-        // (`example.com`) is not read character by character.
+        // Only the words around a run of stars between two letters, star by star: a message
+        // with a full stop between two words (`example.com`) is not read character by
+        // character, and most stars stand beside one letter at most (the masks of a message
+        // reviewed again, `you ****`, markup, `*bold*`, the end of a sentence).
         let in_word = |c: char| {
             chars::props(c).alphanumeric() || is_star(c) || matches!(c, '$' | '@' | '!' | '|')
         };
@@ -187,18 +187,20 @@ impl Starred {
         {
             // Every star is ASCII, so `star` is on a character boundary.
             let star = i + at;
-            let before = input.get(..star).unwrap_or_default();
-            let f = before
-                .char_indices()
-                .rev()
-                .take_while(|&(_, c)| in_word(c))
-                .last()
-                .map_or(star, |(k, _)| k);
-            let after = input.get(star..).unwrap_or_default();
-            let end = after
-                .char_indices()
-                .find(|&(_, c)| !in_word(c))
-                .map_or(input.len(), |(k, _)| star + k);
+            // A run of stars hides a letter only between two letters: one after a word (a
+            // full stop, a question mark) or before it (`*bold*`) is passed over at once.
+            let run_end = star
+                + bytes
+                    .get(star..)
+                    .map_or(0, |b| b.iter().take_while(|&&x| is_star_byte(x)).count());
+            let letter = |c: Option<char>| c.is_some_and(|c| chars::props(c).alphabetic());
+            let before = input.get(..star).and_then(|t| t.chars().next_back());
+            let after = input.get(run_end..).and_then(|t| t.chars().next());
+            if !(letter(before) && letter(after)) {
+                i = run_end.max(star + 1);
+                continue;
+            }
+            let (f, end) = chars::run_around(input, star, in_word);
             // The next star to look at is past this word.
             i = end.max(star + 1);
             let word = input.get(f..end).unwrap_or_default();
@@ -307,32 +309,6 @@ impl Starred {
             out.extend(blocks);
         }
     }
-}
-
-/// Whether a run of `*` in `input` follows a letter and is followed by one: the only place
-/// `stars_between_letters` can find a hidden letter.
-fn star_after_letter(input: &str) -> bool {
-    let bytes = input.as_bytes();
-    let mut i = 0;
-    while let Some(at) = bytes
-        .get(i..)
-        .and_then(|b| b.iter().position(|&x| is_star_byte(x)))
-    {
-        let start = i + at;
-        let end = start
-            + bytes
-                .get(start..)
-                .map_or(0, |b| b.iter().take_while(|&&x| is_star_byte(x)).count());
-        let before = input.get(..start).and_then(|t| t.chars().next_back());
-        let after = input.get(end..).and_then(|t| t.chars().next());
-        if before.is_some_and(|c| chars::props(c).alphabetic())
-            && after.is_some_and(|c| chars::props(c).alphabetic())
-        {
-            return true;
-        }
-        i = end.max(start + 1);
-    }
-    false
 }
 
 /// Whether `word` has a `*` and every run of them stands between two letters as written
