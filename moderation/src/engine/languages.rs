@@ -359,6 +359,19 @@ fn packed(word: &[u8]) -> Option<u128> {
     Some(u128::from(u64::from_le_bytes(bytes)) | (word.len() as u128) << 64)
 }
 
+/// The lines `<lang><TAB><word> <word>…` of a word file, comments left out: each shipped
+/// language's bit, its code and its words.
+fn word_lists(
+    text: &'static str,
+) -> impl Iterator<Item = (LangSet, &'static str, impl Iterator<Item = &'static str>)> {
+    text.lines()
+        .filter(|l| !l.starts_with('#'))
+        .filter_map(|line| {
+            let (lang, list) = line.split_once('\t')?;
+            Some((bit(lang)?, lang, list.split(' ')))
+        })
+}
+
 impl KnownWords {
     fn new() -> Self {
         let mut words = KnownWords {
@@ -367,12 +380,8 @@ impl KnownWords {
             long: HashMap::default(),
             longest: 0,
         };
-        for line in FUNCTION_WORDS.lines().filter(|l| !l.starts_with('#')) {
-            let Some((lang, list)) = line.split_once('\t') else {
-                continue;
-            };
-            let Some(b) = bit(lang) else { continue };
-            for w in list.split(' ') {
+        for (b, _, list) in word_lists(FUNCTION_WORDS) {
+            for w in list {
                 let key = folded_key(w);
                 words.add(
                     key.as_bytes(),
@@ -384,12 +393,8 @@ impl KnownWords {
             }
         }
         // Folded already: no folding of some 30,000 words at the first look-up.
-        for line in LANGUAGE_WORDS.lines().filter(|l| !l.starts_with('#')) {
-            let Some((lang, list)) = line.split_once('\t') else {
-                continue;
-            };
-            let Some(b) = bit(lang) else { continue };
-            for key in list.split(' ') {
+        for (b, _, list) in word_lists(LANGUAGE_WORDS) {
+            for key in list {
                 words.add(
                     key.as_bytes(),
                     KnownWord {
@@ -609,17 +614,24 @@ mod tests {
     }
 
     #[test]
-    fn every_function_word_is_known_through_the_sieve() {
-        for line in FUNCTION_WORDS.lines().filter(|l| !l.starts_with('#')) {
-            let Some((lang, list)) = line.split_once('\t') else {
-                continue;
-            };
-            let b = bit(lang).unwrap_or(0);
-            for w in list.split(' ') {
+    fn every_function_and_everyday_word_is_known_through_the_sieve() {
+        let mut seen = 0;
+        for (b, lang, list) in word_lists(FUNCTION_WORDS) {
+            for w in list {
                 let key = folded_key(w);
                 if !key.is_empty() && !key.contains(' ') {
+                    seen += 1;
                     assert_ne!(function_word(key.as_bytes()) & b, 0, "{lang}: {w}");
+                    assert_ne!(word_evidence(key.as_bytes()) & b, 0, "{lang}: {w}");
                 }
+            }
+        }
+        assert!(seen > 13 * 100, "{seen} function words");
+        // The everyday words are evidence, not function words.
+        for (b, lang, list) in word_lists(LANGUAGE_WORDS) {
+            for key in list {
+                assert_ne!(word_evidence(key.as_bytes()) & b, 0, "{lang}: {key}");
+                assert_eq!(function_word(key.as_bytes()) & b, 0, "{lang}: {key}");
             }
         }
     }
