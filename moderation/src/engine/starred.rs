@@ -1,11 +1,12 @@
 //! Words written with letters hidden behind asterisks, hashes, underscores, hyphens, full
-//! stops or question marks (`f*ck`, `sh*t`, `b***h`, `f#ck`, `f_ck`, `sh-t`, `b.tch`, `f?ck`):
-//! the writer censors the word for the reader, who still reads it. Inside a word, with letters
-//! on both sides, each of them (a star, below) stands for one hidden letter (a run of n for n
-//! letters), and the word is a term when it has the term's length and its other letters agree
-//! (with the endings a word term may take: `f*cking`). Stars around a word (`*bold*`) or
-//! between words (`** **`) hide nothing; the last four join words as often (`well-known`,
-//! `e.g.`), so a word with one is read as a whole term only, with three letters shown.
+//! stops, question marks, emoji or shapes (`f*ck`, `sh*t`, `b***h`, `f#ck`, `f_ck`, `sh-t`,
+//! `b.tch`, `f?ck`, `f🔥ck`, `c○nt`): the writer censors the word for the reader, who still
+//! reads it. Inside a word, with letters on both sides, each of them (a star, below) stands
+//! for one hidden letter (a run of n for n letters), and the word is a term when it has the
+//! term's length and its other letters agree (with the endings a word term may take:
+//! `f*cking`). Stars around a word (`*bold*`) or between words (`** **`) hide nothing; all but
+//! `*` and `#` join words as often (`well-known`, `e.g.`, `I❤NY`), so a word with one is read
+//! as a whole term only, with three letters shown.
 //!
 //! Folding reads a `*` as a separator (two or more as a mask that keeps spelled-out letters
 //! apart), so the automaton never sees these words whole; they are read here, from the
@@ -32,7 +33,7 @@ const MIN_SHOWN: usize = 2;
 /// A byte of a read word that a star hid.
 const HIDDEN: u8 = b'*';
 
-/// The characters that hide a letter: stars, and the underscore, hyphen, full stop and
+/// The ASCII characters that hide a letter: stars, and the underscore, hyphen, full stop and
 /// question mark chat censors with as it does with them (`f_ck`, `sh-t`, `b.tch`, `f?ck`).
 const STARS: [char; 6] = ['*', '#', '_', '-', '.', '?'];
 
@@ -44,14 +45,81 @@ const JOINING_STARS: [char; 4] = ['_', '-', '.', '?'];
 /// `MIN_SHOWN` for a word with a joining star.
 const MIN_SHOWN_JOINED: usize = 3;
 
-fn is_star(c: char) -> bool {
-    STARS.contains(&c)
+/// What a character is to the star reading.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Star {
+    /// `*` or `#` (or its full-width form): hides a letter.
+    Censor,
+    /// A joining star (`JOINING_STARS`, or its full-width form), or a symbol that stands for a
+    /// letter as emoji and shapes do (`f🔥ck`, `sh💩t`, `c○nt`) and sits between words as
+    /// often (`I❤NY`, `good🔥game`): hides a letter, read as a joining star.
+    Joining,
+    /// What only goes with the symbol before it (an emoji's skin tone or presentation
+    /// selector, the joiner of an emoji sequence and the emoji it joins): hides nothing more.
+    Silent,
 }
 
-/// `is_star` for a byte of UTF-8: both stars are ASCII, so no byte of a longer character is
-/// one.
-fn is_star_byte(b: u8) -> bool {
-    is_star(char::from(b))
+/// What `c` is to the star reading, after `prev`, the character before it; `None` for a
+/// character of a word (or of none).
+fn star(c: char, prev: Option<char>) -> Option<Star> {
+    match c {
+        '*' | '#' | '\u{FF0A}' | '\u{FF03}' => Some(Star::Censor),
+        _ if JOINING_STARS.contains(&c) => Some(Star::Joining),
+        '\u{FF3F}' | '\u{FF0D}' | '\u{FF0E}' | '\u{FF1F}' => Some(Star::Joining),
+        _ if c.is_ascii() => None,
+        // Skin tones, and the emoji a joiner adds to the one before (`👨‍💻` is one).
+        '\u{1F3FB}'..='\u{1F3FF}' => Some(Star::Silent),
+        _ if prev == Some('\u{200D}') && symbol(c) => Some(Star::Silent),
+        _ if symbol(c) => Some(Star::Joining),
+        // The joiner and the presentation selectors, after a symbol.
+        '\u{200D}' | '\u{FE0E}' | '\u{FE0F}' if prev.is_some_and(symbol) => Some(Star::Silent),
+        _ => None,
+    }
+}
+
+/// A symbol that can stand for a letter: emoji and pictographs, geometric shapes (`○`, `●`,
+/// `■`), the bullet.
+fn symbol(c: char) -> bool {
+    chars::props(c).pictograph() || matches!(c, '\u{25A0}'..='\u{25FF}' | '\u{2022}')
+}
+
+/// Whether `c` can be part of a run of stars: a star, or what goes with a symbol.
+fn is_star(c: char) -> bool {
+    if c.is_ascii() {
+        STARS.contains(&c)
+    } else {
+        symbol(c)
+            || matches!(
+                c,
+                '\u{1F3FB}'..='\u{1F3FF}' | '\u{200D}' | '\u{FE0E}' | '\u{FE0F}'
+            )
+            || star(c, None).is_some()
+    }
+}
+
+/// Whether `word` has a star that joins words as often as it hides a letter.
+fn joined(word: &str) -> bool {
+    word.chars().any(|c| star(c, None) == Some(Star::Joining))
+}
+
+/// Whether byte `b` of UTF-8 can start a star: an ASCII star, or the lead byte of the
+/// blocks the other stars are in (`U+2000` to `U+2FFF`, `U+F000` to `U+FFFF`, and beyond
+/// `U+FFFF`).
+fn may_start_star(b: u8) -> bool {
+    /// One load per byte: the scan runs over every byte of a message.
+    const STARTS: [bool; 256] = {
+        let mut table = [false; 256];
+        let mut k = 0;
+        while k < STARS.len() {
+            table[STARS[k] as usize] = true;
+            k += 1;
+        }
+        table[0xE2] = true;
+        table[0xEF] = true;
+        table[0xF0] = true;
+        table
+    };
+    STARTS[usize::from(b)]
 }
 
 /// What a listed term means when read through stars.
@@ -180,24 +248,32 @@ impl Starred {
             chars::props(c).alphanumeric() || is_star(c) || matches!(c, '$' | '@' | '!' | '|')
         };
         let bytes = input.as_bytes();
+        let letter = |c: Option<char>| c.is_some_and(|c| chars::props(c).alphabetic());
         let mut i = 0;
         while let Some(at) = bytes
             .get(i..)
-            .and_then(|b| b.iter().position(|&x| is_star_byte(x)))
+            .and_then(|b| b.iter().position(|&x| may_start_star(x)))
         {
-            // Every star is ASCII, so `star` is on a character boundary.
+            // An ASCII byte or a lead byte, so `star` is on a character boundary.
             let star = i + at;
+            let Some(rest) = input.get(star..) else {
+                break;
+            };
             // A run of stars hides a letter only between two letters: one after a word (a
             // full stop, a question mark) or before it (`*bold*`) is passed over at once.
-            let run_end = star
-                + bytes
-                    .get(star..)
-                    .map_or(0, |b| b.iter().take_while(|&&x| is_star_byte(x)).count());
-            let letter = |c: Option<char>| c.is_some_and(|c| chars::props(c).alphabetic());
             let before = input.get(..star).and_then(|t| t.chars().next_back());
+            let (mut run_end, mut prev, mut hides) = (star, before, false);
+            for c in rest.chars() {
+                match self::star(c, prev) {
+                    None => break,
+                    Some(kind) => hides |= kind != Star::Silent,
+                }
+                run_end += c.len_utf8();
+                prev = Some(c);
+            }
             let after = input.get(run_end..).and_then(|t| t.chars().next());
-            if !(letter(before) && letter(after)) {
-                i = run_end.max(star + 1);
+            if !(hides && letter(before) && letter(after)) {
+                i = run_end.max(star + rest.chars().next().map_or(1, char::len_utf8));
                 continue;
             }
             let (f, end) = chars::run_around(input, star, in_word);
@@ -205,9 +281,9 @@ impl Starred {
             i = end.max(star + 1);
             let word = input.get(f..end).unwrap_or_default();
             // Stars around the word are markup (`*bold*`), not letters.
-            let trimmed = word.trim_start_matches(STARS);
+            let trimmed = word.trim_start_matches(is_star);
             let at = f + (word.len() - trimmed.len());
-            let trimmed = trimmed.trim_end_matches(STARS);
+            let trimmed = trimmed.trim_end_matches(is_star);
             if trimmed.len() <= MAX_WORD && stars_between_letters(trimmed) && !spelled_out(trimmed)
             {
                 self.read(trimmed, at as u32, scratch, out);
@@ -221,7 +297,7 @@ impl Starred {
             return;
         }
         let items = &scratch.items;
-        let joined = word.contains(JOINING_STARS);
+        let joined = joined(word);
         let min_shown = if joined { MIN_SHOWN_JOINED } else { MIN_SHOWN };
         let mut allowed = false;
         let mut blocks: Vec<Hit> = Vec::new();
@@ -260,22 +336,23 @@ impl Starred {
                 }),
             }
         }
-        let inside = if joined {
-            &[][..]
-        } else {
-            self.inside.as_slice()
-        };
-        for &id in inside {
+        // A word with a joining star holds no term inside it: a term that is read inside
+        // words is read there only as the whole word (`pu●●y`).
+        let starts = if joined { 0..1 } else { 0..items.len() };
+        for &id in &self.inside {
             let Some(shape) = self.shapes.get(id as usize) else {
                 continue;
             };
             let Reading::Block { list, action, .. } = shape.reading else {
                 continue;
             };
-            for s in 0..items.len() {
+            for s in starts.clone() {
                 let Some(e) = fit(&shape.letters, items, s) else {
                     continue;
                 };
+                if joined && e != items.len() {
+                    continue;
+                }
                 if let (Some(a), Some(b), Some(span)) =
                     (items.get(s), items.get(e - 1), items.get(s..e))
                 {
@@ -311,39 +388,54 @@ impl Starred {
     }
 }
 
-/// Whether `word` has a `*` and every run of them stands between two letters as written
-/// (`f*ck`), not digits or symbols that folding reads as letters (`4*5`, `2*3`).
+/// Whether `word` has a star and every run of them hides a letter and stands between two
+/// letters as written (`f*ck`), not digits or symbols that folding reads as letters (`4*5`,
+/// `2*3`).
 fn stars_between_letters(word: &str) -> bool {
-    let mut stars = false;
-    let mut before: Option<char> = None;
-    let mut chars = word.chars().peekable();
-    while let Some(c) = chars.next() {
-        if !is_star(c) {
-            before = Some(c);
-            continue;
+    let letter = |c: Option<char>| c.is_some_and(|c| chars::props(c).alphabetic());
+    let (mut stars, mut in_run, mut opened, mut hides) = (false, false, false, false);
+    let mut prev: Option<char> = None;
+    for c in word.chars() {
+        match star(c, prev) {
+            Some(kind) => {
+                if !in_run {
+                    (in_run, opened, hides) = (true, letter(prev), false);
+                }
+                hides |= kind != Star::Silent;
+            }
+            None if in_run => {
+                if !(opened && hides && letter(Some(c))) {
+                    return false;
+                }
+                (stars, in_run) = (true, false);
+            }
+            None => {}
         }
-        stars = true;
-        let after = chars.peek().copied();
-        let letter = |c: char| chars::props(c).alphabetic();
-        let opens = before.is_some_and(letter);
-        let run_goes_on = after.is_some_and(is_star);
-        if !opens || !(run_goes_on || after.is_some_and(letter)) {
-            return false;
-        }
+        prev = Some(c);
     }
-    stars
+    stars && !in_run
 }
 
 /// Whether `word` joins its letters with joining stars more than it hides one behind them:
-/// as many stars as half its letters or more (`f.u.c.k`, `p-u-t-a`, `a.s.s`). That is a word
-/// spelled out, which folding reads; a censored word hides a letter or two (`sh-t`, `wh.re`).
+/// as many runs of stars as half its letters or more (`f.u.c.k`, `p-u-t-a`, `a.s.s`). That is
+/// a word spelled out, which folding reads; a censored word hides a letter or two in a run or
+/// two (`sh-t`, `wh.re`, `pu__y`).
 fn spelled_out(word: &str) -> bool {
-    if !word.contains(JOINING_STARS) {
+    if !joined(word) {
         return false;
     }
-    let stars = word.chars().filter(|&c| is_star(c)).count();
-    let letters = word.chars().filter(|&c| !is_star(c)).count();
-    stars * 2 > letters
+    let (mut runs, mut letters) = (0, 0);
+    let (mut prev, mut in_run) = (None, false);
+    for c in word.chars() {
+        let kind = star(c, prev);
+        match kind {
+            None => letters += 1,
+            Some(_) if in_run => {}
+            Some(_) => runs += 1,
+        }
+        (prev, in_run) = (Some(c), kind.is_some());
+    }
+    runs * 2 > letters
 }
 
 /// Whether `span` has a hidden letter and at least `min_shown` shown ones.
@@ -403,46 +495,65 @@ fn fit(term: &[Letter], items: &[Item], from: usize) -> Option<usize> {
 }
 
 /// Folds the word at byte `at` into `scratch.items`: each part between stars as folding reads
-/// a word (case, accents, leetspeak; runs written out), each `*` as one hidden letter.
-/// Whether the word can be read: Latin letters only, and every run of stars between two
-/// letters.
+/// a word (case, accents, leetspeak; runs written out), each star as one hidden letter.
+/// Whether the word can be read: Latin or Cyrillic letters only, and letters on both sides of
+/// every run of stars.
 fn fold_word(word: &str, at: u32, scratch: &mut StarScratch) -> bool {
     let StarScratch { folded, items } = scratch;
     items.clear();
-    let mut offset = 0;
-    for part in word.split(STARS) {
-        let part_at = at + offset as u32;
-        offset += part.len() + 1;
-        if part.is_empty() {
-            // Between two stars of a run.
-            items.push(Item {
-                byte: HIDDEN,
-                start: part_at,
-                end: part_at + 1,
-            });
+    let mut prev = None;
+    let mut k = 0;
+    while let Some(c) = word.get(k..).and_then(|rest| rest.chars().next()) {
+        let from = at + k as u32;
+        if let Some(kind) = star(c, prev) {
+            let to = from + c.len_utf8() as u32;
+            if kind != Star::Silent {
+                items.push(Item {
+                    byte: HIDDEN,
+                    start: from,
+                    end: to,
+                });
+            } else if let Some(last) = items.last_mut().filter(|it| it.byte == HIDDEN) {
+                // What goes with a symbol is hidden with it.
+                last.end = to;
+            }
+            k += c.len_utf8();
+            prev = Some(c);
             continue;
         }
+        // The part up to the next star.
+        let rest = word.get(k..).unwrap_or_default();
+        let mut part_len = rest.len();
+        let mut p = prev;
+        for (j, ch) in rest.char_indices() {
+            if star(ch, p).is_some() {
+                part_len = j;
+                break;
+            }
+            p = Some(ch);
+        }
+        let part = rest.get(..part_len).unwrap_or_default();
         let before = items.len();
         folded.fold(part);
         let text = folded.text();
-        let mut k = 0;
-        while let Some(&b) = text.get(k) {
+        let mut t = 0;
+        while let Some(&b) = text.get(t) {
             // An ASCII letter or digit, or a Cyrillic letter (two bytes), each written out as
             // many times as its run.
             let n = if b.is_ascii_alphanumeric() {
                 1
-            } else if cyrillic_lead(b) && text.get(k + 1).is_some_and(|&c| continuation(c)) {
+            } else if cyrillic_lead(b) && text.get(t + 1).is_some_and(|&c| continuation(c)) {
                 2
             } else {
                 return false;
             };
-            let (start, end) = (part_at + folded.start(k), part_at + folded.end(k));
-            for _ in 0..folded.run(k).min(8) {
-                for &byte in text.get(k..k + n).unwrap_or_default() {
+            let (start, end) = (from + folded.start(t), from + folded.end(t));
+            for _ in 0..folded.run(t).min(8) {
+                for &byte in text.get(t..t + n).unwrap_or_default() {
                     items.push(Item { byte, start, end });
                 }
             }
-            k += n;
+            t += n;
         }
         // The letters on either side of a star.
         let letter = |it: Option<&Item>| {
@@ -451,13 +562,8 @@ fn fold_word(word: &str, at: u32, scratch: &mut StarScratch) -> bool {
         if !letter(items.get(before)) || !letter(items.last()) {
             return false;
         }
-        if offset <= word.len() {
-            items.push(Item {
-                byte: HIDDEN,
-                start: part_at + part.len() as u32,
-                end: part_at + part.len() as u32 + 1,
-            });
-        }
+        k += part_len.max(1);
+        prev = part.chars().next_back();
     }
     true
 }
@@ -584,6 +690,36 @@ mod tests {
         let s = starred(&["fuck"], &[], &[]);
         assert!(hits(&s, "ф*ck").is_empty());
         assert!(hits(&s, "日*本").is_empty());
+    }
+
+    #[test]
+    fn an_emoji_or_a_shape_hides_a_letter_of_a_whole_word() {
+        let s = starred(&["fuck", "shit"], &["cunt", "pussy"], &[]);
+        assert_eq!(hits(&s, "f🔥ck you"), ["f🔥ck"]);
+        assert_eq!(hits(&s, "sh💩t"), ["sh💩t"]);
+        assert_eq!(hits(&s, "c○nt"), ["c○nt"]);
+        // A run of stars is as many letters; a term read inside words fits the whole word.
+        assert_eq!(hits(&s, "pu●●y"), ["pu●●y"]);
+        // A skin tone, a presentation selector or an emoji joined on hides no letter more,
+        // and is masked with its emoji.
+        assert_eq!(hits(&s, "f👍🏽ck"), ["f👍🏽ck"]);
+        assert_eq!(hits(&s, "f❤\u{FE0F}ck"), ["f❤\u{FE0F}ck"]);
+        assert_eq!(hits(&s, "f👨\u{200D}💻ck"), ["f👨\u{200D}💻ck"]);
+        // Full-width stars are stars.
+        assert_eq!(hits(&s, "f＊ck sh＿t"), ["f＊ck", "sh＿t"]);
+        // As a joining star: no term inside a longer word, three letters shown.
+        for text in [
+            "motherf🔥cker",
+            "a🔥s",
+            "I❤NY",
+            "love❤\u{FE0F}you",
+            "🔥fuck🔥",
+            "f👍🏽 ck",
+        ] {
+            assert!(hits(&s, text).is_empty(), "{text:?}");
+        }
+        // Spelled out with emoji is left to folding.
+        assert!(hits(&s, "f🔥u🔥c🔥k").is_empty());
     }
 
     #[test]

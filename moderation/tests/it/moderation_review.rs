@@ -574,6 +574,17 @@ fn letters_hidden_by_stars_inside_a_word_are_read() {
         ("b.tch", "*****"),
         ("sh.t happens", "**** happens"),
         ("f?ck you", "**** you"),
+        // An emoji or a shape for a letter, as a joining star: with its skin tone or
+        // presentation selector, masked whole; full-width stars as the ASCII ones.
+        ("f🔥ck you", "**** you"),
+        ("sh💩t happens", "**** happens"),
+        ("what the f🤬k", "what the ***"),
+        ("c○nt", "****"),
+        ("f👍🏽ck off", "***** off"),
+        ("f❤️ck off", "***** off"),
+        ("pu●●y", "*****"),
+        ("бл🔥ть", "*****"),
+        ("f＊ck", "****"),
     ] {
         assert_eq!(allowed(&m, text), masked, "{text:?}");
     }
@@ -606,6 +617,10 @@ fn stars_around_words_between_words_or_between_digits_hide_nothing() {
         "e.g. the U.S.A. and a Ph.D",
         "what?why, really?yes, how?what",
         "It ends.Then it starts",
+        // Emoji between words, or beside one, are no letters.
+        "I❤NY, good🔥game, love❤️you",
+        "the ⭐star⭐ of me🔥too 👨‍💻dev",
+        "🔥🔥🔥 fire 🔥 and a🔥s",
     ] {
         let d = m.review(ROOM, text);
         assert_eq!(d.content, text, "{text:?}: {d:?}");
