@@ -373,7 +373,8 @@ impl Builder {
     /// read as the term it fits. In Latin letters, only the whole-word terms of languages
     /// that chat in them (`languages::chats_in_latin`): transliterations (`suka`) are rarer
     /// than the ordinary words of other languages a star makes them fit, and a Turkish root
-    /// starts a word, which the star reader does not know.
+    /// starts a word, which the star reader does not know. In kana and Han, every term no
+    /// other language writes, read inside a stretch of text (`ま○こ`).
     fn add_starred(&mut self, meaning: &Meaning) {
         let reading = match *meaning {
             Meaning::Allow => Reading::Allow,
@@ -397,6 +398,24 @@ impl Builder {
                 .is_some_and(|&b| cyrillic_lead(b)) =>
             {
                 Reading::Block { list, action, mode }
+            }
+            // Kana and Han, which no other language writes a word in.
+            Meaning::Block {
+                list,
+                action,
+                clash: 0,
+                ..
+            } if self
+                .folded
+                .text()
+                .first()
+                .is_some_and(|&b| (0xE3..=0xE9).contains(&b)) =>
+            {
+                Reading::Block {
+                    list,
+                    action,
+                    mode: MatchMode::Substring,
+                }
             }
             Meaning::Block {
                 list,

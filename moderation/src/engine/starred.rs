@@ -12,7 +12,8 @@
 //! apart), so the automaton never sees these words whole; they are read here, from the
 //! message itself, and only in a message that has a `*` between two letters. Words of Latin
 //! letters are read, and words of Cyrillic ones (`бл*ть`, `п*здец`, `х*й`), where a star hides
-//! one letter of two bytes.
+//! one letter of two bytes, and stretches of kana or Han (`ま○こ`, `他*的`), where it hides
+//! one of three, inside a term only.
 
 use serde::{Deserialize, Serialize};
 
@@ -153,6 +154,9 @@ pub(crate) struct Starred {
     cyrillic: Vec<u32>,
     /// The substring terms, tried at every letter of the word.
     inside: Vec<u32>,
+    /// The terms written in kana or Han (`まんこ`, `他妈的`), tried at every letter of the
+    /// stretch around the stars: these scripts put no spaces between words.
+    wide: Vec<u32>,
 }
 
 /// Whether `b` starts a letter of the Russian alphabet in UTF-8 (`а` to `я`, `ё`: lead byte
@@ -174,11 +178,28 @@ fn cyrillic_word(letters: &[Letter]) -> bool {
         })
 }
 
+/// Whether `b` starts a letter of kana or of the common Han block in UTF-8 (`U+3000` to
+/// `U+9FFF`: lead byte `E3` to `E9`), as folding writes them.
+fn wide_lead(b: u8) -> bool {
+    (0xE3..=0xE9).contains(&b)
+}
+
+/// Whether `letters` (a folded term, byte by byte) are letters of kana or Han only.
+fn wide_word(letters: &[Letter]) -> bool {
+    !letters.is_empty()
+        && letters.chunks(3).all(|three| {
+            matches!(three, [(lead, _), (a, _), (b, _)]
+                if wide_lead(*lead) && continuation(*a) && continuation(*b))
+        })
+}
+
 /// The bytes of the letter that starts at `b` in folded text: one for ASCII, two for a
-/// Cyrillic letter.
+/// Cyrillic letter, three for kana or Han.
 fn letter_len(b: u8) -> usize {
     if cyrillic_lead(b) {
         2
+    } else if wide_lead(b) {
+        3
     } else {
         1
     }
@@ -212,13 +233,17 @@ impl Starred {
             return;
         };
         let latin = letters.iter().all(|&(b, _)| b.is_ascii_lowercase());
-        if !latin && !cyrillic_word(letters) {
+        let wide = wide_word(letters);
+        if !latin && !wide && !cyrillic_word(letters) {
             return;
         }
         let Ok(id) = u32::try_from(self.shapes.len()) else {
             return;
         };
         match reading {
+            // A term inside a stretch of kana or Han; no allowed word is read there.
+            Reading::Allow if wide => return,
+            _ if wide => self.wide.push(id),
             Reading::Block {
                 mode: MatchMode::Substring,
                 ..
@@ -274,6 +299,15 @@ impl Starred {
             let after = input.get(run_end..).and_then(|t| t.chars().next());
             if !(hides && letter(before) && letter(after)) {
                 i = run_end.max(star + rest.chars().next().map_or(1, char::len_utf8));
+                continue;
+            }
+            let wide = |c: Option<char>| c.is_some_and(|c| chars::props(c).wide());
+            if wide(before) && wide(after) {
+                let (f, end) = wide_stretch(input, star, run_end);
+                i = end.max(star + 1);
+                if let Some(stretch) = input.get(f..end) {
+                    self.read_wide(stretch, f as u32, scratch, out);
+                }
                 continue;
             }
             let (f, end) = chars::run_around(input, star, in_word);
@@ -339,7 +373,55 @@ impl Starred {
         // A word with a joining star holds no term inside it: a term that is read inside
         // words is read there only as the whole word (`pu●●y`).
         let starts = if joined { 0..1 } else { 0..items.len() };
-        for &id in &self.inside {
+        self.read_inside(&self.inside, items, starts, joined, min_shown, &mut blocks);
+        if !allowed {
+            out.extend(blocks);
+        }
+    }
+
+    /// Reads a stretch of kana or Han with stars inside it, at byte `at` of the message: a
+    /// term anywhere in it (`ま○こ`, `ち●こ`, `他*的`).
+    fn read_wide(&self, stretch: &str, at: u32, scratch: &mut StarScratch, out: &mut Vec<Hit>) {
+        if !fold_word(stretch, at, scratch) {
+            return;
+        }
+        let items = &scratch.items;
+        // Only stars inside the term: text around a star that stands alone (`○○さん`,
+        // `○×ゲーム`) would otherwise be the end of any term it starts or ends.
+        let mut found = Vec::new();
+        self.read_inside(
+            &self.wide,
+            items,
+            0..items.len(),
+            false,
+            MIN_SHOWN,
+            &mut found,
+        );
+        let shown = |k: u32, at_start: bool| {
+            items
+                .iter()
+                .find(|it| if at_start { it.start == k } else { it.end == k })
+                .is_some_and(|it| it.byte != HIDDEN)
+        };
+        out.extend(
+            found
+                .into_iter()
+                .filter(|hit| shown(hit.start, true) && shown(hit.end, false)),
+        );
+    }
+
+    /// Appends to `out` the terms of `ids` (substring terms) that fit `items` from one of
+    /// `starts` (and to its end, when `whole`).
+    fn read_inside(
+        &self,
+        ids: &[u32],
+        items: &[Item],
+        starts: std::ops::Range<usize>,
+        whole: bool,
+        min_shown: usize,
+        out: &mut Vec<Hit>,
+    ) {
+        for &id in ids {
             let Some(shape) = self.shapes.get(id as usize) else {
                 continue;
             };
@@ -350,7 +432,7 @@ impl Starred {
                 let Some(e) = fit(&shape.letters, items, s) else {
                     continue;
                 };
-                if joined && e != items.len() {
+                if whole && e != items.len() {
                     continue;
                 }
                 if let (Some(a), Some(b), Some(span)) =
@@ -372,7 +454,7 @@ impl Starred {
                     let cut_run = (star_at(s.checked_sub(1)) && a.byte == HIDDEN)
                         || (star_at(Some(e)) && b.byte == HIDDEN);
                     if hides(span, min_shown) && hidden * 2 <= letters && !cut_run {
-                        blocks.push(Hit {
+                        out.push(Hit {
                             start: a.start,
                             end: b.end,
                             action,
@@ -382,10 +464,34 @@ impl Starred {
                 }
             }
         }
-        if !allowed {
-            out.extend(blocks);
-        }
     }
+}
+
+/// Letters of kana or Han read on each side of a run of stars: more than the longest term.
+const WIDE_AROUND: usize = 8;
+
+/// The bytes `start..end` of the stretch of kana or Han around the run of stars at
+/// `star..run_end` of `input`: up to `WIDE_AROUND` letters on each side.
+fn wide_stretch(input: &str, star: usize, run_end: usize) -> (usize, usize) {
+    let wide = |c: &char| chars::props(*c).wide();
+    let before = input.get(..star).unwrap_or_default();
+    let start = star
+        - before
+            .chars()
+            .rev()
+            .take_while(wide)
+            .take(WIDE_AROUND)
+            .map(char::len_utf8)
+            .sum::<usize>();
+    let after = input.get(run_end..).unwrap_or_default();
+    let end = run_end
+        + after
+            .chars()
+            .take_while(wide)
+            .take(WIDE_AROUND)
+            .map(char::len_utf8)
+            .sum::<usize>();
+    (start, end)
 }
 
 /// Whether `word` has a star and every run of them hides a letter and stands between two
@@ -544,6 +650,12 @@ fn fold_word(word: &str, at: u32, scratch: &mut StarScratch) -> bool {
                 1
             } else if cyrillic_lead(b) && text.get(t + 1).is_some_and(|&c| continuation(c)) {
                 2
+            } else if wide_lead(b)
+                && text
+                    .get(t + 1..t + 3)
+                    .is_some_and(|tail| tail.iter().all(|&c| continuation(c)))
+            {
+                3
             } else {
                 return false;
             };
@@ -720,6 +832,25 @@ mod tests {
         }
         // Spelled out with emoji is left to folding.
         assert!(hits(&s, "f🔥u🔥c🔥k").is_empty());
+    }
+
+    #[test]
+    fn a_star_hides_a_letter_of_kana_or_han_inside_a_term() {
+        let s = starred(&[], &["まんこ", "ちんこ", "他妈的", "ぬーど"], &[]);
+        assert_eq!(hits(&s, "ま○こ"), ["ま○こ"]);
+        assert_eq!(hits(&s, "マ●コ"), ["マ●コ"]);
+        assert_eq!(hits(&s, "あいつのち*こが小さい"), ["ち*こ"]);
+        assert_eq!(hits(&s, "他*的"), ["他*的"]);
+        // Stars that stand alone, or at the edge of what would be a term, hide none of it.
+        for text in [
+            "○○さんが来た",
+            "○月○日",
+            "今日は○×ゲーム",
+            "これは○です",
+            "○ーど",
+        ] {
+            assert!(hits(&s, text).is_empty(), "{text:?}");
+        }
     }
 
     #[test]

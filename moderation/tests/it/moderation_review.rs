@@ -585,6 +585,10 @@ fn letters_hidden_by_stars_inside_a_word_are_read() {
         ("pu●●y", "*****"),
         ("бл🔥ть", "*****"),
         ("f＊ck", "****"),
+        // Kana and Han, inside a stretch: stars inside a term hide its letters.
+        ("ま○こ", "***"),
+        ("あいつのチ●コが小さい", "あいつの***が小さい"),
+        ("他*的", "***"),
     ] {
         assert_eq!(allowed(&m, text), masked, "{text:?}");
     }
@@ -621,6 +625,7 @@ fn stars_around_words_between_words_or_between_digits_hide_nothing() {
         "I❤NY, good🔥game, love❤️you",
         "the ⭐star⭐ of me🔥too 👨‍💻dev",
         "🔥🔥🔥 fire 🔥 and a🔥s",
+        "○○さんが来た、○月○日に。今日は○×ゲーム",
     ] {
         let d = m.review(ROOM, text);
         assert_eq!(d.content, text, "{text:?}: {d:?}");
