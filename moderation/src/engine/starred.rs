@@ -155,8 +155,9 @@ pub(crate) struct Starred {
     /// The substring terms, tried at every letter of the word.
     inside: Vec<u32>,
     /// The terms written in kana or Han (`まんこ`, `他妈的`), tried at every letter of the
-    /// stretch around the stars: these scripts put no spaces between words.
-    wide: Vec<u32>,
+    /// stretch around the stars (these scripts put no spaces between words), by their first
+    /// letter, in order.
+    wide: Vec<([u8; 3], u32)>,
 }
 
 /// Whether `b` starts a letter of the Russian alphabet in UTF-8 (`а` to `я`, `ё`: lead byte
@@ -243,7 +244,14 @@ impl Starred {
         match reading {
             // A term inside a stretch of kana or Han; no allowed word is read there.
             Reading::Allow if wide => return,
-            _ if wide => self.wide.push(id),
+            _ if wide => {
+                let first = match letters {
+                    [(a, _), (b, _), (c, _), ..] => [*a, *b, *c],
+                    _ => return,
+                };
+                let at = self.wide.partition_point(|&(key, _)| key <= first);
+                self.wide.insert(at, (first, id));
+            }
             Reading::Block {
                 mode: MatchMode::Substring,
                 ..
@@ -286,8 +294,9 @@ impl Starred {
             };
             // A run of stars hides a letter only between two letters: one after a word (a
             // full stop, a question mark) or before it (`*bold*`) is passed over at once.
-            let before = input.get(..star).and_then(|t| t.chars().next_back());
-            let (mut run_end, mut prev, mut hides) = (star, before, false);
+            // (What goes with a symbol before the run hides nothing, so the run is read as
+            // if it started the text.)
+            let (mut run_end, mut prev, mut hides) = (star, None, false);
             for c in rest.chars() {
                 match self::star(c, prev) {
                     None => break,
@@ -296,9 +305,15 @@ impl Starred {
                 run_end += c.len_utf8();
                 prev = Some(c);
             }
+            let next = run_end.max(star + rest.chars().next().map_or(1, char::len_utf8));
+            if !hides {
+                i = next;
+                continue;
+            }
+            let before = input.get(..star).and_then(|t| t.chars().next_back());
             let after = input.get(run_end..).and_then(|t| t.chars().next());
-            if !(hides && letter(before) && letter(after)) {
-                i = run_end.max(star + rest.chars().next().map_or(1, char::len_utf8));
+            if !(letter(before) && letter(after)) {
+                i = next;
                 continue;
             }
             let wide = |c: Option<char>| c.is_some_and(|c| chars::props(c).wide());
@@ -386,28 +401,36 @@ impl Starred {
             return;
         }
         let items = &scratch.items;
-        // Only stars inside the term: text around a star that stands alone (`○○さん`,
-        // `○×ゲーム`) would otherwise be the end of any term it starts or ends.
-        let mut found = Vec::new();
-        self.read_inside(
-            &self.wide,
-            items,
-            0..items.len(),
-            false,
-            MIN_SHOWN,
-            &mut found,
-        );
-        let shown = |k: u32, at_start: bool| {
-            items
-                .iter()
-                .find(|it| if at_start { it.start == k } else { it.end == k })
-                .is_some_and(|it| it.byte != HIDDEN)
-        };
-        out.extend(
-            found
-                .into_iter()
-                .filter(|hit| shown(hit.start, true) && shown(hit.end, false)),
-        );
+        for s in 0..items.len() {
+            // Only stars inside the term: text around a star that stands alone (`○○さん`,
+            // `○×ゲーム`) would otherwise be the end of any term it starts or ends. So a
+            // term starts with a letter shown, and only the terms that start with it are
+            // tried.
+            let Some(&[a, b, c]) = items.get(s..s + 3) else {
+                break;
+            };
+            if !wide_lead(a.byte) {
+                continue;
+            }
+            let first = [a.byte, b.byte, c.byte];
+            let from = self.wide.partition_point(|&(key, _)| key < first);
+            let same = self.wide.get(from..).unwrap_or_default();
+            for &(_, id) in same.iter().take_while(|&&(key, _)| key == first) {
+                let Some(shape) = self.shapes.get(id as usize) else {
+                    continue;
+                };
+                if let Some(hit) = inside_hit(shape, items, s, false, MIN_SHOWN) {
+                    let last_shown = items
+                        .iter()
+                        .rev()
+                        .find(|it| it.end == hit.end)
+                        .is_some_and(|it| it.byte != HIDDEN);
+                    if last_shown {
+                        out.push(hit);
+                    }
+                }
+            }
+        }
     }
 
     /// Appends to `out` the terms of `ids` (substring terms) that fit `items` from one of
@@ -425,46 +448,54 @@ impl Starred {
             let Some(shape) = self.shapes.get(id as usize) else {
                 continue;
             };
-            let Reading::Block { list, action, .. } = shape.reading else {
-                continue;
-            };
             for s in starts.clone() {
-                let Some(e) = fit(&shape.letters, items, s) else {
-                    continue;
-                };
-                if whole && e != items.len() {
-                    continue;
-                }
-                if let (Some(a), Some(b), Some(span)) =
-                    (items.get(s), items.get(e - 1), items.get(s..e))
-                {
-                    // Only a term the stars hide part of (the automaton finds the others), and
-                    // no more than half of it: the rest of the word says nothing of the term
-                    // (`mother****er`, the engine's own mask, is no `nigger`).
-                    // And every run of stars it covers, whole: stars running on past the
-                    // term hide letters of something else, such as the rest of a mask the
-                    // engine made (`fu` before `********` is no `fuck`), which would
-                    // otherwise grow a letter or two at every review.
-                    let hidden = span.iter().filter(|it| it.byte == HIDDEN).count();
-                    let letters = hidden + span.iter().filter(|it| shows_a_letter(it.byte)).count();
-                    let star_at = |k: Option<usize>| {
-                        k.and_then(|k| items.get(k))
-                            .is_some_and(|it| it.byte == HIDDEN)
-                    };
-                    let cut_run = (star_at(s.checked_sub(1)) && a.byte == HIDDEN)
-                        || (star_at(Some(e)) && b.byte == HIDDEN);
-                    if hides(span, min_shown) && hidden * 2 <= letters && !cut_run {
-                        out.push(Hit {
-                            start: a.start,
-                            end: b.end,
-                            action,
-                            list,
-                        });
-                    }
-                }
+                out.extend(inside_hit(shape, items, s, whole, min_shown));
             }
         }
     }
+}
+
+/// The hit of substring term `shape` in `items` from item `s` (and to their end, when
+/// `whole`), if it fits there and its stars hide part of it.
+fn inside_hit(
+    shape: &Shape,
+    items: &[Item],
+    s: usize,
+    whole: bool,
+    min_shown: usize,
+) -> Option<Hit> {
+    let Reading::Block { list, action, .. } = shape.reading else {
+        return None;
+    };
+    let e = fit(&shape.letters, items, s)?;
+    if whole && e != items.len() {
+        return None;
+    }
+    let (a, b, span) = (
+        items.get(s)?,
+        items.get(e.checked_sub(1)?)?,
+        items.get(s..e)?,
+    );
+    // Only a term the stars hide part of (the automaton finds the others), and no more than
+    // half of it: the rest of the word says nothing of the term (`mother****er`, the
+    // engine's own mask, is no `nigger`). And every run of stars it covers, whole: stars
+    // running on past the term hide letters of something else, such as the rest of a mask
+    // the engine made (`fu` before `********` is no `fuck`), which would otherwise grow a
+    // letter or two at every review.
+    let hidden = span.iter().filter(|it| it.byte == HIDDEN).count();
+    let letters = hidden + span.iter().filter(|it| shows_a_letter(it.byte)).count();
+    let star_at = |k: Option<usize>| {
+        k.and_then(|k| items.get(k))
+            .is_some_and(|it| it.byte == HIDDEN)
+    };
+    let cut_run =
+        (star_at(s.checked_sub(1)) && a.byte == HIDDEN) || (star_at(Some(e)) && b.byte == HIDDEN);
+    (hides(span, min_shown) && hidden * 2 <= letters && !cut_run).then_some(Hit {
+        start: a.start,
+        end: b.end,
+        action,
+        list,
+    })
 }
 
 /// Letters of kana or Han read on each side of a run of stars: more than the longest term.
