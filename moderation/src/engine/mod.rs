@@ -273,7 +273,7 @@ impl Moderator {
                     fire(&mut rules, RuleKind::BlocklistDeny, list);
                 }
                 TermAction::Mask => {
-                    s.masked.push((hit.start, hit.end));
+                    s.masked.push((hit.start, past_marks(content, hit.end)));
                     fire(&mut rules, RuleKind::BlocklistMask, list);
                 }
             }
@@ -404,6 +404,22 @@ impl Compiled {
             prebuilt,
         })
     }
+}
+
+/// The end of a masked term at byte `end` of `text`, moved past the combining marks and
+/// invisible characters that follow: they are part of its last letter (`f̸u̸c̸k̸`), which
+/// folding reads without them, and are masked with it, not left over a star.
+fn past_marks(text: &str, end: u32) -> u32 {
+    let rest = text.get(end as usize..).unwrap_or_default();
+    let marks: usize = rest
+        .chars()
+        .take_while(|&c| {
+            let p = chars::props(c);
+            p.combining() || p.invisible()
+        })
+        .map(char::len_utf8)
+        .sum();
+    end.saturating_add(u32::try_from(marks).unwrap_or(0))
 }
 
 /// Whether every byte of `text` that `masked` covers is a `*` already.

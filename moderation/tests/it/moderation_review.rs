@@ -602,6 +602,21 @@ fn letters_hidden_by_stars_inside_a_word_are_read() {
 }
 
 #[test]
+fn marks_over_a_masked_word_are_masked_with_it() {
+    let m = builtin();
+    // A slash, a strike or an accent over each letter: the last one's marks go too.
+    assert_eq!(
+        allowed(&m, "f\u{338}u\u{338}c\u{338}k\u{338} you"),
+        "******** you"
+    );
+    assert_eq!(
+        allowed(&m, "f\u{336}u\u{336}c\u{336}k\u{336}!"),
+        "********!"
+    );
+    assert_eq!(allowed(&m, "shit\u{301}\u{200B} ok"), "****** ok");
+}
+
+#[test]
 fn stars_around_words_between_words_or_between_digits_hide_nothing() {
     let m = builtin();
     for text in [
