@@ -6,7 +6,8 @@
 //! term's length and its other letters agree (with the endings a word term may take:
 //! `f*cking`). Stars around a word (`*bold*`) or between words (`** **`) hide nothing; all but
 //! `*` and `#` join words as often (`well-known`, `e.g.`, `I❤NY`), so a word with one is read
-//! as a whole term only, with three letters shown.
+//! with three letters shown, and as a whole term only unless no part of it is a word
+//! (`motherf-cker`), where a term inside it must show its first and last letters.
 //!
 //! Folding reads a `*` as a separator (two or more as a mask that keeps spelled-out letters
 //! apart), so the automaton never sees these words whole; they are read here, from the
@@ -18,6 +19,8 @@
 use serde::{Deserialize, Serialize};
 
 use super::chars;
+use super::dictionary;
+use super::languages;
 use super::lexicon::{Hit, SUFFIXES};
 use super::normalize::Folded;
 use super::variants::Letter;
@@ -363,7 +366,7 @@ impl Starred {
             let Some(shape) = self.shapes.get(id as usize) else {
                 continue;
             };
-            let Some(end) = fit(&shape.letters, items, 0) else {
+            let Some(end) = fits(&shape.letters, items, 0) else {
                 continue;
             };
             let rest = items.get(end..).unwrap_or_default();
@@ -385,10 +388,20 @@ impl Starred {
                 }),
             }
         }
-        // A word with a joining star holds no term inside it: a term that is read inside
-        // words is read there only as the whole word (`pu●●y`).
-        let starts = if joined { 0..1 } else { 0..items.len() };
-        self.read_inside(&self.inside, items, starts, joined, min_shown, &mut blocks);
+        // A word with a joining star holds no term inside it when it joins words: a term
+        // that is read inside words is read there only as the whole word (`pu●●y`); in a
+        // word whose stars stand beside a part that is no word, they hide letters of it
+        // (`motherf-cker`, `bullsh🔥t`).
+        // There, a term shows its first and last letters: `*unt` beside the word before is
+        // no `cunt` (`drosophila.untitled`).
+        let whole_only = joined && joins_words(items);
+        let starts = if whole_only { 0..1 } else { 0..items.len() };
+        let fit = Fit {
+            whole: whole_only,
+            edges_shown: joined,
+            min_shown,
+        };
+        self.read_inside(&self.inside, items, starts, fit, &mut blocks);
         if !allowed {
             out.extend(blocks);
         }
@@ -419,29 +432,24 @@ impl Starred {
                 let Some(shape) = self.shapes.get(id as usize) else {
                     continue;
                 };
-                if let Some(hit) = inside_hit(shape, items, s, false, MIN_SHOWN) {
-                    let last_shown = items
-                        .iter()
-                        .rev()
-                        .find(|it| it.end == hit.end)
-                        .is_some_and(|it| it.byte != HIDDEN);
-                    if last_shown {
-                        out.push(hit);
-                    }
-                }
+                let fit = Fit {
+                    whole: false,
+                    edges_shown: true,
+                    min_shown: MIN_SHOWN,
+                };
+                out.extend(inside_hit(shape, items, s, fit));
             }
         }
     }
 
     /// Appends to `out` the terms of `ids` (substring terms) that fit `items` from one of
-    /// `starts` (and to its end, when `whole`).
+    /// `starts` as `fit` asks.
     fn read_inside(
         &self,
         ids: &[u32],
         items: &[Item],
         starts: std::ops::Range<usize>,
-        whole: bool,
-        min_shown: usize,
+        fit: Fit,
         out: &mut Vec<Hit>,
     ) {
         for &id in ids {
@@ -449,26 +457,31 @@ impl Starred {
                 continue;
             };
             for s in starts.clone() {
-                out.extend(inside_hit(shape, items, s, whole, min_shown));
+                out.extend(inside_hit(shape, items, s, fit));
             }
         }
     }
 }
 
-/// The hit of substring term `shape` in `items` from item `s` (and to their end, when
-/// `whole`), if it fits there and its stars hide part of it.
-fn inside_hit(
-    shape: &Shape,
-    items: &[Item],
-    s: usize,
+/// How a substring term must fit the items of a word to be read there.
+#[derive(Debug, Clone, Copy)]
+struct Fit {
+    /// To the end of the word.
     whole: bool,
+    /// With its first and last letters shown, its stars inside it.
+    edges_shown: bool,
+    /// Letters shown, at least.
     min_shown: usize,
-) -> Option<Hit> {
+}
+
+/// The hit of substring term `shape` in `items` from item `s`, if it fits there as `fit`
+/// asks and its stars hide part of it.
+fn inside_hit(shape: &Shape, items: &[Item], s: usize, fit: Fit) -> Option<Hit> {
     let Reading::Block { list, action, .. } = shape.reading else {
         return None;
     };
-    let e = fit(&shape.letters, items, s)?;
-    if whole && e != items.len() {
+    let e = fits(&shape.letters, items, s)?;
+    if fit.whole && e != items.len() {
         return None;
     }
     let (a, b, span) = (
@@ -476,6 +489,9 @@ fn inside_hit(
         items.get(e.checked_sub(1)?)?,
         items.get(s..e)?,
     );
+    if fit.edges_shown && (a.byte == HIDDEN || b.byte == HIDDEN) {
+        return None;
+    }
     // Only a term the stars hide part of (the automaton finds the others), and no more than
     // half of it: the rest of the word says nothing of the term (`mother****er`, the
     // engine's own mask, is no `nigger`). And every run of stars it covers, whole: stars
@@ -490,11 +506,34 @@ fn inside_hit(
     };
     let cut_run =
         (star_at(s.checked_sub(1)) && a.byte == HIDDEN) || (star_at(Some(e)) && b.byte == HIDDEN);
-    (hides(span, min_shown) && hidden * 2 <= letters && !cut_run).then_some(Hit {
+    (hides(span, fit.min_shown) && hidden * 2 <= letters && !cut_run).then_some(Hit {
         start: a.start,
         end: b.end,
         action,
         list,
+    })
+}
+
+/// Whether the stars in `items` join words (`well-known`, `peut-être`, `is_it`,
+/// `foolish-testimonial`) rather than hide letters of one (`motherf-cker`, `bullsh🔥t`): a
+/// part they stand beside is a word some shipped language uses.
+fn joins_words(items: &[Item]) -> bool {
+    let bytes: Vec<u8> = items.iter().map(|it| it.byte).collect();
+    bytes
+        .split(|&b| b == HIDDEN)
+        .any(|part| !part.is_empty() && word(part))
+}
+
+/// Whether folded `part` is a word: a function or everyday word of a shipped language, or one
+/// of the frequent words of a shipped dictionary.
+fn word(part: &[u8]) -> bool {
+    if languages::function_word(part) | languages::word_evidence(part) != 0 {
+        return true;
+    }
+    std::str::from_utf8(part).is_ok_and(|part| {
+        dictionary::languages()
+            .enumerate()
+            .any(|(lang, _)| dictionary::rank(lang, part).is_some())
     })
 }
 
@@ -596,7 +635,7 @@ fn agrees(ending: &[u8], items: &[Item]) -> bool {
 /// hidden more (`f*****k` is not `fuck`). A written repeat can only be the letter itself, which the next
 /// letter of a folded term never is: the first fit is the only one.
 /// A Cyrillic letter is two bytes of the term and of the word, and one hidden item.
-fn fit(term: &[Letter], items: &[Item], from: usize) -> Option<usize> {
+fn fits(term: &[Letter], items: &[Item], from: usize) -> Option<usize> {
     let mut k = from;
     let mut t = 0;
     while let Some(&(b, run)) = term.get(t) {

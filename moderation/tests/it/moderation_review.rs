@@ -585,6 +585,9 @@ fn letters_hidden_by_stars_inside_a_word_are_read() {
         ("pu●●y", "*****"),
         ("бл🔥ть", "*****"),
         ("f＊ck", "****"),
+        // Inside a longer word that is no word itself, joining stars hide a letter too.
+        ("motherf-cker", "************"),
+        ("bullsh🔥t", "********"),
         // Kana and Han, inside a stretch: stars inside a term hide its letters.
         ("ま○こ", "***"),
         ("あいつのチ●コが小さい", "あいつの***が小さい"),
@@ -641,6 +644,9 @@ fn stars_around_words_between_words_or_between_digits_hide_nothing() {
         "the ⭐star⭐ of me🔥too 👨‍💻dev",
         "🔥🔥🔥 fire 🔥 and a🔥s",
         "○○さんが来た、○月○日に。今日は○×ゲーム",
+        // Words joined: a term across the join would have to hide a letter at its edge, or
+        // stand in a word.
+        "foolish-testimonial, drosophila.untitled, munster_untreated, ids.hitler, Jean-Luc",
     ] {
         let d = m.review(ROOM, text);
         assert_eq!(d.content, text, "{text:?}: {d:?}");
