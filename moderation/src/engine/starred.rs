@@ -89,16 +89,7 @@ fn symbol(c: char) -> bool {
 
 /// Whether `c` can be part of a run of stars: a star, or what goes with a symbol.
 fn is_star(c: char) -> bool {
-    if c.is_ascii() {
-        STARS.contains(&c)
-    } else {
-        symbol(c)
-            || matches!(
-                c,
-                '\u{1F3FB}'..='\u{1F3FF}' | '\u{200D}' | '\u{FE0E}' | '\u{FE0F}'
-            )
-            || star(c, None).is_some()
-    }
+    matches!(c, '\u{200D}' | '\u{FE0E}' | '\u{FE0F}') || star(c, None).is_some()
 }
 
 /// Whether `word` has a star that joins words as often as it hides a letter.
@@ -389,11 +380,10 @@ impl Starred {
             }
         }
         // A word with a joining star holds no term inside it when it joins words: a term
-        // that is read inside words is read there only as the whole word (`pu●●y`); in a
-        // word whose stars stand beside a part that is no word, they hide letters of it
-        // (`motherf-cker`, `bullsh🔥t`).
-        // There, a term shows its first and last letters: `*unt` beside the word before is
-        // no `cunt` (`drosophila.untitled`).
+        // that is read inside words is read there only as the whole word (`pu●●y`). In a
+        // word whose stars stand beside parts that are no words, they hide letters of one
+        // (`motherf-cker`, `bullsh🔥t`), and a term shows its first and last letters there:
+        // `*unt` after a word is no `cunt` (`drosophila.untitled`).
         let whole_only = joined && joins_words(items);
         let starts = if whole_only { 0..1 } else { 0..items.len() };
         let fit = Fit {
@@ -401,7 +391,7 @@ impl Starred {
             edges_shown: joined,
             min_shown,
         };
-        self.read_inside(&self.inside, items, starts, fit, &mut blocks);
+        self.read_inside(items, starts, fit, &mut blocks);
         if !allowed {
             out.extend(blocks);
         }
@@ -442,17 +432,16 @@ impl Starred {
         }
     }
 
-    /// Appends to `out` the terms of `ids` (substring terms) that fit `items` from one of
-    /// `starts` as `fit` asks.
+    /// Appends to `out` the substring terms that fit `items` from one of `starts` as `fit`
+    /// asks.
     fn read_inside(
         &self,
-        ids: &[u32],
         items: &[Item],
         starts: std::ops::Range<usize>,
         fit: Fit,
         out: &mut Vec<Hit>,
     ) {
-        for &id in ids {
+        for &id in &self.inside {
             let Some(shape) = self.shapes.get(id as usize) else {
                 continue;
             };
@@ -672,8 +661,8 @@ fn fits(term: &[Letter], items: &[Item], from: usize) -> Option<usize> {
 
 /// Folds the word at byte `at` into `scratch.items`: each part between stars as folding reads
 /// a word (case, accents, leetspeak; runs written out), each star as one hidden letter.
-/// Whether the word can be read: Latin or Cyrillic letters only, and letters on both sides of
-/// every run of stars.
+/// Whether the word can be read: Latin, Cyrillic, kana or Han letters only, and letters on
+/// both sides of every run of stars.
 fn fold_word(word: &str, at: u32, scratch: &mut StarScratch) -> bool {
     let StarScratch { folded, items } = scratch;
     items.clear();
@@ -714,8 +703,8 @@ fn fold_word(word: &str, at: u32, scratch: &mut StarScratch) -> bool {
         let text = folded.text();
         let mut t = 0;
         while let Some(&b) = text.get(t) {
-            // An ASCII letter or digit, or a Cyrillic letter (two bytes), each written out as
-            // many times as its run.
+            // An ASCII letter or digit, a Cyrillic letter (two bytes) or one of kana or Han
+            // (three), each written out as many times as its run.
             let n = if b.is_ascii_alphanumeric() {
                 1
             } else if cyrillic_lead(b) && text.get(t + 1).is_some_and(|&c| continuation(c)) {
