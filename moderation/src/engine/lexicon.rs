@@ -16,7 +16,7 @@ use serde::{Deserialize, Serialize};
 use super::dictionary;
 use super::languages::{self, LangSet};
 use super::normalize::Folded;
-use super::starred::{cyrillic_lead, Reading, StarScratch, Starred};
+use super::starred::{cyrillic_lead, wide_lead, Reading, StarScratch, Starred};
 use super::term_automaton::TermAutomaton;
 use super::variants::{self, Letter};
 use crate::policy::PolicyError;
@@ -405,18 +405,11 @@ impl Builder {
                 action,
                 clash: 0,
                 ..
-            } if self
-                .folded
-                .text()
-                .first()
-                .is_some_and(|&b| (0xE3..=0xE9).contains(&b)) =>
-            {
-                Reading::Block {
-                    list,
-                    action,
-                    mode: MatchMode::Substring,
-                }
-            }
+            } if self.folded.text().first().is_some_and(|&b| wide_lead(b)) => Reading::Block {
+                list,
+                action,
+                mode: MatchMode::Substring,
+            },
             Meaning::Block {
                 list,
                 action,

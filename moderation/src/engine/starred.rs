@@ -175,7 +175,7 @@ fn cyrillic_word(letters: &[Letter]) -> bool {
 
 /// Whether `b` starts a letter of kana or of the common Han block in UTF-8 (`U+3000` to
 /// `U+9FFF`: lead byte `E3` to `E9`), as folding writes them.
-fn wide_lead(b: u8) -> bool {
+pub(super) fn wide_lead(b: u8) -> bool {
     (0xE3..=0xE9).contains(&b)
 }
 
