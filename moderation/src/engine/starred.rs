@@ -389,6 +389,7 @@ impl Starred {
         let fit = Fit {
             whole: whole_only,
             edges_shown: joined,
+            wide: false,
             min_shown,
         };
         self.read_inside(items, starts, fit, &mut blocks);
@@ -425,6 +426,7 @@ impl Starred {
                 let fit = Fit {
                     whole: false,
                     edges_shown: true,
+                    wide: true,
                     min_shown: MIN_SHOWN,
                 };
                 out.extend(inside_hit(shape, items, s, fit));
@@ -459,6 +461,10 @@ struct Fit {
     whole: bool,
     /// With its first and last letters shown, its stars inside it.
     edges_shown: bool,
+    /// In kana or Han, where the engine's own mask of a term is a run of `*` between letters
+    /// (`个**的` after `我个懶叫的`): more letters shown than hidden, and no run of two ASCII
+    /// stars, so that a mask is not read again as a longer term at every review.
+    wide: bool,
     /// Letters shown, at least.
     min_shown: usize,
 }
@@ -481,6 +487,10 @@ fn inside_hit(shape: &Shape, items: &[Item], s: usize, fit: Fit) -> Option<Hit> 
     if fit.edges_shown && (a.byte == HIDDEN || b.byte == HIDDEN) {
         return None;
     }
+    let ascii_star = |it: &Item| it.byte == HIDDEN && it.end - it.start == 1;
+    if fit.wide && span.windows(2).any(|two| two.iter().all(ascii_star)) {
+        return None;
+    }
     // Only a term the stars hide part of (the automaton finds the others), and no more than
     // half of it: the rest of the word says nothing of the term (`mother****er`, the
     // engine's own mask, is no `nigger`). And every run of stars it covers, whole: stars
@@ -495,7 +505,12 @@ fn inside_hit(shape: &Shape, items: &[Item], s: usize, fit: Fit) -> Option<Hit> 
     };
     let cut_run =
         (star_at(s.checked_sub(1)) && a.byte == HIDDEN) || (star_at(Some(e)) && b.byte == HIDDEN);
-    (hides(span, fit.min_shown) && hidden * 2 <= letters && !cut_run).then_some(Hit {
+    let at_most_half = if fit.wide {
+        hidden * 2 < letters
+    } else {
+        hidden * 2 <= letters
+    };
+    (hides(span, fit.min_shown) && at_most_half && !cut_run).then_some(Hit {
         start: a.start,
         end: b.end,
         action,
@@ -900,6 +915,12 @@ mod tests {
         assert_eq!(hits(&s, "マ●コ"), ["マ●コ"]);
         assert_eq!(hits(&s, "あいつのち*こが小さい"), ["ち*こ"]);
         assert_eq!(hits(&s, "他*的"), ["他*的"]);
+        // More of a term shown than hidden, and no run of two `*`: the engine's own mask of a
+        // term between letters (`个**的`) is not read again as a longer one.
+        let s2 = starred(&[], &["个鸡巴的"], &[]);
+        assert_eq!(hits(&s2, "我个*巴的"), ["个*巴的"]);
+        assert!(hits(&s2, "我个**的").is_empty());
+        assert!(hits(&s2, "我个○○的").is_empty());
         // Stars that stand alone, or at the edge of what would be a term, hide none of it.
         for text in [
             "○○さんが来た",
