@@ -146,8 +146,8 @@ pub(crate) struct Starred {
     /// The word terms and allowed words written in Cyrillic letters, which must fit the
     /// whole word.
     cyrillic: Vec<u32>,
-    /// The substring terms, tried at every letter of the word.
-    inside: Vec<u32>,
+    /// The substring terms, tried at every letter of the word, by their first byte, in order.
+    inside: Vec<(u8, u32)>,
     /// The terms written in kana or Han (`まんこ`, `他妈的`), tried at every letter of the
     /// stretch around the stars (these scripts put no spaces between words), by their first
     /// letter, in order.
@@ -249,7 +249,10 @@ impl Starred {
             Reading::Block {
                 mode: MatchMode::Substring,
                 ..
-            } => self.inside.push(id),
+            } => {
+                let at = self.inside.partition_point(|&(b, _)| b <= first);
+                self.inside.insert(at, (first, id));
+            }
             _ if !latin => self.cyrillic.push(id),
             _ => match self.by_first.get_mut(usize::from(first - b'a')) {
                 Some(list) => list.push(id),
@@ -429,7 +432,9 @@ impl Starred {
                     wide: true,
                     min_shown: MIN_SHOWN,
                 };
-                out.extend(inside_hit(shape, items, s, fit));
+                if let Some(e) = fits(&shape.letters, items, s) {
+                    out.extend(inside_hit(shape, items, (s, e), fit));
+                }
             }
         }
     }
@@ -443,12 +448,25 @@ impl Starred {
         fit: Fit,
         out: &mut Vec<Hit>,
     ) {
-        for &id in &self.inside {
-            let Some(shape) = self.shapes.get(id as usize) else {
-                continue;
+        for s in starts {
+            // The terms that start with the letter there, or every one where it is hidden.
+            let Some(at) = items.get(s) else {
+                break;
             };
-            for s in starts.clone() {
-                out.extend(inside_hit(shape, items, s, fit));
+            let candidates = if at.byte == HIDDEN {
+                self.inside.as_slice()
+            } else {
+                let from = self.inside.partition_point(|&(b, _)| b < at.byte);
+                let to = self.inside.partition_point(|&(b, _)| b <= at.byte);
+                self.inside.get(from..to).unwrap_or_default()
+            };
+            for &(_, id) in candidates {
+                let Some(shape) = self.shapes.get(id as usize) else {
+                    continue;
+                };
+                if let Some(e) = fits(&shape.letters, items, s) {
+                    out.extend(inside_hit(shape, items, (s, e), fit));
+                }
             }
         }
     }
@@ -469,13 +487,12 @@ struct Fit {
     min_shown: usize,
 }
 
-/// The hit of substring term `shape` in `items` from item `s`, if it fits there as `fit`
-/// asks and its stars hide part of it.
-fn inside_hit(shape: &Shape, items: &[Item], s: usize, fit: Fit) -> Option<Hit> {
+/// The hit of substring term `shape`, which fits items `s..e`, if it may be read there as
+/// `fit` asks and its stars hide part of it.
+fn inside_hit(shape: &Shape, items: &[Item], (s, e): (usize, usize), fit: Fit) -> Option<Hit> {
     let Reading::Block { list, action, .. } = shape.reading else {
         return None;
     };
-    let e = fits(&shape.letters, items, s)?;
     if fit.whole && e != items.len() {
         return None;
     }
