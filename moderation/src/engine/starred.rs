@@ -129,7 +129,7 @@ pub(crate) enum Reading {
     },
 }
 
-/// A term that can be read through stars: one word of Latin letters, or of Cyrillic ones.
+/// A term that can be read through stars: one word of Latin, Cyrillic, kana or Han letters.
 #[derive(Debug, Serialize, Deserialize)]
 struct Shape {
     letters: Box<[Letter]>,
@@ -221,8 +221,8 @@ pub(crate) struct StarScratch {
 }
 
 impl Starred {
-    /// Adds a listed term, folded to `letters`; a term that is not one word of Latin or of
-    /// Cyrillic letters is left out.
+    /// Adds a listed term, folded to `letters`; a term that is not one word of Latin,
+    /// Cyrillic, kana or Han letters is left out.
     pub(crate) fn add(&mut self, letters: &[Letter], reading: Reading) {
         let Some(&(first, _)) = letters.first() else {
             return;
@@ -238,21 +238,14 @@ impl Starred {
         match reading {
             // A term inside a stretch of kana or Han; no allowed word is read there.
             Reading::Allow if wide => return,
-            _ if wide => {
-                let first = match letters {
-                    [(a, _), (b, _), (c, _), ..] => [*a, *b, *c],
-                    _ => return,
-                };
-                let at = self.wide.partition_point(|&(key, _)| key <= first);
-                self.wide.insert(at, (first, id));
-            }
+            _ if wide => match letters {
+                [(a, _), (b, _), (c, _), ..] => insert_keyed(&mut self.wide, [*a, *b, *c], id),
+                _ => return,
+            },
             Reading::Block {
                 mode: MatchMode::Substring,
                 ..
-            } => {
-                let at = self.inside.partition_point(|&(b, _)| b <= first);
-                self.inside.insert(at, (first, id));
-            }
+            } => insert_keyed(&mut self.inside, first, id),
             _ if !latin => self.cyrillic.push(id),
             _ => match self.by_first.get_mut(usize::from(first - b'a')) {
                 Some(list) => list.push(id),
@@ -408,6 +401,12 @@ impl Starred {
             return;
         }
         let items = &scratch.items;
+        let fit = Fit {
+            whole: false,
+            edges_shown: true,
+            wide: true,
+            min_shown: MIN_SHOWN,
+        };
         for s in 0..items.len() {
             // Only stars inside the term: text around a star that stands alone (`○○さん`,
             // `○×ゲーム`) would otherwise be the end of any term it starts or ends. So a
@@ -419,18 +418,9 @@ impl Starred {
             if !wide_lead(a.byte) {
                 continue;
             }
-            let first = [a.byte, b.byte, c.byte];
-            let from = self.wide.partition_point(|&(key, _)| key < first);
-            let same = self.wide.get(from..).unwrap_or_default();
-            for &(_, id) in same.iter().take_while(|&&(key, _)| key == first) {
+            for &(_, id) in keyed(&self.wide, [a.byte, b.byte, c.byte]) {
                 let Some(shape) = self.shapes.get(id as usize) else {
                     continue;
-                };
-                let fit = Fit {
-                    whole: false,
-                    edges_shown: true,
-                    wide: true,
-                    min_shown: MIN_SHOWN,
                 };
                 if let Some(e) = fits(&shape.letters, items, s) {
                     out.extend(inside_hit(shape, items, (s, e), fit));
@@ -456,9 +446,7 @@ impl Starred {
             let candidates = if at.byte == HIDDEN {
                 self.inside.as_slice()
             } else {
-                let from = self.inside.partition_point(|&(b, _)| b < at.byte);
-                let to = self.inside.partition_point(|&(b, _)| b <= at.byte);
-                self.inside.get(from..to).unwrap_or_default()
+                keyed(&self.inside, at.byte)
             };
             for &(_, id) in candidates {
                 let Some(shape) = self.shapes.get(id as usize) else {
@@ -470,6 +458,19 @@ impl Starred {
             }
         }
     }
+}
+
+/// Inserts term `id` under `key` into `list`, kept in the order of its keys.
+fn insert_keyed<K: Ord + Copy>(list: &mut Vec<(K, u32)>, key: K, id: u32) {
+    let at = list.partition_point(|&(k, _)| k <= key);
+    list.insert(at, (key, id));
+}
+
+/// The terms of `list` (in the order of its keys) filed under `key`.
+fn keyed<K: Ord + Copy>(list: &[(K, u32)], key: K) -> &[(K, u32)] {
+    let from = list.partition_point(|&(k, _)| k < key);
+    let to = list.partition_point(|&(k, _)| k <= key);
+    list.get(from..to).unwrap_or_default()
 }
 
 /// How a substring term must fit the items of a word to be read there.
