@@ -109,7 +109,7 @@ fn world_report() {
         .iter_mut()
         .map(|own| {
             own.sort_unstable();
-            own[own.len() / 2]
+            quantile(own, 0.5)
         })
         .collect();
     medians.sort_unstable();
