@@ -6,6 +6,7 @@
 use std::collections::HashMap;
 use std::sync::OnceLock;
 
+use super::dictionary;
 use super::normalize::folded_key;
 
 /// Every shipped language, in the order of their bits in a `LangSet`.
@@ -462,6 +463,19 @@ fn known_words() -> &'static KnownWords {
 /// The languages a folded word (its bytes) is a function word of (0 for none).
 pub(crate) fn function_word(word: &[u8]) -> LangSet {
     known_words().get(word).function
+}
+
+/// Whether folded `word` (its runs written out) is a word: a function or everyday word of a
+/// shipped language, or one of the frequent words of a shipped dictionary.
+pub(crate) fn is_word(word: &[u8]) -> bool {
+    if known_words().get(word).evidence != 0 {
+        return true;
+    }
+    std::str::from_utf8(word).is_ok_and(|word| {
+        dictionary::languages()
+            .enumerate()
+            .any(|(lang, _)| dictionary::rank(lang, word).is_some())
+    })
 }
 
 /// The languages a folded word (its bytes) points to: those it is a function word or an

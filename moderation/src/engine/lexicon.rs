@@ -859,16 +859,20 @@ impl Lexicon {
                     // spelled-out word covers the whole word (`m.o.t.h.e.r.f.u.c.k.e.r`).
                     let text = f.text();
                     let (e, masked, lo, hi) = match mode {
-                        MatchMode::Word => match word_end(f, input, s, e, endings(lang)) {
-                            Some(end) => {
-                                // Inside a run of single characters: only there.
-                                let inside = |k: usize| text.get(k).is_some_and(|&b| b != b' ');
-                                let lo = if s > 0 && inside(s - 1) { s } else { 0 };
-                                let hi = if inside(end) { end } else { usize::MAX };
-                                (end, (s, end), lo, hi)
+                        MatchMode::Word => {
+                            match word_end(f, input, (s, e), endings(lang), &|from, to| {
+                                self.spelled_phrase(f, (from, to), (s, e), lang)
+                            }) {
+                                Some(end) => {
+                                    // Inside a run of single characters: only there.
+                                    let inside = |k: usize| text.get(k).is_some_and(|&b| b != b' ');
+                                    let lo = if s > 0 && inside(s - 1) { s } else { 0 };
+                                    let hi = if inside(end) { end } else { usize::MAX };
+                                    (end, (s, end), lo, hi)
+                                }
+                                None => continue,
                             }
-                            None => continue,
-                        },
+                        }
                         MatchMode::Substring => match lang {
                             // A root that starts words: there only, and the whole word.
                             Some(own) if languages::roots_start_words(own) => {
@@ -951,6 +955,104 @@ impl Lexicon {
                 }
             }
         }
+    }
+}
+
+/// The longest word a spelled-out phrase is read in.
+const PHRASE_WORD: usize = 24;
+/// The most letters of a run read as a spelled-out phrase around a term.
+const PHRASE_LETTERS: usize = 64;
+/// The fewest letters of a term read as a word of a spelled-out phrase: a shorter one is
+/// found by chance in any run of letters (`c h i n g a`).
+const PHRASE_TERM: usize = 4;
+
+impl Lexicon {
+    /// Whether folded bytes `from..to`, letters of a run of single characters beside the term
+    /// of language `lang` (English for `None`) found at `term`, spell out words too, so that
+    /// the term stands as a word of a phrase spelled out letter by letter
+    /// (`s u c k m y d i c k`, `d.i.m.e.r.d.a`, `c h a l b e c h u t i y e`), the phrase's
+    /// first or last word (`word_end` asks of one side only). The letters
+    /// split into function and everyday words of the term's language or of English (of two
+    /// letters, function words only) and listed terms of three letters or more; the term has
+    /// `PHRASE_TERM` letters or more; and neither the run nor any letters of it around the
+    /// term make a word of a shipped language with the term (`b r a s s` is `brass`, not
+    /// `br ass`; `d e p u t a d o` is `deputado`). One-letter words stand at the ends
+    /// of a run only (`words_before`), or any letter would be one (`s h i t a k e` as
+    /// `shit a ke`).
+    fn spelled_phrase(
+        &self,
+        f: &Folded,
+        (from, to): (usize, usize),
+        term: (usize, usize),
+        lang: Option<LangSet>,
+    ) -> bool {
+        let text = f.text();
+        let (ts, te) = (token_start(text, from), token_end(text, to));
+        let letters = |(s, e): (usize, usize)| {
+            std::str::from_utf8(text.get(s..e).unwrap_or_default()).map_or(0, |t| t.chars().count())
+        };
+        if from >= to || te - ts > PHRASE_LETTERS || letters(term) < PHRASE_TERM {
+            return false;
+        }
+        let langs = lang.unwrap_or(languages::EN) | languages::EN;
+        let mut key = Vec::with_capacity(PHRASE_WORD);
+        let mut word = |i: usize, j: usize| {
+            key.clear();
+            f.write_out(i, j, u16::MAX, &mut key);
+            match std::str::from_utf8(&key).map_or(0, |w| w.chars().count()) {
+                0 | 1 => false,
+                2 => languages::function_word(&key) & langs != 0,
+                _ => {
+                    languages::word_evidence(&key) & langs != 0
+                        || self.is_term(text.get(i..j).unwrap_or_default())
+                }
+            }
+        };
+        // Where a word of the phrase may start: `from`, and after every word read.
+        let mut starts = [false; PHRASE_LETTERS + 1];
+        starts[0] = true;
+        for i in from..to {
+            if !starts[i - from] {
+                continue;
+            }
+            for j in i + 1..=to.min(i + PHRASE_WORD) {
+                if !starts[j - from] && word(i, j) {
+                    starts[j - from] = true;
+                }
+            }
+        }
+        if !starts[to - from] {
+            return false;
+        }
+        // The term is no part of a longer word spelled out: no letters of the run around it
+        // make a word with it (`é h o m o s e x u a l` holds `homosexual`, `d e p u t a d o`
+        // `deputado`), nor does the whole run.
+        let (lo, hi) = (from.min(term.0), to.max(term.1));
+        let mut spans = (lo..=term.0)
+            .flat_map(|i| (term.1..=hi).map(move |j| (i, j)))
+            .filter(|&(i, j)| (i, j) != term && j - i <= PHRASE_WORD)
+            .chain([(ts, te)]);
+        !spans.any(|(i, j)| {
+            key.clear();
+            f.write_out(i, j, u16::MAX, &mut key);
+            languages::is_word(&key)
+        })
+    }
+
+    /// Whether folded `bytes` are one of the lexicon's patterns, whole.
+    fn is_term(&self, bytes: &[u8]) -> bool {
+        let dfa = if bytes.is_ascii() {
+            &self.ascii
+        } else {
+            &self.other
+        };
+        let mut sid = dfa.start();
+        for &b in bytes {
+            sid = dfa.next(sid, b);
+        }
+        dfa.matches(sid)
+            .iter()
+            .any(|&k| dfa.pattern_len(k) == bytes.len())
     }
 }
 
@@ -1459,7 +1561,15 @@ fn walk_over(
 /// characters around it; it still stands as a word when what it is joined to is one-letter
 /// words (`such a d i c k, I`: `adicki`), or when the separator changes there (`x d.i.c.k`,
 /// `d i c k <3`).
-fn word_end(f: &Folded, input: &str, s: usize, e: usize, endings: &[&[u8]]) -> Option<usize> {
+/// `phrase(from, to)` says whether the letters `from..to` of the run beside the word spell
+/// out words too (see `Lexicon::spelled_phrase`).
+fn word_end(
+    f: &Folded,
+    input: &str,
+    (s, e): (usize, usize),
+    endings: &[&[u8]],
+    phrase: &dyn Fn(usize, usize) -> bool,
+) -> Option<usize> {
     let text = f.text();
     let mid_token = s > 0 && text.get(s - 1) != Some(&b' ');
     if mid_token && f.joint(input, s).is_none() {
@@ -1483,7 +1593,11 @@ fn word_end(f: &Folded, input: &str, s: usize, e: usize, endings: &[&[u8]]) -> O
     let separator = (s + 1..e).find_map(|k| f.joint(input, k));
     let changes =
         |k: usize| separator.is_some() && f.joint(input, k).is_some_and(|g| Some(g) != separator);
-    if mid_token && !changes(s) && !words_before(f, input, token_start(text, s), s) {
+    let ts = token_start(text, s);
+    // Words spelled out before the word: then none after it, but its ending and one-letter
+    // words (a term inside a phrase, `d e p u t a d o`, is too often part of a word).
+    let phrase_before = mid_token && !changes(s) && !words_before(f, input, ts, s);
+    if phrase_before && !phrase(ts, s) {
         return None;
     }
     if whole {
@@ -1491,7 +1605,9 @@ fn word_end(f: &Folded, input: &str, s: usize, e: usize, endings: &[&[u8]]) -> O
     }
     // An ending is at most `MAX_SUFFIX` long.
     let after = words_after_from(f, input, e, te);
-    (e..te.min(e + MAX_SUFFIX + 1)).find(|&end| suffixed(end) && (end >= after || changes(end)))
+    (e..te.min(e + MAX_SUFFIX + 1)).find(|&end| {
+        suffixed(end) && (end >= after || changes(end) || (!phrase_before && phrase(end, te)))
+    })
 }
 
 /// The start of the folded token that holds byte `i`.

@@ -8,7 +8,8 @@
 //! strokes such as the palochka `ӏ` fold to `l`, as `|` does) and lowercase. Letters and
 //! digits form tokens; everything else, emoji included, separates them. Then, per token:
 //! leetspeak (`sh1t`, `a$$`, and `(` and `+` between letters: `fu(k`, `bi+ch`) in tokens that
-//! have a real letter, single-character tokens joined (`f.u.c.k`, `f u c k`, `f-u-c-k`)
+//! have a real letter, or a digit and a leetspeak symbol (`4$$`, `@55`; not a number alone,
+//! `1337`, nor symbols alone, `$$$`), single-character tokens joined (`f.u.c.k`, `f u c k`, `f-u-c-k`)
 //! unless a mask (`**`) stands between them, and runs of one letter collapsed to one byte
 //! that records the run length (`fuuuuck`). A leetspeak
 //! symbol standing alone between separators (`d.!.c.k`, `b a $ t`) is a one-character token
@@ -221,6 +222,15 @@ const LEETSPEAK: [u8; 256] = {
 #[inline(always)]
 fn flags(b: u8) -> u8 {
     FLAGS[usize::from(b)]
+}
+
+/// Whether a token without letters whose bytes have the flags `seen` is still a word in
+/// leetspeak: it has a digit and a leetspeak symbol (`4$$`, `@55`), which a number (`1337`)
+/// or a run of symbols (`$$$`, `!!`) does not have. An amount
+/// (`$5`, `20$`) is read as letters too, and makes no term.
+#[inline(always)]
+fn digits_and_symbols(seen: u8) -> bool {
+    seen & DIGIT != 0 && seen & (MONEY | BANG) != 0
 }
 
 /// Whether a byte with flags `f` is a separator wherever it stands next to a symbol that may
@@ -748,7 +758,7 @@ impl Folded {
                     break;
                 }
             }
-            if seen & LEET != 0 && (seen & LETTER != 0 || single) {
+            if seen & LEET != 0 && (seen & LETTER != 0 || single || digits_and_symbols(seen)) {
                 out.rewind(mark);
                 let token = bytes.get(from..i).unwrap_or_default();
                 for (k, &raw) in (from as u32..).zip(token) {
@@ -1224,7 +1234,9 @@ impl Folded {
                 // The space stands for the gap between the tokens.
                 out.gap(token.first().map_or(0, |r| r.start));
             }
-            let map_leet = t.has_letter || single;
+            let map_leet = t.has_letter
+                || single
+                || digits_and_symbols(token.iter().fold(0, |seen, r| seen | flags(r.byte)));
             let cyrillic = map_leet && t.cyrillic;
             let mut k = 0;
             while let Some(r) = token.get(k) {
@@ -1419,6 +1431,15 @@ mod tests {
     #[test]
     fn case_is_folded() {
         assert_eq!(fold("HeLLo World"), "helo world");
+    }
+
+    #[test]
+    fn digits_and_symbols_without_letters_are_leetspeak_but_numbers_are_not() {
+        // The ASCII path, then the general one (an accented word after it).
+        assert_eq!(fold("4$$ @55"), "as as");
+        assert_eq!(fold("4$$ @55 é"), "as as e");
+        assert_eq!(fold("1337 $$$"), "137 $$$");
+        assert_eq!(fold("1337 $$$ é"), "137 $$$ e");
     }
 
     #[test]

@@ -19,7 +19,6 @@
 use serde::{Deserialize, Serialize};
 
 use super::chars;
-use super::dictionary;
 use super::languages;
 use super::lexicon::{Hit, SUFFIXES};
 use super::normalize::Folded;
@@ -543,20 +542,7 @@ fn joins_words(items: &[Item]) -> bool {
     let bytes: Vec<u8> = items.iter().map(|it| it.byte).collect();
     bytes
         .split(|&b| b == HIDDEN)
-        .any(|part| !part.is_empty() && word(part))
-}
-
-/// Whether folded `part` is a word: a function or everyday word of a shipped language, or one
-/// of the frequent words of a shipped dictionary.
-fn word(part: &[u8]) -> bool {
-    if languages::function_word(part) | languages::word_evidence(part) != 0 {
-        return true;
-    }
-    std::str::from_utf8(part).is_ok_and(|part| {
-        dictionary::languages()
-            .enumerate()
-            .any(|(lang, _)| dictionary::rank(lang, part).is_some())
-    })
+        .any(|part| !part.is_empty() && languages::is_word(part))
 }
 
 /// Letters of kana or Han read on each side of a run of stars: more than the longest term.

@@ -167,6 +167,46 @@ fn a_spelled_word_beside_a_one_letter_word_is_masked() {
 }
 
 #[test]
+fn a_phrase_spelled_out_letter_by_letter_is_read_word_by_word() {
+    let m = builtin();
+    // A term that ends or starts a phrase whose other letters spell words or terms.
+    assert_eq!(allowed(&m, "s u c k m y d i c k"), "*********** *******");
+    assert_eq!(allowed(&m, "sei un d i m e r d a"), "sei un d i *********");
+    assert_eq!(
+        allowed(&m, "tu c h a l b e c h u t i y e"),
+        "tu c h a l b e *************"
+    );
+    assert_eq!(
+        allowed(&m, "f.e.r.m.e.t.a.g.u.e.u.l.e"),
+        "f.e.r.m.e.***************"
+    );
+    // Spelled-out words that hold a term but split into no such phrase, or are words whole.
+    for innocent in [
+        "b r a s s",
+        "s h i t a k e",
+        "c h i n g a",
+        "d e p u t a d o",
+        "c.o.m.p.u.t.a.d.o.r",
+        "é h o m o s e x u a l",
+        "s.c.u.n.t.h.o.r.p.e",
+        "a s s e s s m e n t",
+    ] {
+        assert_eq!(allowed(&m, innocent), innocent);
+    }
+}
+
+#[test]
+fn leetspeak_without_letters_is_read_when_it_mixes_digits_and_symbols() {
+    let m = builtin();
+    assert_eq!(allowed(&m, "your 4$$"), "your ***");
+    assert_eq!(allowed(&m, "what an @55"), "what an ***");
+    // Numbers, amounts and runs of symbols are no words.
+    for innocent in ["$5 or 20$", "1337 $$$ !!", "4$ each", "3!=6"] {
+        assert_eq!(allowed(&m, innocent), innocent);
+    }
+}
+
+#[test]
 fn a_spelled_word_next_to_emoji_or_emoticons_is_masked() {
     let m = builtin();
     assert_eq!(allowed(&m, "a b_a_s_t_a_r_d 🔥"), "a ************* 🔥");
