@@ -133,8 +133,13 @@ enum Disguise {
     /// Only where the message writes there the letters of Turkish's alphabet that folding
     /// reads as others (`languages::turkish_letters`) that the root writes, and no others: a
     /// Turkish root is the word its letters spell (`sik` is not `sık`, often, nor `şikayet`,
-    /// a complaint; `göt` is not `got`, nor `gotik`).
+    /// a complaint; `göt` is not `got`, nor `gotik`). See `turkish_letters_written` for `I`.
     TurkishLetters(u8),
+    /// Only where the message writes no letter of Turkish's alphabet that folding reads as
+    /// another that the Turkish word does not write: typed without them, the word is the
+    /// term (`amina` for `amına`), but written with others it is another word (`şike`, match
+    /// fixing, is no `sike`).
+    TurkishWord(u8),
     /// Only where the message writes Hangul letters standing alone, not syllables: Korean
     /// initials (`ㅅㅂ` for `시발`) fold as the letters of syllables do, and a syllable's last
     /// letter beside the next one's first makes them in ordinary words (`합시다`, `없다`).
@@ -160,18 +165,42 @@ fn ascii_letter_or_accented(c: char) -> bool {
     base.is_some_and(|b| b != c && b.is_ascii_alphabetic())
 }
 
+/// The readings of the letters of Turkish's alphabet that `span` of message `input` writes
+/// (`languages::turkish_letters`): the surer first, then one where a capital `I` stands for
+/// `ı` rather than `i` (the same when it cannot). Turkish writes `ı` in capitals as `I` and
+/// `i` as `İ`; a keyboard without Turkish letters types `I` for both. A message that writes
+/// `İ` anywhere was typed the Turkish way, and its `I` is `ı` (`BU FİLM ÇOK SIKICI` is
+/// `sıkıcı`, boring).
+fn turkish_letters_written(span: &str, input: &str) -> [u8; 2] {
+    let written = languages::turkish_letters(span);
+    if !span.contains('I') {
+        [written; 2]
+    } else if input.contains('İ') {
+        [written | 1; 2]
+    } else {
+        [written, written | 1]
+    }
+}
+
 impl Disguise {
-    /// Whether `span`, the message's text where the spelling was found, may hold it.
-    fn allows(self, span: Option<&str>) -> bool {
+    /// Whether `span`, the text of message `input` where the spelling was found, may hold it.
+    fn allows(self, span: Option<&str>, input: &str) -> bool {
         match self {
             Disguise::Not => true,
             Disguise::NotAsciiLetters => {
                 span.is_some_and(|s| !s.chars().all(ascii_letter_or_accented))
             }
             Disguise::MixedScripts => span.is_some_and(|s| s.chars().any(greek_or_cyrillic)),
+            // A root starts longer words: read through the first reading only, where `I` is
+            // `ı` only in a message typed the Turkish way (`AMIRAL` is no `amı`).
             Disguise::TurkishLetters(letters) => {
-                span.is_some_and(|s| languages::turkish_letters(s) == letters)
+                span.is_some_and(|s| turkish_letters_written(s, input)[0] == letters)
             }
+            Disguise::TurkishWord(letters) => span.is_some_and(|s| {
+                turkish_letters_written(s, input)
+                    .iter()
+                    .any(|written| written & !letters == 0)
+            }),
             Disguise::HangulLetters => {
                 span.is_some_and(|s| !s.chars().any(|c| ('\u{AC00}'..='\u{D7A3}').contains(&c)))
             }
@@ -338,8 +367,18 @@ impl Builder {
             } => Some(lang),
             _ => None,
         };
+        let turkish_word = match meaning {
+            Meaning::Block {
+                mode: MatchMode::Word,
+                lang: Some(lang),
+                ..
+            } => languages::roots_start_words(lang),
+            _ => false,
+        };
         let disguise = if in_words_of.is_some_and(languages::roots_start_words) {
             Disguise::TurkishLetters(languages::turkish_letters(term))
+        } else if turkish_word {
+            Disguise::TurkishWord(languages::turkish_letters(term))
         } else if term.chars().all(|c| ('\u{3131}'..='\u{318E}').contains(&c)) {
             Disguise::HangulLetters
         } else {
@@ -837,7 +876,7 @@ impl Lexicon {
             if entry.disguise != Disguise::Not
                 && !entry
                     .disguise
-                    .allows(input.get(f.start(s) as usize..f.end(e - 1) as usize))
+                    .allows(input.get(f.start(s) as usize..f.end(e - 1) as usize), input)
             {
                 continue;
             }
@@ -1414,14 +1453,29 @@ fn splits_a_character(f: &Folded, s: usize, e: usize) -> bool {
 }
 
 /// Whether `word` begins with `spelling`, marks and all, whatever the case or the Unicode
-/// form (`Göt`, or `o` and a combining diaeresis, spell `göt`).
+/// form (`Göt`, or `o` and a combining diaeresis, spell `göt`). Turkish capitals count as
+/// Turkish writes them: `I` is the capital of `ı` as well as of `i` (`AMINA` spells `amına`),
+/// `İ` that of `i`.
 fn spelled_as(word: &str, spelling: &str) -> bool {
     use unicode_normalization::UnicodeNormalization;
-    let mut word = word.nfc().flat_map(char::to_lowercase);
+    // `None` for a capital `I`, which stands for either small letter.
+    let mut word = word.nfc().flat_map(|c| {
+        let one = match c {
+            'I' => Some(None),
+            'İ' => Some(Some('i')),
+            _ => None,
+        };
+        let lower = one.is_none().then(|| c.to_lowercase().map(Some));
+        one.into_iter().chain(lower.into_iter().flatten())
+    });
     spelling
         .nfc()
         .flat_map(char::to_lowercase)
-        .all(|c| word.next() == Some(c))
+        .all(|c| match word.next() {
+            Some(Some(w)) => w == c,
+            Some(None) => matches!(c, 'i' | 'ı'),
+            None => false,
+        })
 }
 
 /// Words this frequent or more are a language's function words and commonest words (`you`,

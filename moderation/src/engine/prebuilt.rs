@@ -19,7 +19,7 @@ use crate::policy::{Blocklists, PolicyError, PolicySet};
 /// The first bytes of a snapshot.
 const MAGIC: [u8; 8] = *b"ivslexi\0";
 /// The layout of the snapshot; raised whenever what it holds changes shape.
-const FORMAT: u32 = 1;
+const FORMAT: u32 = 2;
 /// The crate's version.
 const CRATE_VERSION: &str = env!("CARGO_PKG_VERSION");
 /// A fingerprint of the crate's source and data, written by `build.rs`: two builds of the same

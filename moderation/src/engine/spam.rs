@@ -616,6 +616,7 @@ pub(crate) fn rewrite(text: &str, masked: &[(u32, u32)], how: Rewrite) -> String
         out.push_str(text.get(at..).unwrap_or_default());
         return out;
     }
+    let turkish = turkish_capitals(text, how);
     let mut runs = Runs::new();
     for piece in pieces {
         match piece {
@@ -632,7 +633,13 @@ pub(crate) fn rewrite(text: &str, masked: &[(u32, u32)], how: Rewrite) -> String
                         }
                     }
                 }
-                if how.lowercase {
+                if turkish {
+                    let added: String = out.get(from..).unwrap_or_default().chars().collect();
+                    out.truncate(from);
+                    for c in added.chars() {
+                        push_shown(&mut out, c, how.lowercase, turkish);
+                    }
+                } else if how.lowercase {
                     if let Some(added) = out.get_mut(from..) {
                         added.make_ascii_lowercase();
                     }
@@ -642,7 +649,7 @@ pub(crate) fn rewrite(text: &str, masked: &[(u32, u32)], how: Rewrite) -> String
                 for c in run.chars() {
                     let pos = runs.feed(c);
                     if how.max_run.is_none_or(|max| pos <= max) {
-                        push_shown(&mut out, c, how.lowercase);
+                        push_shown(&mut out, c, how.lowercase, turkish);
                     }
                 }
             }
@@ -659,6 +666,7 @@ pub(crate) fn rewrite(text: &str, masked: &[(u32, u32)], how: Rewrite) -> String
 
 /// `rewrite`, character by character.
 fn rewrite_chars(text: &str, masked: &[(u32, u32)], how: Rewrite) -> String {
+    let turkish = turkish_capitals(text, how);
     let mut out = String::with_capacity(text.len());
     let mut mask = Cursor::new(masked);
     let mut runs = Runs::new();
@@ -668,14 +676,23 @@ fn rewrite_chars(text: &str, masked: &[(u32, u32)], how: Rewrite) -> String {
         if how.max_run.is_some_and(|max| pos > max) {
             continue;
         }
-        push_shown(&mut out, shown, how.lowercase);
+        push_shown(&mut out, shown, how.lowercase, turkish);
     }
     out
 }
 
-/// Appends a character of the rewrite, lowercased if asked and if that does not lengthen it.
-fn push_shown(out: &mut String, shown: char, lowercase: bool) {
-    if lowercase && shown.is_uppercase() {
+/// Whether `text`, lowercased as `how` asks, writes Turkish capitals: it has a dotted capital
+/// `İ`, so its `I` is the capital of dotless `ı`, which lowercasing to `i` would make another
+/// word (`SIKICI`, boring, is not `sikici`), and `ı` is longer in bytes than the rewrite may
+/// grow: both are left as they are, as `İ` is (its small letter is two characters).
+fn turkish_capitals(text: &str, how: Rewrite) -> bool {
+    how.lowercase && text.contains('İ')
+}
+
+/// Appends a character of the rewrite, lowercased if asked and if that does not lengthen it;
+/// a capital `I` of `turkish` text (`turkish_capitals`) is left as it is.
+fn push_shown(out: &mut String, shown: char, lowercase: bool, turkish: bool) {
+    if lowercase && shown.is_uppercase() && !(turkish && shown == 'I') {
         let mut lower = shown.to_lowercase();
         match (lower.next(), lower.next()) {
             // Only one-for-one mappings, so the length never grows.

@@ -10,7 +10,9 @@ use std::path::Path;
 use std::process::Command;
 
 use ivschat_moderation::evasion::lexicon_terms;
-use ivschat_moderation::{folded_key, Moderator, RoomRef, RuleKind};
+use ivschat_moderation::{folded_key, Moderator};
+
+use crate::kit::{flagged, Rng};
 
 /// Words swept per language.
 const SWEPT: usize = 50_000;
@@ -44,17 +46,6 @@ fn frequent_words(lang: &str) -> Vec<String> {
         .collect()
 }
 
-fn flagged(m: &Moderator, word: &str) -> bool {
-    let room = RoomRef {
-        id: "sweep",
-        name: None,
-    };
-    m.review(room, word)
-        .rules
-        .iter()
-        .any(|r| matches!(r.kind, RuleKind::BlocklistMask | RuleKind::BlocklistDeny))
-}
-
 /// Sweeps one language and returns the share flagged among the shipped ranks and among the
 /// held-out ones. Flagged words include the language's real swear words, so the share is an
 /// upper bound on false positives.
@@ -76,16 +67,10 @@ fn sweep(lang: &str) -> (f64, f64) {
     (share(seen), share(held))
 }
 
-/// Numbers drawn from a seed and a language's name (splitmix64): the same every run.
+/// Numbers drawn from a seed and a language's name: the same every run.
 fn draws(seed: u64, lang: &str) -> impl FnMut() -> usize {
-    let mut state = seed ^ lang.bytes().fold(0, |h: u64, b| h * 31 + u64::from(b));
-    move || {
-        state = state.wrapping_add(0x9E37_79B9_7F4A_7C15);
-        let mut z = state;
-        z = (z ^ (z >> 30)).wrapping_mul(0xBF58_476D_1CE4_E5B9);
-        z = (z ^ (z >> 27)).wrapping_mul(0x94D0_49BB_1331_11EB);
-        (z ^ (z >> 31)) as usize
-    }
+    let mut rng = Rng(seed ^ lang.bytes().fold(0, |h: u64, b| h * 31 + u64::from(b)));
+    move || rng.next() as usize
 }
 
 /// Sentences of 4 to 12 words drawn from a language's 5,000 most frequent words that pass

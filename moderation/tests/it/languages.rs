@@ -6,7 +6,7 @@
 use ivschat_moderation::evasion::{evade, in_message, lexicon_terms, LEXICON_LANGUAGES};
 use ivschat_moderation::{Moderator, PolicySet, RoomRef, RuleKind};
 
-use crate::kit::{builtin, flagged, Rng};
+use crate::kit::{builtin, flagged, Rng, ROOM};
 
 #[test]
 fn each_language_blocks_its_insults_out_of_the_box() {
@@ -772,5 +772,25 @@ fn chinese_terms_in_pinyin_are_whole_words_glued_to_han_too() {
     // glued to Han, and a term inside a longer Latin word.
     for text in ["xingqi yi", "我用iPhone", "我们的class", "shabiz"] {
         assert!(!flagged(&m, text), "{text}");
+    }
+}
+
+#[test]
+fn turkish_words_keep_their_own_letters_and_capitals() {
+    let m = builtin();
+    // Written with a letter of Turkish's alphabet the term does not write, a word is another
+    // word (`şike`, match fixing; `şık`, chic), whatever the case.
+    for innocent in ["maçta şike var", "ŞİKE", "bu çok şık", "ŞIK", "SIKIYÖNETİM"] {
+        assert!(!flagged(&m, innocent), "{innocent}");
+    }
+    // A message typed with `İ` writes `ı` as `I`: `SIKICI` is `sıkıcı`, boring, even shouted
+    // and lowercased; its insults are still read (`AMINA` as `amına`).
+    let shouted = m.review(ROOM, "BU FİLM ÇOK SIKICI");
+    assert!(
+        !shouted.content.contains('*') && !flagged(&m, "BU FİLM ÇOK SIKICI"),
+        "{shouted:?}"
+    );
+    for insult in ["BU FİLM ÇOK KÖTÜ AMINA KOYAYIM", "SİKTİR GİT", "maçta sike"] {
+        assert!(flagged(&m, insult), "{insult}");
     }
 }
