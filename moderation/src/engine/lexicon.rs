@@ -133,12 +133,13 @@ enum Disguise {
     /// Only where the message writes there the letters of Turkish's alphabet that folding
     /// reads as others (`languages::turkish_letters`) that the root writes, and no others: a
     /// Turkish root is the word its letters spell (`sik` is not `sık`, often, nor `şikayet`,
-    /// a complaint; `göt` is not `got`, nor `gotik`). See `turkish_letters_written` for `I`.
+    /// a complaint; `göt` is not `got`, nor `gotik`), and a capital `I` is `ı` only in a
+    /// message typed the Turkish way (`turkish_letters_written`; `AMIRAL` is no `amı`).
     TurkishLetters(u8),
     /// Only where the message writes no letter of Turkish's alphabet that folding reads as
-    /// another that the Turkish word does not write: typed without them, the word is the
-    /// term (`amina` for `amına`), but written with others it is another word (`şike`, match
-    /// fixing, is no `sike`).
+    /// another that the Turkish word does not write, a small `ı` aside: typed without them,
+    /// the word is the term (`amina` for `amına`), but written with others it is another word
+    /// (`şike`, match fixing, is no `sike`).
     TurkishWord(u8),
     /// Only where the message writes Hangul letters standing alone, not syllables: Korean
     /// initials (`ㅅㅂ` for `시발`) fold as the letters of syllables do, and a syllable's last
@@ -165,20 +166,17 @@ fn ascii_letter_or_accented(c: char) -> bool {
     base.is_some_and(|b| b != c && b.is_ascii_alphabetic())
 }
 
-/// The readings of the letters of Turkish's alphabet that `span` of message `input` writes
-/// (`languages::turkish_letters`): the surer first, then one where a capital `I` stands for
-/// `ı` rather than `i` (the same when it cannot). Turkish writes `ı` in capitals as `I` and
-/// `i` as `İ`; a keyboard without Turkish letters types `I` for both. A message that writes
-/// `İ` anywhere was typed the Turkish way, and its `I` is `ı` (`BU FİLM ÇOK SIKICI` is
-/// `sıkıcı`, boring).
-fn turkish_letters_written(span: &str, input: &str) -> [u8; 2] {
+/// The letters of Turkish's alphabet that `span` of message `input` writes
+/// (`languages::turkish_letters`), and whether a capital `I` there surely stands for `ı`.
+/// Turkish writes `ı` in capitals as `I` and `i` as `İ`; a keyboard without Turkish letters
+/// types `I` for both. A message that writes `İ` anywhere was typed the Turkish way, and its
+/// `I` is `ı` (`BU FİLM ÇOK SIKICI` is `sıkıcı`, boring): read so, and counted.
+fn turkish_letters_written(span: &str, input: &str) -> (u8, bool) {
     let written = languages::turkish_letters(span);
-    if !span.contains('I') {
-        [written; 2]
-    } else if input.contains('İ') {
-        [written | 1; 2]
+    if span.contains('I') && input.contains('İ') {
+        (written | 1, true)
     } else {
-        [written, written | 1]
+        (written, false)
     }
 }
 
@@ -191,15 +189,16 @@ impl Disguise {
                 span.is_some_and(|s| !s.chars().all(ascii_letter_or_accented))
             }
             Disguise::MixedScripts => span.is_some_and(|s| s.chars().any(greek_or_cyrillic)),
-            // A root starts longer words: read through the first reading only, where `I` is
-            // `ı` only in a message typed the Turkish way (`AMIRAL` is no `amı`).
             Disguise::TurkishLetters(letters) => {
-                span.is_some_and(|s| turkish_letters_written(s, input)[0] == letters)
+                span.is_some_and(|s| turkish_letters_written(s, input).0 == letters)
             }
+            // A small `ı` for `i` is as often typed for the word (`sıktır`, `ıbnelık`) as
+            // another word, which the lexicon's allowed words name (`sıkıcı`); a capital `I`
+            // that is surely `ı`, or any other letter, makes another word.
             Disguise::TurkishWord(letters) => span.is_some_and(|s| {
-                turkish_letters_written(s, input)
-                    .iter()
-                    .any(|written| written & !letters == 0)
+                let (written, sure) = turkish_letters_written(s, input);
+                let ignored = if sure { 0 } else { 1 };
+                written & !letters & !ignored == 0
             }),
             Disguise::HangulLetters => {
                 span.is_some_and(|s| !s.chars().any(|c| ('\u{AC00}'..='\u{D7A3}').contains(&c)))
@@ -495,7 +494,8 @@ impl Builder {
     /// The spellings of the terms noted by `add_spellings`, each with the term's meaning:
     /// the letter swaps of `variants` and the term backwards, unless an ordinary word folds
     /// like it (`variants::ordinary`); the term broken in two words, unless both halves are
-    /// ordinary words (`sh it`, `pen is`); the term upside down, as a message's folding reads
+    /// ordinary words (`sh it`, `pen is`) or one is a lone letter that is a one-letter word or
+    /// beside a word (`a ss`, `s hit`); the term upside down, as a message's folding reads
     /// it. A spelling that is a listed term or allowed word already keeps its own meaning.
     fn spellings(&mut self) -> (Vec<Vec<u8>>, Vec<Vec<Entry>>) {
         let mut spelled = Spelled::default();
@@ -508,7 +508,13 @@ impl Builder {
             }
             for (left, right) in variants::halves(&letters) {
                 let word = |half: &[Letter]| variants::is_word(half, &self.langs);
-                if word(&left) && word(&right) {
+                // A lone letter is half a term only where it is no one-letter word and the
+                // rest no word (`f uck`, not `a ss` nor `s hit`).
+                let lone = |half: &[Letter], rest: &[Letter]| {
+                    variants::written_len(half) == 1
+                        && (half.iter().any(|&(b, _)| WORDS_BEFORE.contains(&b)) || word(rest))
+                };
+                if (word(&left) && word(&right)) || lone(&left, &right) || lone(&right, &left) {
                     continue;
                 }
                 let spelling: Vec<Letter> = left

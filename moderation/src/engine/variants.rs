@@ -101,9 +101,11 @@ pub(crate) fn reversed(term: &[Letter]) -> Option<Vec<Letter>> {
     (written_len(term) >= MIN_LETTERS && back.as_slice() != term).then_some(back)
 }
 
-/// The fewest letters each half of a term broken in two has: a lone letter beside a word
-/// (`puss y`, `a ss`) is as often an initial or a one-letter word as half a term.
-const MIN_HALF: usize = 2;
+/// The fewest letters each half of a term broken in two has. A half of one letter
+/// (`f uck`, `c unt`) is kept only where `halves`' caller finds it no one-letter word and the
+/// other half no word: beside a word (`puss y`, `a ss`, `s hit`) a lone letter is as often an
+/// initial or a one-letter word as half a term.
+const MIN_HALF: usize = 1;
 
 /// The longest term broken in two: the short insults are the ones chat breaks (`bi tch`,
 /// `nig ger`), a long one mostly breaks into the words it is made of (`mother fucker`, found
@@ -111,7 +113,7 @@ const MIN_HALF: usize = 2;
 const HALVES_UP_TO: usize = 7;
 
 /// The term broken in two words at each place inside it that leaves `MIN_HALF` letters or
-/// more on each side (`bi tch`, `as shole`): the two halves, a run split between them where
+/// more on each side (`bi tch`, `as shole`, `f uck`): the two halves, a run split between them where
 /// the break falls inside it (`as` and `shole` from `a`, `s` twice, `hole`). None for a term
 /// longer than `HALVES_UP_TO` letters.
 pub(crate) fn halves(term: &[Letter]) -> Vec<(Vec<Letter>, Vec<Letter>)> {
@@ -168,7 +170,7 @@ pub(crate) fn upside_down(term: &[Letter]) -> Vec<String> {
 /// upright; `kys` as `kiz`, Turkish for girl) as the term.
 const MIN_LETTERS: usize = 4;
 
-fn written_len(spelling: &[Letter]) -> usize {
+pub(crate) fn written_len(spelling: &[Letter]) -> usize {
     spelling.iter().map(|&(_, run)| usize::from(run)).sum()
 }
 
@@ -392,7 +394,7 @@ mod tests {
     }
 
     #[test]
-    fn a_term_breaks_in_two_with_two_letters_a_side() {
+    fn a_term_breaks_in_two_with_a_letter_or_more_a_side() {
         let all: Vec<(String, String)> = halves(&letters("asshole"))
             .iter()
             .map(|(a, b)| (written_out(a), written_out(b)))
@@ -402,9 +404,12 @@ mod tests {
             "{all:?}"
         );
         assert!(all.contains(&("assho".to_owned(), "le".to_owned())));
-        assert!(!all.iter().any(|(a, b)| a.len() < 2 || b.len() < 2));
-        assert_eq!(all.len(), 4);
-        assert!(halves(&letters("ass")).is_empty());
+        assert!(all.contains(&("a".to_owned(), "sshole".to_owned())));
+        assert!(!all.iter().any(|(a, b)| a.is_empty() || b.is_empty()));
+        assert_eq!(all.len(), 6);
+        assert_eq!(halves(&letters("ass")).len(), 2);
+        assert!(halves(&letters("a")).is_empty());
+        assert!(halves(&letters("assholes")).is_empty());
     }
 
     #[test]

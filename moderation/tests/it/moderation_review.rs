@@ -196,6 +196,18 @@ fn a_phrase_spelled_out_letter_by_letter_is_read_word_by_word() {
 }
 
 #[test]
+fn a_word_broken_after_its_first_letter_is_read_whole() {
+    let m = builtin();
+    assert_eq!(allowed(&m, "f uck you"), "***** you");
+    assert_eq!(allowed(&m, "what a c unt"), "what a *****");
+    assert_eq!(allowed(&m, "fuc k you"), "***** you");
+    // A lone letter that is a word, or beside a word, is no half of a term.
+    for innocent in ["a ss", "s hit", "J ohnson", "f uel", "b itch to scratch"] {
+        assert_eq!(allowed(&m, innocent), innocent);
+    }
+}
+
+#[test]
 fn leetspeak_without_letters_is_read_when_it_mixes_digits_and_symbols() {
     let m = builtin();
     assert_eq!(allowed(&m, "your 4$$"), "your ***");
