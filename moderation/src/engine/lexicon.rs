@@ -15,7 +15,7 @@ use serde::{Deserialize, Serialize};
 
 use super::dictionary;
 use super::languages::{self, LangSet};
-use super::normalize::Folded;
+use super::normalize::{leet_letter, Folded};
 use super::starred::{cyrillic_lead, wide_lead, Reading, StarScratch, Starred};
 use super::term_automaton::TermAutomaton;
 use super::variants::{self, Letter};
@@ -1458,14 +1458,15 @@ fn splits_a_character(f: &Folded, s: usize, e: usize) -> bool {
     inside(s) || inside(e)
 }
 
-/// Whether `word` begins with `spelling`, marks and all, whatever the case or the Unicode
-/// form (`Göt`, or `o` and a combining diaeresis, spell `göt`). Turkish capitals count as
+/// Whether `word` begins with `spelling`, marks and all, whatever the case, the Unicode form
+/// (full-width letters too) or the leetspeak of the letters without marks (`Göt`, `o` and a combining diaeresis, or
+/// `g0t` beside the mark, spell `göt`; `c0ñ0` spells `coño`). Turkish capitals count as
 /// Turkish writes them: `I` is the capital of `ı` as well as of `i` (`AMINA` spells `amına`),
 /// `İ` that of `i`.
 fn spelled_as(word: &str, spelling: &str) -> bool {
     use unicode_normalization::UnicodeNormalization;
     // `None` for a capital `I`, which stands for either small letter.
-    let mut word = word.nfc().flat_map(|c| {
+    let mut word = word.nfkc().flat_map(|c| {
         let one = match c {
             'I' => Some(None),
             'İ' => Some(Some('i')),
@@ -1475,10 +1476,10 @@ fn spelled_as(word: &str, spelling: &str) -> bool {
         one.into_iter().chain(lower.into_iter().flatten())
     });
     spelling
-        .nfc()
+        .nfkc()
         .flat_map(char::to_lowercase)
         .all(|c| match word.next() {
-            Some(Some(w)) => w == c,
+            Some(Some(w)) => w == c || leet_letter(w) == c,
             Some(None) => matches!(c, 'i' | 'ı'),
             None => false,
         })

@@ -104,6 +104,12 @@ fn stroke_as_l(c: char) -> Option<char> {
     matches!(c, '\u{04CF}' | '\u{04C0}' | '\u{01C0}' | '\u{2223}').then_some('l')
 }
 
+/// The letter an ASCII digit or symbol stands for in leetspeak (`0` for `o`, `$` for `s`);
+/// any other character as it is.
+pub(crate) fn leet_letter(c: char) -> char {
+    u8::try_from(c).map_or(c, |b| char::from(leet(b)))
+}
+
 const fn leet(b: u8) -> u8 {
     match b {
         b'0' => b'o',

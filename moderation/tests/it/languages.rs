@@ -332,8 +332,17 @@ fn a_swear_word_in_two_languages_is_blocked_alone() {
 #[test]
 fn a_term_spelled_with_its_marks_is_no_word_of_the_other_languages() {
     let m = builtin();
-    // Turkish `göt` and `piç`, Spanish `coño`: with their marks, in any case or Unicode form.
-    for text in ["göt", "GÖT", "go\u{308}t", "nice piç", "¡Coño!"] {
+    // Turkish `göt` and `piç`, Spanish `coño`: with their marks, in any case or Unicode form,
+    // full-width, or with leetspeak for the letters without marks.
+    for text in [
+        "göt",
+        "GÖT",
+        "go\u{308}t",
+        "nice piç",
+        "¡Coño!",
+        "c0ñ0",
+        "ｃｏñｏ",
+    ] {
         assert!(flagged(&m, text), "{text}");
     }
     // Without them they are the English and Italian words, and where the marks make
@@ -341,6 +350,7 @@ fn a_term_spelled_with_its_marks_is_no_word_of_the_other_languages() {
     // (`cono`, a cone; German `Mose`, Moses).
     for text in [
         "got it",
+        "g0t it",
         "nice pic",
         "un cono de helado",
         "quiero un cono de helado de chocolate",
