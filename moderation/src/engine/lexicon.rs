@@ -973,7 +973,10 @@ impl Lexicon {
                         if clash != 0 && !written_in(folded, scratch, own, clash, s, found.e) {
                             continue;
                         }
-                        if mode == MatchMode::Word && languages::innocent_spelling(own, word) {
+                        // An ordinary word spelled so, whole: of the term's language (`sık`
+                        // beside `sik`), or of one the engine does not ship that holds a root
+                        // (Danish `sikker`).
+                        if languages::innocent_spelling(own, word) {
                             continue;
                         }
                     } else if english_false_friend(scratch) {
