@@ -79,6 +79,11 @@ pub(crate) fn in_word(lang: &str) -> bool {
     IN_WORD.contains(&lang)
 }
 
+/// `in_word` for a set of languages: whether one of them is written without spaces.
+pub(crate) fn any_in_word(langs: LangSet) -> bool {
+    langs & (JA | KO | ZH) != 0
+}
+
 /// Whether a root of `lang` (a lexicon line `*root`) is found only at the start of a word, and
 /// stands for the whole word there: Turkish builds its words by endings alone (`sikerler`,
 /// `orospudur`, `ibnesi`), so a root inside a word is another word's letters (`klasik`,

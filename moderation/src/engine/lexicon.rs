@@ -975,8 +975,11 @@ impl Lexicon {
                         }
                         // An ordinary word spelled so, whole: of the term's language (`sık`
                         // beside `sik`), or of one the engine does not ship that holds a root
-                        // (Danish `sikker`).
-                        if languages::innocent_spelling(own, word) {
+                        // (Danish `sikker`). Not asked of the terms found inside runs of
+                        // Chinese, Japanese or Korean, which have no such words.
+                        if (mode == MatchMode::Word || !languages::any_in_word(own))
+                            && languages::innocent_spelling(own, word)
+                        {
                             continue;
                         }
                     } else if english_false_friend(scratch) {
@@ -1468,6 +1471,11 @@ fn splits_a_character(f: &Folded, s: usize, e: usize) -> bool {
 /// `İ` that of `i`.
 fn spelled_as(word: &str, spelling: &str) -> bool {
     use unicode_normalization::UnicodeNormalization;
+    // A spelling with marks has a character outside ASCII, which an ASCII word matches only
+    // through a capital `I`: most words are answered here, without normalizing them.
+    if word.is_ascii() && !word.contains('I') && !spelling.is_ascii() {
+        return false;
+    }
     // `None` for a capital `I`, which stands for either small letter.
     let mut word = word.nfkc().flat_map(|c| {
         let one = match c {
