@@ -170,7 +170,7 @@ fn ascii_letter_or_accented(c: char) -> bool {
 /// (`languages::turkish_letters`), and whether a capital `I` there surely stands for `ı`.
 /// Turkish writes `ı` in capitals as `I` and `i` as `İ`; a keyboard without Turkish letters
 /// types `I` for both. A message that writes `İ` anywhere was typed the Turkish way, and its
-/// `I` is `ı` (`BU FİLM ÇOK SIKICI` is `sıkıcı`, boring): read so, and counted.
+/// `I` is `ı` (`BU FİLM ÇOK SIKICI` is `sıkıcı`, boring).
 fn turkish_letters_written(span: &str, input: &str) -> (u8, bool) {
     let written = languages::turkish_letters(span);
     if span.contains('I') && input.contains('İ') {
@@ -1465,10 +1465,10 @@ fn splits_a_character(f: &Folded, s: usize, e: usize) -> bool {
 }
 
 /// Whether `word` begins with `spelling`, marks and all, whatever the case, the Unicode form
-/// (full-width letters too) or the leetspeak of the letters without marks (`Göt`, `o` and a combining diaeresis, or
-/// `g0t` beside the mark, spell `göt`; `c0ñ0` spells `coño`). Turkish capitals count as
-/// Turkish writes them: `I` is the capital of `ı` as well as of `i` (`AMINA` spells `amına`),
-/// `İ` that of `i`.
+/// (full-width letters too) or the leetspeak of the letters without marks (`Göt`, `o` and a
+/// combining diaeresis, or `g0t` beside the mark, spell `göt`; `c0ñ0` spells `coño`).
+/// Turkish capitals count as Turkish writes them: `I` is the capital of `ı` as well as of
+/// `i` (`AMINA` spells `amına`), `İ` that of `i`.
 fn spelled_as(word: &str, spelling: &str) -> bool {
     use unicode_normalization::UnicodeNormalization;
     // A spelling with marks has a character outside ASCII, which an ASCII word matches only
