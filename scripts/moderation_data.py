@@ -46,9 +46,14 @@ def english_spellings(rustrict: bool = False) -> list:
     """The spellings of the English list and its supplement (en-profanity.json,
     en-additions.json), and with `rustrict` of rustrict's terms too (en-rustrict.json), in
     their order: `*` after a letter means "may repeat", and runs already do that."""
+    return [spelling for spelling, _ in english_entries(rustrict)]
+
+
+def english_entries(rustrict: bool = False) -> list:
+    """`english_spellings`, each with its entry (`tags`, `severity`)."""
     names = ["en-profanity.json", "en-additions.json"] + (["en-rustrict.json"] if rustrict else [])
     terms = []
     for name in names:
         for entry in json.loads((DATA / name).read_text(encoding="utf-8")):
-            terms += [a.replace("*", "") for a in entry["match"].split("|")]
+            terms += [(a.replace("*", ""), entry) for a in entry["match"].split("|")]
     return terms
