@@ -846,3 +846,15 @@ fn a_slur_inside_an_ordinary_word_passes_and_inside_a_made_up_word_is_denied() {
         assert_eq!(m.review(ROOM, text).verdict, Verdict::Deny, "{text:?}");
     }
 }
+
+#[test]
+fn a_misspelling_is_judged_as_the_word_it_spells() {
+    let m = builtin();
+    // `bastard` is masked, and so are its misspellings; `chink` is a slur, denied, and so are
+    // its misspellings, whatever grade the list they come from gave them.
+    assert_eq!(allowed(&m, "you basterd"), "you *******");
+    assert_eq!(allowed(&m, "you bastrad"), "you *******");
+    for slur in ["chynk", "ch1nc"] {
+        assert_eq!(m.review(ROOM, slur).verdict, Verdict::Deny, "{slur}");
+    }
+}
