@@ -1190,9 +1190,10 @@ impl Lexicon {
 
     /// Whether the whole word at folded `ts..te` is part of a name: capitalised, with a
     /// capitalised neighbour that is not one of the language's most frequent words (`Van` in
-    /// `Dick Van Dyke`, not `You` in `You Dick`).
+    /// `Dick Van Dyke`, not `You` in `You Dick`), in a message that does not capitalise every
+    /// word (in `Fat Whore`, `Bastard Slut`, a capital says nothing of a name).
     fn in_name(&self, input: &str, f: &Folded, ts: usize, te: usize) -> bool {
-        if !capitalised(input, f, ts, te) {
+        if !capitalised(input, f, ts, te) || title_case(input) {
             return false;
         }
         let text = f.text();
@@ -1586,6 +1587,15 @@ fn capitalised(input: &str, f: &Folded, from: usize, to: usize) -> bool {
     chars.next().is_some_and(char::is_uppercase)
         && word.chars().count() >= 2
         && chars.all(char::is_lowercase)
+}
+
+/// Whether every word of `input` that starts with a letter starts with a capital: Title Case,
+/// as headings and shouting write it, not names.
+fn title_case(input: &str) -> bool {
+    input
+        .split_whitespace()
+        .filter_map(|w| w.chars().next().filter(|c| c.is_alphabetic()))
+        .all(char::is_uppercase)
 }
 
 /// Walks `text` through the DFA and appends where each match state is entered: the end of

@@ -858,3 +858,20 @@ fn a_misspelling_is_judged_as_the_word_it_spells() {
         assert_eq!(m.review(ROOM, slur).verdict, Verdict::Deny, "{slur}");
     }
 }
+
+#[test]
+fn title_case_insults_are_no_names() {
+    let m = builtin();
+    // A capital makes a name beside another name-like word in a sentence (`Dick Van Dyke`),
+    // not in a message that capitalises every word.
+    for text in [
+        "I love Dick Van Dyke",
+        "we met Dick Cheney today",
+        "Moby Dick is long",
+    ] {
+        assert_eq!(allowed(&m, text), text);
+    }
+    assert_eq!(allowed(&m, "Fat Whore"), "Fat *****");
+    assert_eq!(allowed(&m, "Bastard Slut"), "******* ****");
+    assert_eq!(allowed(&m, "Big Dick Energy"), "Big **** Energy");
+}
