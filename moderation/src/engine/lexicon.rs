@@ -915,7 +915,23 @@ impl Lexicon {
                                     let hi = if inside(end) { end } else { usize::MAX };
                                     (end, (s, end), lo, hi)
                                 }
-                                None => continue,
+                                None => match self.compound(input, f, (s, e), lang, action) {
+                                    // In a message written in English: other languages'
+                                    // words split so too (Spanish `análisis`, `formarse`).
+                                    Some((ts, te))
+                                        if written_in(
+                                            folded,
+                                            scratch,
+                                            languages::EN,
+                                            !languages::EN,
+                                            s,
+                                            e,
+                                        ) =>
+                                    {
+                                        (te, (ts, te), 0, usize::MAX)
+                                    }
+                                    _ => continue,
+                                },
                             }
                         }
                         MatchMode::Substring => match lang {
@@ -1088,6 +1104,46 @@ impl Lexicon {
             f.write_out(i, j, u16::MAX, &mut key);
             languages::is_word(&key)
         })
+    }
+
+    /// The word at folded `s..e`'s token when the English term there is one part of a
+    /// compound written as one word, the other part one of English's `COMPOUND_PART_RANK`
+    /// most frequent words of three letters or more (`cumstain`, `dickface`, `assclown`):
+    /// the word's bounds. None when the word is itself one of the dictionary's words or a
+    /// word of another shipped language (`cocktail`, `assassin`, `cumbersome`), when the
+    /// term has fewer than three letters or
+    /// starts or ends no part, when the word is spelled out, and, for a masked term, when it
+    /// is capitalised, as names are (`Cockburn`).
+    fn compound(
+        &self,
+        input: &str,
+        f: &Folded,
+        (s, e): (usize, usize),
+        lang: Option<LangSet>,
+        action: TermAction,
+    ) -> Option<(usize, usize)> {
+        let text = f.text();
+        let (ts, te) = (token_start(text, s), token_end(text, e));
+        if lang.is_some() || e - s < 3 || (ts != s && te != e) || !text[ts..te].is_ascii() {
+            return None;
+        }
+        if (ts + 1..te).any(|k| f.joint(input, k).is_some()) {
+            return None;
+        }
+        if action == TermAction::Mask && capitalised(input, f, ts, te) {
+            return None;
+        }
+        let part = if ts == s { (e, te) } else { (ts, s) };
+        let word = |(from, to): (usize, usize)| {
+            let w = expand(f, from, to);
+            (w.len() >= 3)
+                .then(|| dictionary::best_rank(&self.langs, &w))
+                .flatten()
+        };
+        let ordinary = word(part).is_some_and(|r| r <= COMPOUND_PART_RANK);
+        let whole = expand(f, ts, te);
+        (ordinary && word((ts, te)).is_none() && !languages::is_word(whole.as_bytes()))
+            .then_some((ts, te))
     }
 
     /// Whether folded `bytes` are one of the lexicon's patterns, whole.
