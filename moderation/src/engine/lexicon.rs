@@ -915,7 +915,13 @@ impl Lexicon {
                                     let hi = if inside(end) { end } else { usize::MAX };
                                     (end, (s, end), lo, hi)
                                 }
-                                None => match self.compound(input, f, (s, e), lang, action) {
+                                None => match self.compound(
+                                    input,
+                                    f,
+                                    (s, e),
+                                    (lang, action),
+                                    &mut scratch.key,
+                                ) {
                                     // In a message written in English: other languages'
                                     // words split so too (Spanish `análisis`, `formarse`).
                                     Some((ts, te))
@@ -1107,43 +1113,68 @@ impl Lexicon {
     }
 
     /// The word at folded `s..e`'s token when the English term there is one part of a
-    /// compound written as one word, the other part one of English's `COMPOUND_PART_RANK`
-    /// most frequent words of three letters or more (`cumstain`, `dickface`, `assclown`):
+    /// compound written as one word, the other part one of English's function and everyday
+    /// words of three letters or more, or of its `COMPOUND_PART_RANK` most frequent of five
+    /// letters or more (`dickface`, `cumstain`, `stormfucker`):
     /// the word's bounds. None when the word is itself one of the dictionary's words or a
-    /// word of another shipped language (`cocktail`, `assassin`, `cumbersome`), when the
-    /// term has fewer than three letters or
-    /// starts or ends no part, when the word is spelled out, and, for a masked term, when it
-    /// is capitalised, as names are (`Cockburn`).
+    /// word of another shipped language (`cocktail`, `assassin`, `cumbersome`), when the term
+    /// has fewer than three letters or starts or ends no part, when the word is spelled out,
+    /// and, for a masked term, when it is capitalised, as names are (`Cockburn`). Asked of
+    /// every English term found inside a word (`ass` in `class`), so what needs no look-up is
+    /// asked first. `key` is room to write the other part's runs out. Out of line: inlined,
+    /// it made the search around it slower on every message.
+    #[inline(never)]
     fn compound(
         &self,
         input: &str,
         f: &Folded,
         (s, e): (usize, usize),
-        lang: Option<LangSet>,
-        action: TermAction,
+        (lang, action): (Option<LangSet>, TermAction),
+        key: &mut Vec<u8>,
     ) -> Option<(usize, usize)> {
+        if lang.is_some() || e - s < 3 {
+            return None;
+        }
         let text = f.text();
-        let (ts, te) = (token_start(text, s), token_end(text, e));
-        if lang.is_some() || e - s < 3 || (ts != s && te != e) || !text[ts..te].is_ascii() {
+        // The term starts the word or ends it: not both (a whole word), nor neither.
+        let starts = s == 0 || text.get(s - 1) == Some(&b' ');
+        let ends = text.get(e).is_none_or(|&b| b == b' ');
+        if starts == ends {
             return None;
         }
-        if (ts + 1..te).any(|k| f.joint(input, k).is_some()) {
-            return None;
-        }
-        if action == TermAction::Mask && capitalised(input, f, ts, te) {
-            return None;
-        }
-        let part = if ts == s { (e, te) } else { (ts, s) };
-        let word = |(from, to): (usize, usize)| {
-            let w = expand(f, from, to);
-            (w.len() >= 3)
-                .then(|| dictionary::best_rank(&self.langs, &w))
-                .flatten()
+        let (from, to) = if starts {
+            (e, token_end(text, e))
+        } else {
+            (token_start(text, s), s)
         };
-        let ordinary = word(part).is_some_and(|r| r <= COMPOUND_PART_RANK);
+        if to - from < 3 || !text.get(from..to).is_some_and(<[u8]>::is_ascii) {
+            return None;
+        }
+        key.clear();
+        f.write_out(from, to, u16::MAX, key);
+        // One of English's function and everyday words (a table look-up), or, for a part of
+        // five letters or more, of its dictionary's first `COMPOUND_PART_RANK` (a search).
+        let everyday = languages::word_evidence(key) & languages::EN != 0;
+        let part = std::str::from_utf8(key).unwrap_or_default();
+        let frequent = || {
+            part.len() >= 5
+                && dictionary::best_rank(&self.langs, part).is_some_and(|r| r <= COMPOUND_PART_RANK)
+        };
+        if !everyday && !frequent() {
+            return None;
+        }
+        let (ts, te) = if starts { (s, to) } else { (from, e) };
+        // A listed term whole (`asshole`, `dickhead`) is found as itself.
+        if self.is_term(text.get(ts..te).unwrap_or_default())
+            || (action == TermAction::Mask && capitalised(input, f, ts, te))
+        {
+            return None;
+        }
         let whole = expand(f, ts, te);
-        (ordinary && word((ts, te)).is_none() && !languages::is_word(whole.as_bytes()))
-            .then_some((ts, te))
+        let ordinary = dictionary::best_rank(&self.langs, &whole).is_some()
+            || languages::is_word(whole.as_bytes());
+        let spelled = || (ts + 1..te).any(|k| f.joint(input, k).is_some());
+        (!ordinary && !spelled()).then_some((ts, te))
     }
 
     /// Whether folded `bytes` are one of the lexicon's patterns, whole.
