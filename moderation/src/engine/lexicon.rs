@@ -1115,14 +1115,14 @@ impl Lexicon {
     /// The word at folded `s..e`'s token when the English term there is one part of a
     /// compound written as one word, the other part one of English's function and everyday
     /// words of three letters or more, or of its `COMPOUND_PART_RANK` most frequent of five
-    /// letters or more (`dickface`, `cumstain`, `stormfucker`):
-    /// the word's bounds. None when the word is itself one of the dictionary's words or a
-    /// word of another shipped language (`cocktail`, `assassin`, `cumbersome`), when the term
-    /// has fewer than three letters or starts or ends no part, when the word is spelled out,
-    /// and, for a masked term, when it is capitalised, as names are (`Cockburn`). Asked of
-    /// every English term found inside a word (`ass` in `class`), so what needs no look-up is
-    /// asked first. `key` is room to write the other part's runs out. Out of line: inlined,
-    /// it made the search around it slower on every message.
+    /// letters or more (`dickface`, `cumstain`, `stormfucker`): the word's bounds. None when
+    /// the word is itself one of the dictionary's words or a word of another shipped
+    /// language (`cocktail`, `assassin`, `cumbersome`), when the term has fewer than three
+    /// letters or starts or ends no part, when the word is spelled out, and, for a masked
+    /// term, when it is capitalised, as names are (`Cockburn`). Asked of every English term
+    /// found inside a word (`ass` in `class`), so what needs no look-up is asked first. `key`
+    /// is room to write the other part's runs out. Out of line: inlined, it made the search
+    /// around it slower on every message.
     #[inline(never)]
     fn compound(
         &self,
