@@ -19,7 +19,7 @@ pub(crate) type LangSet = u16;
 
 /// The languages written without spaces between words (or that glue endings onto a word):
 /// their terms match inside longer runs of text.
-const IN_WORD: [&str; 3] = ["ja", "ko", "zh"];
+const IN_WORD: LangSet = JA | KO | ZH;
 
 const FUNCTION_WORDS: &str = include_str!("../../data/lexicons/function-words.txt");
 
@@ -76,12 +76,12 @@ pub(crate) fn bit(lang: &str) -> Option<LangSet> {
 /// Whether a language's terms match inside longer words (those in its own script: a term in
 /// Latin letters is a whole word in every language).
 pub(crate) fn in_word(lang: &str) -> bool {
-    IN_WORD.contains(&lang)
+    bit(lang).is_some_and(any_in_word)
 }
 
 /// `in_word` for a set of languages: whether one of them is written without spaces.
 pub(crate) fn any_in_word(langs: LangSet) -> bool {
-    langs & (JA | KO | ZH) != 0
+    langs & IN_WORD != 0
 }
 
 /// Whether a root of `lang` (a lexicon line `*root`) is found only at the start of a word, and

@@ -356,32 +356,29 @@ impl Builder {
 
     fn add_forms(&mut self, term: &str, meaning: Meaning) {
         self.folded.fold(term);
-        // A built-in term matched inside words: a root (`пизд`, `sik`), or a term of a
-        // language written without spaces.
-        let in_words_of = match meaning {
+        // A built-in term of a language, and how it is matched: inside words (a root,
+        // `пизд`, `sik`, or a term of a language written without spaces) or as a word.
+        let of_language = match meaning {
             Meaning::Block {
-                mode: MatchMode::Substring,
+                mode,
                 lang: Some(lang),
                 ..
-            } => Some(lang),
+            } => Some((mode, lang)),
             _ => None,
         };
-        let turkish_word = match meaning {
-            Meaning::Block {
-                mode: MatchMode::Word,
-                lang: Some(lang),
-                ..
-            } => languages::roots_start_words(lang),
-            _ => false,
-        };
-        let disguise = if in_words_of.is_some_and(languages::roots_start_words) {
-            Disguise::TurkishLetters(languages::turkish_letters(term))
-        } else if turkish_word {
-            Disguise::TurkishWord(languages::turkish_letters(term))
-        } else if term.chars().all(|c| ('\u{3131}'..='\u{318E}').contains(&c)) {
-            Disguise::HangulLetters
-        } else {
-            Disguise::Not
+        let in_words_of =
+            of_language.and_then(|(mode, lang)| (mode == MatchMode::Substring).then_some(lang));
+        let disguise = match of_language {
+            Some((MatchMode::Substring, lang)) if languages::roots_start_words(lang) => {
+                Disguise::TurkishLetters(languages::turkish_letters(term))
+            }
+            Some((MatchMode::Word, lang)) if languages::roots_start_words(lang) => {
+                Disguise::TurkishWord(languages::turkish_letters(term))
+            }
+            _ if term.chars().all(|c| ('\u{3131}'..='\u{318E}').contains(&c)) => {
+                Disguise::HangulLetters
+            }
+            _ => Disguise::Not,
         };
         self.add_folded(meaning.clone(), disguise);
         self.add_starred(&meaning);
@@ -1170,9 +1167,8 @@ impl Lexicon {
         {
             return None;
         }
-        let whole = expand(f, ts, te);
-        let ordinary = dictionary::best_rank(&self.langs, &whole).is_some()
-            || languages::is_word(whole.as_bytes());
+        // A word of a shipped language: its tables of words and its dictionary.
+        let ordinary = languages::is_word(expand(f, ts, te).as_bytes());
         let spelled = || (ts + 1..te).any(|k| f.joint(input, k).is_some());
         (!ordinary && !spelled()).then_some((ts, te))
     }

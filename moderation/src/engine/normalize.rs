@@ -9,8 +9,8 @@
 //! digits form tokens; everything else, emoji included, separates them. Then, per token:
 //! leetspeak (`sh1t`, `a$$`, and `(` and `+` between letters: `fu(k`, `bi+ch`) in tokens that
 //! have a real letter, or a digit and a leetspeak symbol (`4$$`, `@55`; not a number alone,
-//! `1337`, nor symbols alone, `$$$`), single-character tokens joined (`f.u.c.k`, `f u c k`, `f-u-c-k`)
-//! unless a mask (`**`) stands between them, and runs of one letter collapsed to one byte
+//! `1337`, nor symbols alone, `$$$`), single-character tokens joined (`f.u.c.k`, `f u c k`,
+//! `f-u-c-k`) unless a mask (`**`) stands between them, and runs of one letter collapsed to one byte
 //! that records the run length (`fuuuuck`). A leetspeak
 //! symbol standing alone between separators (`d.!.c.k`, `b a $ t`) is a one-character token
 //! when a one-character token stands next to it, and a separator otherwise.
@@ -232,8 +232,8 @@ fn flags(b: u8) -> u8 {
 
 /// Whether a token without letters whose bytes have the flags `seen` is still a word in
 /// leetspeak: it has a digit and a leetspeak symbol (`4$$`, `@55`), which a number (`1337`)
-/// or a run of symbols (`$$$`, `!!`) does not have. An amount
-/// (`$5`, `20$`) is read as letters too, and makes no term.
+/// or a run of symbols (`$$$`, `!!`) does not have. An amount (`$5`, `20$`) is read as
+/// letters too, and makes no term.
 #[inline(always)]
 fn digits_and_symbols(seen: u8) -> bool {
     seen & DIGIT != 0 && seen & (MONEY | BANG) != 0

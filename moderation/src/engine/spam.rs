@@ -634,8 +634,7 @@ pub(crate) fn rewrite(text: &str, masked: &[(u32, u32)], how: Rewrite) -> String
                     }
                 }
                 if turkish {
-                    let added: String = out.get(from..).unwrap_or_default().chars().collect();
-                    out.truncate(from);
+                    let added = out.split_off(from);
                     for c in added.chars() {
                         push_shown(&mut out, c, how.lowercase, turkish);
                     }

@@ -113,9 +113,9 @@ const MIN_HALF: usize = 1;
 const HALVES_UP_TO: usize = 7;
 
 /// The term broken in two words at each place inside it that leaves `MIN_HALF` letters or
-/// more on each side (`bi tch`, `as shole`, `f uck`): the two halves, a run split between them where
-/// the break falls inside it (`as` and `shole` from `a`, `s` twice, `hole`). None for a term
-/// longer than `HALVES_UP_TO` letters.
+/// more on each side (`bi tch`, `as shole`, `f uck`): the two halves, a run split between
+/// them where the break falls inside it (`as` and `shole` from `a`, `s` twice, `hole`). None
+/// for a term longer than `HALVES_UP_TO` letters.
 pub(crate) fn halves(term: &[Letter]) -> Vec<(Vec<Letter>, Vec<Letter>)> {
     if written_len(term) > HALVES_UP_TO {
         return Vec::new();
