@@ -18,7 +18,7 @@ use super::languages::{self, LangSet};
 use super::normalize::{leet_letter, Folded};
 use super::starred::{cyrillic_lead, wide_lead, Reading, StarScratch, Starred};
 use super::term_automaton::TermAutomaton;
-use super::variants::{self, Letter};
+use super::variants::{self, Letter, Spellings};
 use crate::policy::PolicyError;
 use crate::policy::{Blocklists, MatchMode, TermAction};
 
@@ -55,9 +55,13 @@ fn endings(lang: Option<LangSet>) -> &'static [&'static [u8]] {
     }
 }
 
-/// The tags of the built-in English list whose terms are compiled in the spellings of
+/// The tags of the built-in English list whose terms are compiled in every spelling of
 /// `variants` too.
 const DISGUISED_TAGS: &[&str] = &["general", "racial"];
+
+/// The tag of the built-in English list whose terms are compiled in the spellings of
+/// `variants` that look like them (`Spellings::LookAlike`: `dlck`, `cxck`).
+const LOOK_ALIKE_TAG: &str = "sexual";
 
 /// One-letter words that may stand just before a spelled-out word, and so start the run of
 /// single characters it is joined into (`such a d i c k`, `u r a b.i.t.c.h`).
@@ -153,6 +157,15 @@ fn greek_or_cyrillic(c: char) -> bool {
     matches!(c as u32, 0x0370..=0x052F)
 }
 
+/// Whether `c` only stands between the letters of a word spelled out (` `, `.`, `-`, an
+/// invisible character): no letter, nor a digit or symbol that leetspeak reads as one. Plain
+/// letters spelled out with it are plain letters still (`s s e` is no upside-down `ssɐ`).
+fn separator(c: char) -> bool {
+    c.is_whitespace()
+        || (c.is_ascii_punctuation() && leet_letter(c) == c)
+        || super::chars::props(c).invisible()
+}
+
 /// Whether `c` is an ASCII letter, or one with accents or other marks (`í`, `ñ`): a letter
 /// the writer typed as itself, which no upside-down or look-alike spelling uses.
 fn ascii_letter_or_accented(c: char) -> bool {
@@ -185,9 +198,10 @@ impl Disguise {
     fn allows(self, span: Option<&str>, input: &str) -> bool {
         match self {
             Disguise::Not => true,
-            Disguise::NotAsciiLetters => {
-                span.is_some_and(|s| !s.chars().all(ascii_letter_or_accented))
-            }
+            Disguise::NotAsciiLetters => span.is_some_and(|s| {
+                !s.chars()
+                    .all(|c| ascii_letter_or_accented(c) || separator(c))
+            }),
             Disguise::MixedScripts => span.is_some_and(|s| s.chars().any(greek_or_cyrillic)),
             Disguise::TurkishLetters(letters) => {
                 span.is_some_and(|s| turkish_letters_written(s, input).0 == letters)
@@ -291,7 +305,7 @@ struct Builder {
     /// The dictionaries that say which spellings are ordinary words.
     langs: Vec<usize>,
     /// Terms to spell otherwise once every listed form is in (see `add_spellings`).
-    to_spell: Vec<(Vec<Letter>, Meaning)>,
+    to_spell: Vec<(Vec<Letter>, Meaning, Spellings)>,
 }
 
 /// The alternative spellings `Builder::spellings` compiles: patterns apart from the listed
@@ -480,25 +494,26 @@ impl Builder {
     /// `niqqer`): spellings the one canonical reading of the text cannot reach. Only a single
     /// word of Latin letters, and only from a list whose language has a dictionary to tell
     /// the innocent spellings (`faq`).
-    fn add_spellings(&mut self, term: &str, meaning: &Meaning) {
+    fn add_spellings(&mut self, term: &str, meaning: &Meaning, which: Spellings) {
         self.folded.fold(term);
         let letters = self.letters();
         if !letters.is_empty() && letters.iter().all(|&(b, _)| b.is_ascii_lowercase()) {
-            self.to_spell.push((letters, meaning.clone()));
+            self.to_spell.push((letters, meaning.clone(), which));
         }
     }
 
     /// The spellings of the terms noted by `add_spellings`, each with the term's meaning:
-    /// the letter swaps of `variants` and the term backwards, unless an ordinary word folds
-    /// like it (`variants::ordinary`); the term broken in two words, unless both halves are
+    /// the letter swaps of `variants` of the kind noted and, for `Spellings::All`, the term
+    /// backwards, unless an ordinary word folds like it (`variants::ordinary`); the term broken in two words, unless both halves are
     /// ordinary words (`sh it`, `pen is`) or one is a lone letter that is a one-letter word or
     /// beside a word (`a ss`, `s hit`); the term upside down, as a message's folding reads
     /// it. A spelling that is a listed term or allowed word already keeps its own meaning.
     fn spellings(&mut self) -> (Vec<Vec<u8>>, Vec<Vec<Entry>>) {
         let mut spelled = Spelled::default();
-        for (letters, meaning) in std::mem::take(&mut self.to_spell) {
-            let swapped = variants::alternatives(&letters);
-            for spelling in swapped.into_iter().chain(variants::reversed(&letters)) {
+        for (letters, meaning, which) in std::mem::take(&mut self.to_spell) {
+            let swapped = variants::alternatives(&letters, which);
+            let backwards = variants::reversed(&letters).filter(|_| which == Spellings::All);
+            for spelling in swapped.into_iter().chain(backwards) {
                 spelled.add(self, &spelling, &meaning, Disguise::Not, |b, s| {
                     !variants::ordinary(s, &b.langs)
                 });
@@ -651,22 +666,29 @@ impl Lexicon {
                     .split('|')
                     .map(|alternative| alternative.replace('*', ""))
                     .collect();
-                // Insults and slurs are what chat disguises; the sexual and other words are
-                // mostly vocabulary, whose spellings are other languages' words more often
-                // (`bellesa` with `z` is Spanish for beauty).
-                // rustrict's entries are such spellings already.
-                let disguised = index < spelled
-                    && entry
-                        .tags
-                        .iter()
-                        .any(|t| DISGUISED_TAGS.contains(&t.as_str()));
+                // Insults and slurs are what chat disguises; the sexual words are mostly
+                // vocabulary, whose sound-alike spellings are other languages' words more
+                // often (`bellesa` with `z` is Italian `bellezza`, beauty), and are spelled
+                // only as they look (`dlck`). rustrict's entries are such spellings already.
+                let tagged = |tags: &[&str]| entry.tags.iter().any(|t| tags.contains(&t.as_str()));
+                let spellings = if index >= spelled {
+                    None
+                } else if tagged(DISGUISED_TAGS) {
+                    Some(Spellings::All)
+                } else if tagged(&[LOOK_ALIKE_TAG]) {
+                    Some(Spellings::LookAlike)
+                } else {
+                    None
+                };
                 for term in terms.iter().filter(|t| !everyday.contains(t.as_str())) {
                     let meaning = meaning(term);
                     builder.add(term, meaning.clone());
                     // An inflected form (`fucking` beside `fuck`) is found as its stem and an
                     // ending: the stem's spellings (`fvck`) find it too.
-                    if disguised && !terms.iter().any(|stem| inflects(stem, term)) {
-                        builder.add_spellings(term, &meaning);
+                    if let Some(which) = spellings {
+                        if !terms.iter().any(|stem| inflects(stem, term)) {
+                            builder.add_spellings(term, &meaning, which);
+                        }
                     }
                 }
                 for exception in &entry.exceptions {

@@ -17,23 +17,47 @@ pub(crate) type Letter = (u8, u16);
 /// `4`, `$`, `@` and look-alikes one way; these are the readings it cannot make, because the
 /// character is ambiguous (`1` and `!` fold to `i` and stand for `l`; `|` folds to `l` and
 /// stands for `i`) or because the writer swapped a letter for one that sounds or looks alike.
-const SUBSTITUTIONS: &[(&[u8], &[u8])] = &[
-    (b"l", b"i"),
-    (b"i", b"l"),
-    (b"i", b"y"),
-    (b"y", b"i"),
-    (b"u", b"v"),
-    (b"s", b"z"),
-    (b"g", b"q"),
-    (b"ck", b"k"),
-    (b"f", b"ph"),
+const SUBSTITUTIONS: &[(&[u8], &[u8], Likeness)] = &[
+    (b"l", b"i", Likeness::Looks),
+    (b"i", b"l", Likeness::Looks),
+    (b"i", b"y", Likeness::Sounds),
+    (b"y", b"i", Likeness::Sounds),
+    (b"u", b"v", Likeness::Sounds),
+    (b"s", b"z", Likeness::Sounds),
+    (b"g", b"q", Likeness::Sounds),
+    (b"ck", b"k", Likeness::Sounds),
+    (b"f", b"ph", Likeness::Sounds),
     // A vowel crossed out (`fxck`, `bxtch`, `whxre`).
-    (b"a", b"x"),
-    (b"e", b"x"),
-    (b"i", b"x"),
-    (b"o", b"x"),
-    (b"u", b"x"),
+    (b"a", b"x", Likeness::Looks),
+    (b"e", b"x", Likeness::Looks),
+    (b"i", b"x", Likeness::Looks),
+    (b"o", b"x", Likeness::Looks),
+    (b"u", b"x", Likeness::Looks),
 ];
+
+/// Why a substitution reads as the letter it replaces.
+#[derive(Clone, Copy, PartialEq, Eq)]
+enum Likeness {
+    /// It looks like it (`l` for `i`) or hides it (`x` for a vowel): the text still shows
+    /// the term's letters.
+    Looks,
+    /// It sounds like it (`z` for `s`, `ph` for `f`): the text is spelled otherwise, and as
+    /// often another language's word.
+    Sounds,
+}
+
+/// Which of a term's alternative spellings the lexicon compiles.
+#[derive(Clone, Copy, PartialEq, Eq, Debug)]
+pub(crate) enum Spellings {
+    /// Every substitution, and the term backwards: insults and slurs, the words chat
+    /// disguises.
+    All,
+    /// Only the substitutions that look like the letter (`dlck`, `cxck`), not backwards:
+    /// sexual vocabulary, whose sound-alike and backward spellings are other languages' words
+    /// (`horni`, Czech for upper, is `horny` with `i` for `y`; `stit`, Czech `štít`, shield,
+    /// is `tits` backwards; `belleza` is `bellesa` with `z`).
+    LookAlike,
+}
 
 /// A second substitution only in a term of at most this many folded letters. More changes
 /// make a spelling as near to other words as to the term; and the pairs of a long term grow
@@ -50,28 +74,33 @@ struct Swap {
     to: &'static [u8],
 }
 
-/// The spellings of `term` with one or two substitutions, each once, without `term` itself.
-/// Letters made equal by a substitution merge into one run (`dick` with `k` for `c` is
-/// `dikk`: `k` twice), as folding collapses them in the text.
-pub(crate) fn alternatives(term: &[Letter]) -> Vec<Vec<Letter>> {
+/// The spellings of `term` with one or two substitutions of the kind `which`, each once,
+/// without `term` itself. Letters made equal by a substitution merge into one run (`dick`
+/// with `k` for `c` is `dikk`: `k` twice), as folding collapses them in the text.
+pub(crate) fn alternatives(term: &[Letter], which: Spellings) -> Vec<Vec<Letter>> {
     if written_len(term) < MIN_LETTERS {
         return Vec::new();
     }
     let swaps: Vec<Swap> = (0..term.len())
         .flat_map(|at| {
-            SUBSTITUTIONS.iter().filter_map(move |&(from, to)| {
-                let here = term.get(at..at + from.len())?;
-                // A substitution of two letters needs them written once each (`ck`).
-                let fits = here
-                    .iter()
-                    .zip(from)
-                    .all(|(&(b, run), &f)| b == f && (from.len() == 1 || run == 1));
-                fits.then_some(Swap {
-                    at,
-                    len: from.len(),
-                    to,
+            SUBSTITUTIONS
+                .iter()
+                .filter_map(move |&(from, to, likeness)| {
+                    if which == Spellings::LookAlike && likeness != Likeness::Looks {
+                        return None;
+                    }
+                    let here = term.get(at..at + from.len())?;
+                    // A substitution of two letters needs them written once each (`ck`).
+                    let fits = here
+                        .iter()
+                        .zip(from)
+                        .all(|(&(b, run), &f)| b == f && (from.len() == 1 || run == 1));
+                    fits.then_some(Swap {
+                        at,
+                        len: from.len(),
+                        to,
+                    })
                 })
-            })
         })
         .collect();
     let mut out: Vec<Vec<Letter>> = Vec::new();
@@ -310,7 +339,7 @@ mod tests {
     use super::*;
 
     fn spellings(word: &str) -> Vec<String> {
-        alternatives(&letters(word))
+        alternatives(&letters(word), Spellings::All)
             .iter()
             .map(|s| written_out(s))
             .collect()
@@ -334,14 +363,31 @@ mod tests {
     }
 
     #[test]
+    fn look_alike_spellings_keep_the_letters_that_look_like_the_term() {
+        let look = |word: &str| -> Vec<String> {
+            alternatives(&letters(word), Spellings::LookAlike)
+                .iter()
+                .map(|s| written_out(s))
+                .collect()
+        };
+        assert!(look("dick").contains(&"dlck".to_owned()));
+        assert!(look("cock").contains(&"cxck".to_owned()));
+        assert!(!look("horny").contains(&"horni".to_owned()));
+        assert!(!look("dick").contains(&"dikk".to_owned()));
+        assert!(spellings("horny").contains(&"horni".to_owned()));
+    }
+
+    #[test]
     fn letters_made_equal_merge_into_one_run() {
         // `pussy` with `z` for `s` keeps the run of `s`.
-        assert!(alternatives(&letters("pussy")).contains(&vec![
-            (b'p', 1),
-            (b'u', 1),
-            (b'z', 2),
-            (b'y', 1)
-        ]));
+        assert!(
+            alternatives(&letters("pussy"), Spellings::All).contains(&vec![
+                (b'p', 1),
+                (b'u', 1),
+                (b'z', 2),
+                (b'y', 1)
+            ])
+        );
     }
 
     #[test]

@@ -748,6 +748,44 @@ fn swapped_and_ambiguous_letters_are_read_as_the_term() {
 }
 
 #[test]
+fn sexual_words_are_read_in_the_letters_that_look_like_theirs_only() {
+    // `l` for `i` and a vowel crossed out show the term's letters; a sound-alike spelling or
+    // the word backwards would be another language's word: Czech `horní` (upper) is `horny`
+    // with `i` for `y`, `štít` (shield) is `tits` backwards, Italian `bellezza` is `bellesa`
+    // with `z`.
+    let m = builtin();
+    for (text, masked) in [
+        ("you dlck", "you ****"),
+        ("d.l.c.k", "*******"),
+        ("what a cxck", "what a ****"),
+        ("ʞɔᴉp", "****"),
+    ] {
+        assert_eq!(allowed(&m, text), masked, "{text:?}");
+    }
+    for text in [
+        "horní patro je volné",
+        "štít a meč",
+        "che bellezza questo fiume",
+        "kcid",
+    ] {
+        let d = m.review(ROOM, text);
+        assert!(d.rules.is_empty(), "{text:?}: {:?}", d.rules);
+    }
+}
+
+#[test]
+fn plain_letters_spelled_out_are_no_term_turned_upside_down() {
+    // `ass` turned is `ssɐ`, which folds as `s s e` spelled out would: the turned spelling is
+    // found only where a character other than a plain letter or a separator stands for one.
+    let m = builtin();
+    assert_eq!(allowed(&m, "you ssɐ"), "you ***");
+    for text in ["s s e", "r u s s e", "s.s.e", "s\u{200B}s\u{200B}e"] {
+        let d = m.review(ROOM, text);
+        assert!(d.rules.is_empty(), "{text:?}: {:?}", d.rules);
+    }
+}
+
+#[test]
 fn ordinary_words_a_swap_would_make_a_term_pass() {
     // `faq` is `fag` with `q`; `cook` folds like `cock` with `k` for `ck`; Turkish `çok`
     // and `kız`, German `dick`, Spanish `belleza`: words of the dictionaries, function words
