@@ -1758,7 +1758,9 @@ fn word_end(
     phrase: &dyn Fn(usize, usize) -> bool,
 ) -> Option<usize> {
     let text = f.text();
-    let mid_token = s > 0 && text.get(s - 1) != Some(&b' ');
+    // Digits and symbols glued to a word's edge are no letters of it (`!dick`, `dick0`).
+    let mid_token =
+        s > 0 && text.get(s - 1) != Some(&b' ') && !symbols_only(f, input, token_start(text, s), s);
     if mid_token && f.joint(input, s).is_none() {
         // Inside a word (`class`).
         return None;
@@ -1768,7 +1770,7 @@ fn word_end(
         let rest = text.get(e..end).unwrap_or_default();
         rest.is_empty() || (endings.contains(&rest) && (e..end).all(|i| f.run(i) == 1))
     };
-    let whole = suffixed(te);
+    let whole = suffixed(te) || (f.joint(input, e).is_none() && symbols_only(f, input, e, te));
     if !mid_token && whole {
         return Some(te);
     }
@@ -1794,6 +1796,18 @@ fn word_end(
     let after = words_after_from(f, input, e, te);
     (e..te.min(e + MAX_SUFFIX + 1)).find(|&end| {
         suffixed(end) && (end >= after || changes(end) || (!phrase_before && phrase(end, te)))
+    })
+}
+
+/// Whether folded bytes `from..to`, none or more, all stand for digits or symbols of `input`
+/// that leetspeak reads as letters (`!` and `1` as `i`, `0` as `o`, `|` as `l`): glued to
+/// the edge of a word, they are no letters of it (`!dick`, `|dick|`, `dick0`), where inside
+/// one they are (`d!ck`).
+fn symbols_only(f: &Folded, input: &str, from: usize, to: usize) -> bool {
+    (from..to).all(|k| {
+        input
+            .get(f.start(k) as usize..f.end(k) as usize)
+            .is_some_and(|c| !c.is_empty() && !c.chars().any(char::is_alphabetic))
     })
 }
 

@@ -774,6 +774,29 @@ fn sexual_words_are_read_in_the_letters_that_look_like_theirs_only() {
 }
 
 #[test]
+fn digits_and_symbols_glued_to_a_word_are_no_letters_of_it() {
+    // Leetspeak reads `!` as `i` inside a word (`d!ck`); at its edge it is punctuation or
+    // padding, and `!dick` is no word `idick`.
+    let m = builtin();
+    for (text, masked) in [
+        ("you !dick", "you !****"),
+        ("you |dick|", "you |****|"),
+        ("!!!dick!!!", "!!!****!!!"),
+        ("you 1dick", "you 1****"),
+        ("you dick0", "you *****"),
+        ("eres una !puta", "eres una !****"),
+        // Spelled out, a heart after the word is no part of it.
+        ("d i c k <3", "******* <3"),
+    ] {
+        assert_eq!(allowed(&m, text), masked, "{text:?}");
+    }
+    for text in ["class1", "1class", "4chan", "!diot", "b4 we go"] {
+        let d = m.review(ROOM, text);
+        assert!(d.rules.is_empty(), "{text:?}: {:?}", d.rules);
+    }
+}
+
+#[test]
 fn plain_letters_spelled_out_are_no_term_turned_upside_down() {
     // `ass` turned is `ssɐ`, which folds as `s s e` spelled out would: the turned spelling is
     // found only where a character other than a plain letter or a separator stands for one.
