@@ -5,8 +5,10 @@
 //! characters go through Unicode compatibility decomposition (the K of NFKC: fullwidth,
 //! mathematical and circled letters, ligatures) with combining marks dropped (accents), then
 //! through decancer's confusables table (Cyrillic, Greek and other look-alikes; vertical
-//! strokes such as the palochka `ӏ` fold to `l`, as `|` does) and lowercase. Letters and
-//! digits form tokens; everything else, emoji included, separates them. Then, per token:
+//! strokes such as the palochka `ӏ` fold to `l`, as `|` does; `∂` and `ð` to `d`, `ł` to
+//! `l`; `ß` starting a word to the `b` it looks like, `¡` between letters to `i`) and
+//! lowercase. Letters and digits form tokens; everything else, emoji included, separates
+//! them. Then, per token:
 //! leetspeak (`sh1t`, `a$$`, and `(` and `+` between letters: `fu(k`, `bi+ch`) in tokens that
 //! have a real letter, or a digit and a leetspeak symbol (`4$$`, `@55`; not a number alone,
 //! `1337`, nor symbols alone, `$$$`), single-character tokens joined (`f.u.c.k`, `f u c k`,
@@ -102,6 +104,16 @@ fn is_invisible(c: char) -> bool {
 /// `ӏ`, `Ӏ`, and the vertical strokes `ǀ`, `∣`): like `|`, they fold to `l`.
 fn stroke_as_l(c: char) -> Option<char> {
     matches!(c, '\u{04CF}' | '\u{04C0}' | '\u{01C0}' | '\u{2223}').then_some('l')
+}
+
+/// Letters of other alphabets and symbols that chat draws a Latin letter with and that the
+/// confusables table leaves as they are: `∂` and `ð` for `d`, `ł` for `l` (`∂ick`, `łick`).
+fn drawn_as_latin(c: char) -> Option<char> {
+    match c {
+        '∂' | 'ð' | 'Ð' => Some('d'),
+        'ł' | 'Ł' => Some('l'),
+        _ => None,
+    }
 }
 
 /// The letter an ASCII digit or symbol stands for in leetspeak (`0` for `o`, `$` for `s`);
@@ -826,6 +838,18 @@ impl Folded {
                 self.separate(&mut st, false);
                 continue;
             }
+            // No word starts with `ß`: there it is the `b` it looks like (`ßitch`); alone it
+            // is a letter spelled out (`s c h e i ß e`).
+            let letter_next = || {
+                input
+                    .get(e as usize..)
+                    .and_then(|rest| rest.chars().next())
+                    .is_some_and(char::is_alphabetic)
+            };
+            if matches!(c, 'ß' | 'ẞ') && !st.in_token && letter_next() {
+                self.fold_plain(&mut st, 'b', s, e);
+                continue;
+            }
             if let Some(t) = script::spelled(c) {
                 for x in t.chars() {
                     self.fold_plain(&mut st, x, s, e);
@@ -943,14 +967,24 @@ impl Folded {
             self.fold_plain(st, d, s, e);
             return;
         }
-        if let Some(x) = stroke_as_l(d) {
+        if let Some(x) = stroke_as_l(d).or_else(|| drawn_as_latin(d)) {
             self.fold_plain(st, x, s, e);
             return;
         }
         // Spanish opening marks (`¡puta!`, `¿qué?`) are punctuation, not the `i` decancer reads
-        // in `¡`.
+        // in `¡`; between two letters `¡` is the `!` of leetspeak (`b¡tch`).
         if matches!(d, '¡' | '¿') {
-            self.separate(st, false);
+            let before_letter = || {
+                input
+                    .get(e as usize..)
+                    .and_then(|rest| rest.chars().next())
+                    .is_some_and(char::is_alphabetic)
+            };
+            if d == '¡' && st.in_token && before_letter() {
+                self.fold_plain(st, 'i', s, e);
+            } else {
+                self.separate(st, false);
+            }
             return;
         }
         match decancer::cure_char(d, decancer::Options::default()) {

@@ -94,6 +94,7 @@ pub(super) fn disguised_word(input: &str, at: usize) -> (bool, usize, bool) {
         let p = chars::props(c);
         p.alphanumeric()
             || p.combining()
+            || drawn_letter(c)
             || matches!(
                 c,
                 '\u{200B}'..='\u{200D}' | '\u{2060}' | '\u{FEFF}' | '\u{00AD}'
@@ -110,6 +111,8 @@ pub(super) fn disguised_word(input: &str, at: usize) -> (bool, usize, bool) {
         // is the letter itself (most are).
         let p = chars::props(c);
         if !p.alphabetic() {
+            // A symbol drawn for a Latin letter is one (`¢` in `вιт¢н`).
+            other |= drawn_letter(c);
             continue;
         }
         // Judged without accents, as folding writes it (`ї` as `і`). A character with no
@@ -152,6 +155,12 @@ pub(super) fn disguised_word(input: &str, at: usize) -> (bool, usize, bool) {
     (disguise, end, by_neighbours)
 }
 
+/// Symbols that fancy text draws Latin letters with among Cyrillic and Greek look-alikes
+/// (`¢` for `c`, `∂` for `d`: `∂ι¢к`): letters of the word they stand in.
+fn drawn_letter(c: char) -> bool {
+    matches!(c, '¢' | '∂')
+}
+
 /// Whether the word before or after the one at `start..end` (past at most three separators)
 /// mixes Latin letters with Cyrillic or Greek ones: a one-letter look-alike between the
 /// words of a disguised phrase is one of its words (`в` in `лыcoгo в кyлaкe`).
@@ -160,8 +169,11 @@ fn beside_mixed_word(input: &str, start: usize, end: usize) -> bool {
     let mixed = |chars: &mut dyn Iterator<Item = char>| {
         let (mut latin, mut other, mut gap) = (false, false, 0);
         for c in chars.take(64) {
-            if chars::props(c).alphanumeric() {
-                latin |= c.is_ascii_alphabetic();
+            let p = chars::props(c);
+            if p.alphanumeric() {
+                // Latin letters with hooks and strokes too (`ƒ`), as fancy text writes them.
+                latin |=
+                    c.is_ascii_alphabetic() || (p.alphabetic() && p.route() == Route::Confusable);
                 other |= matches!(c as u32, 0x0370..=0x052F);
             } else if latin || other {
                 break;

@@ -797,6 +797,28 @@ fn digits_and_symbols_glued_to_a_word_are_no_letters_of_it() {
 }
 
 #[test]
+fn fancy_text_letters_are_read_as_the_latin_letters_they_draw() {
+    // Fancy-text generators mix Latin letters with hooks, Greek and Cyrillic look-alikes and
+    // symbols (`¢`, `∂`); `ß` starting a word is a `b`, `¡` between letters an `i`.
+    let m = builtin();
+    for (text, masked) in [
+        ("ƒυ¢к", "****"),
+        ("∂ι¢к", "****"),
+        ("вιт¢н", "*****"),
+        ("ðick", "****"),
+        ("you ßitch", "you *****"),
+        ("b¡tch", "*****"),
+        ("¡puta!", "¡****!"),
+    ] {
+        assert_eq!(allowed(&m, text), masked, "{text:?}");
+    }
+    for text in ["Straße", "¡hola!", "¿qué?", "это стоит 5¢", "STRAẞE"] {
+        let d = m.review(ROOM, text);
+        assert!(d.rules.is_empty(), "{text:?}: {:?}", d.rules);
+    }
+}
+
+#[test]
 fn plain_letters_spelled_out_are_no_term_turned_upside_down() {
     // `ass` turned is `ssɐ`, which folds as `s s e` spelled out would: the turned spelling is
     // found only where a character other than a plain letter or a separator stands for one.
