@@ -14,14 +14,27 @@ pub(crate) const SHIPPED: [&str; 13] = [
     "en", "es", "pt", "fr", "de", "it", "ru", "tr", "ar", "hi", "ja", "ko", "zh",
 ];
 
-/// A set of shipped languages, one bit each, as `SHIPPED` orders them.
+/// A set of shipped languages, one bit each, as `SHIPPED` orders them, and `ELSEWHERE`.
 pub(crate) type LangSet = u16;
+
+/// The languages the engine does not ship, as one: a term that is a frequent word of one of
+/// them (Indonesian `suka`, to like; Tagalog `paki`, please; Swedish `slut`, end) passes in
+/// a message whose words point there more than to any shipped language
+/// (`data/lexicons/elsewhere-false-friends.tsv`).
+pub(crate) const ELSEWHERE: LangSet = 1 << SHIPPED.len();
+
+/// How many languages a message's words are counted for: the shipped ones and `ELSEWHERE`.
+pub(crate) const COUNTED: usize = SHIPPED.len() + 1;
 
 /// The languages written without spaces between words (or that glue endings onto a word):
 /// their terms match inside longer runs of text.
 const IN_WORD: LangSet = JA | KO | ZH;
 
 const FUNCTION_WORDS: &str = include_str!("../../data/lexicons/function-words.txt");
+
+/// The most frequent words of each language the engine does not ship that no shipped
+/// language writes among its own most frequent, folded: the evidence of `ELSEWHERE`.
+const ELSEWHERE_WORDS: &str = include_str!("../../data/lexicons/elsewhere-words.txt");
 
 /// The everyday words of the languages written in Latin letters past their function words,
 /// folded (`perro`, `mercado`): further evidence of a message's language, where the function
@@ -143,7 +156,13 @@ pub(crate) struct BuiltinTerm<'a> {
 
 /// The languages a comma-separated list of codes names.
 fn lang_set(codes: &str) -> LangSet {
-    codes.split(',').filter_map(bit).fold(0, |s, b| s | b)
+    codes
+        .split(',')
+        .filter_map(|code| match code {
+            "other" => Some(ELSEWHERE),
+            _ => bit(code),
+        })
+        .fold(0, |s, b| s | b)
 }
 
 fn lexicon_lines(lang: &str) -> impl Iterator<Item = &'static str> {
@@ -410,6 +429,20 @@ impl KnownWords {
                 );
             }
         }
+        let elsewhere = ELSEWHERE_WORDS
+            .lines()
+            .filter(|l| !l.starts_with('#'))
+            .filter_map(|l| l.split_once('\t'))
+            .flat_map(|(_, list)| list.split(' '));
+        for key in elsewhere {
+            words.add(
+                key.as_bytes(),
+                KnownWord {
+                    function: 0,
+                    evidence: ELSEWHERE,
+                },
+            );
+        }
         words
     }
 
@@ -473,7 +506,7 @@ pub(crate) fn function_word(word: &[u8]) -> LangSet {
 /// Whether folded `word` (its runs written out) is a word: a function or everyday word of a
 /// shipped language, or one of the frequent words of a shipped dictionary.
 pub(crate) fn is_word(word: &[u8]) -> bool {
-    if known_words().get(word).evidence != 0 {
+    if known_words().get(word).evidence & !ELSEWHERE != 0 {
         return true;
     }
     std::str::from_utf8(word).is_ok_and(|word| {
@@ -589,8 +622,9 @@ mod tests {
         let lund = lexicon("hi").find(|t| t.term == "lund");
         let english = bit("en").unwrap_or(0);
         assert!(lund.as_ref().is_some_and(|t| t.names & english != 0));
-        // `-` stands for no marks.
-        assert!(lund.is_some_and(|t| t.marked_clash.is_none() && t.clash == 0));
+        // `-` stands for no marks; `lund` is a grove in Danish, Norwegian and Swedish, which
+        // the engine does not ship.
+        assert!(lund.is_some_and(|t| t.marked_clash.is_none() && t.clash == ELSEWHERE));
         let portuguese = bit("pt").unwrap_or(0);
         let italian = bit("it").unwrap_or(0);
         assert_eq!(marked_word(portuguese, "Porrà"), italian);

@@ -282,7 +282,7 @@ pub(crate) struct LexiconScratch {
     /// The `words` of the search before, while this one reads its own (`read_words`).
     earlier_words: Vec<Word>,
     /// Per shipped language, how many of `words` point to it.
-    totals: [u32; languages::SHIPPED.len()],
+    totals: [u32; languages::COUNTED],
     words_ready: bool,
     /// A word with its runs written out, for `written_in`.
     key: Vec<u8>,
@@ -656,7 +656,9 @@ impl Lexicon {
                     action,
                     mode: MatchMode::Word,
                     lang: None,
-                    clash: clashes.get(term).copied().unwrap_or(0) & enabled & !english_bit,
+                    clash: clashes.get(term).copied().unwrap_or(0)
+                        & (enabled | languages::ELSEWHERE)
+                        & !english_bit,
                     marked: None,
                     names: 0,
                 };
@@ -731,7 +733,7 @@ impl Lexicon {
                         action: TermAction::Mask,
                         mode,
                         lang: Some(own),
-                        clash: t.clash & enabled & !own,
+                        clash: t.clash & (enabled | languages::ELSEWHERE) & !own,
                         marked: t
                             .marked_clash
                             .map(|c| (Arc::from(t.term), c & enabled & !own)),
@@ -827,7 +829,7 @@ impl Lexicon {
             scratch.earlier_words.clear();
         }
         scratch.words.clear();
-        scratch.totals = [0; languages::SHIPPED.len()];
+        scratch.totals = [0; languages::COUNTED];
         scratch.words_ready = false;
         let text = f.text();
         if text.iter().any(u8::is_ascii_alphanumeric) {
@@ -1011,7 +1013,17 @@ impl Lexicon {
                         {
                             continue;
                         }
+                        // A language not shipped is weighed the other way: the term
+                        // passes where the message points there (`aku suka kamu`), not
+                        // where it fails to point to the term's own.
+                        let elsewhere = clash & languages::ELSEWHERE;
+                        let clash = clash & !languages::ELSEWHERE;
                         if clash != 0 && !written_in(folded, scratch, own, clash, s, found.e) {
+                            continue;
+                        }
+                        if elsewhere != 0
+                            && written_in(folded, scratch, elsewhere, !elsewhere, s, found.e)
+                        {
                             continue;
                         }
                         // An ordinary word spelled so, whole: of the term's language (`sık`
@@ -1434,7 +1446,7 @@ fn read_words(
     earlier: Option<(&Folded, &[Word])>,
     key: &mut Vec<u8>,
     words: &mut Vec<Word>,
-    totals: &mut [u32; languages::SHIPPED.len()],
+    totals: &mut [u32; languages::COUNTED],
 ) {
     let text = f.text();
     // The earlier word to look at first: masking keeps the words in their order.
@@ -1456,7 +1468,7 @@ fn read_words(
 }
 
 /// Adds a word pointing to `langs` to the counts per language.
-fn add(counts: &mut [u32; languages::SHIPPED.len()], langs: LangSet) {
+fn add(counts: &mut [u32; languages::COUNTED], langs: LangSet) {
     // Bit by bit: most words point to no language or to one.
     let mut rest = langs;
     while rest != 0 {
@@ -1478,7 +1490,7 @@ fn written_in_word_by_word(
     e: usize,
 ) -> bool {
     let mut key = std::mem::take(&mut scratch.key);
-    let (mut mine, mut theirs) = (0u32, [0u32; languages::SHIPPED.len()]);
+    let (mut mine, mut theirs) = (0u32, [0u32; languages::COUNTED]);
     let mut count = |langs: LangSet| {
         mine += u32::from(langs & own != 0);
         for (i, n) in theirs.iter_mut().enumerate() {
@@ -1500,10 +1512,14 @@ fn written_in_word_by_word(
 
 /// Whether `mine` words pointing to a message's language outweigh the `counts` per language:
 /// more than each of `others`, and at least as many as any other.
-fn outweighs(mine: u32, counts: &[u32; languages::SHIPPED.len()], others: LangSet) -> bool {
+fn outweighs(mine: u32, counts: &[u32; languages::COUNTED], others: LangSet) -> bool {
     mine > 0
         && counts.iter().enumerate().all(|(i, &n)| {
-            if others & (1 << i) != 0 {
+            if 1 << i == languages::ELSEWHERE {
+                // The languages not shipped weigh for a term that is their word
+                // (`written_in` of `ELSEWHERE`), never against another.
+                true
+            } else if others & (1 << i) != 0 {
                 mine > n
             } else {
                 mine >= n
@@ -2183,14 +2199,14 @@ mod tests {
             let mut before = Folded::default();
             before.fold(&input);
             let mut key = Vec::new();
-            let (mut earlier_words, mut totals) = (Vec::new(), [0; languages::SHIPPED.len()]);
+            let (mut earlier_words, mut totals) = (Vec::new(), [0; languages::COUNTED]);
             read_words(&before, None, &mut key, &mut earlier_words, &mut totals);
             let mut after = Folded::default();
             if after.fold_masked(&before, &input, &spans) {
-                let (mut carried, mut carried_totals) = (Vec::new(), [0; languages::SHIPPED.len()]);
+                let (mut carried, mut carried_totals) = (Vec::new(), [0; languages::COUNTED]);
                 let earlier = Some((&before, earlier_words.as_slice()));
                 read_words(&after, earlier, &mut key, &mut carried, &mut carried_totals);
-                let (mut afresh, mut afresh_totals) = (Vec::new(), [0; languages::SHIPPED.len()]);
+                let (mut afresh, mut afresh_totals) = (Vec::new(), [0; languages::COUNTED]);
                 read_words(&after, None, &mut key, &mut afresh, &mut afresh_totals);
                 prop_assert_eq!(carried, afresh, "{:?} masked {:?}", input, spans);
                 prop_assert_eq!(carried_totals, afresh_totals);

@@ -832,3 +832,34 @@ fn frequent_words_of_languages_not_shipped_that_hold_a_root_pass() {
         assert!(flagged(&m, insult), "{insult}");
     }
 }
+
+#[test]
+fn a_term_that_is_a_word_of_a_language_not_shipped_passes_in_a_message_of_that_language() {
+    let m = builtin();
+    // Indonesian `suka` (to like), Swedish `slut` (end), Tagalog `paki` (please), Dutch `kunt`
+    // (can), Danish `kys` (kiss), Malay `haji` (pilgrim), among words of their language.
+    for innocent in [
+        "aku suka kamu",
+        "saya suka lagu ini",
+        "det är slut nu",
+        "paki naman po",
+        "jij kunt het",
+        "kys mig",
+        "pergi haji tahun ini",
+    ] {
+        assert!(!flagged(&m, innocent), "{innocent}");
+    }
+    // Alone, or among words of a shipped language, they are the terms; Russian written in
+    // Latin letters is read as Russian (`ty`, you), not as Czech or Polish.
+    for insult in [
+        "suka",
+        "ty suka",
+        "slut",
+        "you slut",
+        "paki",
+        "you paki po",
+        "you fucking paki",
+    ] {
+        assert!(flagged(&m, insult), "{insult}");
+    }
+}
