@@ -281,7 +281,8 @@ pub(crate) struct LexiconScratch {
     words: Vec<Word>,
     /// The `words` of the search before, while this one reads its own (`read_words`).
     earlier_words: Vec<Word>,
-    /// Per shipped language, how many of `words` point to it.
+    /// Per language counted (the shipped ones and `languages::ELSEWHERE`), how many of
+    /// `words` point to it.
     totals: [u32; languages::COUNTED],
     words_ready: bool,
     /// A word with its runs written out, for `written_in`.
@@ -504,10 +505,11 @@ impl Builder {
 
     /// The spellings of the terms noted by `add_spellings`, each with the term's meaning:
     /// the letter swaps of `variants` of the kind noted and, for `Spellings::All`, the term
-    /// backwards, unless an ordinary word folds like it (`variants::ordinary`); the term broken in two words, unless both halves are
-    /// ordinary words (`sh it`, `pen is`) or one is a lone letter that is a one-letter word or
-    /// beside a word (`a ss`, `s hit`); the term upside down, as a message's folding reads
-    /// it. A spelling that is a listed term or allowed word already keeps its own meaning.
+    /// backwards, unless an ordinary word folds like it (`variants::ordinary`); the term
+    /// broken in two words, unless both halves are ordinary words (`sh it`, `pen is`) or one
+    /// is a lone letter that is a one-letter word or beside a word (`a ss`, `s hit`); the
+    /// term upside down, as a message's folding reads it. A spelling that is a listed term or
+    /// allowed word already keeps its own meaning.
     fn spellings(&mut self) -> (Vec<Vec<u8>>, Vec<Vec<Entry>>) {
         let mut spelled = Spelled::default();
         for (letters, meaning, which) in std::mem::take(&mut self.to_spell) {
@@ -1511,7 +1513,7 @@ fn written_in_word_by_word(
 }
 
 /// Whether `mine` words pointing to a message's language outweigh the `counts` per language:
-/// more than each of `others`, and at least as many as any other.
+/// more than each of `others`, and at least as many as any other shipped language.
 fn outweighs(mine: u32, counts: &[u32; languages::COUNTED], others: LangSet) -> bool {
     mine > 0
         && counts.iter().enumerate().all(|(i, &n)| {
