@@ -945,8 +945,12 @@ impl Lexicon {
                                     (lang, action),
                                     &mut scratch.key,
                                 ) {
-                                    // In a message written in English: other languages'
-                                    // words split so too (Spanish `análisis`, `formarse`).
+                                    // In a message written in English, or in none the
+                                    // engine can tell (`slutbag` alone) when the word is
+                                    // plain ASCII and the term a masked one of four
+                                    // letters or more: other languages' words split so too
+                                    // (Spanish `análisis`, Danish `kysten`, the coast, and
+                                    // `handikap`, `paki` backwards; Turkish `CÜMLENİN`).
                                     Some((ts, te))
                                         if written_in(
                                             folded,
@@ -955,7 +959,10 @@ impl Lexicon {
                                             !languages::EN,
                                             s,
                                             e,
-                                        ) =>
+                                        ) || (e - s >= 4
+                                            && action == TermAction::Mask
+                                            && plain_ascii(input, f, ts, te)
+                                            && written_in_none(folded, scratch, s, e)) =>
                                     {
                                         (te, (ts, te), 0, usize::MAX)
                                     }
@@ -1383,6 +1390,47 @@ fn written_in(
     s: usize,
     e: usize,
 ) -> bool {
+    let per = counts_around(folded, scratch, (s, e), true);
+    // A word counts once for `own` however many of its languages it names.
+    let mine = match own.count_ones() {
+        1 => per.get(own.trailing_zeros() as usize).copied().unwrap_or(0),
+        _ => return written_in_word_by_word(folded.0, scratch, own, others, s, e),
+    };
+    outweighs(mine, &per, others)
+}
+
+/// Whether the original bytes behind folded `ts..te` are ASCII letters only.
+fn plain_ascii(input: &str, f: &Folded, ts: usize, te: usize) -> bool {
+    te > ts
+        && input
+            .get(f.start(ts) as usize..f.end(te - 1) as usize)
+            .is_some_and(|w| w.bytes().all(|b| b.is_ascii_alphabetic()))
+}
+
+/// Whether no word of the message but the one the term at folded `s..e` is found in points
+/// to any language (`slutbag` alone, whose `bag` is Turkish `bağ` folded too): nothing says
+/// the message is not written in English.
+fn written_in_none(
+    folded: (&Folded, Option<&Folded>),
+    scratch: &mut LexiconScratch,
+    s: usize,
+    e: usize,
+) -> bool {
+    counts_around(folded, scratch, (s, e), false)
+        .iter()
+        .all(|&n| n == 0)
+}
+
+/// How many words of the message point to each language counted, the words the term at
+/// folded `s..e` is found in aside, but, with `rest_of_word`, what stands before and after
+/// it in them: the words are read once a message (`read_words`), and the term's own taken
+/// off the totals.
+fn counts_around(
+    folded: (&Folded, Option<&Folded>),
+    scratch: &mut LexiconScratch,
+    (s, e): (usize, usize),
+    rest_of_word: bool,
+) -> [u32; languages::COUNTED] {
     let (f, earlier) = folded;
     let mut key = std::mem::take(&mut scratch.key);
     if !scratch.words_ready {
@@ -1410,17 +1458,14 @@ fn written_in(
                 // Never below 0: the totals hold this word.
                 *n = n.saturating_sub(u32::from(langs & (1 << i) != 0));
             }
-            add(&mut per, langs_of(from, s));
-            add(&mut per, langs_of(e, to));
+            if rest_of_word {
+                add(&mut per, langs_of(from, s));
+                add(&mut per, langs_of(e, to));
+            }
         }
     }
     scratch.key = key;
-    // A word counts once for `own` however many of its languages it names.
-    let mine = match own.count_ones() {
-        1 => per.get(own.trailing_zeros() as usize).copied().unwrap_or(0),
-        _ => return written_in_word_by_word(f, scratch, own, others, s, e),
-    };
-    outweighs(mine, &per, others)
+    per
 }
 
 /// Whether the message, the term at folded `s..e` aside, points to one of `langs` more than

@@ -819,6 +819,23 @@ fn fancy_text_letters_are_read_as_the_latin_letters_they_draw() {
 }
 
 #[test]
+fn a_compound_insult_alone_is_read_as_english() {
+    // A message of one word gives no evidence of its language: an English compound of a
+    // masked term of four letters or more and an English word is read as English.
+    let m = builtin();
+    for (text, masked) in [("slutbag", "*******"), ("twatface", "********")] {
+        assert_eq!(allowed(&m, text), masked, "{text:?}");
+    }
+    // Among words of another language, or written with letters English lacks, it is not;
+    // nor is a short term or a slur backwards inside another language's word (Danish
+    // `kysten`, the coast; `handikap`).
+    for text in ["hola slutbag", "CÜMLENİN", "kysten", "handikap"] {
+        let d = m.review(ROOM, text);
+        assert!(d.rules.is_empty(), "{text:?}: {:?}", d.rules);
+    }
+}
+
+#[test]
 fn plain_letters_spelled_out_are_no_term_turned_upside_down() {
     // `ass` turned is `ssɐ`, which folds as `s s e` spelled out would: the turned spelling is
     // found only where a character other than a plain letter or a separator stands for one.
