@@ -32,8 +32,8 @@ const IN_WORD: LangSet = JA | KO | ZH;
 
 const FUNCTION_WORDS: &str = include_str!("../../data/lexicons/function-words.txt");
 
-/// The most frequent words of each language the engine does not ship that no shipped
-/// language writes among its own most frequent, folded: the evidence of `ELSEWHERE`.
+/// The most frequent words of each language the engine does not ship, folded, less those a
+/// shipped language writes at most ten times less often: the evidence of `ELSEWHERE`.
 const ELSEWHERE_WORDS: &str = include_str!("../../data/lexicons/elsewhere-words.txt");
 
 /// The everyday words of the languages written in Latin letters past their function words,

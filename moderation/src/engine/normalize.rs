@@ -116,6 +116,14 @@ fn drawn_as_latin(c: char) -> Option<char> {
     }
 }
 
+/// Whether the character at byte `at` of `input` is a letter.
+fn letter_at(input: &str, at: u32) -> bool {
+    input
+        .get(at as usize..)
+        .and_then(|rest| rest.chars().next())
+        .is_some_and(char::is_alphabetic)
+}
+
 /// The letter an ASCII digit or symbol stands for in leetspeak (`0` for `o`, `$` for `s`);
 /// any other character as it is.
 pub(crate) fn leet_letter(c: char) -> char {
@@ -840,13 +848,7 @@ impl Folded {
             }
             // No word starts with `ß`: there it is the `b` it looks like (`ßitch`); alone it
             // is a letter spelled out (`s c h e i ß e`).
-            let letter_next = || {
-                input
-                    .get(e as usize..)
-                    .and_then(|rest| rest.chars().next())
-                    .is_some_and(char::is_alphabetic)
-            };
-            if matches!(c, 'ß' | 'ẞ') && !st.in_token && letter_next() {
+            if matches!(c, 'ß' | 'ẞ') && !st.in_token && letter_at(input, e) {
                 self.fold_plain(&mut st, 'b', s, e);
                 continue;
             }
@@ -974,13 +976,7 @@ impl Folded {
         // Spanish opening marks (`¡puta!`, `¿qué?`) are punctuation, not the `i` decancer reads
         // in `¡`; between two letters `¡` is the `!` of leetspeak (`b¡tch`).
         if matches!(d, '¡' | '¿') {
-            let before_letter = || {
-                input
-                    .get(e as usize..)
-                    .and_then(|rest| rest.chars().next())
-                    .is_some_and(char::is_alphabetic)
-            };
-            if d == '¡' && st.in_token && before_letter() {
+            if d == '¡' && st.in_token && letter_at(input, e) {
                 self.fold_plain(st, 'i', s, e);
             } else {
                 self.separate(st, false);
