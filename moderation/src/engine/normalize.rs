@@ -815,6 +815,11 @@ impl Folded {
                 // noise typed to split the word, as an invisible character is.
                 continue;
             }
+            if c == '*' && st.unspaced && st.in_token && star_inside_hangul(input, i) {
+                // So is one star between two Hangul syllables (`개*새끼`), which hides
+                // none: a Korean word is read by its syllables, none of them a letter.
+                continue;
+            }
             if c.is_ascii() && !st.after_wide && self.shortcuts() {
                 // As below, with nothing to bridge: no ASCII character is invisible or
                 // combining, so none needs the table.
@@ -1407,6 +1412,14 @@ fn digits_inside_unspaced(input: &str, i: usize) -> bool {
     digits_before + digits_from <= MAX_DIGITS_INSIDE
         && prev.is_some_and(unspaced_script)
         && next.is_some_and(unspaced_script)
+}
+
+/// Whether the `*` at byte `i` of `input` stands alone between two Hangul syllables.
+fn star_inside_hangul(input: &str, i: usize) -> bool {
+    let syllable = |c: Option<char>| c.is_some_and(|c| ('\u{AC00}'..='\u{D7A3}').contains(&c));
+    let prev = input.get(..i).and_then(|b| b.chars().next_back());
+    let next = input.get(i + 1..).and_then(|a| a.chars().next());
+    syllable(prev) && syllable(next)
 }
 
 /// Han, kana and Hangul (syllables, and the jamo folding reads them as): the scripts that

@@ -475,6 +475,18 @@ fn digits_typed_inside_a_word_without_spaces_do_not_hide_it() {
 }
 
 #[test]
+fn a_star_between_two_hangul_syllables_does_not_hide_a_word() {
+    let m = builtin();
+    for text in ["개*새끼", "미*친놈아", "씨*발놈", "좆*같네"] {
+        assert!(flagged(&m, text), "{text}");
+    }
+    // Two stars, or a star beside something else, stay as typed.
+    for text in ["안*녕하세요", "별*점 5개", "3*4=12", "개**새"] {
+        assert!(!flagged(&m, text), "{text}");
+    }
+}
+
+#[test]
 fn latin_alphabet_terms_are_found_with_the_letters_chat_swaps() {
     let m = builtin();
     for text in [
