@@ -16,6 +16,7 @@ use serde::{Deserialize, Serialize};
 use super::dictionary;
 use super::languages::{self, LangSet};
 use super::normalize::{leet_letter, Folded};
+use super::script;
 use super::starred::{cyrillic_lead, wide_lead, Reading, StarScratch, Starred};
 use super::term_automaton::TermAutomaton;
 use super::variants::{self, Letter, Spellings};
@@ -215,7 +216,7 @@ impl Disguise {
                 written & !letters & !ignored == 0
             }),
             Disguise::HangulLetters => {
-                span.is_some_and(|s| !s.chars().any(|c| ('\u{AC00}'..='\u{D7A3}').contains(&c)))
+                span.is_some_and(|s| !s.chars().any(script::hangul_syllable))
             }
         }
     }
@@ -903,9 +904,7 @@ impl Lexicon {
                 continue;
             }
             if entry.disguise != Disguise::Not
-                && !entry
-                    .disguise
-                    .allows(input.get(f.start(s) as usize..f.end(e - 1) as usize), input)
+                && !entry.disguise.allows(f.original(input, s, e), input)
             {
                 continue;
             }
@@ -988,9 +987,7 @@ impl Lexicon {
                     };
                     // The word of the message the term was found in.
                     let (ts, te) = (token_start(text, s), token_end(text, e));
-                    let word = input
-                        .get(f.start(ts) as usize..f.end(te.max(ts + 1) - 1) as usize)
-                        .unwrap_or_default();
+                    let word = f.original(input, ts, te.max(ts + 1)).unwrap_or_default();
                     // Asked of an English list's term only, where it decides something: it
                     // normalizes the word.
                     let english_false_friend = |scratch: &mut LexiconScratch| {
@@ -1401,10 +1398,8 @@ fn written_in(
 
 /// Whether the original bytes behind folded `ts..te` are ASCII letters only.
 fn plain_ascii(input: &str, f: &Folded, ts: usize, te: usize) -> bool {
-    te > ts
-        && input
-            .get(f.start(ts) as usize..f.end(te - 1) as usize)
-            .is_some_and(|w| w.bytes().all(|b| b.is_ascii_alphabetic()))
+    f.original(input, ts, te)
+        .is_some_and(|w| w.bytes().all(|b| b.is_ascii_alphabetic()))
 }
 
 /// Whether no word of the message but the one the term at folded `s..e` is found in points
@@ -1560,18 +1555,20 @@ fn written_in_word_by_word(
 /// Whether `mine` words pointing to a message's language outweigh the `counts` per language:
 /// more than each of `others`, and at least as many as any other shipped language.
 fn outweighs(mine: u32, counts: &[u32; languages::COUNTED], others: LangSet) -> bool {
+    // The languages not shipped weigh for a term that is their word (`written_in` of
+    // `ELSEWHERE`), never against another.
     mine > 0
-        && counts.iter().enumerate().all(|(i, &n)| {
-            if 1 << i == languages::ELSEWHERE {
-                // The languages not shipped weigh for a term that is their word
-                // (`written_in` of `ELSEWHERE`), never against another.
-                true
-            } else if others & (1 << i) != 0 {
-                mine > n
-            } else {
-                mine >= n
-            }
-        })
+        && counts
+            .iter()
+            .take(languages::SHIPPED.len())
+            .enumerate()
+            .all(|(i, &n)| {
+                if others & (1 << i) != 0 {
+                    mine > n
+                } else {
+                    mine >= n
+                }
+            })
 }
 
 /// The languages the word at folded bytes `from..to` points to: as a function word or an
@@ -1745,12 +1742,9 @@ fn expand_into(f: &Folded, from: usize, to: usize, raw: &mut Vec<u8>) {
 /// Whether the original text behind folded `from..to` is one word written with a capital
 /// and then small letters only (`Matsushita`), as names are: not shouted, not disguised.
 fn capitalised(input: &str, f: &Folded, from: usize, to: usize) -> bool {
-    if from >= to {
+    let Some(word) = f.original(input, from, to) else {
         return false;
-    }
-    let word = input
-        .get(f.start(from) as usize..f.end(to - 1) as usize)
-        .unwrap_or_default();
+    };
     let mut chars = word.chars();
     chars.next().is_some_and(char::is_uppercase)
         && word.chars().count() >= 2
@@ -1868,8 +1862,7 @@ fn word_end(
 /// one they are (`d!ck`).
 fn symbols_only(f: &Folded, input: &str, from: usize, to: usize) -> bool {
     (from..to).all(|k| {
-        input
-            .get(f.start(k) as usize..f.end(k) as usize)
+        f.original(input, k, k + 1)
             .is_some_and(|c| !c.is_empty() && !c.chars().any(char::is_alphabetic))
     })
 }

@@ -106,16 +106,6 @@ fn stroke_as_l(c: char) -> Option<char> {
     matches!(c, '\u{04CF}' | '\u{04C0}' | '\u{01C0}' | '\u{2223}').then_some('l')
 }
 
-/// Letters of other alphabets and symbols that chat draws a Latin letter with and that the
-/// confusables table leaves as they are: `∂` and `ð` for `d`, `ł` for `l` (`∂ick`, `łick`).
-fn drawn_as_latin(c: char) -> Option<char> {
-    match c {
-        '∂' | 'ð' | 'Ð' => Some('d'),
-        'ł' | 'Ł' => Some('l'),
-        _ => None,
-    }
-}
-
 /// Whether the character at byte `at` of `input` is a letter.
 fn letter_at(input: &str, at: u32) -> bool {
     input
@@ -614,6 +604,15 @@ impl Folded {
         self.slot(i).end
     }
 
+    /// The text of `input`, the text folded, behind folded bytes `from..to` (none when the
+    /// range is empty).
+    pub(crate) fn original<'a>(&self, input: &'a str, from: usize, to: usize) -> Option<&'a str> {
+        if from >= to {
+            return None;
+        }
+        input.get(self.start(from) as usize..self.end(to - 1) as usize)
+    }
+
     /// Appends folded bytes `from..to` to `out` with each run written out, at most `max_run`
     /// times: a letter of another script whole, every byte of it carrying its run.
     pub(crate) fn write_out(&self, from: usize, to: usize, max_run: u16, out: &mut Vec<u8>) {
@@ -974,7 +973,7 @@ impl Folded {
             self.fold_plain(st, d, s, e);
             return;
         }
-        if let Some(x) = stroke_as_l(d).or_else(|| drawn_as_latin(d)) {
+        if let Some(x) = stroke_as_l(d).or_else(|| script::drawn_as_latin(d)) {
             self.fold_plain(st, x, s, e);
             return;
         }
@@ -1416,10 +1415,9 @@ fn digits_inside_unspaced(input: &str, i: usize) -> bool {
 
 /// Whether the `*` at byte `i` of `input` stands alone between two Hangul syllables.
 fn star_inside_hangul(input: &str, i: usize) -> bool {
-    let syllable = |c: Option<char>| c.is_some_and(|c| ('\u{AC00}'..='\u{D7A3}').contains(&c));
     let prev = input.get(..i).and_then(|b| b.chars().next_back());
     let next = input.get(i + 1..).and_then(|a| a.chars().next());
-    syllable(prev) && syllable(next)
+    prev.is_some_and(script::hangul_syllable) && next.is_some_and(script::hangul_syllable)
 }
 
 /// Han, kana and Hangul (syllables, and the jamo folding reads them as): the scripts that

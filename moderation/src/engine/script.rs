@@ -155,10 +155,27 @@ pub(super) fn disguised_word(input: &str, at: usize) -> (bool, usize, bool) {
     (disguise, end, by_neighbours)
 }
 
-/// Symbols that fancy text draws Latin letters with among Cyrillic and Greek look-alikes
-/// (`¢` for `c`, `∂` for `d`: `∂ι¢к`): letters of the word they stand in.
+/// Whether `c` is a precomposed Hangul syllable (`가` to `힣`), not a jamo.
+pub(super) fn hangul_syllable(c: char) -> bool {
+    ('\u{AC00}'..='\u{D7A3}').contains(&c)
+}
+
+/// The Latin letter that chat and fancy text draw with `c`, a letter of another alphabet or
+/// a symbol: `∂` and `ð` for `d`, `ł` for `l` (`∂ick`, `łick`), which the confusables table
+/// leaves as they are, and `¢` for `c`, which it reads so too.
+pub(super) fn drawn_as_latin(c: char) -> Option<char> {
+    match c {
+        '∂' | 'ð' | 'Ð' => Some('d'),
+        'ł' | 'Ł' => Some('l'),
+        '¢' => Some('c'),
+        _ => None,
+    }
+}
+
+/// Whether `c` is a symbol drawn for a Latin letter (`drawn_as_latin`): among Cyrillic and
+/// Greek look-alikes it is a letter of the word it stands in (`∂ι¢к`).
 fn drawn_letter(c: char) -> bool {
-    matches!(c, '¢' | '∂')
+    !c.is_alphabetic() && drawn_as_latin(c).is_some()
 }
 
 /// Whether the word before or after the one at `start..end` (past at most three separators)

@@ -339,7 +339,11 @@ mod tests {
     use super::*;
 
     fn spellings(word: &str) -> Vec<String> {
-        alternatives(&letters(word), Spellings::All)
+        spellings_of(word, Spellings::All)
+    }
+
+    fn spellings_of(word: &str, which: Spellings) -> Vec<String> {
+        alternatives(&letters(word), which)
             .iter()
             .map(|s| written_out(s))
             .collect()
@@ -364,12 +368,7 @@ mod tests {
 
     #[test]
     fn look_alike_spellings_keep_the_letters_that_look_like_the_term() {
-        let look = |word: &str| -> Vec<String> {
-            alternatives(&letters(word), Spellings::LookAlike)
-                .iter()
-                .map(|s| written_out(s))
-                .collect()
-        };
+        let look = |word: &str| spellings_of(word, Spellings::LookAlike);
         assert!(look("dick").contains(&"dlck".to_owned()));
         assert!(look("cock").contains(&"cxck".to_owned()));
         assert!(!look("horny").contains(&"horni".to_owned()));
