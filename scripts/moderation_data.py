@@ -20,6 +20,14 @@ LANGS = ["en", "es", "pt", "fr", "de", "it", "ru", "tr", "ar", "hi", "ja", "ko",
 ENDINGS = ["s", "es", "ed", "er", "ers", "ing", "ings", "in", "y", "z"]
 
 
+def languages_not_shipped() -> list:
+    """The languages wordfreq knows and the engine does not ship, sorted. The scripts that
+    call it check that wordfreq is installed."""
+    from wordfreq import available_languages
+
+    return sorted(set(available_languages()) - set(LANGS))
+
+
 def build_folder() -> None:
     """Builds the `fold-words` example that `fold` runs."""
     subprocess.run(
